@@ -1,0 +1,163 @@
+/**
+ * Parquet in and out through apache-arrow + parquet-wasm. Vectors go in as one contiguous
+ * Float32Array wrapped as FixedSizeList (no per-row objects), strings as one UTF-8 buffer
+ * plus offsets. Writes are atomic: temp file, fsync, rename.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import * as arrow from 'apache-arrow';
+import * as pw from 'parquet-wasm';
+import type { ColumnType, TableLayout } from '../schemas/tables.js';
+
+export interface VectorColumn {
+  values: Float32Array;
+  dims: number;
+}
+
+export type ColumnValues<T extends ColumnType> = T extends 'utf8'
+  ? readonly string[]
+  : T extends 'int32'
+    ? Int32Array
+    : T extends 'int64'
+      ? BigInt64Array | Float64Array
+      : T extends 'float32'
+        ? Float32Array
+        : VectorColumn;
+
+export type TableData<C extends string> = { [K in C]: unknown };
+
+const utf8 = new TextEncoder();
+
+function utf8Data(values: readonly string[]): arrow.Data<arrow.Utf8> {
+  const offsets = new Int32Array(values.length + 1);
+  let cap = 64;
+  for (const v of values) cap += v.length * 3;
+  let bytes = new Uint8Array(cap);
+  let pos = 0;
+  for (let i = 0; i < values.length; i++) {
+    const r = utf8.encodeInto(values[i], bytes.subarray(pos));
+    pos += r.written;
+    offsets[i + 1] = pos;
+  }
+  bytes = bytes.slice(0, pos);
+  return arrow.makeData({ type: new arrow.Utf8(), length: values.length, valueOffsets: offsets, data: bytes });
+}
+
+function columnData(type: ColumnType, values: unknown, length: number): arrow.Data {
+  switch (type) {
+    case 'utf8':
+      return utf8Data(values as string[]);
+    case 'int32':
+      return arrow.makeData({ type: new arrow.Int32(), length, data: values as Int32Array });
+    case 'int64': {
+      const v = values instanceof BigInt64Array ? values : BigInt64Array.from(values as Float64Array, (x) => BigInt(x));
+      return arrow.makeData({ type: new arrow.Int64(), length, data: v });
+    }
+    case 'float32':
+      return arrow.makeData({ type: new arrow.Float32(), length, data: values as Float32Array });
+    case 'vector': {
+      const { values: flat, dims } = values as VectorColumn;
+      const child = arrow.makeData({ type: new arrow.Float32(), length: length * dims, data: flat.subarray(0, length * dims) });
+      const type = new arrow.FixedSizeList(dims, new arrow.Field('element', new arrow.Float32(), false));
+      return arrow.makeData({ type, length, child });
+    }
+  }
+}
+
+/** Encodes `length` rows of a layout's columns as Parquet bytes. */
+export function encodeParquet<C extends string>(
+  layout: TableLayout<C>,
+  data: { [K in C]: ColumnValues<TableLayout<C>['columns'][K]> },
+  length: number,
+): Uint8Array {
+  const vectors: Record<string, arrow.Vector> = {};
+  for (const [name, type] of Object.entries(layout.columns) as [C, ColumnType][]) {
+    vectors[name] = arrow.makeVector(columnData(type, data[name], length));
+  }
+  const table = new arrow.Table(vectors);
+  const props = new pw.WriterPropertiesBuilder()
+    .setCompression(pw.Compression.SNAPPY)
+    .setColumnCompression('embedding', pw.Compression.UNCOMPRESSED)
+    .setColumnCompression('centroid', pw.Compression.UNCOMPRESSED)
+    .setMaxRowGroupSize(16384)
+    .build();
+  return pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props);
+}
+
+/** Writes bytes so that `file` either does not exist or is complete, even after kill -9. */
+export function writeFileAtomic(file: string, bytes: Uint8Array | string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, typeof bytes === 'string' ? Buffer.from(bytes) : bytes);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  const dir = fs.openSync(path.dirname(file), 'r');
+  try {
+    fs.fsyncSync(dir);
+  } finally {
+    fs.closeSync(dir);
+  }
+}
+
+export function writeParquet<C extends string>(
+  file: string,
+  layout: TableLayout<C>,
+  data: { [K in C]: ColumnValues<TableLayout<C>['columns'][K]> },
+  length: number,
+): void {
+  writeFileAtomic(file, encodeParquet(layout, data, length));
+}
+
+export function partName(index: number): string {
+  return `part-${String(index).padStart(5, '0')}.parquet`;
+}
+
+/** The complete part files of a table folder, in order (temp files are ignored). */
+export function listParts(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^part-\d+\.parquet$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+export function readParquet(file: string, columns?: string[]): arrow.Table {
+  const bytes = fs.readFileSync(file);
+  const wasmTable = pw.readParquet(bytes, columns ? { columns } : undefined);
+  return arrow.tableFromIPC(wasmTable.intoIPCStream());
+}
+
+/** A FixedSizeList<float32> column as one contiguous row-major array. */
+export function vectorsOf(table: arrow.Table, column: string): VectorColumn & { length: number } {
+  const vec = table.getChild(column);
+  if (!vec) throw new Error(`column "${column}" not found`);
+  const type = vec.type as arrow.FixedSizeList;
+  const dims = type.listSize;
+  const values = new Float32Array(vec.length * dims);
+  let off = 0;
+  for (const chunk of vec.data) {
+    const child = chunk.children[0];
+    const first = child.offset + chunk.offset * dims;
+    values.set((child.values as Float32Array).subarray(first, first + chunk.length * dims), off);
+    off += chunk.length * dims;
+  }
+  return { values, dims, length: vec.length };
+}
+
+export function stringsOf(table: arrow.Table, column: string): string[] {
+  const vec = table.getChild(column);
+  if (!vec) throw new Error(`column "${column}" not found`);
+  return vec.toArray() as string[];
+}
+
+export function int32sOf(table: arrow.Table, column: string): Int32Array {
+  const vec = table.getChild(column);
+  if (!vec) throw new Error(`column "${column}" not found`);
+  return Int32Array.from(vec.toArray() as Int32Array);
+}

@@ -1,0 +1,86 @@
+/**
+ * The one schema for every setting: it validates pipeline YAML, drives the CLI's flags
+ * (each key is a flag: `text_key` ↔ `--text-key` / `--text_key`), types the code, and is
+ * published as JSON Schema (schemas/pipeline.schema.json) for editors.
+ */
+import { z } from 'zod';
+
+export const STAGES = ['embed', 'fit', 'infer', 'sample'] as const;
+export type StageName = (typeof STAGES)[number];
+
+/** A fraction of the rows (0 < x ≤ 1) or a row count (an integer > 1). */
+const fractionOrCount = z
+  .number()
+  .positive()
+  .refine((v) => v <= 1 || Number.isInteger(v), 'a fraction in (0, 1] or a whole row count');
+
+export const settingsShape = {
+  input: z
+    .union([z.string(), z.array(z.string()).min(1)])
+    .optional()
+    .describe('JSONL files, globs, or "-" for stdin; .gz files are read transparently'),
+  output_dir: z.string().optional().describe('folder that receives every stage output'),
+  stages: z.array(z.enum(STAGES)).min(1).default([...STAGES]).describe('stages to run, in order'),
+
+  text_key: z.string().min(1).default('text').describe('key path of the text in each record'),
+  message_key: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('key path of a chat message, e.g. request.messages[0].content; Llama-3 prompts are reduced to the user turn; overrides text_key'),
+  max_line_bytes: z.number().int().positive().default(1 << 20).describe('longer lines are rejected'),
+  max_reject_rate: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.1)
+    .describe('stop the run when more than this fraction of lines is rejected'),
+
+  embedding_model: z
+    .string()
+    .min(1)
+    .default('static')
+    .describe('"static" (built-in, offline), a Hugging Face ONNX folder path or hub id, or a model name served at embedding_endpoint'),
+  embedding_endpoint: z
+    .string()
+    .url()
+    .optional()
+    .describe('base URL of an OpenAI-compatible server (…/v1); selects the HTTP backend'),
+  embedding_api_key_env: z
+    .string()
+    .default('OPENAI_API_KEY')
+    .describe('environment variable that holds the API key for embedding_endpoint'),
+  pooling: z.enum(['mean', 'cls']).optional().describe('override the model folder pooling (SimCSE uses cls)'),
+  max_length: z.number().int().positive().optional().describe('truncate to this many tokens (default: the model maximum)'),
+  batch_size: z.number().int().positive().default(512).describe('texts per embedding batch'),
+  max_concurrency: z.number().int().positive().default(4).describe('parallel requests to an embedding server'),
+  threads: z.number().int().positive().optional().describe('onnxruntime intra-op threads (default: 1 for static, all cores otherwise)'),
+
+  seed: z.number().int().default(42).describe('seed for every random choice'),
+  fit_sample: fractionOrCount.default(1).describe('rows the cluster model is fitted on: a fraction or a count'),
+  cluster_alg: z.enum(['kmeans', 'hdbscan']).default('kmeans'),
+  kmeans_num_clusters: z.number().int().min(1).default(1000),
+  kmeans_max_iter: z.number().int().positive().default(300),
+  kmeans_tol: z.number().nonnegative().default(1e-4).describe('relative tolerance on centre shift (scikit-learn meaning)'),
+  hdbscan_min_cluster_size: z.number().int().min(2).default(100),
+  hdbscan_min_samples: z.number().int().min(1).default(10),
+  hdbscan_cluster_selection_method: z.enum(['eom', 'leaf']).default('eom'),
+  hdbscan_cluster_selection_epsilon: z.number().nonnegative().default(0),
+
+  enable_umap: z.boolean().default(false).describe('project with UMAP before clustering'),
+  umap_dim: z.number().int().min(2).default(30),
+  umap_n_neighbors: z.number().int().min(2).default(15),
+  umap_min_dist: z.number().nonnegative().default(0.1),
+  umap_metric: z.enum(['cosine', 'euclidean']).default('cosine'),
+  umap_fit_sample: fractionOrCount.default(20000),
+
+  sample_size: z.number().int().positive().default(1000),
+  per_cluster: z.enum(['equal', 'sqrt']).default('sqrt'),
+  within: z.enum(['random', 'diverse']).default('random'),
+};
+
+export const Settings = z.strictObject(settingsShape);
+export type Settings = z.infer<typeof Settings>;
+export type SettingsInput = z.input<typeof Settings>;
+export type SettingKey = keyof typeof settingsShape;
+export const SETTING_KEYS = Object.keys(settingsShape) as SettingKey[];

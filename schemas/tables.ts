@@ -1,0 +1,73 @@
+/**
+ * Every Parquet layout the pipeline writes. Code reads column names from here
+ * (`ROWS.columns.id`) so a rename happens in one place, and `semclust query` names its
+ * DuckDB views after these tables.
+ */
+
+/** `vector` is FLOAT[dims] (a fixed-size list of float32); dims are known at write time. */
+export type ColumnType = 'utf8' | 'int32' | 'int64' | 'float32' | 'vector';
+
+export interface TableLayout<C extends string = string> {
+  /** View name in `semclust query`. */
+  readonly name: string;
+  /** Path under OUTDIR: a folder of part-*.parquet files, or a single file. */
+  readonly path: string;
+  readonly parts: boolean;
+  readonly columns: { readonly [K in C]: ColumnType };
+  readonly doc: string;
+}
+
+function layout<C extends string>(l: TableLayout<C>): TableLayout<C> & { col: { readonly [K in C]: K } } {
+  const col = Object.fromEntries(Object.keys(l.columns).map((k) => [k, k])) as { [K in C]: K };
+  return { ...l, col };
+}
+
+export const ROWS = layout({
+  name: 'rows',
+  path: 'rows',
+  parts: true,
+  columns: { id: 'utf8', text: 'utf8', record: 'utf8', source: 'utf8', line: 'int64' },
+  doc: 'every accepted input line: xxh3-128 id of the text, the text, the original JSON record, file and 1-based line',
+});
+
+export const EMBEDDINGS = layout({
+  name: 'embeddings',
+  path: 'embeddings',
+  parts: true,
+  columns: { id: 'utf8', embedding: 'vector' },
+  doc: 'one L2-normalised vector per distinct id',
+});
+
+export const PROJECTION = layout({
+  name: 'projection',
+  path: 'projection',
+  parts: true,
+  columns: { id: 'utf8', x: 'float32', y: 'float32' },
+  doc: '2-D UMAP coordinates of every id, for plots',
+});
+
+export const LABELS = layout({
+  name: 'labels',
+  path: 'labels',
+  parts: true,
+  columns: { id: 'utf8', cluster: 'int32', probability: 'float32' },
+  doc: 'cluster of every id (-1 = noise) and the membership probability (1 for k-means)',
+});
+
+export const CLUSTERS = layout({
+  name: 'clusters',
+  path: 'clusters.parquet',
+  parts: false,
+  columns: { cluster: 'int32', size: 'int64', centroid: 'vector' },
+  doc: 'cluster sizes and centroids in the clustering space',
+});
+
+export const SAMPLE = layout({
+  name: 'sample',
+  path: 'sample.parquet',
+  parts: false,
+  columns: { id: 'utf8', cluster: 'int32', pick: 'int32' },
+  doc: 'the chosen ids, their cluster and pick order within the cluster',
+});
+
+export const TABLES = [ROWS, EMBEDDINGS, PROJECTION, LABELS, CLUSTERS, SAMPLE] as const;
