@@ -71,3 +71,12 @@ export const SAMPLE = layout({
 });
 
 export const TABLES = [ROWS, EMBEDDINGS, PROJECTION, LABELS, CLUSTERS, SAMPLE] as const;
+
+/** Non-Parquet outputs under OUTDIR. */
+export const FILES = {
+  manifest: 'manifest.json',
+  rejects: 'rejects.jsonl',
+  sampleJsonl: 'sample.jsonl',
+  model: 'model',
+  plot: 'plot.svg',
+} as const;

@@ -1,0 +1,38 @@
+/**
+ * Key paths such as `request.messages[0].content`: dot-separated keys with optional
+ * `[index]` suffixes. Parsed once, then applied to every record.
+ */
+export type KeyPath = readonly (string | number)[];
+
+const SEGMENT = /([^.[\]]+)|\[(\d+)\]/g;
+
+export function parseKeyPath(path: string): KeyPath {
+  const out: (string | number)[] = [];
+  let consumed = 0;
+  for (const m of path.matchAll(SEGMENT)) {
+    const gap = path.slice(consumed, m.index);
+    if (gap !== '' && gap !== '.') throw new Error(`invalid key path "${path}" near "${gap}"`);
+    out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+    consumed = m.index + m[0].length;
+  }
+  if (out.length === 0 || consumed !== path.length) {
+    throw new Error(`invalid key path "${path}": use keys separated by dots and [n] for array items, e.g. request.messages[0].content`);
+  }
+  return out;
+}
+
+/** The value at `path`, or undefined when any step is missing. */
+export function getAtPath(value: unknown, path: KeyPath): unknown {
+  let v = value;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    if (typeof seg === 'number') {
+      if (!Array.isArray(v)) return undefined;
+      v = v[seg];
+    } else {
+      if (Array.isArray(v)) return undefined;
+      v = (v as Record<string, unknown>)[seg];
+    }
+  }
+  return v;
+}

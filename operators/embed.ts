@@ -1,0 +1,45 @@
+/**
+ * The embed operator: rows in, rows plus vectors for the ids not seen before out.
+ * Identical texts share an id and are embedded once.
+ */
+import { IdSet } from '../core/id-set.js';
+import type { Embedder } from './embedders/embedder.js';
+import type { RowBatch } from './extract-text.js';
+import { mapOrdered } from './map-ordered.js';
+
+export interface EmbeddedBatch extends RowBatch {
+  /** Ids embedded in this batch (first occurrences), row-aligned with `vectors`. */
+  embeddedIds: string[];
+  vectors: Float32Array;
+}
+
+export interface EmbedOptions {
+  batchSize: number;
+  /** Batches in flight: lets parsing overlap model work, and fills an HTTP server's queue. */
+  inFlight?: number;
+}
+
+export function embedRows(embedder: Embedder, options: EmbedOptions) {
+  return function embed(batches: AsyncIterable<RowBatch>): AsyncGenerator<EmbeddedBatch> {
+    const seen = new IdSet();
+    const dims = embedder.dims;
+    return mapOrdered(batches, options.inFlight ?? 2, async (batch) => {
+      const embeddedIds: string[] = [];
+      const texts: string[] = [];
+      for (let i = 0; i < batch.ids.length; i++) {
+        if (seen.add(batch.ids[i])) {
+          embeddedIds.push(batch.ids[i]);
+          texts.push(batch.texts[i]);
+        }
+      }
+      const vectors = new Float32Array(texts.length * dims);
+      const chunks: Promise<void>[] = [];
+      for (let start = 0; start < texts.length; start += options.batchSize) {
+        const slice = texts.slice(start, start + options.batchSize);
+        chunks.push(embedder.embed(slice).then((v) => vectors.set(v, start * dims)));
+      }
+      await Promise.all(chunks);
+      return { ...batch, embeddedIds, vectors };
+    });
+  };
+}

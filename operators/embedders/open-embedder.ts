@@ -1,0 +1,38 @@
+/**
+ * Picks the embedding backend from the settings: an endpoint means an OpenAI-compatible
+ * server; "static" the built-in model; anything else a Hugging Face ONNX folder, given
+ * as a local path or a hub id.
+ */
+import type { Settings } from '../../schemas/config.js';
+import type { Embedder } from './embedder.js';
+import { resolveModel } from './hub-download.js';
+import { openHttpEmbedder } from './openai-http.js';
+import { openOnnxFolder } from './onnx-folder.js';
+import { defaultCacheDir, openStaticModel } from './static-model.js';
+
+export const STATIC_MODEL = 'static';
+
+export type EmbedderSettings = Pick<
+  Settings,
+  'embedding_model' | 'embedding_endpoint' | 'embedding_api_key_env' | 'pooling' | 'max_length' | 'max_concurrency' | 'threads' | 'batch_size'
+>;
+
+export interface OpenEmbedderOptions {
+  onProgress?: (e: { phase: string; done: number; total: number }) => void;
+}
+
+export async function openEmbedder(s: EmbedderSettings, options: OpenEmbedderOptions = {}): Promise<Embedder> {
+  if (s.embedding_endpoint) {
+    return openHttpEmbedder({
+      endpoint: s.embedding_endpoint,
+      model: s.embedding_model,
+      apiKeyEnv: s.embedding_api_key_env,
+      maxConcurrency: s.max_concurrency,
+    });
+  }
+  if (s.embedding_model === STATIC_MODEL) {
+    return openStaticModel({ cacheDir: defaultCacheDir(), threads: s.threads, onProgress: options.onProgress });
+  }
+  const dir = await resolveModel(s.embedding_model, { cacheDir: defaultCacheDir(), onProgress: options.onProgress });
+  return openOnnxFolder(dir, { pooling: s.pooling, maxLength: s.max_length, threads: s.threads });
+}

@@ -1,0 +1,26 @@
+/** A bad input line: where it was and why it was not used. Rejects go to OUTDIR/rejects.jsonl. */
+export type RejectReason =
+  | 'invalid_utf8'
+  | 'line_too_long'
+  | 'empty_line'
+  | 'invalid_json'
+  | 'missing_key'
+  | 'not_a_string'
+  | 'empty_text';
+
+export interface Reject {
+  source: string;
+  line: number;
+  reason: RejectReason;
+  detail: string;
+}
+
+export const REJECT_HINTS: Record<RejectReason, string> = {
+  invalid_utf8: 'the line is not valid UTF-8; re-encode the file as UTF-8',
+  line_too_long: 'raise --max-line-bytes if such long records are expected',
+  empty_line: 'blank lines hold no record',
+  invalid_json: 'each line must be one JSON value',
+  missing_key: 'check --text-key / --message-key against the records',
+  not_a_string: 'the key path must lead to a string',
+  empty_text: 'the text is empty or only whitespace',
+};

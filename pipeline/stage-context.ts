@@ -1,0 +1,12 @@
+import type { Settings } from '../schemas/config.js';
+import type { RunState } from './manifest.js';
+
+/** What every stage gets: resolved settings, the output folder's run state, and I/O hooks. */
+export interface StageContext {
+  settings: Settings;
+  outDir: string;
+  state: RunState;
+  quiet: boolean;
+  /** Replaces process.stdin for the "-" input (library use, tests). */
+  stdin?: NodeJS.ReadableStream;
+}
