@@ -1,0 +1,170 @@
+/**
+ * k-means (Lloyd) with scikit-learn's semantics: greedy k-means++ seeding, convergence when the
+ * total squared centre shift falls to tol × (mean per-feature variance of the data) or when an
+ * iteration leaves every label unchanged, empty clusters re-seeded from the rows farthest from
+ * their centres. Each iteration is one streamed pass of onnxruntime (assignment and per-cluster
+ * sums in one graph); the division into centres is a small JS loop.
+ */
+import { AssignAndSum, type ClusterSums } from './kernels/assign-and-sum.js';
+import type { KernelOptions } from './kernels/session.js';
+import { kmeansPlusPlus } from './kmeans-plusplus.js';
+import { createRng } from './random.js';
+
+export interface KMeansOptions {
+  k: number;
+  seed: number;
+  /** Lloyd iterations at most (default 300). */
+  maxIter?: number;
+  /** Relative tolerance on the total squared centre shift (default 1e-4). */
+  tol?: number;
+  /** Starting centres (k × d) instead of k-means++ seeding. */
+  init?: Float32Array;
+  /** Called after each iteration with its number (from 1), the inertia of that iteration's
+   * assignment (to the centres it started from) and the total squared centre shift. */
+  onIteration?: (iteration: number, inertia: number, shift: number) => void;
+  kernel?: KernelOptions;
+}
+
+export interface KMeansResult {
+  /** k × d, row-major. */
+  centroids: Float32Array;
+  /** Σ ‖x − c(x)‖² for the final centres and labels, accumulated exactly in double. */
+  inertia: number;
+  iterations: number;
+  labels: Int32Array;
+}
+
+export async function fitKMeans(x: Float32Array, n: number, d: number, options: KMeansOptions): Promise<KMeansResult> {
+  const { k, seed, maxIter = 300, tol = 1e-4, init, onIteration, kernel } = options;
+  if (!Number.isInteger(n) || !Number.isInteger(d) || n < 1 || d < 1) throw new RangeError(`bad shape ${n} × ${d}`);
+  if (x.length !== n * d) throw new RangeError(`x holds ${x.length} values, expected n × d = ${n * d}`);
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
+  if (k > n) throw new RangeError(`k-means with k = ${k} clusters needs at least ${k} rows, got ${n}`);
+  if (!Number.isInteger(maxIter) || maxIter < 1) throw new RangeError(`maxIter must be a positive integer, got ${maxIter}`);
+  if (!(tol >= 0)) throw new RangeError(`tol must be ≥ 0, got ${tol}`);
+  if (init && init.length !== k * d) throw new RangeError(`init holds ${init.length} values, expected k × d = ${k * d}`);
+
+  const shiftTolerance = tol * meanFeatureVariance(x, n, d);
+  let centroids: Float32Array = init ? Float32Array.from(init) : await kmeansPlusPlus(x, n, d, k, createRng(seed), kernel);
+  let next: Float32Array = new Float32Array(k * d);
+  const labels = new Int32Array(n);
+  const previous = new Int32Array(n).fill(-1);
+  const dist = new Float32Array(n);
+  const acc: ClusterSums = { sums: new Float64Array(k * d), counts: new Float64Array(k) };
+
+  const step = await AssignAndSum.create(k, d, kernel);
+  try {
+    let iterations = 0;
+    let settled = false;
+    while (iterations < maxIter) {
+      const inertia = await step.run(x, n, centroids, labels, dist, acc);
+      const relocated = relocateEmptyClusters(x, d, labels, dist, acc);
+      const shift = averageCentroids(acc, centroids, next, d);
+      [centroids, next] = [next, centroids];
+      iterations++;
+      onIteration?.(iterations, inertia, shift);
+      // Unchanged labels mean the new centres reproduce this assignment exactly, unless a
+      // relocation moved a centre without relabelling its row.
+      if (relocated === 0 && sameLabels(labels, previous)) {
+        settled = true;
+        break;
+      }
+      if (shift <= shiftTolerance) break;
+      previous.set(labels);
+    }
+    // The labels are those of the centres before the last update; bring them up to date.
+    if (!settled) await step.run(x, n, centroids, labels, dist, acc);
+    return { centroids, inertia: exactInertia(x, d, centroids, labels), iterations, labels };
+  } finally {
+    await step.close();
+  }
+}
+
+/** Mean over features of the per-feature variance (two-pass, double). */
+export function meanFeatureVariance(x: Float32Array, n: number, d: number): number {
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let j = 0; j < d; j++) mean[j] += x[o + j];
+  }
+  for (let j = 0; j < d; j++) mean[j] /= n;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let j = 0; j < d; j++) {
+      const v = x[o + j] - mean[j];
+      total += v * v;
+    }
+  }
+  return total / (n * d);
+}
+
+/**
+ * Gives each empty cluster the row farthest from its own centre (farthest first, as
+ * scikit-learn does), moving that row's contribution out of its cluster's sums. Rows whose
+ * cluster would be left empty are skipped. Returns how many clusters were re-seeded.
+ */
+function relocateEmptyClusters(x: Float32Array, d: number, labels: Int32Array, dist: Float32Array, acc: ClusterSums): number {
+  const { sums, counts } = acc;
+  const k = counts.length;
+  let relocated = 0;
+  for (let empty = 0; empty < k; empty++) {
+    if (counts[empty] > 0) continue;
+    let far = -1;
+    for (let i = 0; i < labels.length; i++) {
+      if (dist[i] >= 0 && counts[labels[i]] > 1 && (far < 0 || dist[i] > dist[far])) far = i;
+    }
+    if (far < 0) break;
+    const donor = labels[far];
+    const o = far * d;
+    for (let j = 0; j < d; j++) {
+      sums[donor * d + j] -= x[o + j];
+      sums[empty * d + j] = x[o + j];
+    }
+    counts[donor]--;
+    counts[empty] = 1;
+    // Marks the row as used; dist is rewritten by the next pass.
+    dist[far] = -1;
+    relocated++;
+  }
+  return relocated;
+}
+
+/** next = sums / counts (an empty cluster keeps its centre); returns Σ ‖next − current‖². */
+function averageCentroids(acc: ClusterSums, current: Float32Array, next: Float32Array, d: number): number {
+  const { sums, counts } = acc;
+  let shift = 0;
+  for (let c = 0; c < counts.length; c++) {
+    const o = c * d;
+    if (counts[c] === 0) {
+      next.set(current.subarray(o, o + d), o);
+      continue;
+    }
+    const inv = 1 / counts[c];
+    for (let j = 0; j < d; j++) {
+      next[o + j] = sums[o + j] * inv;
+      const delta = next[o + j] - current[o + j];
+      shift += delta * delta;
+    }
+  }
+  return shift;
+}
+
+function sameLabels(a: Int32Array, b: Int32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Σ ‖x_i − c_{labels[i]}‖², by direct differences in double. */
+export function exactInertia(x: Float32Array, d: number, centroids: Float32Array, labels: Int32Array): number {
+  let total = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const o = i * d;
+    const c = labels[i] * d;
+    for (let j = 0; j < d; j++) {
+      const v = x[o + j] - centroids[c + j];
+      total += v * v;
+    }
+  }
+  return total;
+}
