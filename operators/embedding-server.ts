@@ -74,7 +74,8 @@ function coalescingEmbed(embedder: Embedder, maxBatch: number): (texts: readonly
     const batch = queue.splice(0, take);
     const texts = take === 1 ? batch[0].texts : batch.flatMap((p) => p.texts);
     busy = true;
-    embedder.embed(texts).then(
+    // A synchronous throw from embed() must reject the batch, not escape setImmediate.
+    Promise.resolve().then(() => embedder.embed(texts)).then(
       (values) => {
         let offset = 0;
         for (const p of batch) {
@@ -120,7 +121,11 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer> 
   });
 }
 
-/** Validates an embeddings request body; returns the texts and the requested encoding. */
+/**
+ * Validates an embeddings request body; returns the texts and the requested encoding
+ * (base64 is what the openai Python client asks for by default). 'model' is not checked:
+ * clients often send a placeholder name.
+ */
 function parseRequest(body: Buffer, dims: number): { texts: string[]; base64: boolean } {
   let json: { input?: unknown; encoding_format?: unknown; dimensions?: unknown };
   try {

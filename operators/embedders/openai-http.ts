@@ -139,7 +139,7 @@ export async function openHttpEmbedder(options: HttpEmbedderOptions): Promise<Em
     for (const item of data as { index?: unknown; embedding?: unknown }[]) {
       const { index, embedding } = item;
       if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= count || seen[index as number]) {
-        throw new Error(`embedding server ${target} returned a missing, duplicate or out-of-range index: ${String(index)}`);
+        throw new Error(`embedding server ${target} returned a duplicate or out-of-range index: ${String(index)}`);
       }
       if (!Array.isArray(embedding)) {
         throw new Error(`embedding server ${target} returned a non-array embedding (requested encoding_format "float")`);
@@ -166,8 +166,9 @@ export async function openHttpEmbedder(options: HttpEmbedderOptions): Promise<Em
       res = await post(body);
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (code && TRANSIENT_CODES.has(code)) return { reason: `${code}: ${(err as Error).message}`, retryAfterMs: 0 };
-      throw err;
+      const reason = `${code ?? 'error'} from ${target}: ${(err as Error).message}`;
+      if (code && TRANSIENT_CODES.has(code)) return { reason, retryAfterMs: 0 };
+      throw new Error(`embedding request failed (not retried): ${reason}`);
     }
     if (res.status >= 200 && res.status < 300) {
       readVectors(res.body, count, expectDims, out);
