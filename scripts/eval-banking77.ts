@@ -1,0 +1,62 @@
+/**
+ * Clustering quality on Banking77: runs embed → fit → infer for three seeds with the
+ * given settings (default: built-in model, k-means k = 77 fitted on all rows) and prints
+ * NMI and ARI of the labels against the `category` of each text; noise rows (HDBSCAN) are
+ * left out of the scores and their fraction reported.
+ *
+ *   npm run eval:banking77
+ *   npm run eval:banking77 -- --enable-umap --cluster-alg hdbscan --hdbscan-min-cluster-size 40
+ */
+import path from 'node:path';
+import { adjustedRandIndex, normalizedMutualInfo } from '../core/cluster-metrics.js';
+import { openRunDatabase } from '../operators/duckdb-views.js';
+import { parseArgs } from '../pipeline/flags.js';
+import { runStages } from '../pipeline/run-stages.js';
+import { resolveSettings } from '../pipeline/settings.js';
+import { LABELS, ROWS } from '../schemas/tables.js';
+import { REPO_ROOT } from './repo-root.js';
+
+const SEEDS = [1, 2, 3];
+
+async function scores(outDir: string) {
+  const db = await openRunDatabase(outDir);
+  try {
+    const r = await db.connection.runAndReadAll(
+      `SELECT l.${LABELS.col.cluster}, json_extract_string(r.${ROWS.col.record}, '$.category')
+       FROM ${LABELS.name} l JOIN (SELECT DISTINCT ON (${ROWS.col.id}) * FROM ${ROWS.name}) r USING (${ROWS.col.id})`,
+    );
+    const rows = r.getRowsJS() as [number, string][];
+    const categories = new Map<string, number>();
+    const kept = rows.filter(([c]) => c >= 0);
+    const pred = Int32Array.from(kept, ([c]) => c);
+    const truth = Int32Array.from(kept, ([, cat]) => {
+      if (!categories.has(cat)) categories.set(cat, categories.size);
+      return categories.get(cat)!;
+    });
+    return { nmi: normalizedMutualInfo(truth, pred), ari: adjustedRandIndex(truth, pred), noise: 1 - kept.length / rows.length, rows: rows.length };
+  } finally {
+    db.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const data = path.resolve(REPO_ROOT, '../shared/data/banking77/banking77.jsonl');
+  const results: Awaited<ReturnType<typeof scores>>[] = [];
+  for (const seed of SEEDS) {
+    const outDir = path.join(REPO_ROOT, 'out', 'eval-banking77', `seed-${seed}`);
+    const settings = resolveSettings([
+      { origin: 'eval defaults', values: { input: data, output_dir: outDir, kmeans_num_clusters: 77, fit_sample: 1 } },
+      args.settings,
+      { origin: 'eval', values: { seed } },
+    ]);
+    await runStages(settings, ['embed', 'fit', 'infer'], { quiet: true });
+    const s = await scores(outDir);
+    results.push(s);
+    console.log(`seed ${seed}: NMI ${s.nmi.toFixed(4)}  ARI ${s.ari.toFixed(4)}  noise ${(s.noise * 100).toFixed(1)}%  (${s.rows} rows, ${settings.cluster_alg}${settings.enable_umap ? ' on UMAP' : ''}, model ${settings.embedding_model})`);
+  }
+  const mean = (f: (r: (typeof results)[number]) => number) => results.reduce((a, r) => a + f(r), 0) / results.length;
+  console.log(`mean over ${SEEDS.length} seeds: NMI ${mean((r) => r.nmi).toFixed(4)}  ARI ${mean((r) => r.ari).toFixed(4)}  noise ${(mean((r) => r.noise) * 100).toFixed(1)}%`);
+}
+
+await main();
