@@ -2,59 +2,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as ort from 'onnxruntime-node';
-import { encodeModel } from '../core/onnx/model.js';
+import './support/paths.js';
 import { createRng } from '../core/random.js';
 import type { Embedder } from '../operators/embedders/embedder.js';
 import { openHttpEmbedder } from '../operators/embedders/openai-http.js';
+import { openStaticModel } from '../operators/embedders/static-model.js';
 import { startEmbeddingServer, type EmbeddingServer } from '../operators/embedding-server.js';
-
-const VOCAB = 509;
-const DIMS = 24;
-
-/** A real onnxruntime bag-of-words model: Gather over hashed word ids, sum, L2-normalise. */
-async function openTinyOnnxEmbedder(): Promise<Embedder> {
-  const rng = createRng(7);
-  const table = new Float32Array(VOCAB * DIMS);
-  for (let i = DIMS; i < table.length; i++) table[i] = rng.gaussian(); // row 0 pads with zeros
-  const session = await ort.InferenceSession.create(
-    encodeModel({
-      name: 'bag-of-words',
-      inputs: [{ name: 'ids', type: 'int64', shape: ['n', 'len'] }],
-      outputs: [{ name: 'y', type: 'float32', shape: ['n', DIMS] }],
-      initializers: [
-        { name: 'table', dims: [VOCAB, DIMS], data: table },
-        { name: 'axes', dims: [1], data: new BigInt64Array([1n]) },
-      ],
-      nodes: [
-        { op: 'Gather', inputs: ['table', 'ids'], outputs: ['rows'] },
-        { op: 'ReduceSum', inputs: ['rows', 'axes'], outputs: ['sum'], attributes: { keepdims: 0 } },
-        { op: 'LpNormalization', inputs: ['sum'], outputs: ['y'], attributes: { axis: 1, p: 2 } },
-      ],
-    }),
-  );
-  const wordId = (word: string): number => {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193) >>> 0;
-    return 1 + (h % (VOCAB - 1));
-  };
-  return {
-    model: 'tiny-bow',
-    dims: DIMS,
-    async embed(texts) {
-      const tokenized = texts.map((t) => {
-        const words = t.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-        return words.length > 0 ? words.map(wordId) : [1];
-      });
-      const len = Math.max(1, ...tokenized.map((w) => w.length));
-      const ids = new BigInt64Array(texts.length * len);
-      tokenized.forEach((w, i) => w.forEach((id, j) => (ids[i * len + j] = BigInt(id))));
-      const { y } = await session.run({ ids: new ort.Tensor('int64', ids, [texts.length, len]) });
-      return y.data as Float32Array;
-    },
-    close: () => session.release(),
-  };
-}
 
 const WORDS = 'card account transfer money refund pin atm cash balance top up fee exchange rate lost stolen blocked pending declined verify identity'.split(' ');
 
@@ -128,12 +81,15 @@ async function startFrontServer(upstream: string | undefined, decide: (n: number
 }
 
 let local: Embedder;
+let DIMS: number;
 let server: EmbeddingServer;
 const texts = makeTexts(300, 1);
 let expected: Float32Array;
 
 before(async () => {
-  local = await openTinyOnnxEmbedder();
+  // Built once per machine into the shared test cache (test/support/paths.ts).
+  local = await openStaticModel();
+  DIMS = local.dims;
   server = await startEmbeddingServer(local, { maxBatch: 64 });
   expected = await local.embed(texts);
 });
@@ -144,8 +100,12 @@ after(async () => {
 });
 
 test('the HTTP backend against the embedding server reproduces the local embedder, with either endpoint form', async () => {
+  for (let i = 0; i < texts.length; i++) {
+    const norm = Math.hypot(...expected.subarray(i * DIMS, (i + 1) * DIMS));
+    assert.ok(Math.abs(norm - 1) < 1e-5, `text ${i} has a unit vector to compare`);
+  }
   for (const endpoint of [server.url, `${server.url}/embeddings/`]) {
-    const remote = await openHttpEmbedder({ endpoint, model: 'tiny-bow', maxConcurrency: 4, requestBatchSize: 16 });
+    const remote = await openHttpEmbedder({ endpoint, model: local.model, maxConcurrency: 4, requestBatchSize: 16 });
     try {
       assert.equal(remote.dims, local.dims, 'dims discovered by the probe request');
       assert.ok(maxAbsDiff(await remote.embed(texts), expected) <= 1e-6);
@@ -167,7 +127,7 @@ test('every text is embedded in order through a server that fails ~30% of reques
     if (r < 0.24) return { kind: 'reply', status: 503, body: 'overloaded' };
     return { kind: 'reset' };
   });
-  const remote = await openHttpEmbedder({ endpoint: flaky.url, model: 'tiny-bow', dims: DIMS, maxConcurrency: 4, requestBatchSize: 8, maxRetries: 12, retryBaseMs: 2 });
+  const remote = await openHttpEmbedder({ endpoint: flaky.url, model: local.model, dims: DIMS, maxConcurrency: 4, requestBatchSize: 8, maxRetries: 12, retryBaseMs: 2 });
   try {
     assert.ok(maxAbsDiff(await remote.embed(texts), expected) <= 1e-6);
     assert.ok(failures >= 5, `the server injected ${failures} failures`);
@@ -210,7 +170,7 @@ test('Retry-After is waited out before the retry', async () => {
   const front = await startFrontServer(server.url, (n) =>
     n === 0 ? { kind: 'reply', status: 429, headers: { 'retry-after': '1' }, body: '{}' } : { kind: 'forward' },
   );
-  const remote = await openHttpEmbedder({ endpoint: front.url, model: 'tiny-bow', dims: DIMS, retryBaseMs: 1 });
+  const remote = await openHttpEmbedder({ endpoint: front.url, model: local.model, dims: DIMS, retryBaseMs: 1 });
   try {
     const start = performance.now();
     const got = await remote.embed(texts.slice(0, 5));
@@ -226,7 +186,7 @@ test('Retry-After is waited out before the retry', async () => {
 
 test('a request that times out is retried', async () => {
   const front = await startFrontServer(server.url, (n) => (n === 0 ? { kind: 'hang' } : { kind: 'forward' }));
-  const remote = await openHttpEmbedder({ endpoint: front.url, model: 'tiny-bow', dims: DIMS, timeoutMs: 300, retryBaseMs: 1 });
+  const remote = await openHttpEmbedder({ endpoint: front.url, model: local.model, dims: DIMS, timeoutMs: 300, retryBaseMs: 1 });
   try {
     const start = performance.now();
     const got = await remote.embed(texts.slice(0, 5));
@@ -259,9 +219,9 @@ test('retries stop after maxRetries with the last failure in the message', async
 });
 
 test('a dimensionality different from the configured one is a clear error', async () => {
-  const remote = await openHttpEmbedder({ endpoint: server.url, model: 'tiny-bow', dims: 7 });
+  const remote = await openHttpEmbedder({ endpoint: server.url, model: local.model, dims: 7 });
   try {
-    await assert.rejects(remote.embed(['hello']), /returned 24-d vectors, expected 7/);
+    await assert.rejects(remote.embed(['hello']), new RegExp(`returned ${DIMS}-d vectors, expected 7`));
   } finally {
     await remote.close();
   }
@@ -273,14 +233,14 @@ async function post(path: string, body: unknown): Promise<{ status: number; json
 }
 
 test('the server answers the OpenAI routes and shapes, including a string input and base64 vectors', async () => {
-  const one = await post('/embeddings', { model: 'tiny-bow', input: texts[3] });
+  const one = await post('/embeddings', { model: local.model, input: texts[3] });
   assert.equal(one.status, 200);
   assert.equal(one.json.object, 'list');
-  assert.equal(one.json.model, 'tiny-bow');
+  assert.equal(one.json.model, local.model);
   assert.equal(one.json.data.length, 1);
   assert.ok(maxAbsDiff(Float32Array.from(one.json.data[0].embedding), expected.subarray(3 * DIMS, 4 * DIMS)) <= 1e-6);
 
-  const b64 = await post('/embeddings', { model: 'tiny-bow', input: texts.slice(0, 3), encoding_format: 'base64' });
+  const b64 = await post('/embeddings', { model: local.model, input: texts.slice(0, 3), encoding_format: 'base64' });
   const decoded = new Float32Array(3 * DIMS);
   b64.json.data.forEach((d: { index: number; embedding: string }) => {
     const bytes = Buffer.from(d.embedding, 'base64');
@@ -289,7 +249,7 @@ test('the server answers the OpenAI routes and shapes, including a string input 
   assert.ok(maxAbsDiff(decoded, expected.subarray(0, 3 * DIMS)) <= 1e-6);
 
   const models = (await (await fetch(`${server.url}/models`)).json()) as any;
-  assert.deepEqual(models.data.map((m: { id: string }) => m.id), ['tiny-bow']);
+  assert.deepEqual(models.data.map((m: { id: string }) => m.id), [local.model]);
   const health = await fetch(server.url.replace(/\/v1$/, '/health'));
   assert.equal(health.status, 200);
 });
@@ -300,7 +260,7 @@ test('the server rejects bad requests with OpenAI-shaped JSON errors', async () 
     ['/embeddings', { model: 'm', input: [] }, 400, /non-empty array of strings/],
     ['/embeddings', { model: 'm', input: [[1, 2, 3]] }, 400, /token arrays/],
     ['/embeddings', { model: 'm', input: 'x', encoding_format: 'int8' }, 400, /encoding_format/],
-    ['/embeddings', { model: 'm', input: 'x', dimensions: 8 }, 400, /24-d/],
+    ['/embeddings', { model: 'm', input: 'x', dimensions: 8 }, 400, new RegExp(`${DIMS}-d`)],
     ['/chat/completions', { model: 'm' }, 404, /unknown route/],
   ];
   for (const [path, body, status, message] of cases) {
@@ -333,13 +293,13 @@ test('concurrent small requests are coalesced into few embedder calls; large req
   for (const coalesce of [true, false]) {
     calls.length = 0;
     const s = await startEmbeddingServer(counting, { maxBatch: 32, coalesce });
-    const remote = await openHttpEmbedder({ endpoint: s.url, model: 'tiny-bow', dims: DIMS, maxConcurrency: 40, requestBatchSize: 1 });
+    const remote = await openHttpEmbedder({ endpoint: s.url, model: local.model, dims: DIMS, maxConcurrency: 40, requestBatchSize: 1 });
     try {
       assert.ok(maxAbsDiff(await remote.embed(texts.slice(0, 40)), expected.subarray(0, 40 * DIMS)) <= 1e-6);
       if (coalesce) assert.ok(calls.length < 40 && Math.max(...calls) <= 32, `calls: ${calls}`);
       else assert.equal(calls.length, 40);
       calls.length = 0;
-      const big = await openHttpEmbedder({ endpoint: s.url, model: 'tiny-bow', dims: DIMS, requestBatchSize: 100 });
+      const big = await openHttpEmbedder({ endpoint: s.url, model: local.model, dims: DIMS, requestBatchSize: 100 });
       assert.ok(maxAbsDiff(await big.embed(texts.slice(0, 100)), expected.subarray(0, 100 * DIMS)) <= 1e-6);
       assert.deepEqual(calls, [32, 32, 32, 4]);
       await big.close();
