@@ -1,10 +1,10 @@
 /** The `semclust` command: parses arguments, resolves settings, dispatches. Returns the exit code. */
-import { z } from 'zod';
-import { Settings, type StageName } from '../schemas/config.js';
+import type { StageName } from '../schemas/config.js';
+import { pipelineJsonSchema } from '../schemas/json-schema.js';
 import { openEmbedder } from '../operators/embedders/open-embedder.js';
 import { startEmbeddingServer } from '../operators/embedding-server.js';
 import { parseArgs } from './flags.js';
-import { COMMAND_HELP, mainHelp } from './help.js';
+import { COMMAND_HELP, mainHelp, settingsHelp } from './help.js';
 import { RunState } from './manifest.js';
 import { log } from './progress.js';
 import { runQuery, type QueryFormat } from './query.js';
@@ -62,7 +62,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!(command in COMMAND_HELP)) throw new UsageError(`unknown command "${command}"\n\n${mainHelp()}`);
     const args = parseArgs(rest, ['help', 'quiet', 'format', 'port', 'host'], ['help', 'quiet']);
     if (args.options.help) {
-      process.stdout.write(COMMAND_HELP[command] + '\n\n' + mainHelp().split('\n\n').slice(3, 4).join('') + '\n');
+      process.stdout.write(`${COMMAND_HELP[command]}\n\n${settingsHelp()}\n`);
       return 0;
     }
     const quiet = Boolean(args.options.quiet);
@@ -96,7 +96,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'serve':
         return await serve(args.settings, args.options);
       case 'schema':
-        process.stdout.write(JSON.stringify(z.toJSONSchema(Settings, { io: 'input' }), null, 2) + '\n');
+        process.stdout.write(pipelineJsonSchema());
         return 0;
     }
     return 2;

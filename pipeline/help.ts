@@ -63,8 +63,16 @@ function settingLine(key: SettingKey): string {
   const type = def.type === 'enum' ? Object.values(def.entries ?? {}).join('|') : def.type === 'union' ? 'path...' : def.type;
   const parsed = schema.safeParse(undefined);
   const dflt = parsed.success && parsed.data !== undefined ? ` (default ${JSON.stringify(parsed.data)})` : '';
-  const flag = `--${key.replace(/_/g, '-')} <${type}>`;
+  const flag = type === 'boolean' ? `--${key.replace(/_/g, '-')}` : `--${key.replace(/_/g, '-')} <${type}>`;
   return `  ${flag.padEnd(44)} ${descriptionOf(key) ?? ''}${dflt}`;
+}
+
+export function settingsHelp(): string {
+  return `Settings (flags; the same keys in pipeline YAML; --text_key spelling works too):
+${SETTING_KEYS.map(settingLine).join('\n')}
+
+Other flags: --quiet (no progress), --help.
+Progress goes to stderr (NDJSON when stderr is not a terminal); results to stdout.`;
 }
 
 export function mainHelp(): string {
@@ -85,9 +93,5 @@ Quick start (offline, built-in model):
   semclust run examples/banking77-kmeans.yaml
   semclust query out/banking77-kmeans "SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 5"
 
-Settings (flags; the same keys in pipeline YAML; --text_key spelling works too):
-${SETTING_KEYS.map(settingLine).join('\n')}
-
-Other flags: --quiet (no progress), --help.
-Progress goes to stderr (NDJSON when stderr is not a terminal); results to stdout.`;
+${settingsHelp()}`;
 }

@@ -51,7 +51,7 @@ export async function runStages(settings: Settings, stages: readonly StageName[]
   for (const stage of stages) {
     await STAGE_RUNNERS[stage](ctx);
   }
-  if (!ctx.quiet) log(summaryLines(state, outDir, stages).join('\n'));
+  log(summaryLines(state, outDir, stages).join("\n"));
   return state;
 }
 

@@ -63,7 +63,7 @@ export async function inferStage(ctx: StageContext): Promise<void> {
       k,
     );
     const stats = await clusterStats(db.connection);
-    if (!ctx.quiet) log(formatClusterStats(stats));
+    log(formatClusterStats(stats));
     ctx.state.complete('infer', { rows: stats.total_rows, clusters: stats.clusters, noise_rows: stats.noise_rows, noise_fraction: stats.noise_fraction, cluster_stats: stats });
   } finally {
     db.close();
