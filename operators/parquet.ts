@@ -75,13 +75,14 @@ export function encodeParquet<C extends string>(
     vectors[name] = arrow.makeVector(columnData(type, data[name], length));
   }
   const table = new arrow.Table(vectors);
-  const props = new pw.WriterPropertiesBuilder()
-    .setCompression(pw.Compression.SNAPPY)
-    .setColumnCompression('embedding', pw.Compression.UNCOMPRESSED)
-    .setColumnCompression('centroid', pw.Compression.UNCOMPRESSED)
-    .setMaxRowGroupSize(16384)
-    .build();
-  return pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props);
+  // Dictionary encoding only pays on repetitive columns (source); on ids and texts it is
+  // pure cost. Float vectors do not compress, so they are stored plain.
+  let props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(false).setMaxRowGroupSize(16384);
+  for (const [name, type] of Object.entries(layout.columns) as [C, ColumnType][]) {
+    if (type === 'vector') props = props.setColumnCompression(name, pw.Compression.UNCOMPRESSED);
+  }
+  for (const name of layout.dictionary ?? []) props = props.setColumnDictionaryEnabled(name, true);
+  return pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props.build());
 }
 
 /** Writes bytes so that `file` either does not exist or is complete, even after kill -9. */

@@ -14,6 +14,8 @@ export interface TableLayout<C extends string = string> {
   readonly path: string;
   readonly parts: boolean;
   readonly columns: { readonly [K in C]: ColumnType };
+  /** Columns with few distinct values, worth dictionary encoding. */
+  readonly dictionary?: readonly NoInfer<C>[];
   readonly doc: string;
 }
 
@@ -27,6 +29,7 @@ export const ROWS = layout({
   path: 'rows',
   parts: true,
   columns: { id: 'utf8', text: 'utf8', record: 'utf8', source: 'utf8', line: 'int64' },
+  dictionary: ['source'],
   doc: 'every accepted input line: xxh3-128 id of the text, the text, the original JSON record, file and 1-based line',
 });
 

@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { FILES } from '../../schemas/tables.js';
 import { embedRows, type EmbeddedBatch } from '../../operators/embed.js';
 import { openEmbedder } from '../../operators/embedders/open-embedder.js';
+import { openEmbedderInWorker } from '../../operators/embedders/worker-embedder.js';
 import { extractTexts } from '../../operators/extract-text.js';
 import { STDIN, readLines, resolveInputs, totalInputBytes } from '../../operators/read-lines.js';
 import { REJECT_HINTS, type Reject, type RejectReason } from '../../operators/reject.js';
@@ -58,7 +59,9 @@ export async function embedStage(ctx: StageContext): Promise<void> {
   ctx.state.begin('embed', key, params, s);
 
   const modelProgress = new Progress({ stage: 'embed: preparing model', unit: 'steps', quiet: ctx.quiet });
-  const embedder = await openEmbedder(s, { onProgress: (e) => modelProgress.update(e.done, e.total ? e.done / e.total : null) });
+  // Local models run in a worker thread; a remote server needs no thread of its own.
+  const open = s.embedding_endpoint ? openEmbedder : openEmbedderInWorker;
+  const embedder = await open(s, { onProgress: (e) => modelProgress.update(e.done, e.total ? e.done / e.total : null) });
   const rejectsFile = path.join(ctx.outDir, FILES.rejects);
   fs.writeFileSync(rejectsFile, '');
   const writer = new EmbedPartsWriter(ctx.outDir, embedder.dims, s.part_rows, rejectsFile);
