@@ -2,10 +2,11 @@
  * Word-level tokenizer of the built-in static embedding model, in two equivalent forms:
  * a Hugging Face tokenizer.json (so the model folder loads in any HF tokenizer) and a
  * hand-written fast path that produces exactly the same ids, an order of magnitude faster
- * than the generic pipeline (one scan per text, one Map lookup per word).
+ * than the generic pipeline (one scan per text, one hash-table probe per word).
  *
  * Rules, in order:
- * 1. Lowercase (String.prototype.toLowerCase, as the reference implementation).
+ * 1. Lowercase (String.prototype.toLowerCase, as @huggingface/tokenizers; Rust's tokenizers
+ *    lowercase per character, so only a word-final capital sigma differs).
  * 2. Contractions, as Replace normalizers: ’ → ', "won't" → "will not", "can't" → "can not",
  *    n't → " not", 're → " are", 'm → " am", 'll → " will", 've → " have", 'd → " would",
  *    and 's is removed: it may mean "is", "has" or a possessive, and all three carry
@@ -29,35 +30,51 @@ export interface ReplaceRule {
   content: string;
 }
 
-const AFTER_LETTER = '(?<=[a-z])';
-const BEFORE_NON_LETTER = '(?![a-z])';
-const WHOLE_WORD = (w: string) => `(?<![a-z])${w}${BEFORE_NON_LETTER}`;
-const SUFFIX = (s: string) => `${AFTER_LETTER}${s}${BEFORE_NON_LETTER}`;
+/**
+ * A contraction rule: `literal` replaced by `content` anywhere, as a whole word, or as a
+ * suffix (after a letter, before a non-letter). Lookarounds over [a-z] only, so the regex
+ * means the same in Oniguruma (Rust tokenizers) and JavaScript.
+ */
+interface Contraction {
+  literal: string;
+  context: 'anywhere' | 'word' | 'suffix';
+  content: string;
+}
 
-export const CONTRACTION_RULES: readonly ReplaceRule[] = [
-  { pattern: { String: '\u2019' }, content: "'" },
-  { pattern: { Regex: WHOLE_WORD("won't") }, content: 'will not' },
-  { pattern: { Regex: WHOLE_WORD("can't") }, content: 'can not' },
-  { pattern: { Regex: SUFFIX("n't") }, content: ' not' },
-  { pattern: { Regex: SUFFIX("'re") }, content: ' are' },
-  { pattern: { Regex: SUFFIX("'m") }, content: ' am' },
-  { pattern: { Regex: SUFFIX("'ll") }, content: ' will' },
-  { pattern: { Regex: SUFFIX("'ve") }, content: ' have' },
-  { pattern: { Regex: SUFFIX("'d") }, content: ' would' },
-  { pattern: { Regex: SUFFIX("'s") }, content: '' },
+const CONTRACTIONS: readonly Contraction[] = [
+  { literal: '\u2019', context: 'anywhere', content: "'" },
+  { literal: "won't", context: 'word', content: 'will not' },
+  { literal: "can't", context: 'word', content: 'can not' },
+  { literal: "n't", context: 'suffix', content: ' not' },
+  { literal: "'re", context: 'suffix', content: ' are' },
+  { literal: "'m", context: 'suffix', content: ' am' },
+  { literal: "'ll", context: 'suffix', content: ' will' },
+  { literal: "'ve", context: 'suffix', content: ' have' },
+  { literal: "'d", context: 'suffix', content: ' would' },
+  { literal: "'s", context: 'suffix', content: '' },
 ];
 
-const COMPILED_RULES = CONTRACTION_RULES.map(({ pattern, content }) => ({
-  re: new RegExp('String' in pattern ? pattern.String.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : pattern.Regex, 'g'),
-  content,
-}));
+function patternOf({ literal, context }: Contraction): ReplaceRule['pattern'] {
+  if (context === 'anywhere') return { String: literal };
+  const before = context === 'word' ? '(?<![a-z])' : '(?<=[a-z])';
+  return { Regex: `${before}${literal}(?![a-z])` };
+}
+
+export const CONTRACTION_RULES: readonly ReplaceRule[] = CONTRACTIONS.map((c) => ({ pattern: patternOf(c), content: c.content }));
+
+const COMPILED_RULES = CONTRACTIONS.map((c) => {
+  const pattern = patternOf(c);
+  return { literal: c.literal, re: 'Regex' in pattern ? new RegExp(pattern.Regex, 'g') : null, content: c.content };
+});
 
 /** Lowercases and expands contractions (tokenizer.json's normalizer). */
 export function normalizeText(text: string): string {
   let s = text.toLowerCase();
-  // Every rule needs an apostrophe: most texts skip the regular expressions entirely.
-  if (s.indexOf("'") === -1 && s.indexOf('\u2019') === -1) return s;
-  for (const { re, content } of COMPILED_RULES) s = s.replace(re, content);
+  // A rule can only match where its literal occurs: most texts skip every regular expression.
+  for (const { literal, re, content } of COMPILED_RULES) {
+    if (s.indexOf(literal) === -1) continue;
+    s = re ? s.replace(re, content) : s.replaceAll(literal, () => content);
+  }
   return s;
 }
 
@@ -99,45 +116,84 @@ function astralClass(cp: number): number {
   return k;
 }
 
+const APOSTROPHE = 0x27;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** ASCII uppercase to lowercase: the only change normalisation makes to a plain text. */
+function fold(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+}
+
 /**
- * Calls emit(start, end) for each word of an already normalised text, in order; stops early
- * when emit returns false. Words are maximal runs of one class (word or punctuation).
+ * Writes the word boundaries of s as [start, end) pairs into bounds, and each word's
+ * FNV-1a hash over its case-folded UTF-16 units into hashes (one pass for both); returns
+ * how many words, at most limit. Words are maximal runs of one class (word or punctuation).
+ * With plainOnly, returns -1 instead on a character that normalisation could change beyond
+ * ASCII case (non-ASCII, apostrophe): such a text must be normalised first.
  */
-function scanWords(s: string, emit: (start: number, end: number) => boolean): void {
+function wordBounds(s: string, bounds: Int32Array, hashes: Int32Array, limit: number, plainOnly: boolean): number {
   const len = s.length;
+  let n = 0;
   let start = -1;
   let runClass = SPACE;
+  let h = 0;
   let i = 0;
   while (i < len) {
     const c = s.charCodeAt(i);
     let k: number;
     let width = 1;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < len) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        k = astralClass(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
-        width = 2;
-      } else {
-        k = WORD;
-      }
+    if (c < 0x80) {
+      if (plainOnly && c === APOSTROPHE) return -1;
+      k = UNIT_CLASS[c];
+    } else if (plainOnly) {
+      return -1;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < len && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      k = astralClass(s.codePointAt(i) as number);
+      width = 2;
     } else {
       k = unitClass(c);
     }
     if (k !== runClass) {
-      if (start >= 0 && !emit(start, i)) return;
+      if (start >= 0) {
+        bounds[2 * n] = start;
+        bounds[2 * n + 1] = i;
+        hashes[n] = h;
+        if (++n === limit) return n;
+      }
       start = k === SPACE ? -1 : i;
       runClass = k;
+      h = FNV_OFFSET;
     }
+    h = Math.imul(h ^ fold(c), FNV_PRIME);
+    if (width === 2) h = Math.imul(h ^ s.charCodeAt(i + 1), FNV_PRIME);
     i += width;
   }
-  if (start >= 0) emit(start, len);
+  if (start >= 0) {
+    bounds[2 * n] = start;
+    bounds[2 * n + 1] = len;
+    hashes[n] = h;
+    n++;
+  }
+  return n;
 }
+
+/** The same hash as wordBounds computes, over a whole string. */
+function hashOf(token: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < token.length; i++) h = Math.imul(h ^ fold(token.charCodeAt(i)), FNV_PRIME);
+  return h;
+}
+
+for (let c = 0; c < 0x80; c++) unitClass(c);
 
 /** Normalises and pre-tokenises one text into its words (the allocating reference path). */
 export function splitWords(text: string): string[] {
   const s = normalizeText(text);
+  const bounds = new Int32Array(2 * s.length);
+  const n = wordBounds(s, bounds, new Int32Array(s.length), Infinity, false);
   const words: string[] = [];
-  scanWords(s, (a, b) => words.push(s.slice(a, b)) > 0);
+  for (let t = 0; t < n; t++) words.push(s.slice(bounds[2 * t], bounds[2 * t + 1]));
   return words;
 }
 
@@ -150,9 +206,19 @@ export interface TokenizedBatch {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/**
+ * Fast path: words are looked up in an open-addressing hash table over UTF-16 units, hashed
+ * and compared straight from the text, so a plain-ASCII text without apostrophes is
+ * tokenized without allocating a single string.
+ */
 export class WordTokenizer {
-  private readonly ids = new Map<string, number>();
+  private readonly pool: Uint16Array;
+  private readonly starts: Int32Array;
+  private readonly slots: Int32Array;
+  private readonly mask: number;
   private scratch = new Int32Array(1 << 16);
+  private bounds = new Int32Array(1 << 12);
+  private hashes = new Int32Array(1 << 11);
   private lengths = new Int32Array(1024);
 
   /** vocab[id] is the token of that id; ids PAD_ID and UNK_ID must be PAD_TOKEN and UNK_TOKEN. */
@@ -162,17 +228,55 @@ export class WordTokenizer {
     }
     // The batch is written as int32 pairs into the int64 buffer (BigInt per id is slow).
     if (!LITTLE_ENDIAN) throw new Error('WordTokenizer needs a little-endian platform');
-    vocab.forEach((token, id) => this.ids.set(token, id));
+    this.starts = new Int32Array(vocab.length + 1);
+    let units = 0;
+    vocab.forEach((token, id) => {
+      this.starts[id] = units;
+      units += token.length;
+    });
+    this.starts[vocab.length] = units;
+    this.pool = new Uint16Array(units);
+    vocab.forEach((token, id) => {
+      for (let k = 0; k < token.length; k++) this.pool[this.starts[id] + k] = token.charCodeAt(k);
+    });
+    let size = 1;
+    while (size < 2 * vocab.length) size <<= 1;
+    this.mask = size - 1;
+    this.slots = new Int32Array(size).fill(-1);
+    // Vocabularies come from JSON objects or source keys, so tokens are unique.
+    vocab.forEach((token, id) => {
+      const h = hashOf(token);
+      let slot = (h ^ (h >>> 15)) & this.mask;
+      while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
+      this.slots[slot] = id;
+    });
+  }
+
+  /** Id of the word s[a, b) with hash h (from wordBounds), or UNK_ID. */
+  private lookup(s: string, a: number, b: number, h: number): number {
+    const len = b - a;
+    const { pool, starts, slots, mask } = this;
+    for (let slot = (h ^ (h >>> 15)) & mask; ; slot = (slot + 1) & mask) {
+      const id = slots[slot];
+      if (id === -1) return UNK_ID;
+      const st = starts[id];
+      if (starts[id + 1] - st !== len) continue;
+      let k = 0;
+      while (k < len && pool[st + k] === fold(s.charCodeAt(a + k))) k++;
+      if (k === len) return id;
+    }
   }
 
   /** Ids of one text, at most maxLength of them. */
   encode(text: string, maxLength = Infinity): Int32Array {
+    if (!(maxLength >= 1)) throw new Error('maxLength must be at least 1');
     const n = this.encodeInto(text, 0, maxLength);
     return this.scratch.slice(0, n);
   }
 
   /** Tokenizes a batch, padded to its longest text (at least one column), each text truncated to maxLength. */
   tokenize(texts: readonly string[], maxLength = Infinity): TokenizedBatch {
+    if (!(maxLength >= 1)) throw new Error('maxLength must be at least 1');
     const batch = texts.length;
     if (this.lengths.length < batch) this.lengths = new Int32Array(batch);
     let total = 0;
@@ -197,21 +301,30 @@ export class WordTokenizer {
 
   /** Appends the ids of one text to the scratch buffer at offset; returns how many. */
   private encodeInto(text: string, offset: number, maxLength: number): number {
-    const s = normalizeText(text);
-    const room = offset + Math.min(s.length, maxLength);
-    if (room > this.scratch.length) {
-      const grown = new Int32Array(Math.max(room, this.scratch.length * 2));
+    let s = text;
+    this.reserve(offset, Math.min(s.length, maxLength));
+    let n = wordBounds(s, this.bounds, this.hashes, maxLength, true);
+    if (n < 0) {
+      s = normalizeText(text);
+      this.reserve(offset, Math.min(s.length, maxLength));
+      n = wordBounds(s, this.bounds, this.hashes, maxLength, false);
+    }
+    const { bounds, hashes, scratch } = this;
+    for (let t = 0; t < n; t++) scratch[offset + t] = this.lookup(s, bounds[2 * t], bounds[2 * t + 1], hashes[t]);
+    return n;
+  }
+
+  /** Makes room for `words` more ids after offset (a text has at most one word per unit). */
+  private reserve(offset: number, words: number): void {
+    if (words > this.hashes.length) {
+      this.hashes = new Int32Array(words);
+      this.bounds = new Int32Array(2 * words);
+    }
+    if (offset + words > this.scratch.length) {
+      const grown = new Int32Array(Math.max(offset + words, 2 * this.scratch.length));
       grown.set(this.scratch.subarray(0, offset));
       this.scratch = grown;
     }
-    const scratch = this.scratch;
-    const ids = this.ids;
-    let n = 0;
-    scanWords(s, (a, b) => {
-      scratch[offset + n++] = ids.get(s.slice(a, b)) ?? UNK_ID;
-      return n < maxLength;
-    });
-    return n;
   }
 }
 

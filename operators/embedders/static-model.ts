@@ -149,7 +149,7 @@ async function buildModel(
     words.set(source.vectors.subarray(r * dims, (r + 1) * dims), i * dims);
     ranks[i] = r + 1;
   });
-  foldSif(words, dims, ranks, { a: SIF_A, components: SIF_COMPONENTS });
+  const { components } = foldSif(words, dims, ranks, { a: SIF_A, components: SIF_COMPONENTS });
   onProgress?.({ phase: 'sif', done: 1, total: 1 });
 
   // Rows 0 and 1 ([PAD], [UNK]) stay zero: that is the graph's mask.
@@ -164,6 +164,7 @@ async function buildModel(
     principal_components_removed: {
       count: SIF_COMPONENTS,
       of: 'the SIF-weighted rows scaled by p(w) (uncentred), projected out of every row',
+      components: Array.from({ length: SIF_COMPONENTS }, (_, c) => Array.from(components.subarray(c * dims, (c + 1) * dims))),
     },
     pooling: 'mean of known words, L2 normalised',
     no_known_word: `fixed unit vector, every entry 1/sqrt(${dims})`,
