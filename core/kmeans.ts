@@ -43,22 +43,27 @@ export async function fitKMeans(x: Float32Array, n: number, d: number, options: 
   if (!Number.isInteger(maxIter) || maxIter < 1) throw new RangeError(`maxIter must be a positive integer, got ${maxIter}`);
   if (!(tol >= 0)) throw new RangeError(`tol must be ≥ 0, got ${tol}`);
   if (init && init.length !== k * d) throw new RangeError(`init holds ${init.length} values, expected k × d = ${k * d}`);
-
-  const shiftTolerance = tol * meanFeatureVariance(x, n, d);
+  const stats = featureStats(x, n, d);
+  const shiftTolerance = tol * stats.meanVariance;
   let centroids: Float32Array = init ? Float32Array.from(init) : await kmeansPlusPlus(x, n, d, k, createRng(seed), kernel);
   let next: Float32Array = new Float32Array(k * d);
   const labels = new Int32Array(n);
   const previous = new Int32Array(n).fill(-1);
-  const dist = new Float32Array(n);
   const acc: ClusterSums = { sums: new Float64Array(k * d), counts: new Float64Array(k) };
+  let dist: Float32Array | undefined;
 
   const step = await AssignAndSum.create(k, d, kernel);
   try {
     let iterations = 0;
     let settled = false;
     while (iterations < maxIter) {
-      const inertia = await step.run(x, n, centroids, labels, dist, acc);
-      const relocated = relocateEmptyClusters(x, d, labels, dist, acc);
+      await step.run(x, n, centroids, labels, acc);
+      const inertia = assignmentInertia(acc, centroids, d, stats.sumOfSquares);
+      let relocated = 0;
+      if (acc.counts.includes(0)) {
+        dist = distancesToOwnCentre(x, d, centroids, labels, dist);
+        relocated = relocateEmptyClusters(x, d, labels, dist, acc);
+      }
       const shift = averageCentroids(acc, centroids, next, d);
       [centroids, next] = [next, centroids];
       iterations++;
@@ -73,30 +78,74 @@ export async function fitKMeans(x: Float32Array, n: number, d: number, options: 
       previous.set(labels);
     }
     // The labels are those of the centres before the last update; bring them up to date.
-    if (!settled) await step.run(x, n, centroids, labels, dist, acc);
+    if (!settled) await step.run(x, n, centroids, labels, acc);
     return { centroids, inertia: exactInertia(x, d, centroids, labels), iterations, labels };
   } finally {
     await step.close();
   }
 }
 
-/** Mean over features of the per-feature variance (two-pass, double). */
-export function meanFeatureVariance(x: Float32Array, n: number, d: number): number {
+/**
+ * The mean over features of the per-feature variance (scikit-learn's scale for tol), two-pass
+ * in double, and Σ‖x‖² over all rows.
+ */
+export function featureStats(x: Float32Array, n: number, d: number): { meanVariance: number; sumOfSquares: number } {
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     const o = i * d;
     for (let j = 0; j < d; j++) mean[j] += x[o + j];
   }
-  for (let j = 0; j < d; j++) mean[j] /= n;
-  let total = 0;
+  let meanNorm = 0;
+  for (let j = 0; j < d; j++) {
+    mean[j] /= n;
+    meanNorm += mean[j] * mean[j];
+  }
+  let centred = 0;
   for (let i = 0; i < n; i++) {
     const o = i * d;
     for (let j = 0; j < d; j++) {
       const v = x[o + j] - mean[j];
-      total += v * v;
+      centred += v * v;
     }
   }
-  return total / (n * d);
+  return { meanVariance: centred / (n * d), sumOfSquares: centred + n * meanNorm };
+}
+
+/**
+ * Σ_i ‖x_i − c_{l_i}‖² from the cluster sums S_j and counts n_j alone:
+ * Σ‖x‖² − 2 Σ_j c_j·S_j + Σ_j n_j ‖c_j‖², O(k·d) instead of a pass over the rows.
+ */
+function assignmentInertia(acc: ClusterSums, centroids: Float32Array, d: number, sumOfSquares: number): number {
+  const { sums, counts } = acc;
+  let total = sumOfSquares;
+  for (let c = 0; c < counts.length; c++) {
+    if (counts[c] === 0) continue;
+    const o = c * d;
+    let cross = 0;
+    let norm = 0;
+    for (let j = 0; j < d; j++) {
+      cross += centroids[o + j] * sums[o + j];
+      norm += centroids[o + j] * centroids[o + j];
+    }
+    total += counts[c] * norm - 2 * cross;
+  }
+  return Math.max(0, total);
+}
+
+/** ‖x_i − c_{labels[i]}‖² per row, exact; only needed when a cluster came out empty. */
+function distancesToOwnCentre(x: Float32Array, d: number, centroids: Float32Array, labels: Int32Array, out?: Float32Array): Float32Array {
+  const dist = out ?? new Float32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const o = i * d;
+    const c = labels[i] * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const v = x[o + j] - centroids[c + j];
+      s += v * v;
+    }
+    dist[i] = s;
+  }
+  return dist;
 }
 
 /**
@@ -123,8 +172,7 @@ function relocateEmptyClusters(x: Float32Array, d: number, labels: Int32Array, d
     }
     counts[donor]--;
     counts[empty] = 1;
-    // Marks the row as used; dist is rewritten by the next pass.
-    dist[far] = -1;
+    dist[far] = -1; // taken
     relocated++;
   }
   return relocated;

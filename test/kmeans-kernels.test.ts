@@ -81,33 +81,28 @@ test('NearestCentroid gives zero distance to a row that is itself a centroid', a
   for (const v of dist) assert.ok(v >= 0 && v < 1e-2, `distance ${v}`);
 });
 
-test('AssignAndSum returns labels, distances and per-cluster sums and counts of the assignment', async () => {
+test('AssignAndSum returns labels and the per-cluster sums and counts of the assignment', async () => {
   const n = 2500, d = 12, k = 9;
   const x = randomMatrix(n, d, 4);
   const c = randomMatrix(k, d, 5);
   const expected = bruteForce(x, n, c, k, d);
   const step = await AssignAndSum.create(k, d, { threads: 1, blockRows: 700 });
   const labels = new Int32Array(n);
-  const dist = new Float32Array(n);
   const acc = { sums: new Float64Array(k * d).fill(7), counts: new Float64Array(k).fill(7) };
-  let inertia: number;
   try {
-    inertia = await step.run(x, n, c, labels, dist, acc);
+    await step.run(x, n, c, labels, acc);
   } finally {
     await step.close();
   }
   const sums = new Float64Array(k * d);
   const counts = new Float64Array(k);
-  let expectedInertia = 0;
   for (let i = 0; i < n; i++) {
     counts[labels[i]]++;
     for (let j = 0; j < d; j++) sums[labels[i] * d + j] += x[i * d + j];
-    expectedInertia += expected.best[i];
-    if (expected.second[i] - expected.best[i] > 1e-3) assert.equal(labels[i], expected.labels[i]);
+    if (expected.second[i] - expected.best[i] > 1e-3) assert.equal(labels[i], expected.labels[i], `label of row ${i}`);
   }
   assert.deepEqual(Array.from(acc.counts), Array.from(counts));
   for (let j = 0; j < k * d; j++) assert.ok(Math.abs(acc.sums[j] - sums[j]) < 1e-3, `sum ${j}`);
-  assert.ok(Math.abs(inertia - expectedInertia) < 1e-4 * expectedInertia);
 });
 
 test('CandidateDistances caps each distance at the row’s closest distance and sums each column', async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kmeans as mlKMeans } from 'ml-kmeans';
-import { fitKMeans, meanFeatureVariance } from '../core/kmeans.js';
+import { featureStats, fitKMeans } from '../core/kmeans.js';
 import { createRng } from '../core/random.js';
 
 const kernel = { threads: 1 };
@@ -101,10 +101,25 @@ test('final labels are each row’s nearest final centre and the inertia matches
   assert.ok(Math.abs(r.inertia - total) < 1e-9 * total);
 });
 
+test('onIteration reports the inertia of each assignment, to the centres it started from', async () => {
+  const n = 700, d = 7, k = 9;
+  const x = blobs(randomCentres(7, d, 2, 13), 7, d, 100, 1, 14);
+  const init = randomCentres(k, d, 1, 15);
+  const inertias: number[] = [];
+  const one = await fitKMeans(x, n, d, { k, seed: 0, init, maxIter: 1, kernel, onIteration: (_, inertia) => inertias.push(inertia) });
+  const expected = inertiaOf(x, n, d, init, k);
+  assert.ok(Math.abs(inertias[0] - expected) < 1e-5 * expected, `${inertias[0]} vs ${expected}`);
+  const second: number[] = [];
+  await fitKMeans(x, n, d, { k, seed: 0, init, maxIter: 2, kernel, onIteration: (_, inertia) => second.push(inertia) });
+  const afterOne = inertiaOf(x, n, d, one.centroids, k);
+  assert.ok(Math.abs(second[1] - afterOne) < 1e-5 * afterOne);
+  assert.ok(second[1] < second[0]);
+});
+
 test('tol is relative to the mean feature variance: iteration stops at the first shift ≤ tol × variance', async () => {
   const n = 1600, d = 10, k = 20;
   const x = blobs(randomCentres(8, d, 1.5, 7), 8, d, 200, 1, 8);
-  const variance = meanFeatureVariance(x, n, d);
+  const variance = featureStats(x, n, d).meanVariance;
   const shifts: number[] = [];
   const full = await fitKMeans(x, n, d, { k, seed: 2, tol: 0, kernel, onIteration: (_, __, shift) => shifts.push(shift) });
   assert.equal(full.iterations, shifts.length);

@@ -7,7 +7,7 @@
  */
 import type * as ort from 'onnxruntime-node';
 import { Tensor } from 'onnxruntime-node';
-import { blockRowsFor, createKernelSession, rowSquaredNorms, type KernelOptions } from './session.js';
+import { resolveBlockRows, createKernelSession, rowSquaredNorms, type KernelOptions } from './session.js';
 
 export class CandidateDistances {
   private constructor(
@@ -37,8 +37,9 @@ export class CandidateDistances {
       },
       options.threads,
     );
-    // A handful of candidates: the score matrix is narrow, so blocks can be as long as allowed.
-    return new CandidateDistances(session, d, blockRowsFor(1, options));
+    // With a handful of candidates the step streams x from memory; long blocks measured ~10%
+    // faster than 1,024 rows (CPU time, 100k × 384, 6 candidates).
+    return new CandidateDistances(session, d, resolveBlockRows(options, 16384));
   }
 
   /**

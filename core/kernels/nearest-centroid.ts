@@ -10,7 +10,7 @@
 import type * as ort from 'onnxruntime-node';
 import { Tensor } from 'onnxruntime-node';
 import type { Node } from '../onnx/model.js';
-import { blockRowsFor, createKernelSession, rowSquaredNorms, type KernelOptions } from './session.js';
+import { scoreBlockRows, createKernelSession, rowSquaredNorms, type KernelOptions } from './session.js';
 
 /**
  * Nodes that turn rows `x` [b, d], centroids `c` [k, d] and their squared norms `cn` [k] into
@@ -55,7 +55,7 @@ export class NearestCentroid {
       },
       options.threads,
     );
-    return new NearestCentroid(session, k, d, blockRowsFor(k, options));
+    return new NearestCentroid(session, k, d, scoreBlockRows(k, options));
   }
 
   /** Assigns `rows` rows of `block` (row-major, rows × d); writes labels and squared distances. */

@@ -8,7 +8,7 @@ import { encodeModel, type Graph } from '../onnx/model.js';
 export interface KernelOptions {
   /** onnxruntime intra-op threads; left out, onnxruntime uses one per physical core. */
   threads?: number;
-  /** Rows per session.run; left out, chosen from the number of centroids (see blockRowsFor). */
+  /** Rows per session.run; left out, each kernel picks its measured default. */
   blockRows?: number;
 }
 
@@ -24,19 +24,21 @@ export async function createKernelSession(graph: Graph, threads?: number): Promi
   });
 }
 
-// The rows × centroids score matrix is written by the Gemm and read back by ArgMin/ReduceMin;
-// keeping it near 16 MiB lets it stay in the last-level cache (measured: 4096 rows against
-// 1,000 centroids ran ~2× faster per row than 16,384 rows under contention).
-const SCORE_FLOATS = 1 << 22;
+/** options.blockRows, validated, or `fallback`. */
+export function resolveBlockRows(options: KernelOptions, fallback: number): number {
+  const rows = options.blockRows ?? fallback;
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`blockRows must be a positive integer, got ${rows}`);
+  return rows;
+}
 
-export function blockRowsFor(columns: number, options: KernelOptions = {}): number {
-  if (options.blockRows !== undefined) {
-    if (!Number.isInteger(options.blockRows) || options.blockRows < 1) {
-      throw new RangeError(`blockRows must be a positive integer, got ${options.blockRows}`);
-    }
-    return options.blockRows;
-  }
-  return Math.min(16384, Math.max(256, Math.floor(SCORE_FLOATS / Math.max(1, columns))));
+/**
+ * Rows per run for a kernel that scores every row against k centroids. Small blocks keep the
+ * block and its b × k scores in cache between the Gemm, ArgMin and ScatterND. Measured (CPU
+ * time, 1 thread, d = 384, busy 2-core host): 1,024 rows beat 2,048–16,384 by 5–20% at
+ * k = 10, 100 and 1,000; at k = 4,000, 512 rows did best.
+ */
+export function scoreBlockRows(k: number, options: KernelOptions = {}): number {
+  return resolveBlockRows(options, Math.min(1024, Math.max(256, Math.floor((1 << 21) / Math.max(1, k)))));
 }
 
 /** ‖c_j‖² for each row of a row-major matrix, accumulated in double. */
