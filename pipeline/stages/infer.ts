@@ -1,20 +1,60 @@
 /**
- * Stage 3: label every embedded row with the fitted model, part by part (one part in
- * memory), writing labels/part-N aligned with embeddings/part-N, then clusters.parquet
- * and the cluster statistics.
+ * Stage 3: label every embedded row with the fitted model. Parts are spread over a pool of
+ * worker threads (one per core), each holding the model and one part; every part yields
+ * labels/part-N and projection/part-N aligned with embeddings/part-N. Then clusters.parquet,
+ * the cluster statistics and the plot.
  */
+import os from 'node:os';
 import path from 'node:path';
-import { NearestCentroid } from '../../core/kernels/nearest-centroid.js';
-import { CLUSTERS, FILES, LABELS } from '../../schemas/tables.js';
+import { Worker } from 'node:worker_threads';
+import { CLUSTERS } from '../../schemas/tables.js';
 import { openRunDatabase } from '../../operators/duckdb-views.js';
-import { loadModel } from '../../operators/model-store.js';
-import { partName, writeParquet } from '../../operators/parquet.js';
-import { embeddingPartFiles, readEmbeddingPart } from '../../operators/read-embeddings.js';
-import { clusterSizes, clusterStats, formatClusterStats } from '../cluster-stats.js';
+import { writeParquet } from '../../operators/parquet.js';
+import { embeddingPartFiles } from '../../operators/read-embeddings.js';
+import { clusterStats, formatClusterStats } from '../cluster-stats.js';
+import { loadFitted } from '../fitted-model.js';
+import type { InferJob, InferResult } from '../label-part.js';
 import { stageKey } from '../manifest.js';
+import { writePlot } from '../plot.js';
 import { Progress, log } from '../progress.js';
 import type { StageContext } from '../stage-context.js';
-import { KMEANS_MODEL } from './fit.js';
+
+type WorkerMessage = InferResult | { part: number; error: string } | { ready: true };
+
+/** Runs the jobs on `workers` threads; resolves with every part's result. */
+function runPool(outDir: string, jobs: InferJob[], workers: number, threads: number, onResult: (r: InferResult) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    let finished = 0;
+    let failed = false;
+    const pool: Worker[] = [];
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = true;
+      for (const w of pool) void w.terminate();
+      reject(e);
+    };
+    const feed = (w: Worker) => {
+      if (next < jobs.length) w.postMessage(jobs[next++]);
+      else w.postMessage(null);
+    };
+    for (let i = 0; i < workers; i++) {
+      const w = new Worker(new URL('../infer-worker.js', import.meta.url), { workerData: { outDir, threads } });
+      pool.push(w);
+      w.on('error', fail);
+      w.on('exit', (code) => {
+        if (code !== 0 && !failed) fail(new Error(`infer worker exited with code ${code}`));
+      });
+      w.on('message', (m: WorkerMessage) => {
+        if ('ready' in m) return feed(w);
+        if ('error' in m) return fail(new Error(`part ${m.part}: ${m.error}`));
+        onResult(m);
+        if (++finished === jobs.length) resolve();
+        feed(w);
+      });
+    }
+  });
+}
 
 export async function inferStage(ctx: StageContext): Promise<void> {
   const fit = ctx.state.record('fit');
@@ -27,45 +67,58 @@ export async function inferStage(ctx: StageContext): Promise<void> {
   }
   ctx.state.begin('infer', key, params, ctx.settings);
 
-  const modelDir = path.join(ctx.outDir, FILES.model);
-  const model = loadModel(modelDir, KMEANS_MODEL);
-  const k = Number(model.meta.k);
-  const dims = Number(model.meta.dims);
-  const centroids = model.arrays.centroids as Float32Array;
-  const kernel = await NearestCentroid.create(centroids, k, dims, { threads: ctx.settings.threads });
-  const files = embeddingPartFiles(ctx.outDir);
+  const fitted = loadFitted(ctx.outDir);
+  const jobs = embeddingPartFiles(ctx.outDir).map((file, part) => ({ part, file }));
+  const cores = os.availableParallelism();
+  const workers = Math.min(jobs.length, cores);
+  // Few parts: give each worker's onnxruntime the spare cores instead.
+  const threads = ctx.settings.threads ?? Math.max(1, Math.floor(cores / workers));
   const total = Number(ctx.state.record('embed')?.stats?.embedded ?? 0);
   const progress = new Progress({ stage: 'infer', unit: 'rows', quiet: ctx.quiet });
+  const members = new Map<number, { count: number; sum: Float64Array }>();
+  let spaceDims = 0;
   let done = 0;
-  try {
-    for (let i = 0; i < files.length; i++) {
-      const part = readEmbeddingPart(files[i], i);
-      const labels = new Int32Array(part.rows);
-      const dist = new Float32Array(part.rows);
-      await kernel.assign(part.values, part.rows, labels, dist);
-      writeParquet(path.join(ctx.outDir, LABELS.path, partName(i)), LABELS, { id: part.ids, cluster: labels, probability: new Float32Array(part.rows).fill(1) }, part.rows);
-      done += part.rows;
-      progress.update(done, total ? done / total : null);
+  await runPool(ctx.outDir, jobs, workers, threads, (r) => {
+    done += r.rows;
+    spaceDims = r.spaceDims;
+    for (const [c, acc] of r.clusters) {
+      const m = members.get(c);
+      if (!m) members.set(c, acc);
+      else {
+        m.count += acc.count;
+        for (let j = 0; j < acc.sum.length; j++) m.sum[j] += acc.sum[j];
+      }
     }
-  } finally {
-    await kernel.close();
-  }
+    progress.update(done, total ? done / total : null);
+  });
   progress.done(done);
 
+  // k-means centres are the model's; HDBSCAN's are the means of their members.
+  const c = fitted.clusterer;
+  const k = c.kind === 'kmeans' ? c.k : c.model.meta.labelCount;
+  const dims = c.kind === 'kmeans' ? c.dims : spaceDims;
+  const centroids = c.kind === 'kmeans' ? c.centroids : new Float32Array(k * dims);
+  if (c.kind === 'hdbscan') {
+    for (const [cluster, m] of members) for (let j = 0; j < dims; j++) centroids[cluster * dims + j] = m.sum[j] / m.count;
+  }
+  const ids = Int32Array.from({ length: k }, (_, j) => j);
+  writeParquet(
+    path.join(ctx.outDir, CLUSTERS.path),
+    CLUSTERS,
+    { cluster: ids, size: Float64Array.from(ids, (j) => members.get(j)?.count ?? 0), centroid: { values: centroids, dims } },
+    k,
+  );
+
   const db = await openRunDatabase(ctx.outDir);
+  let stats;
   try {
-    const sizes = await clusterSizes(db.connection);
-    const clusterIds = Int32Array.from({ length: k }, (_, j) => j);
-    writeParquet(
-      path.join(ctx.outDir, CLUSTERS.path),
-      CLUSTERS,
-      { cluster: clusterIds, size: Float64Array.from(clusterIds, (j) => sizes.get(j) ?? 0), centroid: { values: centroids, dims } },
-      k,
-    );
-    const stats = await clusterStats(db.connection);
-    log(formatClusterStats(stats));
-    ctx.state.complete('infer', { rows: stats.total_rows, clusters: stats.clusters, noise_rows: stats.noise_rows, noise_fraction: stats.noise_fraction, cluster_stats: stats });
+    stats = await clusterStats(db.connection);
   } finally {
     db.close();
   }
+  log(formatClusterStats(stats));
+  const method = `${c.kind === 'kmeans' ? `k-means k=${k}` : `HDBSCAN, ${k} clusters`}${fitted.projection.kind === 'umap' ? ', UMAP 2-D' : ', PCA 2-D'}`;
+  const plot = await writePlot(ctx.outDir, ctx.settings.seed, method);
+  if (plot) log(`plot: ${plot}`);
+  ctx.state.complete('infer', { rows: stats.total_rows, clusters: stats.clusters, noise_rows: stats.noise_rows, noise_fraction: stats.noise_fraction, cluster_stats: stats });
 }

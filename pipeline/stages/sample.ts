@@ -15,6 +15,7 @@ import { int32sOf, listParts, readParquet, stringsOf, vectorsOf, writeFileAtomic
 import { embeddingPartFiles, readEmbeddingPart } from '../../operators/read-embeddings.js';
 import { clusterSizes } from '../cluster-stats.js';
 import { stageKey } from '../manifest.js';
+import { writePlot } from '../plot.js';
 import { Progress, log } from '../progress.js';
 import type { StageContext } from '../stage-context.js';
 
@@ -165,5 +166,7 @@ export async function sampleStage(ctx: StageContext): Promise<void> {
   const written = writeSampleJsonl(ctx.outDir, picks);
   const clustersPicked = new Set(picks.map((p) => p.cluster)).size;
   log(`sample: ${written} records from ${clustersPicked} of ${clusterIds.length} clusters → ${path.join(ctx.outDir, FILES.sampleJsonl)}`);
+  const plot = await writePlot(ctx.outDir, s.seed, `sample of ${written} (${s.per_cluster}, ${s.within})`);
+  if (plot) log(`plot: ${plot}`);
   ctx.state.complete('sample', { sampled: written, clusters_sampled: clustersPicked, clusters: clusterIds.length, per_cluster: s.per_cluster, within: s.within });
 }
