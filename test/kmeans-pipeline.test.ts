@@ -99,3 +99,28 @@ test('query prints tables and CSV, and names the views on a bad query', async ()
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /views available: rows, embeddings/);
 });
+
+test('UMAP + HDBSCAN: noise is labelled -1, counted, and never sampled', async () => {
+  const dir = tempDir('hdbpipe');
+  const file = path.join(dir, 'topics.jsonl');
+  writeTopics(file, 120);
+  // A sprinkle of unrelated texts that should mostly end up as noise.
+  const odd = ['quantum chromodynamics lattice', 'volcanic basalt erosion', 'medieval lute tablature', 'sourdough starter hydration', 'glacier calving rates'];
+  fs.appendFileSync(file, odd.map((t, i) => JSON.stringify({ text: `${t} ${i}`, topic: -1 })).join('\n') + '\n');
+  const out = path.join(dir, 'out');
+  const r = await runCli(['infer', file, out, '--enable-umap', '--umap-dim', '5', '--cluster-alg', 'hdbscan', '--hdbscan-min-cluster-size', '30', '--hdbscan-min-samples', '5', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /noise: \d+ rows/);
+  const [counts] = await query(out, 'SELECT count(*)::INT AS n, count(*) FILTER (WHERE cluster < 0)::INT AS noise, count(DISTINCT cluster) FILTER (WHERE cluster >= 0)::INT AS k FROM labels');
+  assert.equal(counts.n, 485);
+  assert.ok(Number(counts.k) >= 2, JSON.stringify(counts));
+  const projection = await query(out, 'SELECT count(*)::INT AS n FROM projection');
+  assert.equal(projection[0].n, 485);
+  assert.ok(fs.existsSync(path.join(out, FILES.plot)));
+  const s = await runCli(['sample', out, '--sample-size', '50', '--quiet']);
+  assert.equal(s.code, 0, s.stderr);
+  const noisePicked = await query(out, 'SELECT count(*)::INT AS n FROM sample JOIN labels l USING (id) WHERE l.cluster < 0');
+  assert.equal(noisePicked[0].n, 0);
+  const picked = await query(out, 'SELECT count(*)::INT AS n FROM sample');
+  assert.equal(picked[0].n, 50);
+});

@@ -31,7 +31,7 @@ export async function openEmbedder(s: EmbedderSettings, options: OpenEmbedderOpt
     });
   }
   if (s.embedding_model === STATIC_MODEL) {
-    return openStaticModel({ cacheDir: defaultCacheDir(), threads: s.threads, onProgress: options.onProgress });
+    return openStaticModel({ cacheDir: defaultCacheDir(), threads: s.threads, maxLength: s.max_length, onProgress: options.onProgress });
   }
   const dir = await resolveModel(s.embedding_model, { cacheDir: defaultCacheDir(), onProgress: options.onProgress });
   return openOnnxFolder(dir, { pooling: s.pooling, maxLength: s.max_length, threads: s.threads });
