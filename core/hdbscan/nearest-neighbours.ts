@@ -1,0 +1,284 @@
+/**
+ * Exact k nearest neighbours of query rows among the rows of a kd-tree.
+ *
+ * In 20–50 dimensions a kd-tree prunes little inside a cluster (every bounding box near a query
+ * is closer than its k-th neighbour), so per-point tree descents end up scanning most of the
+ * cluster one distance at a time. Instead, queries are grouped by the bucket they fall in, and
+ * each group is compared densely (BlockTopK on onnxruntime) against whole buckets in order of
+ * box distance, stopping at the first bucket whose box is farther than every query's current
+ * k-th candidate. The tree prunes between clusters; the dense kernel does the work inside them.
+ * Candidates are re-ranked with double-precision distances, with a few spare candidates so that
+ * float32 ranking errors near the k-th place cannot change the result.
+ */
+import { BlockTopK, copyCentred } from './block-top-k.js';
+import { bucketsOf, type KdTree } from './kd-tree.js';
+
+export interface Neighbours {
+  k: number;
+  /** m × k input-row indices of the fitted points, nearest first (among equal distances in a deterministic order). */
+  indices: Int32Array;
+  /** m × k Euclidean distances. */
+  distances: Float64Array;
+}
+
+export interface SearchBlocks {
+  /** Rows of fitted points per bucket (the pruning unit). */
+  bucketRows: number;
+  /** Query rows per kernel call. */
+  groupRows: number;
+  /** Reference rows gathered before the first kernel call of a query group (which sets its bound). */
+  firstRows: number;
+  /** Reference rows gathered before each later kernel call. */
+  chunkRows: number;
+}
+
+export const DEFAULT_BLOCKS: SearchBlocks = { bucketRows: 128, groupRows: 256, firstRows: 1024, chunkRows: 4096 };
+
+/** Spare candidates kept beyond k so double-precision re-ranking sees every plausible k-th neighbour. */
+const SPARE = 3;
+/** Relative slack on float32 squared distances when deciding that a bucket is too far. */
+const SLACK = 1e-3;
+/** Queries whose k-th candidate is this much farther (squared) than their group's median are searched apart. */
+const SPARSE_RATIO2 = 4;
+
+export async function nearestNeighbours(
+  tree: KdTree,
+  kernel: BlockTopK,
+  queries: Float32Array,
+  m: number,
+  k: number,
+  blocks: SearchBlocks = DEFAULT_BLOCKS,
+): Promise<Neighbours> {
+  const { d, n } = tree;
+  if (k < 1 || k > n) throw new RangeError(`k must be in [1, ${n}], got ${k}`);
+  if (queries.length < m * d) throw new RangeError(`queries hold ${queries.length} values, expected ${m} × ${d}`);
+  const kk = Math.min(n, k + SPARE);
+  const buckets = bucketsOf(tree, blocks.bucketRows);
+  const qOrder = queriesByBucket(tree, buckets, queries, m);
+
+  const indices = new Int32Array(m * k);
+  const distances = new Float64Array(m * k);
+  const group = blocks.groupRows;
+  // Every query needs kk candidates from its first kernel call, so a chunk holds at least kk rows.
+  const chunkMin = Math.max(blocks.chunkRows, kk);
+  const firstMin = Math.max(blocks.firstRows, kk);
+  const chunkCap = chunkMin + maxRows(tree, buckets);
+  const qBuf = new Float32Array(group * d);
+  const qn = new Float32Array(group);
+  const rBuf = new Float32Array(chunkCap * d);
+  const rn = new Float32Array(chunkCap);
+  const rRow = new Int32Array(chunkCap);
+  const candVal = new Float64Array(group * kk);
+  const candIdx = new Int32Array(group * kk);
+  const mergeVal = new Float64Array(kk);
+  const mergeIdx = new Int32Array(kk);
+  const lo = new Float64Array(d);
+  const hi = new Float64Array(d);
+  const centre = new Float64Array(d);
+  const bucketLb = new Float64Array(buckets.length);
+  const byLb = new Int32Array(buckets.length);
+
+  const ids = new Int32Array(group);
+  const kth = new Float64Array(group);
+  const deferred = new Int32Array(m);
+  let deferredCount = 0;
+
+  /** Searches for the queries ids[0, gm); may set aside queries far sparser than the rest of the group. */
+  const runGroup = async (gm: number, mayDefer: boolean): Promise<void> => {
+    lo.fill(Infinity);
+    hi.fill(-Infinity);
+    for (let i = 0; i < gm; i++) {
+      const o = ids[i] * d;
+      for (let j = 0; j < d; j++) {
+        const v = queries[o + j];
+        if (v < lo[j]) lo[j] = v;
+        if (v > hi[j]) hi[j] = v;
+      }
+    }
+    for (let j = 0; j < d; j++) centre[j] = (lo[j] + hi[j]) / 2;
+    for (let i = 0; i < gm; i++) copyCentred(queries, ids[i], 1, d, centre, qBuf, qn, i);
+    for (let b = 0; b < buckets.length; b++) {
+      bucketLb[b] = boxGap2(tree, buckets[b], lo, hi);
+      byLb[b] = b;
+    }
+    byLb.sort((a, b) => bucketLb[a] - bucketLb[b] || a - b);
+    candVal.fill(Infinity, 0, gm * kk);
+    candIdx.fill(-1, 0, gm * kk);
+
+    let bound2 = Infinity;
+    let rows = 0;
+    const flush = async (): Promise<void> => {
+      const top = await kernel.nearest(qBuf, qn, gm, rBuf, rn, rows, Math.min(kk, rows));
+      for (let i = 0; i < gm; i++) {
+        mergeInto(candVal, candIdx, i * kk, kk, top.values, top.positions, i * top.k, top.k, rRow, mergeVal, mergeIdx);
+      }
+      let worst = 0;
+      for (let i = 0; i < gm; i++) worst = Math.max(worst, candVal[i * kk + k - 1]);
+      bound2 = worst * (1 + SLACK) + 1e-30;
+      rows = 0;
+    };
+    // The group's bound is its widest query's: a few sparse (noise) queries among dense ones
+    // would make the whole group scan far. After the first call they are set aside and
+    // searched later among themselves, and the rest restarts with a tight box.
+    const setAsideSparse = async (): Promise<boolean> => {
+      for (let i = 0; i < gm; i++) kth[i] = candVal[i * kk + k - 1];
+      const sorted = kth.slice(0, gm).sort();
+      const limit = SPARSE_RATIO2 * sorted[gm >> 1];
+      let kept = 0;
+      for (let i = 0; i < gm; i++) {
+        if (kth[i] > limit) deferred[deferredCount++] = ids[i];
+        else ids[kept++] = ids[i];
+      }
+      if (kept === gm) return false;
+      await runGroup(kept, false);
+      return true;
+    };
+    let first = true;
+    for (let t = 0; t < buckets.length; t++) {
+      const b = byLb[t];
+      if (bucketLb[b] > bound2) break;
+      const node = buckets[b];
+      const s = tree.start[node];
+      const count = tree.end[node] - s;
+      copyCentred(tree.points, s, count, d, centre, rBuf, rn, rows);
+      for (let i = 0; i < count; i++) rRow[rows + i] = s + i;
+      rows += count;
+      // A small first call gives every query a bound; later calls are larger to amortise overhead.
+      if (rows >= (first ? firstMin : chunkMin)) {
+        await flush();
+        if (first && mayDefer && (await setAsideSparse())) return;
+        first = false;
+      }
+    }
+    if (rows > 0) await flush();
+
+    for (let i = 0; i < gm; i++) {
+      const q = ids[i];
+      rankExactly(tree, queries, q, candIdx, i * kk, kk, mergeVal, mergeIdx);
+      for (let t = 0; t < k; t++) {
+        indices[q * k + t] = mergeIdx[t];
+        distances[q * k + t] = Math.sqrt(mergeVal[t]);
+      }
+    }
+  };
+
+  for (let g0 = 0; g0 < m; g0 += group) {
+    const gm = Math.min(group, m - g0);
+    ids.set(qOrder.subarray(g0, g0 + gm));
+    await runGroup(gm, true);
+  }
+  for (let g0 = 0; g0 < deferredCount; g0 += group) {
+    const gm = Math.min(group, deferredCount - g0);
+    ids.set(deferred.subarray(g0, g0 + gm));
+    await runGroup(gm, false);
+  }
+  return { k, indices, distances };
+}
+
+/** Query row ids sorted by the bucket each falls in (by descending the splits), buckets in tree order. */
+function queriesByBucket(tree: KdTree, buckets: Int32Array, queries: Float32Array, m: number): Int32Array {
+  const bucketOf = new Int32Array(tree.nodeCount).fill(-1);
+  for (let b = 0; b < buckets.length; b++) bucketOf[buckets[b]] = b;
+  const home = new Int32Array(m);
+  const counts = new Int32Array(buckets.length + 1);
+  for (let i = 0; i < m; i++) {
+    let node = 0;
+    while (bucketOf[node] < 0) {
+      node = queries[i * tree.d + tree.splitDim[node]] < tree.splitValue[node] ? tree.left[node] : tree.right[node];
+    }
+    home[i] = bucketOf[node];
+    counts[home[i] + 1]++;
+  }
+  for (let b = 0; b < buckets.length; b++) counts[b + 1] += counts[b];
+  const out = new Int32Array(m);
+  for (let i = 0; i < m; i++) out[counts[home[i]]++] = i;
+  return out;
+}
+
+function maxRows(tree: KdTree, buckets: Int32Array): number {
+  let most = 0;
+  for (const node of buckets) most = Math.max(most, tree.end[node] - tree.start[node]);
+  return most;
+}
+
+/** Squared distance between a node's bounding box and the box [lo, hi]. */
+export function boxGap2(tree: KdTree, node: number, lo: Float64Array, hi: Float64Array): number {
+  const d = tree.d;
+  const o = node * d;
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    const gap = Math.max(tree.lower[o + j] - hi[j], lo[j] - tree.upper[o + j], 0);
+    s += gap * gap;
+  }
+  return s;
+}
+
+/** Merges a kernel result row (positions into the chunk, mapped through rRow) into a sorted candidate list. */
+function mergeInto(
+  candVal: Float64Array,
+  candIdx: Int32Array,
+  at: number,
+  kk: number,
+  values: Float32Array,
+  positions: Int32Array,
+  from: number,
+  count: number,
+  rRow: Int32Array,
+  mergeVal: Float64Array,
+  mergeIdx: Int32Array,
+): void {
+  let a = 0;
+  let b = 0;
+  for (let t = 0; t < kk; t++) {
+    const va = candVal[at + a];
+    const vb = b < count ? values[from + b] : Infinity;
+    if (va <= vb) {
+      mergeVal[t] = va;
+      mergeIdx[t] = candIdx[at + a];
+      a++;
+    } else {
+      mergeVal[t] = vb;
+      mergeIdx[t] = rRow[positions[from + b]];
+      b++;
+    }
+  }
+  candVal.set(mergeVal, at);
+  candIdx.set(mergeIdx, at);
+}
+
+/**
+ * Recomputes squared distances in double precision for one query's candidates (tree rows) and
+ * sorts them by (distance, input row); results go to outVal / outIdx as input-row indices.
+ */
+function rankExactly(
+  tree: KdTree,
+  queries: Float32Array,
+  q: number,
+  candIdx: Int32Array,
+  at: number,
+  kk: number,
+  outVal: Float64Array,
+  outIdx: Int32Array,
+): void {
+  const d = tree.d;
+  const qo = q * d;
+  for (let t = 0; t < kk; t++) {
+    const row = candIdx[at + t];
+    const po = row * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const diff = queries[qo + j] - tree.points[po + j];
+      s += diff * diff;
+    }
+    // Insertion sort: kk is a handful.
+    const id = tree.order[row];
+    let u = t;
+    while (u > 0 && (outVal[u - 1] > s || (outVal[u - 1] === s && outIdx[u - 1] > id))) {
+      outVal[u] = outVal[u - 1];
+      outIdx[u] = outIdx[u - 1];
+      u--;
+    }
+    outVal[u] = s;
+    outIdx[u] = id;
+  }
+}
