@@ -23,6 +23,8 @@ const STAGE_RUNNERS: Record<StageName, (ctx: StageContext) => Promise<void>> = {
 export interface RunOptions {
   quiet?: boolean;
   stdin?: NodeJS.ReadableStream;
+  /** Where messages go (default stderr); progress is separate (see quiet). */
+  log?: (message: string) => void;
 }
 
 function summaryLines(state: RunState, outDir: string, stages: readonly StageName[]): string[] {
@@ -47,11 +49,11 @@ export async function runStages(settings: Settings, stages: readonly StageName[]
   const outDir = settings.output_dir;
   fs.mkdirSync(outDir, { recursive: true });
   const state = RunState.open(outDir);
-  const ctx: StageContext = { settings, outDir, state, quiet: options.quiet ?? false, stdin: options.stdin };
+  const ctx: StageContext = { settings, outDir, state, quiet: options.quiet ?? false, stdin: options.stdin, log: options.log ?? log };
   for (const stage of stages) {
     await STAGE_RUNNERS[stage](ctx);
   }
-  log(summaryLines(state, outDir, stages).join("\n"));
+  ctx.log(summaryLines(state, outDir, stages).join('\n'));
   return state;
 }
 

@@ -7,6 +7,8 @@ export interface StageContext {
   outDir: string;
   state: RunState;
   quiet: boolean;
+  /** Human-readable messages (stderr by default). */
+  log: (message: string) => void;
   /** Replaces process.stdin for the "-" input (library use, tests). */
   stdin?: NodeJS.ReadableStream;
 }

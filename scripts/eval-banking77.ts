@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       args.settings,
       { origin: 'eval', values: { seed } },
     ]);
-    await runStages(settings, ['embed', 'fit', 'infer'], { quiet: true });
+    await runStages(settings, ['embed', 'fit', 'infer'], { quiet: true, log: () => {} });
     const s = await scores(outDir);
     results.push(s);
     console.log(`seed ${seed}: NMI ${s.nmi.toFixed(4)}  ARI ${s.ari.toFixed(4)}  noise ${(s.noise * 100).toFixed(1)}%  (${s.rows} rows, ${settings.cluster_alg}${settings.enable_umap ? ' on UMAP' : ''}, model ${settings.embedding_model})`);

@@ -15,7 +15,7 @@ import { STDIN, readLines, resolveInputs, totalInputBytes } from '../../operator
 import { REJECT_HINTS, type Reject, type RejectReason } from '../../operators/reject.js';
 import { EmbedPartsWriter } from '../../operators/write-embed-parts.js';
 import { stageKey } from '../manifest.js';
-import { Progress, log } from '../progress.js';
+import { Progress } from '../progress.js';
 import type { StageContext } from '../stage-context.js';
 
 /** The reject-rate check waits for this many lines so a bad first line cannot stop a run. */
@@ -53,7 +53,7 @@ export async function embedStage(ctx: StageContext): Promise<void> {
   };
   const key = stageKey(params, null);
   if (ctx.state.isComplete('embed', key)) {
-    log('embed: complete for these inputs and settings, skipped');
+    ctx.log('embed: complete for these inputs and settings, skipped');
     return;
   }
   ctx.state.begin('embed', key, params, s);

@@ -12,7 +12,7 @@ import type { Settings } from '../../schemas/config.js';
 import { gatherRows } from '../../operators/read-embeddings.js';
 import { modelDir, projectBlock, saveClusterer, saveProjection, type Projection } from '../fitted-model.js';
 import { stageKey } from '../manifest.js';
-import { Progress, log } from '../progress.js';
+import { Progress } from '../progress.js';
 import type { StageContext } from '../stage-context.js';
 
 /** A fraction (≤ 1) of `total` rows or a row count, at least one row. */
@@ -40,13 +40,13 @@ function fitParams(s: Settings): Record<string, unknown> {
   return p;
 }
 
-async function fitProjection(s: Settings, sample: Float32Array, rows: number, dims: number, quiet: boolean): Promise<Projection> {
+async function fitProjection(s: Settings, sample: Float32Array, rows: number, dims: number, log: (m: string) => void): Promise<Projection> {
   if (!s.enable_umap) return { kind: 'pca', pca: fitPca(sample, rows, dims, 2, s.seed) };
   const umapRows = sampleCount(s.umap_fit_sample, rows);
   const picked = sampleIndices(rows, umapRows, createRng(s.seed + 1));
   const data = new Float32Array(umapRows * dims);
   picked.forEach((r, i) => data.set(sample.subarray(r * dims, (r + 1) * dims), i * dims));
-  if (!quiet) log(`fit: UMAP → ${s.umap_dim}-d and 2-d on ${umapRows.toLocaleString('en-US')} rows (${s.umap_n_neighbors} neighbours, ${s.umap_metric})`);
+  log(`fit: UMAP → ${s.umap_dim}-d and 2-d on ${umapRows.toLocaleString('en-US')} rows (${s.umap_n_neighbors} neighbours, ${s.umap_metric})`);
   const umap = await fitUmap(data, dims, {
     dims: [s.umap_dim, 2],
     nNeighbors: s.umap_n_neighbors,
@@ -77,7 +77,7 @@ export async function fitStage(ctx: StageContext): Promise<void> {
   const params = fitParams(s);
   const key = stageKey(params, embed.key);
   if (ctx.state.isComplete('fit', key)) {
-    log('fit: complete for these settings, skipped');
+    ctx.log('fit: complete for these settings, skipped');
     return;
   }
   ctx.state.begin('fit', key, params, s);
@@ -90,7 +90,7 @@ export async function fitStage(ctx: StageContext): Promise<void> {
   const sample = gatherRows(ctx.outDir, sampleIndices(total, rows, createRng(s.seed)));
   const dir = modelDir(ctx.outDir);
 
-  const projection = await fitProjection(s, sample.values, rows, sample.dims, ctx.quiet);
+  const projection = await fitProjection(s, sample.values, rows, sample.dims, ctx.log);
   saveProjection(dir, projection);
   const space = await clusteringSpace(projection, sample.values, rows, sample.dims, s.threads);
   const stats: Record<string, unknown> = { fit_rows: rows, algorithm: s.cluster_alg, projection: projection.kind === 'umap' ? `umap ${s.umap_dim}-d` : 'none (pca 2-d for plots)' };
@@ -111,7 +111,7 @@ export async function fitStage(ctx: StageContext): Promise<void> {
     saveClusterer(dir, { kind: 'kmeans', centroids: fitted.centroids, k, dims: space.dims, meta });
     Object.assign(stats, { k, inertia: fitted.inertia, iterations: fitted.iterations });
   } else {
-    if (!ctx.quiet) log(`fit: HDBSCAN on ${rows.toLocaleString('en-US')} rows × ${space.dims} (min_cluster_size ${s.hdbscan_min_cluster_size}, min_samples ${s.hdbscan_min_samples})`);
+    ctx.log(`fit: HDBSCAN on ${rows.toLocaleString('en-US')} rows × ${space.dims} (min_cluster_size ${s.hdbscan_min_cluster_size}, min_samples ${s.hdbscan_min_samples})`);
     const fitted = await fitHdbscan(space.values, rows, space.dims, {
       minClusterSize: s.hdbscan_min_cluster_size,
       minSamples: s.hdbscan_min_samples,

@@ -16,7 +16,7 @@ import { loadFitted } from '../fitted-model.js';
 import type { InferJob, InferResult } from '../label-part.js';
 import { stageKey } from '../manifest.js';
 import { writePlot } from '../plot.js';
-import { Progress, log } from '../progress.js';
+import { Progress } from '../progress.js';
 import type { StageContext } from '../stage-context.js';
 
 type WorkerMessage = InferResult | { part: number; error: string } | { ready: true };
@@ -62,7 +62,7 @@ export async function inferStage(ctx: StageContext): Promise<void> {
   const params = {};
   const key = stageKey(params, fit.key);
   if (ctx.state.isComplete('infer', key)) {
-    log('infer: complete for this model, skipped');
+    ctx.log('infer: complete for this model, skipped');
     return;
   }
   ctx.state.begin('infer', key, params, ctx.settings);
@@ -116,9 +116,9 @@ export async function inferStage(ctx: StageContext): Promise<void> {
   } finally {
     db.close();
   }
-  log(formatClusterStats(stats));
+  ctx.log(formatClusterStats(stats));
   const method = `${c.kind === 'kmeans' ? `k-means k=${k}` : `HDBSCAN, ${k} clusters`}${fitted.projection.kind === 'umap' ? ', UMAP 2-D' : ', PCA 2-D'}`;
   const plot = await writePlot(ctx.outDir, ctx.settings.seed, method);
-  if (plot) log(`plot: ${plot}`);
+  if (plot) ctx.log(`plot: ${plot}`);
   ctx.state.complete('infer', { rows: stats.total_rows, clusters: stats.clusters, noise_rows: stats.noise_rows, noise_fraction: stats.noise_fraction, cluster_stats: stats });
 }

@@ -16,7 +16,7 @@ import { embeddingPartFiles, readEmbeddingPart } from '../../operators/read-embe
 import { clusterSizes } from '../cluster-stats.js';
 import { stageKey } from '../manifest.js';
 import { writePlot } from '../plot.js';
-import { Progress, log } from '../progress.js';
+import { Progress } from '../progress.js';
 import type { StageContext } from '../stage-context.js';
 
 /** Vectors held at once while picking diverse rows (a larger single cluster is still done alone). */
@@ -136,7 +136,7 @@ export async function sampleStage(ctx: StageContext): Promise<void> {
   const params = { sample_size: s.sample_size, per_cluster: s.per_cluster, within: s.within, seed: s.seed };
   const key = stageKey(params, infer.key);
   if (ctx.state.isComplete('sample', key)) {
-    log('sample: complete for these settings, skipped');
+    ctx.log('sample: complete for these settings, skipped');
     return;
   }
   ctx.state.begin('sample', key, params, s);
@@ -165,8 +165,8 @@ export async function sampleStage(ctx: StageContext): Promise<void> {
   );
   const written = writeSampleJsonl(ctx.outDir, picks);
   const clustersPicked = new Set(picks.map((p) => p.cluster)).size;
-  log(`sample: ${written} records from ${clustersPicked} of ${clusterIds.length} clusters → ${path.join(ctx.outDir, FILES.sampleJsonl)}`);
+  ctx.log(`sample: ${written} records from ${clustersPicked} of ${clusterIds.length} clusters → ${path.join(ctx.outDir, FILES.sampleJsonl)}`);
   const plot = await writePlot(ctx.outDir, s.seed, `sample of ${written} (${s.per_cluster}, ${s.within})`);
-  if (plot) log(`plot: ${plot}`);
+  if (plot) ctx.log(`plot: ${plot}`);
   ctx.state.complete('sample', { sampled: written, clusters_sampled: clustersPicked, clusters: clusterIds.length, per_cluster: s.per_cluster, within: s.within });
 }
