@@ -65,6 +65,8 @@ export interface StaticModel extends Embedder {
   readonly folder: string;
   readonly maxLength: number;
   tokenize(texts: readonly string[]): TokenizedBatch;
+  /** The length-bucketed batches `embed` runs, and each bucketed row's index in `texts`. */
+  tokenizeBuckets(texts: readonly string[]): { batches: TokenizedBatch[]; order: Int32Array };
   runTokenized(t: TokenizedBatch): Promise<Float32Array>;
 }
 
@@ -120,8 +122,9 @@ async function loadModel(folder: string, name: string, options: StaticModelOptio
     const out = await session.run({ [STATIC_INPUT]: new ort.Tensor('int64', t.ids, [t.batch, t.seq]) });
     return out[STATIC_OUTPUT].data as Float32Array;
   };
+  const tokenizeBuckets = (texts: readonly string[]) => words.tokenizeBuckets(texts, maxLength, BUCKET_SIZE);
   const embed = async (texts: readonly string[]): Promise<Float32Array> => {
-    const { batches, order } = words.tokenizeBuckets(texts, maxLength, BUCKET_SIZE);
+    const { batches, order } = tokenizeBuckets(texts);
     const out = new Float32Array(texts.length * dims);
     let k = 0;
     for (const batch of batches) {
@@ -136,6 +139,7 @@ async function loadModel(folder: string, name: string, options: StaticModelOptio
     folder,
     maxLength,
     tokenize: (texts) => words.tokenize(texts, maxLength),
+    tokenizeBuckets,
     runTokenized,
     embed,
     close: () => session.release(),
