@@ -1,0 +1,221 @@
+/**
+ * k-means against scikit-learn, and streaming assignment against a bare onnxruntime MatMul.
+ *
+ * 1. Fit: 100k × 384 L2-normalised synthetic blobs (100 centres, seeded) written once to a raw
+ *    float32 file that both sides read; k = 100, n_init = 1, k-means++, Lloyd, max_iter 300,
+ *    tol 1e-4; one thread (intraOpNumThreads 1 / OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = 1),
+ *    then default threads. Reported: the full fit, k-means++ seeding alone, and Lloyd alone from
+ *    the same starting centres (semclust's seeding, so both run the same iterations). Inertias
+ *    of both sides are scored by the same JS code on the same data.
+ * 2. Assignment: 1M × 384 synthetic rows (generated block by block, memory bounded) against
+ *    1,000 centroids: NearestCentroid (labels + distances) vs session.run of X·Cᵀ alone, on the
+ *    same blocks, one thread and default threads.
+ *
+ * Usage: node dist/bench/kmeans.js   (peer: /usr/bin/python3 bench/peers/kmeans_sklearn.py)
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { NearestCentroid } from '../core/kernels/nearest-centroid.js';
+import { exactInertia, fitKMeans } from '../core/kmeans.js';
+import { kmeansPlusPlus } from '../core/kmeans-plusplus.js';
+import { encodeModel } from '../core/onnx/model.js';
+import { createRng } from '../core/random.js';
+
+const N = 100_000, D = 384, K = 100, SEED = 42, MAX_ITER = 300, TOL = 1e-4;
+const ASSIGN_ROWS = 1_000_000, ASSIGN_K = 1000, GEN_BLOCK = 16384;
+const PEER = fileURLToPath(new URL('../../bench/peers/kmeans_sklearn.py', import.meta.url));
+const DIR = path.join(os.tmpdir(), 'semclust-bench-kmeans');
+
+const fmt = (s: number): string => `${s.toFixed(2)} s`;
+const ratio = (a: number, b: number): string => `${(a / b).toFixed(3)}`;
+
+/** 100 random unit directions; each row is one of them plus Gaussian noise, L2-normalised. */
+function writeBlobs(file: string): void {
+  const rng = createRng(SEED);
+  const centres = Float32Array.from({ length: K * D }, () => rng.gaussian() / Math.sqrt(D));
+  const x = new Float32Array(N * D);
+  for (let i = 0, o = 0; i < N; i++, o += D) {
+    const c = rng.int(K) * D;
+    let norm = 0;
+    for (let j = 0; j < D; j++) {
+      const v = centres[c + j] + 0.04 * rng.gaussian();
+      x[o + j] = v;
+      norm += v * v;
+    }
+    const inv = 1 / Math.sqrt(norm);
+    for (let j = 0; j < D; j++) x[o + j] *= inv;
+  }
+  writeFileSync(file, x);
+}
+
+function readF32(file: string, length: number): Float32Array {
+  const out = new Float32Array(length);
+  const fd = openSync(file, 'r');
+  try {
+    const bytes = new Uint8Array(out.buffer);
+    let at = 0;
+    while (at < bytes.length) at += readSync(fd, bytes, at, bytes.length - at, at);
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+/** The one scoring rule for every centre set: nearest centre (onnxruntime), exact distance in double. */
+async function inertiaOf(x: Float32Array, centroids: Float32Array): Promise<number> {
+  const kernel = await NearestCentroid.create(centroids, K, D);
+  const labels = new Int32Array(N);
+  await kernel.assign(x, N, labels, new Float32Array(N));
+  await kernel.close();
+  return exactInertia(x, D, centroids, labels);
+}
+
+interface Timing {
+  seconds: number;
+  /** Process CPU seconds: steadier than wall clock when neighbours share the cores. */
+  cpu: number;
+}
+
+async function timed<T>(f: () => Promise<T>): Promise<[T, Timing]> {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const value = await f();
+  const c = process.cpuUsage(c0);
+  return [value, { seconds: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 }];
+}
+
+interface PeerReport {
+  fit: Timing & { iterations: number; inertia: number };
+  lloyd: Timing & { iterations: number; inertia: number };
+  seeding: Timing;
+  blas: Record<string, unknown>[];
+}
+
+function runPeer(data: string, init: string, out: string, oneThread: boolean): PeerReport {
+  const env = { ...process.env };
+  // Set on this machine for other tools; they slow OpenBLAS, so the peer runs without them.
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  if (oneThread) Object.assign(env, { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' });
+  const args = [PEER, '--data', data, '--init', init, '--out', out, '--n', `${N}`, '--d', `${D}`, '--k', `${K}`];
+  args.push('--max-iter', `${MAX_ITER}`, '--tol', `${TOL}`, '--seed', `${SEED}`);
+  const run = spawnSync('/usr/bin/python3', args, { env, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`sklearn peer failed: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as PeerReport;
+}
+
+async function benchFit(x: Float32Array, data: string, threads: number | undefined): Promise<void> {
+  const label = threads === 1 ? 'one thread' : 'default threads';
+  const kernel = { threads };
+  const [seeds, seeding] = await timed(() => kmeansPlusPlus(x, N, D, K, createRng(SEED), kernel));
+  const init = path.join(DIR, `init-${label.replace(' ', '-')}.f32`);
+  writeFileSync(init, seeds);
+  const [lloyd, lloydTime] = await timed(() => fitKMeans(x, N, D, { k: K, seed: SEED, maxIter: MAX_ITER, tol: TOL, init: seeds, kernel }));
+  const [full, fitTime] = await timed(() => fitKMeans(x, N, D, { k: K, seed: SEED, maxIter: MAX_ITER, tol: TOL, kernel }));
+
+  const out = path.join(DIR, `sklearn-${label.replace(' ', '-')}`);
+  const peer = runPeer(data, init, out, threads === 1);
+  const oursFit = await inertiaOf(x, full.centroids);
+  const peerFit = await inertiaOf(x, readF32(`${out}.fit.f32`, K * D));
+  const oursLloyd = await inertiaOf(x, lloyd.centroids);
+  const peerLloyd = await inertiaOf(x, readF32(`${out}.lloyd.f32`, K * D));
+
+  console.log(`\n## k-means ${N.toLocaleString('en-US')} × ${D}, k = ${K}, ${label}`);
+  console.log(`peer BLAS: ${peer.blas.map((b) => JSON.stringify(b)).join(' ')}`);
+  console.log('                          semclust     sklearn   ratio (semclust/sklearn)   CPU: semclust   sklearn   ratio');
+  const row = (name: string, a: Timing, b: Timing, extra = ''): void =>
+    console.log(
+      `${name.padEnd(24)} ${fmt(a.seconds).padStart(9)} ${fmt(b.seconds).padStart(11)}   ${ratio(a.seconds, b.seconds).padEnd(24)}` +
+        `${fmt(a.cpu).padStart(11)} ${fmt(b.cpu).padStart(9)}   ${ratio(a.cpu, b.cpu)}${extra}`,
+    );
+  const per = (t: Timing, iterations: number): Timing => ({ seconds: t.seconds / iterations, cpu: t.cpu / iterations });
+  row('full fit', fitTime, peer.fit, `   iterations ${full.iterations} vs ${peer.fit.iterations}`);
+  row('k-means++ seeding', seeding, peer.seeding);
+  row('Lloyd from same start', lloydTime, peer.lloyd, `   iterations ${lloyd.iterations} vs ${peer.lloyd.iterations}`);
+  row('  per Lloyd iteration', per(lloydTime, lloyd.iterations), per(peer.lloyd, peer.lloyd.iterations));
+  console.log('inertia (same JS scoring)   semclust      sklearn   ratio (semclust/sklearn)');
+  console.log(`full fit                 ${oursFit.toFixed(2).padStart(11)} ${peerFit.toFixed(2).padStart(12)}   ${ratio(oursFit, peerFit)}`);
+  console.log(`Lloyd from same start    ${oursLloyd.toFixed(2).padStart(11)} ${peerLloyd.toFixed(2).padStart(12)}   ${ratio(oursLloyd, peerLloyd)}`);
+  console.log(`(each side's own inertia: semclust ${full.inertia.toFixed(2)}, sklearn ${peer.fit.inertia.toFixed(2)})`);
+}
+
+/** The same product without ArgMin/ReduceMin: every b × k score comes back to JS. */
+async function rawMatMul(centroids: Float32Array, threads: number | undefined): Promise<ort.InferenceSession> {
+  const transposed = new Float32Array(D * ASSIGN_K);
+  for (let c = 0; c < ASSIGN_K; c++) for (let j = 0; j < D; j++) transposed[j * ASSIGN_K + c] = centroids[c * D + j];
+  const bytes = encodeModel({
+    name: 'matmul',
+    inputs: [{ name: 'x', type: 'float32', shape: ['b', D] }],
+    outputs: [{ name: 'y', type: 'float32', shape: ['b', ASSIGN_K] }],
+    initializers: [{ name: 'ct', dims: [D, ASSIGN_K], data: transposed }],
+    nodes: [{ op: 'MatMul', inputs: ['x', 'ct'], outputs: ['y'] }],
+  });
+  return ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: threads ?? 0,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+}
+
+async function benchAssign(threads: number | undefined): Promise<void> {
+  const rng = createRng(SEED + 1);
+  const centroids = Float32Array.from({ length: ASSIGN_K * D }, () => rng.gaussian());
+  const kernel = await NearestCentroid.create(centroids, ASSIGN_K, D, { threads });
+  const raw = await rawMatMul(centroids, threads);
+  const block = new Float32Array(GEN_BLOCK * D);
+  const labels = new Int32Array(GEN_BLOCK);
+  const dist = new Float32Array(GEN_BLOCK);
+  const ours: Timing = { seconds: 0, cpu: 0 };
+  const bare: Timing = { seconds: 0, cpu: 0 };
+  const add = async (into: Timing, f: () => Promise<void>): Promise<void> => {
+    const [, t] = await timed(f);
+    into.seconds += t.seconds;
+    into.cpu += t.cpu;
+  };
+  for (let start = 0; start < ASSIGN_ROWS; start += GEN_BLOCK) {
+    const rows = Math.min(GEN_BLOCK, ASSIGN_ROWS - start);
+    for (let i = 0; i < rows; i++) {
+      const c = rng.int(ASSIGN_K) * D;
+      for (let j = 0; j < D; j++) block[i * D + j] = centroids[c + j] + rng.next() - 0.5;
+    }
+    // Alternate which side runs first so that cache state and neighbours' load fall on both.
+    const runOurs = (): Promise<void> => add(ours, () => kernel.assign(block, rows, labels, dist));
+    const runRaw = (): Promise<void> =>
+      add(bare, async () => {
+        for (let s = 0; s < rows; s += kernel.blockRows) {
+          const b = Math.min(kernel.blockRows, rows - s);
+          await raw.run({ x: new ort.Tensor('float32', block.subarray(s * D, (s + b) * D), [b, D]) });
+        }
+      });
+    if ((start / GEN_BLOCK) % 2 === 0) {
+      await runOurs();
+      await runRaw();
+    } else {
+      await runRaw();
+      await runOurs();
+    }
+  }
+  await kernel.close();
+  await raw.release();
+  const label = threads === 1 ? 'one thread' : 'default threads';
+  console.log(`\n## assignment ${ASSIGN_ROWS.toLocaleString('en-US')} × ${D} against ${ASSIGN_K} centroids, ${label}, ${kernel.blockRows} rows per run`);
+  console.log('                                          wall        CPU');
+  console.log(`NearestCentroid (labels + distances)  ${fmt(ours.seconds).padStart(9)}  ${fmt(ours.cpu).padStart(9)}`);
+  console.log(`raw MatMul X·Cᵀ (scores to JS)        ${fmt(bare.seconds).padStart(9)}  ${fmt(bare.cpu).padStart(9)}`);
+  console.log(`ratio NearestCentroid / raw MatMul    ${ratio(ours.seconds, bare.seconds).padStart(9)}  ${ratio(ours.cpu, bare.cpu).padStart(9)}   (target ≤ 1.1)`);
+}
+
+mkdirSync(DIR, { recursive: true });
+const data = path.join(DIR, `blobs-${N}x${D}-k${K}-seed${SEED}.f32`);
+if (!existsSync(data)) writeBlobs(data);
+const x = readF32(data, N * D);
+console.log(`data: ${data} (${os.cpus().length} CPUs; timings are wall clock on a shared machine)`);
+await benchFit(x, data, 1);
+await benchFit(x, data, undefined);
+await benchAssign(1);
+await benchAssign(undefined);
