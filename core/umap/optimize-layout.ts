@@ -10,8 +10,7 @@
  * array); transforming moves only the new points (heads) against the fixed fitted ones.
  */
 import type { Rng } from '../random.js';
-import { paddedDim, powTables, sgdKernelModule } from './sgd-kernel.js';
-import { wasm } from './wasm-binary.js';
+import { paddedDim, powTables, sgdKernel } from './sgd-kernel.js';
 
 export interface LayoutEdges {
   head: Int32Array;
@@ -74,8 +73,7 @@ export function optimizeLayout(
   const mantissaTable = layout.take(tables.mantissa.byteLength);
   const rngState = layout.take(16);
 
-  const memory = new wasm.Memory({ initial: Math.ceil(layout.size / 65536) });
-  const buf = memory.buffer;
+  const { epoch, buffer: buf } = sgdKernel(dim, layout.size);
   copyRows(headEmbedding, dim, new Float32Array(buf, headRows, nHead * width), width);
   if (!moveOther) copyRows(tailEmbedding, dim, new Float32Array(buf, tailRows, nTail * width), width);
   new Int32Array(buf, headIndex, nEdges).set(head);
@@ -93,8 +91,6 @@ export function optimizeLayout(
   for (let i = 0; i < 4; i++) state[i] = rng.int(0x100000000);
   state[0] |= 1; // xorshift128 must not start from all zeros
 
-  const instance = new wasm.Instance(sgdKernelModule(dim), { env: { memory } });
-  const epoch = instance.exports.epoch as (...args: number[]) => void;
   for (let n = 0; n < nEpochs; n++) {
     epoch(
       headRows, tailRows, headIndex, tailIndex, epochsPerSample, nextSample, epochsPerNegative, nextNegative,
@@ -115,8 +111,14 @@ class MemoryLayout {
   }
 }
 
-/** Copies rows between layouts of `fromWidth` and `toWidth` floats per row (padding stays 0). */
+/**
+ * Copies rows between layouts of `fromWidth` and `toWidth` floats per row. Padding is
+ * zeroed: the kernel's memory is reused, and the distance sums run over the padding lanes.
+ */
 function copyRows(from: Float32Array, fromWidth: number, to: Float32Array, toWidth: number): void {
   const rows = from.length / fromWidth, w = Math.min(fromWidth, toWidth);
-  for (let i = 0; i < rows; i++) to.set(from.subarray(i * fromWidth, i * fromWidth + w), i * toWidth);
+  for (let i = 0; i < rows; i++) {
+    to.set(from.subarray(i * fromWidth, i * fromWidth + w), i * toWidth);
+    if (toWidth > w) to.fill(0, i * toWidth + w, (i + 1) * toWidth);
+  }
 }

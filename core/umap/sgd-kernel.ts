@@ -9,7 +9,7 @@
  * file is only its machine form. d²^b is evaluated from two tables (see powTables) and
  * negative samples come from an inline xorshift128 whose state lives in memory.
  */
-import { Code, encodeModule, F64, I32, I64, OP, SIMD, V128, wasm, type ValType, type WasmModule } from './wasm-binary.js';
+import { Code, encodeModule, F64, I32, I64, OP, SIMD, V128, wasm, type ValType, type WasmMemory } from './wasm-binary.js';
 
 /**
  * Kernel arguments in order: byte offsets into memory, counts, then f64 constants. The
@@ -41,20 +41,38 @@ export function paddedDim(dim: number): number {
   return Math.ceil(dim / 4) * 4;
 }
 
-const modules = new Map<number, WasmModule>();
+const PAGE = 65536;
 const ZERO = new Float32Array(4);
 /** Byte shuffles for the horizontal sum: lanes (2, 3, 0, 1), then (1, 0, 3, 2). */
 const SWAP_HALVES = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
 const SWAP_PAIRS = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11];
 
-/** The compiled kernel for `dim` (cached per dimensionality). */
-export function sgdKernelModule(dim: number): WasmModule {
-  let m = modules.get(dim);
-  if (!m) {
-    m = new wasm.Module(buildKernel(dim));
-    modules.set(dim, m);
+export interface SgdKernel {
+  /** One epoch; arguments in KERNEL_PARAMS order. */
+  epoch: (...args: number[]) => void;
+  /** The kernel's memory, at least the requested size; valid until the next sgdKernel call. */
+  buffer: ArrayBuffer;
+}
+
+const kernels = new Map<number, { memory: WasmMemory; epoch: SgdKernel['epoch'] }>();
+
+/**
+ * The kernel for `dim` with at least `bytes` of memory. One instance per dimensionality is
+ * reused, its memory only grows: wasm memories reserve large address ranges, so one per
+ * transformed block would lean on the garbage collector. Calls are synchronous and
+ * JavaScript is single-threaded (each worker has its own map), so uses never overlap.
+ */
+export function sgdKernel(dim: number, bytes: number): SgdKernel {
+  let k = kernels.get(dim);
+  if (!k) {
+    const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+    const instance = new wasm.Instance(new wasm.Module(buildKernel(dim)), { env: { memory } });
+    k = { memory, epoch: instance.exports.epoch as SgdKernel['epoch'] };
+    kernels.set(dim, k);
   }
-  return m;
+  const have = k.memory.buffer.byteLength;
+  if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / PAGE));
+  return { epoch: k.epoch, buffer: k.memory.buffer };
 }
 
 function buildKernel(dim: number): Uint8Array {

@@ -11,9 +11,14 @@
 export interface WasmRuntime {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
 }
 export type WasmModule = { readonly __wasmModule: unique symbol };
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  /** Adds pages of 64 KiB; `buffer` is replaced. */
+  grow(pages: number): number;
+}
 export const wasm = (globalThis as unknown as { WebAssembly: WasmRuntime }).WebAssembly;
 
 export const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;

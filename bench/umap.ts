@@ -1,0 +1,238 @@
+/**
+ * UMAP against umap-learn 0.5.3 (Debian, /usr/bin/python3 bench/peers/umap_peer.py).
+ *
+ * 1. Synthetic: 20,000 fit rows + 100,000 new rows, 384-d, L2-normalised, 300 labelled
+ *    classes with realistic overlap (see `synthetic`), written once to a raw float32 file
+ *    that both sides read. Cosine, 15 neighbours, min_dist 0.1, seeded.
+ *    semclust fits → 30-d alone, → 2-d alone, and both from one kNN; then transforms the
+ *    new rows in blocks of 4,096 with the combined model (one kNN per block for both
+ *    outputs) and with each single-output model. umap-learn fits and transforms each
+ *    dimensionality separately after a tiny warm-up fit that compiles numba.
+ * 2. Banking77: the 10,003 train texts embedded by the built-in static model (100-d) are the
+ *    fit rows, the 3,080 test texts are transformed; labels are the 77 intents.
+ *
+ * Quality for both sides is scored by the peer script with the same code: trustworthiness
+ * (k = 15) of the fitted rows on a fixed 5,000-row subset, and 10-NN label accuracy of the
+ * transformed rows with a classifier trained on the fitted coordinates.
+ * semclust uses onnxruntime with 2 intra-op threads for the kNN products and one thread
+ * for SGD; umap-learn uses numba's threads (reported) for NN-descent, SGD single-threaded
+ * because it is seeded.
+ *
+ * Usage: npm run bench:umap [-- --transform-rows N] [-- --no-banking77]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRng } from '../core/random.js';
+import { fitUmap } from '../core/umap/fit-umap.js';
+import { releaseTransformIndex, transformUmap } from '../core/umap/transform-umap.js';
+import type { UmapModel } from '../core/umap/umap-model.js';
+import { openStaticModel } from '../operators/embedders/static-model.js';
+
+const argv = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const FIT_ROWS = 20_000;
+const TRANSFORM_ROWS = Number(flag('--transform-rows') ?? 100_000);
+const D = 384, SEED = 42, CLASSES = 300, TOPICS = 30, RANK = 12;
+const DIMS = [30, 2];
+const BLOCK = 4096;
+const THREADS = 2;
+const TRUST_SUBSET = 5000;
+const PEER = fileURLToPath(new URL('../../bench/peers/umap_peer.py', import.meta.url));
+const BANKING77 = '/work/shared/data/banking77/banking77.jsonl';
+const DIR = path.join(os.tmpdir(), 'semclust-bench-umap');
+
+interface Timing {
+  seconds: number;
+  /** Process CPU seconds: steadier than wall clock when neighbours share the cores. */
+  cpu: number;
+}
+
+interface Quality {
+  trustworthiness: number;
+  knn10_accuracy: number;
+}
+
+interface PeerReport {
+  numba_threads: number;
+  numba_layer: string | null;
+  compile: { first_tiny: Timing; second_tiny: Timing };
+  outputs: Record<string, { fit: Timing; transform: Timing; peer: Quality; ours: Quality }>;
+}
+
+async function timed<T>(f: () => Promise<T>): Promise<[T, Timing]> {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const value = await f();
+  const c = process.cpuUsage(c0);
+  return [value, { seconds: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 }];
+}
+
+/**
+ * Text-embedding-like data: 30 topics share two common directions (so the kNN graph is
+ * nearly connected, as with real embeddings); each topic spans 12 directions of its own,
+ * partly shared across topics; its 10 classes are centres spread inside that span, and a
+ * row is its class centre plus variation along the same span plus isotropic noise,
+ * L2-normalised. In 384-d, 10-NN majority votes recover the class of ~67% of rows.
+ */
+function synthetic(rows: number): { x: Float32Array; labels: Int32Array } {
+  const rng = createRng(SEED);
+  const unit = (v: Float64Array): Float64Array => {
+    let ss = 0;
+    for (const t of v) ss += t * t;
+    return v.map((t) => t / Math.sqrt(ss));
+  };
+  const gaussian = (): Float64Array => Float64Array.from({ length: D }, () => rng.gaussian());
+  const common = unit(gaussian());
+  const shared = Array.from({ length: RANK }, () => unit(gaussian()));
+  const topics = Array.from({ length: TOPICS }, () => unit(gaussian().map((v, i) => v / Math.sqrt(D) + 2 * common[i])));
+  const spans = Array.from({ length: TOPICS }, () =>
+    Array.from({ length: RANK }, (_, r) => unit(gaussian().map((v, i) => (0.5 * v) / Math.sqrt(D) + 0.5 * shared[r][i]))),
+  );
+  const centres = Array.from({ length: CLASSES }, (_, c) => {
+    const centre = Float64Array.from(topics[c % TOPICS]);
+    for (const u of spans[c % TOPICS]) {
+      const z = 0.25 * rng.gaussian();
+      for (let i = 0; i < D; i++) centre[i] += z * u[i];
+    }
+    return centre;
+  });
+  const x = new Float32Array(rows * D);
+  const labels = new Int32Array(rows);
+  const v = new Float64Array(D);
+  for (let r = 0; r < rows; r++) {
+    const c = rng.int(CLASSES);
+    labels[r] = c;
+    for (let i = 0; i < D; i++) v[i] = centres[c][i] + 0.04 * rng.gaussian();
+    for (const u of spans[c % TOPICS]) {
+      const z = 0.35 * rng.gaussian();
+      for (let i = 0; i < D; i++) v[i] += z * u[i];
+    }
+    let ss = 0;
+    for (let i = 0; i < D; i++) ss += v[i] * v[i];
+    for (let i = 0; i < D; i++) x[r * D + i] = v[i] / Math.sqrt(ss);
+  }
+  return { x, labels };
+}
+
+/** The combined model restricted to one output, so its transform pays for that output only. */
+function singleOutput(model: UmapModel, o: number): UmapModel {
+  return { ...model, dims: [model.dims[o]], embeddings: [model.embeddings[o]] };
+}
+
+async function transformAll(model: UmapModel, x: Float32Array, dim: number): Promise<[Float32Array[], Timing]> {
+  const rows = x.length / dim;
+  const [out, time] = await timed(async () => {
+    const outs = model.dims.map((d) => new Float32Array(rows * d));
+    for (let start = 0; start < rows; start += BLOCK) {
+      const end = Math.min(rows, start + BLOCK);
+      const coords = await transformUmap(model, x.subarray(start * dim, end * dim), { threads: THREADS });
+      coords.forEach((c, o) => outs[o].set(c, start * model.dims[o]));
+    }
+    return outs;
+  });
+  await releaseTransformIndex(model);
+  return [out, time];
+}
+
+function runPeer(data: string, labels: string, ours: string, nFit: number, nTransform: number, dim: number): PeerReport {
+  const args = [PEER, '--data', data, '--labels', labels, '--ours', ours, '--n-fit', `${nFit}`, '--n-transform', `${nTransform}`];
+  args.push('--d', `${dim}`, '--seed', `${SEED}`, '--trust-subset', `${TRUST_SUBSET}`, '--dims', DIMS.join(','));
+  const run = spawnSync('/usr/bin/python3', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  if (run.status !== 0) throw new Error(`umap-learn peer failed (status ${run.status})`);
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as PeerReport;
+}
+
+const s = (t: Timing): string => `${t.seconds.toFixed(2)} s (${t.cpu.toFixed(1)} CPU)`;
+const ratio = (a: Timing, b: Timing): string => `${(a.seconds / b.seconds).toFixed(3)} (CPU ${(a.cpu / b.cpu).toFixed(3)})`;
+const sum = (a: Timing, b: Timing): Timing => ({ seconds: a.seconds + b.seconds, cpu: a.cpu + b.cpu });
+const row = (name: string, ours: Timing, peer: Timing, target: string): void =>
+  console.log(`${name.padEnd(30)} ${s(ours).padStart(22)} ${s(peer).padStart(24)}   ${ratio(ours, peer).padEnd(24)} ${target}`);
+
+function printQuality(peer: PeerReport): void {
+  console.log('quality (scored by the peer)      trust semclust   umap-learn   diff      10-NN acc semclust   umap-learn   diff');
+  for (const d of DIMS) {
+    const q = peer.outputs[`${d}`];
+    const dt = q.ours.trustworthiness - q.peer.trustworthiness, da = q.ours.knn10_accuracy - q.peer.knn10_accuracy;
+    console.log(
+      `→ ${`${d}`.padStart(2)}-d${''.padEnd(28)}${q.ours.trustworthiness.toFixed(4).padStart(10)} ${q.peer.trustworthiness.toFixed(4).padStart(12)} ${dt.toFixed(4).padStart(8)}` +
+        `${q.ours.knn10_accuracy.toFixed(4).padStart(24)} ${q.peer.knn10_accuracy.toFixed(4).padStart(12)} ${da.toFixed(4).padStart(8)}`,
+    );
+  }
+}
+
+/** Fits (combined and per output), transforms, writes semclust's coordinates for the peer, runs it, prints. */
+async function compare(title: string, x: Float32Array, labels: Int32Array, nFit: number, dim: number, single: boolean): Promise<void> {
+  const nTransform = labels.length - nFit;
+  const tag = title.replace(/\W+/g, '-').toLowerCase();
+  const data = path.join(DIR, `${tag}.f32`), labelFile = path.join(DIR, `${tag}.labels.i32`), ours = path.join(DIR, `${tag}.semclust`);
+  writeFileSync(data, x);
+  writeFileSync(labelFile, labels);
+  const fitX = x.subarray(0, nFit * dim), newX = x.subarray(nFit * dim);
+  const options = { nNeighbors: 15, minDist: 0.1, metric: 'cosine' as const, seed: SEED, threads: THREADS };
+
+  const fitEach = new Map<number, Timing>();
+  if (single) for (const d of DIMS) fitEach.set(d, (await timed(() => fitUmap(fitX, dim, { ...options, dims: [d] })))[1]);
+  const [model, fitBoth] = await timed(() => fitUmap(fitX, dim, { ...options, dims: DIMS }));
+  const [coords, transformBoth] = await transformAll(model, newX, dim);
+  const transformEach = new Map<number, Timing>();
+  if (single) for (const [o, d] of DIMS.entries()) transformEach.set(d, (await transformAll(singleOutput(model, o), newX, dim))[1]);
+  DIMS.forEach((d, o) => {
+    writeFileSync(`${ours}.fit${d}.f32`, model.embeddings[o]);
+    writeFileSync(`${ours}.transform${d}.f32`, coords[o]);
+  });
+
+  const peer = runPeer(data, labelFile, ours, nFit, nTransform, dim);
+  const p = (d: number) => peer.outputs[`${d}`];
+  console.log(`\n## ${title}: fit ${nFit.toLocaleString('en-US')} × ${dim}, transform ${nTransform.toLocaleString('en-US')} rows`);
+  console.log(`umap-learn: numba threads ${peer.numba_threads} (${peer.numba_layer}); compilation, first tiny fit+transform ${s(peer.compile.first_tiny)}, second (per-call re-jit) ${s(peer.compile.second_tiny)}`);
+  console.log(`${''.padEnd(30)} ${'semclust'.padStart(22)} ${'umap-learn'.padStart(24)}   ratio (semclust/umap-learn)`);
+  if (single) {
+    row('fit → 30-d', fitEach.get(30)!, p(30).fit, 'target ≤ 1.0');
+    row('fit → 2-d', fitEach.get(2)!, p(2).fit, 'target ≤ 1.0');
+  }
+  row('fit → 30-d + 2-d (one kNN)', fitBoth, sum(p(30).fit, p(2).fit), 'vs the sum of two fits');
+  if (single) {
+    row('transform → 30-d', transformEach.get(30)!, p(30).transform, 'target ≤ 0.11');
+    row('transform → 2-d', transformEach.get(2)!, p(2).transform, 'target ≤ 0.45');
+  }
+  row('transform → 30-d + 2-d', transformBoth, sum(p(30).transform, p(2).transform), 'vs the sum of two transforms');
+  if (!single) {
+    row('  vs umap-learn → 30-d only', transformBoth, p(30).transform, '');
+    row('  vs umap-learn → 2-d only', transformBoth, p(2).transform, '');
+  }
+  printQuality(peer);
+}
+
+async function banking77(): Promise<{ x: Float32Array; labels: Int32Array; nFit: number; dim: number }> {
+  const records = readFileSync(BANKING77, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { text: string; category: string; split: string });
+  // Train rows first, then test: the fit sample and the transformed rows.
+  records.sort((a, b) => Number(a.split !== 'train') - Number(b.split !== 'train'));
+  const nFit = records.filter((r) => r.split === 'train').length;
+  const categories = [...new Set(records.map((r) => r.category))].sort();
+  const labels = Int32Array.from(records, (r) => categories.indexOf(r.category));
+  const model = await openStaticModel();
+  try {
+    const x = await model.embed(records.map((r) => r.text));
+    return { x, labels, nFit, dim: model.dims };
+  } finally {
+    await model.close();
+  }
+}
+
+mkdirSync(DIR, { recursive: true });
+console.log(`# bench:umap — ${os.cpus().length} cores (${os.cpus()[0].model}), node ${process.version}; semclust: onnxruntime ${THREADS} threads for kNN, SGD in one thread (WebAssembly SIMD)`);
+const synth = synthetic(FIT_ROWS + TRANSFORM_ROWS);
+await compare('Synthetic', synth.x, synth.labels, FIT_ROWS, D, true);
+if (!argv.includes('--no-banking77')) {
+  const b = await banking77();
+  await compare('Banking77 static-model', b.x, b.labels, b.nFit, b.dim, false);
+}
