@@ -105,6 +105,30 @@ test('AssignAndSum returns labels and the per-cluster sums and counts of the ass
   for (let j = 0; j < k * d; j++) assert.ok(Math.abs(acc.sums[j] - sums[j]) < 1e-3, `sum ${j}`);
 });
 
+// onnxruntime's multi-threaded ScatterND adds into shared rows unsynchronised; with the sums in
+// the same 2-thread session as the Gemm this case gave different sums on every run.
+test('AssignAndSum with 2 threads gives the same sums on every run', async () => {
+  const n = 20000, d = 128, k = 3;
+  const x = randomMatrix(n, d, 9);
+  const c = x.slice(0, k * d);
+  const step = await AssignAndSum.create(k, d, { threads: 2 });
+  const labels = new Int32Array(n);
+  const runs: Float64Array[] = [];
+  try {
+    for (let r = 0; r < 4; r++) {
+      const acc = { sums: new Float64Array(k * d), counts: new Float64Array(k) };
+      await step.run(x, n, c, labels, acc);
+      runs.push(acc.sums);
+    }
+  } finally {
+    await step.close();
+  }
+  for (const sums of runs.slice(1)) assert.deepEqual(sums, runs[0]);
+  const expected = new Float64Array(k * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) expected[labels[i] * d + j] += x[i * d + j];
+  for (let j = 0; j < k * d; j++) assert.ok(Math.abs(runs[0][j] - expected[j]) < 1e-2, `sum ${j}`);
+});
+
 test('CandidateDistances caps each distance at the row’s closest distance and sums each column', async () => {
   const n = 1000, d = 10, m = 4;
   const x = randomMatrix(n, d, 6);

@@ -1,18 +1,24 @@
 /**
  * One Lloyd pass on onnxruntime: each block of rows is assigned to its nearest centroid
- * (argmin of ‖c‖² − 2 x·c, one Gemm) and, in the same graph, summed per cluster with
- * ScatterND(reduction = add). Summing in the graph matters: a JS loop over the block (O(b·d))
+ * (argmin of ‖c‖² − 2 x·c, one Gemm) and then summed per cluster with
+ * ScatterND(reduction = add). Summing in a graph matters: a JS loop over the block (O(b·d))
  * cost about 60% of the assignment itself at k = 100, the ScatterND under 10%. No per-row
  * distance is produced: the caller derives the inertia from the sums (see fitKMeans), which
  * saves the ReduceMin and ‖x‖² passes (measured ~20% of the pass at k = 100). Block sums come
  * back as float32 and are accumulated here in double.
+ *
+ * The ScatterND runs in its own single-threaded session: onnxruntime's CPU ScatterND splits
+ * the rows across its thread pool and adds into shared output rows without synchronisation,
+ * which made sums (and so whole fits) differ from run to run with 2 threads. The split costs
+ * 1–3% at 1 thread (one more session.run per block).
  *
  * Centroids are graph inputs because they change every iteration; baking them in and
  * rebuilding the session each iteration measured within ±5% (CPU time, 1 thread).
  */
 import type * as ort from 'onnxruntime-node';
 import { Tensor } from 'onnxruntime-node';
-import { scoreBlockRows, createKernelSession, rowSquaredNorms, type KernelOptions } from './session.js';
+import type { ValueInfo } from '../onnx/model.js';
+import { createKernelSession, rowSquaredNorms, scoreBlockRows, type KernelOptions } from './session.js';
 
 export interface ClusterSums {
   /** Σ x over the rows of each cluster, k × d. */
@@ -25,7 +31,8 @@ export class AssignAndSum {
   private readonly centroidNorms: Float32Array;
 
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly assignSession: ort.InferenceSession,
+    private readonly sumSession: ort.InferenceSession,
     readonly k: number,
     readonly d: number,
     readonly blockRows: number,
@@ -34,29 +41,32 @@ export class AssignAndSum {
   }
 
   static async create(k: number, d: number, options: KernelOptions = {}): Promise<AssignAndSum> {
-    const session = await createKernelSession(
+    const rows: ValueInfo = { name: 'x', type: 'float32', shape: ['b', d] };
+    const labels64: ValueInfo = { name: 'label64', type: 'int64', shape: ['b', 1] };
+    const assignSession = await createKernelSession(
       {
-        name: 'assign_and_sum',
-        inputs: [
-          { name: 'x', type: 'float32', shape: ['b', d] },
-          { name: 'c', type: 'float32', shape: [k, d] },
-          { name: 'cn', type: 'float32', shape: [k] },
-        ],
-        outputs: [
-          { name: 'labels', type: 'int32', shape: ['b', 1] },
-          { name: 'sums', type: 'float32', shape: [k, d] },
-        ],
-        initializers: [{ name: 'zeros', dims: [k, d], data: new Float32Array(k * d) }],
+        name: 'assign',
+        inputs: [rows, { name: 'c', type: 'float32', shape: [k, d] }, { name: 'cn', type: 'float32', shape: [k] }],
+        outputs: [{ name: 'labels', type: 'int32', shape: ['b', 1] }, labels64],
         nodes: [
           { op: 'Gemm', inputs: ['x', 'c', 'cn'], outputs: ['score'], attributes: { alpha: { float: -2 }, transB: 1 } },
           { op: 'ArgMin', inputs: ['score'], outputs: ['label64'], attributes: { axis: 1, keepdims: 1 } },
           { op: 'Cast', inputs: ['label64'], outputs: ['labels'], attributes: { to: 6 } },
-          { op: 'ScatterND', inputs: ['zeros', 'label64', 'x'], outputs: ['sums'], attributes: { reduction: 'add' } },
         ],
       },
       options.threads,
     );
-    return new AssignAndSum(session, k, d, scoreBlockRows(k, options));
+    const sumSession = await createKernelSession(
+      {
+        name: 'sum_per_cluster',
+        inputs: [rows, labels64],
+        outputs: [{ name: 'sums', type: 'float32', shape: [k, d] }],
+        initializers: [{ name: 'zeros', dims: [k, d], data: new Float32Array(k * d) }],
+        nodes: [{ op: 'ScatterND', inputs: ['zeros', 'label64', 'x'], outputs: ['sums'], attributes: { reduction: 'add' } }],
+      },
+      1,
+    );
+    return new AssignAndSum(assignSession, sumSession, k, d, scoreBlockRows(k, options));
   }
 
   /** Assigns the n rows of x to `centroids`, writing labels, and overwrites `acc` with the
@@ -71,9 +81,10 @@ export class AssignAndSum {
     counts.fill(0);
     for (let start = 0; start < n; start += this.blockRows) {
       const b = Math.min(this.blockRows, n - start);
-      const out = await this.session.run({ x: new Tensor('float32', x.subarray(start * d, (start + b) * d), [b, d]), c, cn });
-      const blockLabels = out.labels.data as Int32Array;
-      const blockSums = out.sums.data as Float32Array;
+      const block = new Tensor('float32', x.subarray(start * d, (start + b) * d), [b, d]);
+      const assigned = await this.assignSession.run({ x: block, c, cn });
+      const blockSums = (await this.sumSession.run({ x: block, label64: assigned.label64 })).sums.data as Float32Array;
+      const blockLabels = assigned.labels.data as Int32Array;
       labels.set(blockLabels, start);
       for (let i = 0; i < b; i++) counts[blockLabels[i]]++;
       for (let j = 0; j < k * d; j++) sums[j] += blockSums[j];
@@ -81,6 +92,7 @@ export class AssignAndSum {
   }
 
   async close(): Promise<void> {
-    await this.session.release();
+    await this.assignSession.release();
+    await this.sumSession.release();
   }
 }
