@@ -36,7 +36,7 @@ async function serve(settings: SettingsLayer, options: Record<string, string | b
   const port = options.port === undefined ? 8080 : Number(options.port);
   const host = typeof options.host === 'string' ? options.host : '127.0.0.1';
   const server = await startEmbeddingServer(embedder, { host, port, modelName: s.embedding_model });
-  log(`serving ${embedder.model} (${embedder.dims}-d) at ${server.url}/v1/embeddings — Ctrl-C to stop`);
+  log(`serving ${embedder.model} (${embedder.dims}-d) at ${server.url}/embeddings — Ctrl-C to stop`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

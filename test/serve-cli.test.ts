@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { EMBEDDINGS } from '../schemas/tables.js';
+import { listParts, readParquet, stringsOf, vectorsOf } from '../operators/parquet.js';
+import { BANKING77, tempDir } from './support/paths.js';
+import { runCli, startCli } from './support/cli.js';
+
+function embeddingsById(out: string): Map<string, Float32Array> {
+  const m = new Map<string, Float32Array>();
+  for (const file of listParts(path.join(out, EMBEDDINGS.path))) {
+    const t = readParquet(file);
+    const ids = stringsOf(t, EMBEDDINGS.col.id);
+    const v = vectorsOf(t, EMBEDDINGS.col.embedding);
+    ids.forEach((id, i) => m.set(id, v.values.slice(i * v.dims, (i + 1) * v.dims)));
+  }
+  return m;
+}
+
+test('semclust embed through `semclust serve` gives the local vectors', { timeout: 120_000 }, async () => {
+  const dir = tempDir('serve');
+  const input = path.join(dir, 'in.jsonl');
+  fs.writeFileSync(input, fs.readFileSync(path.join(BANKING77, 'banking77.jsonl'), 'utf8').split('\n').slice(0, 700).join('\n') + '\n');
+  const server = startCli(['serve', '--port', '0']);
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let err = '';
+      server.child.stderr!.on('data', (d) => {
+        err += d;
+        const m = /at (http:\/\/127\.0\.0\.1:\d+\/v1)\/embeddings/.exec(err);
+        if (m) resolve(m[1]);
+      });
+      server.child.on('exit', () => reject(new Error(`serve exited: ${err}`)));
+    });
+    const remote = await runCli(['embed', input, path.join(dir, 'remote'), '--embedding-endpoint', url, '--embedding-model', 'static', '--max-concurrency', '4', '--batch-size', '64', '--quiet']);
+    assert.equal(remote.code, 0, remote.stderr);
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.done;
+  }
+  const local = await runCli(['embed', input, path.join(dir, 'local'), '--quiet']);
+  assert.equal(local.code, 0, local.stderr);
+  const a = embeddingsById(path.join(dir, 'local'));
+  const b = embeddingsById(path.join(dir, 'remote'));
+  assert.equal(a.size, 700);
+  assert.equal(b.size, a.size);
+  let maxDiff = 0;
+  for (const [id, v] of a) {
+    const w = b.get(id);
+    assert.ok(w, `missing ${id}`);
+    for (let j = 0; j < v.length; j++) maxDiff = Math.max(maxDiff, Math.abs(v[j] - w[j]));
+  }
+  assert.ok(maxDiff <= 1e-6, `max abs diff ${maxDiff}`);
+});
