@@ -38,7 +38,8 @@ export function resolveBlockRows(options: KernelOptions, fallback: number): numb
  * time, 1 thread, d = 384, busy 2-core host): 1,024 rows beat 2,048–16,384 by 5–20% at
  * k = 10, 100 and 1,000; at k = 4,000, 512 rows did best. With several threads each op of a
  * run is a thread-pool round trip, so the block grows with the threads to keep ~1,024 rows
- * per thread per run.
+ * per thread per run (on the busy 2-core host 2 threads were slower than 1 at every block
+ * size tried, so this part is not measured on an idle machine).
  */
 export function scoreBlockRows(k: number, options: KernelOptions = {}): number {
   const perThread = Math.min(1024, Math.max(256, Math.floor((1 << 21) / Math.max(1, k))));
