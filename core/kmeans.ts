@@ -2,8 +2,9 @@
  * k-means (Lloyd) with scikit-learn's semantics: greedy k-means++ seeding, convergence when the
  * total squared centre shift falls to tol × (mean per-feature variance of the data) or when an
  * iteration leaves every label unchanged, empty clusters re-seeded from the rows farthest from
- * their centres. Each iteration is one streamed pass of onnxruntime (assignment and per-cluster
- * sums in one graph); the division into centres is a small JS loop.
+ * their centres. Each iteration is one streamed pass of onnxruntime over the rows (nearest
+ * centroid and per-cluster sums, see AssignAndSum); the division into centres is a small
+ * O(k·d) JS loop.
  */
 import { AssignAndSum, type ClusterSums } from './kernels/assign-and-sum.js';
 import type { KernelOptions } from './kernels/session.js';
@@ -43,6 +44,7 @@ export async function fitKMeans(x: Float32Array, n: number, d: number, options: 
   if (!Number.isInteger(maxIter) || maxIter < 1) throw new RangeError(`maxIter must be a positive integer, got ${maxIter}`);
   if (!(tol >= 0)) throw new RangeError(`tol must be ≥ 0, got ${tol}`);
   if (init && init.length !== k * d) throw new RangeError(`init holds ${init.length} values, expected k × d = ${k * d}`);
+
   const stats = featureStats(x, n, d);
   const shiftTolerance = tol * stats.meanVariance;
   let centroids: Float32Array = init ? Float32Array.from(init) : await kmeansPlusPlus(x, n, d, k, createRng(seed), kernel);

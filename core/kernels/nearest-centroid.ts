@@ -10,24 +10,20 @@
 import type * as ort from 'onnxruntime-node';
 import { Tensor } from 'onnxruntime-node';
 import type { Node } from '../onnx/model.js';
-import { scoreBlockRows, createKernelSession, rowSquaredNorms, type KernelOptions } from './session.js';
+import { createKernelSession, rowSquaredNorms, scoreBlockRows, type KernelOptions } from './session.js';
 
-/**
- * Nodes that turn rows `x` [b, d], centroids `c` [k, d] and their squared norms `cn` [k] into
- * `label64` [b, 1] (int64), `labels` [b, 1] (int32) and `dist` [b] (squared distance, ≥ 0).
- */
-export function nearestCentroidNodes(): Node[] {
-  return [
-    { op: 'Gemm', inputs: ['x', 'c', 'cn'], outputs: ['score'], attributes: { alpha: { float: -2 }, transB: 1 } },
-    { op: 'ArgMin', inputs: ['score'], outputs: ['label64'], attributes: { axis: 1, keepdims: 1 } },
-    { op: 'Cast', inputs: ['label64'], outputs: ['labels'], attributes: { to: 6 } },
-    { op: 'ReduceMin', inputs: ['score'], outputs: ['best'], attributes: { axes: [1], keepdims: 0 } },
-    { op: 'ReduceSumSquare', inputs: ['x'], outputs: ['xn'], attributes: { axes: [1], keepdims: 0 } },
-    { op: 'Add', inputs: ['best', 'xn'], outputs: ['raw'] },
-    // Rounding in the expansion can dip just below zero for a row sitting on its centroid.
-    { op: 'Relu', inputs: ['raw'], outputs: ['dist'] },
-  ];
-}
+/** Rows `x` [b, d], centroids `c` [k, d] and their squared norms `cn` [k] to `labels` [b, 1]
+ * (int32) and `dist` [b] (squared distance, ≥ 0). */
+const NODES: Node[] = [
+  { op: 'Gemm', inputs: ['x', 'c', 'cn'], outputs: ['score'], attributes: { alpha: { float: -2 }, transB: 1 } },
+  { op: 'ArgMin', inputs: ['score'], outputs: ['label64'], attributes: { axis: 1, keepdims: 1 } },
+  { op: 'Cast', inputs: ['label64'], outputs: ['labels'], attributes: { to: 6 } },
+  { op: 'ReduceMin', inputs: ['score'], outputs: ['best'], attributes: { axes: [1], keepdims: 0 } },
+  { op: 'ReduceSumSquare', inputs: ['x'], outputs: ['xn'], attributes: { axes: [1], keepdims: 0 } },
+  { op: 'Add', inputs: ['best', 'xn'], outputs: ['raw'] },
+  // Rounding in the expansion can dip just below zero for a row sitting on its centroid.
+  { op: 'Relu', inputs: ['raw'], outputs: ['dist'] },
+];
 
 export class NearestCentroid {
   private constructor(
@@ -51,7 +47,7 @@ export class NearestCentroid {
           { name: 'c', dims: [k, d], data: centroids },
           { name: 'cn', dims: [k], data: rowSquaredNorms(centroids, k, d) },
         ],
-        nodes: nearestCentroidNodes(),
+        nodes: NODES,
       },
       options.threads,
     );
