@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kmeans as mlKMeans } from 'ml-kmeans';
 import { featureStats, fitKMeans } from '../core/kmeans.js';
+import { kmeansPlusPlus } from '../core/kmeans-plusplus.js';
 import { createRng } from '../core/random.js';
 
 const kernel = { threads: 1 };
@@ -65,6 +66,23 @@ test('well-separated blobs: every true centre is recovered and the labels are th
     assert.ok(Math.sqrt(s) < 0.3, `centre ${c} is ${Math.sqrt(s)} from its blob centre`);
   }
   assert.ok(Math.abs(result.inertia - inertiaOf(x, n, d, result.centroids, k)) < 1e-6 * result.inertia);
+});
+
+test('k-means++ seeds one centre in each of k well-separated blobs, each a data row', async () => {
+  const k = 8, d = 5, perBlob = 100;
+  const x = blobs(randomCentres(k, d, 20, 16), k, d, perBlob, 0.3, 17);
+  for (const seed of [1, 2, 3]) {
+    const seeds = await kmeansPlusPlus(x, k * perBlob, d, k, createRng(seed), kernel);
+    const blobsHit = new Set<number>();
+    for (let c = 0; c < k; c++) {
+      const row = Array.from({ length: k * perBlob }, (_, i) => i).find((i) =>
+        x.subarray(i * d, (i + 1) * d).every((v, j) => v === seeds[c * d + j]),
+      );
+      assert.ok(row !== undefined, `seed ${c} is not a row of x`);
+      blobsHit.add(Math.floor(row / perBlob));
+    }
+    assert.equal(blobsHit.size, k, `seed ${seed}: two centres share a blob`);
+  }
 });
 
 test('the same seed gives identical results; other seeds start elsewhere', async () => {
