@@ -35,7 +35,7 @@ export interface HdbscanResult {
  * Neighbours listed per point for the spanning tree, in multiples of min_samples + 1: longer
  * lists let more Borůvka components be settled without a search (measured in bench/hdbscan.ts).
  */
-const LIST_FACTOR = 3;
+const LIST_FACTOR = 2;
 const KD_LEAF = 16;
 
 export async function fitHdbscan(data: Float32Array, n: number, d: number, options: HdbscanOptions): Promise<HdbscanResult> {

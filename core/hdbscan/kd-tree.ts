@@ -184,3 +184,28 @@ export function bucketsOf(tree: KdTree, size: number): Int32Array {
   }
   return Int32Array.from(out);
 }
+
+/** Centroid (buckets × d) and radius (largest distance from the centroid) of each bucket's rows. */
+export function bucketBalls(tree: KdTree, buckets: Int32Array): { centroid: Float64Array; radius: Float64Array } {
+  const { d, points } = tree;
+  const centroid = new Float64Array(buckets.length * d);
+  const radius = new Float64Array(buckets.length);
+  for (let b = 0; b < buckets.length; b++) {
+    const s = tree.start[buckets[b]];
+    const e = tree.end[buckets[b]];
+    const o = b * d;
+    for (let t = s; t < e; t++) for (let j = 0; j < d; j++) centroid[o + j] += points[t * d + j];
+    for (let j = 0; j < d; j++) centroid[o + j] /= e - s;
+    let r = 0;
+    for (let t = s; t < e; t++) {
+      let s2 = 0;
+      for (let j = 0; j < d; j++) {
+        const v = points[t * d + j] - centroid[o + j];
+        s2 += v * v;
+      }
+      r = Math.max(r, s2);
+    }
+    radius[b] = Math.sqrt(r);
+  }
+  return { centroid, radius };
+}

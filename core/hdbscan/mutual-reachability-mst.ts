@@ -21,8 +21,8 @@
  * Ties are broken by the order edges are offered, which is deterministic; Borůvka with a union-
  * find that skips cycle-closing edges still yields a minimum spanning tree under ties.
  */
-import { BlockTopK, copyCentred } from './block-top-k.js';
-import { bucketsOf, type KdTree } from './kd-tree.js';
+import type { BlockTopK } from './block-top-k.js';
+import { bucketBalls, bucketsOf, type KdTree } from './kd-tree.js';
 import { boxGap2, DEFAULT_BLOCKS, type Neighbours, type SearchBlocks } from './nearest-neighbours.js';
 import { UnionFind } from './union-find.js';
 
@@ -38,6 +38,13 @@ const TOP = 4;
 /** Separation bounds are kept for at most this many parts (the largest components when fixed). */
 const PARTS = 32;
 
+/** Work done, for benchmarks: Borůvka rounds, searched points and the point pairs compared densely. */
+export interface MstStats {
+  rounds: number;
+  searchedPoints: number;
+  comparedPairs: number;
+}
+
 /**
  * @param core core distance of every input row.
  * @param neighbours each row's K nearest rows, nearest first (K ≥ 2; more rows per list resolve
@@ -49,6 +56,7 @@ export async function mutualReachabilityMst(
   core: Float64Array,
   neighbours: Neighbours,
   blocks: SearchBlocks = DEFAULT_BLOCKS,
+  stats?: MstStats,
 ): Promise<SpanningTree> {
   const { n } = tree;
   const K = neighbours.k;
@@ -56,7 +64,7 @@ export async function mutualReachabilityMst(
   const to = new Int32Array(Math.max(0, n - 1));
   const weight = new Float64Array(Math.max(0, n - 1));
   if (n < 2) return { from, to, weight };
-  const search = new OtherComponentSearch(tree, kernel, core, blocks);
+  const search = new OtherComponentSearch(tree, kernel, core, blocks, stats);
   const uf = new UnionFind(n);
   const state: RoundState = {
     comp: new Int32Array(n),
@@ -70,6 +78,7 @@ export async function mutualReachabilityMst(
   const size = new Int32Array(n);
   let edges = 0;
   while (edges < n - 1) {
+    if (stats) stats.rounds++;
     size.fill(0);
     for (let i = 0; i < n; i++) size[(comp[i] = uf.find(i))]++;
     best.fill(Infinity);
@@ -101,6 +110,7 @@ export async function mutualReachabilityMst(
       // Only a point whose unlisted edges could beat its component's best needs searching.
       if (neighbours.distances[p * K + K - 1] < best[c] && core[p] < best[c]) queries[pending++] = t;
     }
+    if (stats) stats.searchedPoints += pending;
     if (pending > 0) await search.run(pending, state, size);
     for (let c = 0; c < n; c++) {
       if (comp[c] !== c || bestFrom[c] < 0) continue;
@@ -146,14 +156,12 @@ class OtherComponentSearch {
   private readonly lb: Float64Array;
   private readonly byLb: Int32Array;
   private readonly q: Float32Array;
-  private readonly qn: Float32Array;
   private readonly r: Float32Array;
-  private readonly rn: Float32Array;
   private readonly rcore2: Float32Array;
   private readonly rRow: Int32Array;
   private readonly lo: Float64Array;
   private readonly hi: Float64Array;
-  private readonly centre: Float64Array;
+  private readonly centre: Float32Array;
   private readonly centroid: Float64Array;
   /** Part of each tree row, −1 outside the parts; fixed at the first search. */
   private partOf: Int32Array | null = null;
@@ -179,6 +187,7 @@ class OtherComponentSearch {
     private readonly kernel: BlockTopK,
     private readonly core: Float64Array,
     private readonly blocks: SearchBlocks,
+    private readonly stats: MstStats | undefined,
   ) {
     const { d, n } = tree;
     this.queryBuffer = new Int32Array(n);
@@ -187,8 +196,9 @@ class OtherComponentSearch {
     const nb = this.buckets.length;
     this.bucketComp = new Int32Array(nb);
     this.bucketMinCore = new Float64Array(nb).fill(Infinity);
-    this.bucketCentroid = new Float64Array(nb * d);
-    this.bucketRadius = new Float64Array(nb);
+    const balls = bucketBalls(tree, this.buckets);
+    this.bucketCentroid = balls.centroid;
+    this.bucketRadius = balls.radius;
     this.treeCore = new Float64Array(n);
     for (let t = 0; t < n; t++) this.treeCore[t] = core[tree.order[t]];
     let most = 0;
@@ -198,23 +208,18 @@ class OtherComponentSearch {
       const e = tree.end[node];
       most = Math.max(most, e - s);
       for (let t = s; t < e; t++) this.bucketMinCore[b] = Math.min(this.bucketMinCore[b], this.treeCore[t]);
-      const c = this.bucketCentroid.subarray(b * d, b * d + d);
-      centroidOf(tree.points, s, e, d, c);
-      this.bucketRadius[b] = radiusOf(tree.points, s, e, d, c);
     }
     this.lb = new Float64Array(nb);
     this.byLb = new Int32Array(nb);
     const g = blocks.groupRows;
     const chunkCap = Math.max(blocks.chunkRows, TOP) + most;
     this.q = new Float32Array(g * d);
-    this.qn = new Float32Array(g);
     this.r = new Float32Array(chunkCap * d);
-    this.rn = new Float32Array(chunkCap);
     this.rcore2 = new Float32Array(chunkCap);
     this.rRow = new Int32Array(chunkCap);
     this.lo = new Float64Array(d);
     this.hi = new Float64Array(d);
-    this.centre = new Float64Array(d);
+    this.centre = new Float32Array(d);
     this.centroid = new Float64Array(d);
     this.partCentroid = new Float64Array(PARTS * d);
     this.bucketPart = new Int32Array(nb).fill(-1);
@@ -381,7 +386,7 @@ class OtherComponentSearch {
     for (let j = 0; j < d; j++) centre[j] = (lo[j] + hi[j]) / 2;
     let radius = 0;
     for (let i = 0; i < gm; i++) {
-      copyCentred(points, rows[g0 + i], 1, d, centre, this.q, this.qn, i);
+      this.q.set(points.subarray(rows[g0 + i] * d, rows[g0 + i] * d + d), i * d);
       radius = Math.max(radius, dist2(points, rows[g0 + i] * d, centroid, d));
     }
     radius = Math.sqrt(radius);
@@ -402,7 +407,8 @@ class OtherComponentSearch {
 
     let n = 0;
     const flush = async (): Promise<void> => {
-      const top = await this.kernel.nearestReachable(this.q, this.qn, gm, this.r, this.rn, this.rcore2, n, Math.min(TOP, n));
+      if (this.stats) this.stats.comparedPairs += gm * n;
+      const top = await this.kernel.nearestReachable(this.q, gm, this.r, this.rcore2, n, centre, Math.min(TOP, n));
       for (let i = 0; i < gm; i++) {
         const t = rows[g0 + i];
         const p = order[t];
@@ -430,7 +436,7 @@ class OtherComponentSearch {
         const sq = partOf[t];
         if (groupPart >= 0 && sq >= 0 && sq !== groupPart && this.rowNear[t] - this.groupFar[sq] >= bound) continue;
         if (Math.sqrt(dist2(points, t * d, centroid, d)) - radius >= bound) continue;
-        copyCentred(points, t, 1, d, centre, this.r, this.rn, n);
+        this.r.set(points.subarray(t * d, t * d + d), n * d);
         this.rcore2[n] = treeCore[t] * treeCore[t];
         this.rRow[n] = t;
         n++;
@@ -439,18 +445,6 @@ class OtherComponentSearch {
     }
     if (n > 0) await flush();
   }
-}
-
-function centroidOf(points: Float32Array, s: number, e: number, d: number, out: Float64Array): void {
-  out.fill(0);
-  for (let t = s; t < e; t++) for (let j = 0; j < d; j++) out[j] += points[t * d + j];
-  for (let j = 0; j < d; j++) out[j] /= e - s;
-}
-
-function radiusOf(points: Float32Array, s: number, e: number, d: number, c: Float64Array): number {
-  let r = 0;
-  for (let t = s; t < e; t++) r = Math.max(r, dist2(points, t * d, c, d));
-  return Math.sqrt(r);
 }
 
 function dist2(a: Float32Array | Float64Array, ao: number, c: Float64Array, d: number): number {

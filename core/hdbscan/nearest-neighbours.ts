@@ -3,15 +3,16 @@
  *
  * In 20–50 dimensions a kd-tree prunes little inside a cluster (every bounding box near a query
  * is closer than its k-th neighbour), so per-point tree descents end up scanning most of the
- * cluster one distance at a time. Instead, queries are grouped by the bucket they fall in, and
+ * cluster one distance at a time. Instead, queries are grouped by kd cell, and
  * each group is compared densely (BlockTopK on onnxruntime) against whole buckets in order of
- * box distance, stopping at the first bucket whose box is farther than every query's current
- * k-th candidate. The tree prunes between clusters; the dense kernel does the work inside them.
+ * distance bound (the larger of the box gap and the gap between bounding balls, the latter being
+ * the useful one in high dimensions), stopping at the first bucket farther than every query's
+ * current k-th candidate. The tree prunes between clusters; the dense kernel does the work inside them.
  * Candidates are re-ranked with double-precision distances, with a few spare candidates so that
  * float32 ranking errors near the k-th place cannot change the result.
  */
-import { BlockTopK, copyCentred } from './block-top-k.js';
-import { bucketsOf, type KdTree } from './kd-tree.js';
+import type { BlockTopK } from './block-top-k.js';
+import { bucketBalls, bucketsOf, type KdTree } from './kd-tree.js';
 
 export interface Neighbours {
   k: number;
@@ -54,7 +55,7 @@ export async function nearestNeighbours(
   if (queries.length < m * d) throw new RangeError(`queries hold ${queries.length} values, expected ${m} × ${d}`);
   const kk = Math.min(n, k + SPARE);
   const buckets = bucketsOf(tree, blocks.bucketRows);
-  const qOrder = queriesByBucket(tree, buckets, queries, m);
+  const { order: qOrder, groups } = groupQueries(tree, buckets, queries, m, blocks.groupRows);
 
   const indices = new Int32Array(m * k);
   const distances = new Float64Array(m * k);
@@ -64,9 +65,7 @@ export async function nearestNeighbours(
   const firstMin = Math.max(blocks.firstRows, kk);
   const chunkCap = chunkMin + maxRows(tree, buckets);
   const qBuf = new Float32Array(group * d);
-  const qn = new Float32Array(group);
   const rBuf = new Float32Array(chunkCap * d);
-  const rn = new Float32Array(chunkCap);
   const rRow = new Int32Array(chunkCap);
   const candVal = new Float64Array(group * kk);
   const candIdx = new Int32Array(group * kk);
@@ -74,9 +73,11 @@ export async function nearestNeighbours(
   const mergeIdx = new Int32Array(kk);
   const lo = new Float64Array(d);
   const hi = new Float64Array(d);
-  const centre = new Float64Array(d);
+  const centre = new Float32Array(d);
   const bucketLb = new Float64Array(buckets.length);
   const byLb = new Int32Array(buckets.length);
+  const balls = bucketBalls(tree, buckets);
+  const centroid = new Float64Array(d);
 
   const ids = new Int32Array(group);
   const kth = new Float64Array(group);
@@ -96,9 +97,29 @@ export async function nearestNeighbours(
       }
     }
     for (let j = 0; j < d; j++) centre[j] = (lo[j] + hi[j]) / 2;
-    for (let i = 0; i < gm; i++) copyCentred(queries, ids[i], 1, d, centre, qBuf, qn, i);
+    for (let i = 0; i < gm; i++) qBuf.set(queries.subarray(ids[i] * d, ids[i] * d + d), i * d);
+    centroid.fill(0);
+    for (let i = 0; i < gm; i++) for (let j = 0; j < d; j++) centroid[j] += queries[ids[i] * d + j];
+    for (let j = 0; j < d; j++) centroid[j] /= gm;
+    let radius = 0;
+    for (let i = 0; i < gm; i++) {
+      const o = ids[i] * d;
+      let s2 = 0;
+      for (let j = 0; j < d; j++) {
+        const v = queries[o + j] - centroid[j];
+        s2 += v * v;
+      }
+      radius = Math.max(radius, s2);
+    }
+    radius = Math.sqrt(radius);
     for (let b = 0; b < buckets.length; b++) {
-      bucketLb[b] = boxGap2(tree, buckets[b], lo, hi);
+      let c2 = 0;
+      for (let j = 0; j < d; j++) {
+        const v = balls.centroid[b * d + j] - centroid[j];
+        c2 += v * v;
+      }
+      const ball = Math.max(0, Math.sqrt(c2) - radius - balls.radius[b]);
+      bucketLb[b] = Math.max(boxGap2(tree, buckets[b], lo, hi), ball * ball);
       byLb[b] = b;
     }
     byLb.sort((a, b) => bucketLb[a] - bucketLb[b] || a - b);
@@ -108,7 +129,7 @@ export async function nearestNeighbours(
     let bound2 = Infinity;
     let rows = 0;
     const flush = async (): Promise<void> => {
-      const top = await kernel.nearest(qBuf, qn, gm, rBuf, rn, rows, Math.min(kk, rows));
+      const top = await kernel.nearest(qBuf, gm, rBuf, rows, centre, Math.min(kk, rows));
       for (let i = 0; i < gm; i++) {
         mergeInto(candVal, candIdx, i * kk, kk, top.values, top.positions, i * top.k, top.k, rRow, mergeVal, mergeIdx);
       }
@@ -140,7 +161,7 @@ export async function nearestNeighbours(
       const node = buckets[b];
       const s = tree.start[node];
       const count = tree.end[node] - s;
-      copyCentred(tree.points, s, count, d, centre, rBuf, rn, rows);
+      rBuf.set(tree.points.subarray(s * d, (s + count) * d), rows * d);
       for (let i = 0; i < count; i++) rRow[rows + i] = s + i;
       rows += count;
       // A small first call gives every query a bound; later calls are larger to amortise overhead.
@@ -162,10 +183,9 @@ export async function nearestNeighbours(
     }
   };
 
-  for (let g0 = 0; g0 < m; g0 += group) {
-    const gm = Math.min(group, m - g0);
-    ids.set(qOrder.subarray(g0, g0 + gm));
-    await runGroup(gm, true);
+  for (let g = 0; g < groups.length; g += 2) {
+    ids.set(qOrder.subarray(groups[g], groups[g + 1]));
+    await runGroup(groups[g + 1] - groups[g], true);
   }
   for (let g0 = 0; g0 < deferredCount; g0 += group) {
     const gm = Math.min(group, deferredCount - g0);
@@ -175,24 +195,72 @@ export async function nearestNeighbours(
   return { k, indices, distances };
 }
 
-/** Query row ids sorted by the bucket each falls in (by descending the splits), buckets in tree order. */
-function queriesByBucket(tree: KdTree, buckets: Int32Array, queries: Float32Array, m: number): Int32Array {
+/**
+ * Query row ids in search order and the groups ([from, to) pairs into it) to search them in:
+ * the queries of the largest kd subtrees holding at most `group` of them (a bucket with more is
+ * cut into runs), so that a group lies in one kd cell. Cells with fewer than group / 8 queries
+ * (sparse regions: outliers, the fringes of clusters) would make for kernel calls too small to
+ * be efficient, so their queries are pooled, in tree order, into groups of their own at the end.
+ */
+function groupQueries(tree: KdTree, buckets: Int32Array, queries: Float32Array, m: number, group: number): { order: Int32Array; groups: number[] } {
   const bucketOf = new Int32Array(tree.nodeCount).fill(-1);
   for (let b = 0; b < buckets.length; b++) bucketOf[buckets[b]] = b;
   const home = new Int32Array(m);
-  const counts = new Int32Array(buckets.length + 1);
+  const starts = new Int32Array(buckets.length + 1);
   for (let i = 0; i < m; i++) {
     let node = 0;
     while (bucketOf[node] < 0) {
       node = queries[i * tree.d + tree.splitDim[node]] < tree.splitValue[node] ? tree.left[node] : tree.right[node];
     }
     home[i] = bucketOf[node];
-    counts[home[i] + 1]++;
+    starts[home[i] + 1]++;
   }
-  for (let b = 0; b < buckets.length; b++) counts[b + 1] += counts[b];
-  const out = new Int32Array(m);
-  for (let i = 0; i < m; i++) out[counts[home[i]]++] = i;
-  return out;
+  for (let b = 0; b < buckets.length; b++) starts[b + 1] += starts[b];
+  const fill = starts.slice(0, buckets.length);
+  const order = new Int32Array(m);
+  for (let i = 0; i < m; i++) order[fill[home[i]]++] = i;
+
+  // Buckets tile the tree rows in order, so a subtree's buckets (and queries) are contiguous.
+  const bucketStart = Int32Array.from(buckets, (node) => tree.start[node]);
+  const firstBucket = (row: number): number => {
+    let lo = 0;
+    let hi = buckets.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (bucketStart[mid] <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const dense: number[] = [];
+  const sparse: number[] = [];
+  const stack = [0];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const from = starts[firstBucket(tree.start[node])];
+    const to = starts[firstBucket(tree.end[node] - 1) + 1];
+    if (to === from) continue;
+    if (to - from <= group || bucketOf[node] >= 0) {
+      if (to - from < group / 8) for (let i = from; i < to; i++) sparse.push(order[i]);
+      else for (let g = from; g < to; g += group) dense.push(g, Math.min(to, g + group));
+    } else {
+      stack.push(tree.right[node], tree.left[node]);
+    }
+  }
+  const searchOrder = new Int32Array(m);
+  const groups: number[] = [];
+  let at = 0;
+  for (let g = 0; g < dense.length; g += 2) {
+    groups.push(at, at + dense[g + 1] - dense[g]);
+    searchOrder.set(order.subarray(dense[g], dense[g + 1]), at);
+    at += dense[g + 1] - dense[g];
+  }
+  for (let g = 0; g < sparse.length; g += group) {
+    const count = Math.min(group, sparse.length - g);
+    groups.push(at, at + count);
+    for (let i = 0; i < count; i++) searchOrder[at++] = sparse[g + i];
+  }
+  return { order: searchOrder, groups };
 }
 
 function maxRows(tree: KdTree, buckets: Int32Array): number {
