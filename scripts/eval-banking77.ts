@@ -5,6 +5,7 @@
  * left out of the scores and their fraction reported.
  *
  *   npm run eval:banking77
+ *   npm run eval:banking77 -- examples/banking77-hdbscan.yaml     (its settings, this script's input and folders)
  *   npm run eval:banking77 -- --enable-umap --cluster-alg hdbscan --hdbscan-min-cluster-size 40
  */
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { adjustedRandIndex, normalizedMutualInfo } from '../core/cluster-metrics
 import { openRunDatabase } from '../operators/duckdb-views.js';
 import { parseArgs } from '../pipeline/flags.js';
 import { runStages } from '../pipeline/run-stages.js';
-import { resolveSettings } from '../pipeline/settings.js';
+import { loadPipelineFile, resolveSettings, type SettingsLayer } from '../pipeline/settings.js';
 import { LABELS, ROWS } from '../schemas/tables.js';
 import { REPO_ROOT } from './repo-root.js';
 
@@ -41,12 +42,18 @@ async function scores(outDir: string) {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  const layers: SettingsLayer[] = args.positionals.map((file) => {
+    const { origin, values } = loadPipelineFile(file);
+    const { input: _input, output_dir: _out, stages: _stages, ...rest } = values;
+    return { origin, values: rest };
+  });
   const data = path.resolve(REPO_ROOT, '../shared/data/banking77/banking77.jsonl');
   const results: Awaited<ReturnType<typeof scores>>[] = [];
   for (const seed of SEEDS) {
     const outDir = path.join(REPO_ROOT, 'out', 'eval-banking77', `seed-${seed}`);
     const settings = resolveSettings([
       { origin: 'eval defaults', values: { input: data, output_dir: outDir, kmeans_num_clusters: 77, fit_sample: 1 } },
+      ...layers,
       args.settings,
       { origin: 'eval', values: { seed } },
     ]);
