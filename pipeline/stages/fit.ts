@@ -83,6 +83,7 @@ export async function fitStage(ctx: StageContext): Promise<void> {
   ctx.state.begin('fit', key, params, s);
 
   const total = Number(embed.stats?.embedded);
+  if (!(total > 0)) throw new Error(`${ctx.outDir}: no rows were embedded (empty input, or every line rejected: see ${ctx.outDir}/rejects.jsonl)`);
   const rows = sampleCount(s.fit_sample, total);
   if (s.cluster_alg === 'kmeans' && s.kmeans_num_clusters > rows) {
     throw new Error(`--kmeans-num-clusters ${s.kmeans_num_clusters} exceeds the ${rows} rows fitted on; lower it or raise --fit-sample`);
