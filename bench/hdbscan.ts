@@ -8,7 +8,8 @@
  *    seconds, time ratio (target ≤ 1.0), clusters, noise fraction, ARI of the label sets
  *    (computed by the peer with sklearn's adjusted_rand_score; target ≥ 0.95).
  * 2. Spanning-tree strategies: the MST phase alone with neighbour lists of 1–4 × (min_samples + 1)
- *    (longer lists settle more Borůvka components without a search; shorter lists are cheaper).
+ *    (longer lists settle more Borůvka components without a search; shorter lists are cheaper),
+ *    and the dense distance step as a scalar JS loop vs the onnxruntime block kernel.
  * 3. approximate prediction: the fitted points themselves (share of non-noise points given their
  *    fit label, target ≥ 99%); 10,000 new points against the peer's approximate_predict (ARI);
  *    1,000,000 new points streamed in blocks through one single-threaded predictor (what each
@@ -162,6 +163,46 @@ async function benchSpanningTree(x: Float32Array): Promise<void> {
   }
 }
 
+/**
+ * Why the dense step runs on onnxruntime: the same task (the 23 nearest of 4,096 reference rows
+ * for each of 256 query rows, 30-d) as a scalar JS loop and as one BlockTopK call, one thread.
+ */
+async function benchDenseStep(): Promise<void> {
+  const m = 256, n = 4096, k = 23;
+  const rng = createRng(SEED + 5);
+  const q = Float32Array.from({ length: m * D }, () => rng.gaussian());
+  const r = Float32Array.from({ length: n * D }, () => rng.gaussian());
+  const top = new Float64Array(k);
+  const jsLoop = async (): Promise<void> => {
+    for (let i = 0; i < m; i++) {
+      top.fill(Infinity);
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let t = 0; t < D; t++) {
+          const v = q[i * D + t] - r[j * D + t];
+          s += v * v;
+        }
+        if (s >= top[k - 1]) continue;
+        let u = k - 1;
+        while (u > 0 && top[u - 1] > s) top[u] = top[--u];
+        top[u] = s;
+      }
+    }
+  };
+  const kernel = await BlockTopK.create(D, 1);
+  const centre = new Float32Array(D);
+  const best = async (f: () => Promise<unknown>): Promise<number> => {
+    let fastest = Infinity;
+    for (let rep = 0; rep < 5; rep++) fastest = Math.min(fastest, (await timed(f))[1].seconds);
+    return (fastest * 1e9) / (m * n);
+  };
+  const js = await best(jsLoop);
+  const ort = await best(() => kernel.nearest(q, m, r, n, centre, k));
+  await kernel.close();
+  console.log(`\n## dense step, ${m} queries × ${n} rows × ${D}-d, 23 nearest, one thread (best of 5)`);
+  console.log(`scalar JS ${js.toFixed(2)} ns/pair, BlockTopK (onnxruntime) ${ort.toFixed(2)} ns/pair: ${(js / ort).toFixed(1)}× faster`);
+}
+
 /** One predictor on one onnxruntime thread: the unit a worker of the pipeline's pool runs. */
 async function benchStream(model: HdbscanModel, blobs: Blobs): Promise<void> {
   const predictor = await HdbscanPredictor.create(model, { threads: 1 });
@@ -267,3 +308,4 @@ if (typeof peer !== 'string') {
 await predictor.close();
 await benchStream(fit.model, blobs);
 await benchSpanningTree(x);
+await benchDenseStep();

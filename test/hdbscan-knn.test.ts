@@ -122,7 +122,7 @@ test('nearest neighbours equal a brute-force search, for the fitted rows and for
       // Small blocks force many kernel calls per group and set-aside sparse queries.
       for (const blocks of [undefined, { bucketRows: 16, groupRows: 32, firstRows: 32, chunkRows: 64 }]) {
         const got = await nearestNeighbours(tree, kernel, queries, m, k, blocks);
-        assert.deepEqual(got.indices, want.indices, 'continuous data has no ties, so the order is the reference order');
+        assert.deepEqual(got.indices, want.indices);
         assertNeighbours(got, want, data, queries, m, d, k);
       }
     }
@@ -131,7 +131,7 @@ test('nearest neighbours equal a brute-force search, for the fitted rows and for
   }
 });
 
-test('nearest neighbours are exact among many equal distances and repeated rows', async () => {
+test('nearest neighbours are exact among many equal distances and repeated rows, ties by lower index', async () => {
   // Integer grid with every row present twice: distances tie everywhere.
   const d = 3;
   const side = 6;
@@ -146,10 +146,32 @@ test('nearest neighbours are exact among many equal distances and repeated rows'
   const tree = buildKdTree(data, n, d, 8);
   const kernel = await BlockTopK.create(d, 1);
   try {
-    const got = await nearestNeighbours(tree, kernel, data, n, 9);
-    assertNeighbours(got, bruteForce(data, n, data, n, d, 9), data, data, n, d, 9);
-    const again = await nearestNeighbours(tree, kernel, data, n, 9);
-    assert.deepEqual(again.indices, got.indices, 'ties are resolved the same way every time');
+    const want = bruteForce(data, n, data, n, d, 9);
+    for (const blocks of [undefined, { bucketRows: 8, groupRows: 16, firstRows: 16, chunkRows: 32 }]) {
+      const got = await nearestNeighbours(tree, kernel, data, n, 9, blocks);
+      assert.deepEqual(got.indices, want.indices, 'equal distances in order of row index, however the search is chunked');
+      assertNeighbours(got, want, data, data, n, d, 9);
+    }
+  } finally {
+    await kernel.close();
+  }
+});
+
+test('nearest neighbours stay exact when a tight clump sits inside a wide group (float32 cancellation)', async () => {
+  // 80 points within 1e-3 of (50, …, 50) among spread points: in float32, ‖q‖² − 2q·r + ‖r‖²
+  // cannot rank the clump's members against each other, so the search must not trust it there.
+  const d = 8;
+  const rng = createRng(8);
+  const n = 1200;
+  const data = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) data[i * d + j] = i < 80 ? 50 + 1e-3 * rng.gaussian() : 50 + 20 * rng.gaussian();
+  }
+  const tree = buildKdTree(data, n, d, 16);
+  const kernel = await BlockTopK.create(d, 1);
+  try {
+    const got = await nearestNeighbours(tree, kernel, data, n, 10);
+    assertNeighbours(got, bruteForce(data, n, data, n, d, 10), data, data, n, d, 10);
   } finally {
     await kernel.close();
   }

@@ -27,6 +27,16 @@ function grid(n: number, d: number, seed: number): Float32Array {
   return Float32Array.from({ length: n * d }, () => rng.int(5));
 }
 
+/** Tight clumps (spread 1e-3) far from the origin among spread points: float32 expansions cannot rank inside them. */
+function clumps(n: number, d: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  const centres = Array.from({ length: 6 }, () => Array.from({ length: d }, () => 100 + 30 * rng.next()));
+  return Float32Array.from({ length: n * d }, (_, i) => {
+    const row = Math.floor(i / d);
+    return row % 3 === 0 ? 115 + 15 * rng.gaussian() : centres[row % 6][i % d] + 1e-3 * rng.gaussian();
+  });
+}
+
 /** Independent reference: core distances by sorting all distances, then Prim on the dense mutual-reachability matrix. */
 function bruteForceMst(data: Float32Array, n: number, d: number, minSamples: number) {
   const dist = new Float64Array(n * n);
@@ -80,6 +90,7 @@ const SMALL: SearchBlocks = { bucketRows: 16, groupRows: 24, firstRows: 48, chun
 for (const [name, make, d] of [
   ['Gaussian blobs with noise', blobs, 8],
   ['an integer grid full of ties and duplicates', grid, 3],
+  ['tight clumps far from the origin', clumps, 6],
 ] as const) {
   test(`MST weight equals Prim on the dense mutual-reachability matrix: ${name}`, async () => {
     const n = 700;

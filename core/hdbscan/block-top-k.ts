@@ -3,7 +3,8 @@
  * a block of reference rows, the k smallest squared distances per query (or squared distances
  * raised to the reference rows' squared core distances) with their reference positions.
  * The searches only ever hand it rows that the kd-tree could not prune, and they recompute the
- * winners in double precision, so the float32 ‖q‖² − 2q·r + ‖r‖² here only has to rank well.
+ * winners in double precision, so the float32 ‖q‖² − 2q·r + ‖r‖² here only has to rank, within
+ * the error bound kernelError() (where it cannot, callers fall back to exact distances).
  * Both blocks are centred on `centre` (the query block's middle) inside the graph, which keeps
  * that expansion's cancellation small; callers pass raw rows, so their side is plain copying.
  */
@@ -18,6 +19,17 @@ export interface TopK {
   /** rows × k positions in the reference block. */
   positions: Int32Array;
   k: number;
+}
+
+/**
+ * A bound on |kernel value − exact squared distance| for a query and a reference row at distances
+ * qNorm and rNorm from the centre: the centring, the two squared norms and the d-term dot
+ * product each err by at most about d·2⁻²⁴ relative to (qNorm + rNorm)², in any summation order;
+ * doubled for safety. Callers use it to tell when float32 ranking can be trusted.
+ */
+export function kernelError(d: number, qNorm: number, rNorm: number): number {
+  const s = qNorm + rNorm;
+  return 2 * (d + 5) * 2 ** -24 * s * s;
 }
 
 export class BlockTopK {

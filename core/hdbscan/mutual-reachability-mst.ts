@@ -21,7 +21,7 @@
  * Ties are broken by the order edges are offered, which is deterministic; Borůvka with a union-
  * find that skips cycle-closing edges still yields a minimum spanning tree under ties.
  */
-import type { BlockTopK } from './block-top-k.js';
+import { kernelError, type BlockTopK } from './block-top-k.js';
 import { bucketBalls, bucketsOf, type KdTree } from './kd-tree.js';
 import { boxGap2, DEFAULT_BLOCKS, type Neighbours, type SearchBlocks } from './nearest-neighbours.js';
 import { UnionFind } from './union-find.js';
@@ -156,6 +156,8 @@ class OtherComponentSearch {
   private readonly lb: Float64Array;
   private readonly byLb: Int32Array;
   private readonly q: Float32Array;
+  /** Distance of each query of the group from the centre the kernel uses. */
+  private readonly qNorm: Float64Array;
   private readonly r: Float32Array;
   private readonly rcore2: Float32Array;
   private readonly rRow: Int32Array;
@@ -214,6 +216,7 @@ class OtherComponentSearch {
     const g = blocks.groupRows;
     const chunkCap = Math.max(blocks.chunkRows, TOP) + most;
     this.q = new Float32Array(g * d);
+    this.qNorm = new Float64Array(g);
     this.r = new Float32Array(chunkCap * d);
     this.rcore2 = new Float32Array(chunkCap);
     this.rRow = new Int32Array(chunkCap);
@@ -386,8 +389,15 @@ class OtherComponentSearch {
     for (let j = 0; j < d; j++) centre[j] = (lo[j] + hi[j]) / 2;
     let radius = 0;
     for (let i = 0; i < gm; i++) {
-      this.q.set(points.subarray(rows[g0 + i] * d, rows[g0 + i] * d + d), i * d);
-      radius = Math.max(radius, dist2(points, rows[g0 + i] * d, centroid, d));
+      const o = rows[g0 + i] * d;
+      this.q.set(points.subarray(o, o + d), i * d);
+      radius = Math.max(radius, dist2(points, o, centroid, d));
+      let c2 = 0;
+      for (let j = 0; j < d; j++) {
+        const v = points[o + j] - centre[j];
+        c2 += v * v;
+      }
+      this.qNorm[i] = Math.sqrt(c2);
     }
     radius = Math.sqrt(radius);
     const groupPart = this.projectGroup(g0, gm);
@@ -409,15 +419,25 @@ class OtherComponentSearch {
     const flush = async (): Promise<void> => {
       if (this.stats) this.stats.comparedPairs += gm * n;
       const top = await this.kernel.nearestReachable(this.q, gm, this.r, this.rcore2, n, centre, Math.min(TOP, n));
+      const link = (t: number, rt: number): void => {
+        const p = order[t];
+        const qq = order[rt];
+        const w = Math.max(core[p], treeCore[rt], Math.sqrt(dist2f(points, t * d, rt * d, d)));
+        offer(state, groupComp, p, qq, w);
+        offer(state, comp[qq], qq, p, w);
+      };
       for (let i = 0; i < gm; i++) {
         const t = rows[g0 + i];
-        const p = order[t];
-        for (let u = 0; u < top.k; u++) {
-          const rt = this.rRow[top.positions[i * top.k + u]];
-          const qq = order[rt];
-          const w = Math.max(core[p], treeCore[rt], Math.sqrt(dist2f(points, t * d, rt * d, d)));
-          offer(state, groupComp, p, qq, w);
-          offer(state, comp[qq], qq, p, w);
+        const o = i * top.k;
+        for (let u = 0; u < top.k; u++) link(t, this.rRow[top.positions[o + u]]);
+        // A row the kernel did not return has max(d², core²) ≥ last value − float32 error (only
+        // rows within the best edge of the query matter, which bounds their distance from the
+        // centre). Unless that clears the component's best, compare this query exactly.
+        const w = best[groupComp];
+        const last = top.values[o + top.k - 1];
+        const floor = last - kernelError(d, this.qNorm[i], this.qNorm[i] + w) - last * 2 ** -23;
+        if (top.k < n && Math.max(core[order[t]] ** 2, floor) < w * w) {
+          for (let r = 0; r < n; r++) link(t, this.rRow[r]);
         }
       }
       n = 0;

@@ -3,20 +3,23 @@
  *
  * In 20–50 dimensions a kd-tree prunes little inside a cluster (every bounding box near a query
  * is closer than its k-th neighbour), so per-point tree descents end up scanning most of the
- * cluster one distance at a time. Instead, queries are grouped by kd cell, and
- * each group is compared densely (BlockTopK on onnxruntime) against whole buckets in order of
- * distance bound (the larger of the box gap and the gap between bounding balls, the latter being
- * the useful one in high dimensions), stopping at the first bucket farther than every query's
- * current k-th candidate. The tree prunes between clusters; the dense kernel does the work inside them.
- * Candidates are re-ranked with double-precision distances, with a few spare candidates so that
- * float32 ranking errors near the k-th place cannot change the result.
+ * cluster one distance at a time. Instead, queries are grouped by kd cell, and each group is
+ * compared densely (BlockTopK on onnxruntime) against whole buckets in order of distance bound
+ * (the larger of the box gap and the gap between bounding balls, the latter being the useful one
+ * in high dimensions), stopping at the first bucket farther than every query's k-th neighbour so
+ * far. The tree prunes between clusters; the dense kernel does the work inside them.
+ *
+ * The kernel only proposes candidates: each query keeps its k best in double precision, and the
+ * float32 proposals are trusted only as far as kernelError() allows. When the kernel's ranking
+ * cannot rule out a row it did not return (a tight clump far from its group's centre), that query
+ * compares against the chunk exactly instead. So the result is exact whatever the data.
  */
-import type { BlockTopK } from './block-top-k.js';
+import { kernelError, type BlockTopK } from './block-top-k.js';
 import { bucketBalls, bucketsOf, type KdTree } from './kd-tree.js';
 
 export interface Neighbours {
   k: number;
-  /** m × k input-row indices of the fitted points, nearest first (among equal distances in a deterministic order). */
+  /** m × k input-row indices of the fitted points, nearest first, equal distances by lower index. */
   indices: Int32Array;
   /** m × k Euclidean distances. */
   distances: Float64Array;
@@ -35,10 +38,8 @@ export interface SearchBlocks {
 
 export const DEFAULT_BLOCKS: SearchBlocks = { bucketRows: 128, groupRows: 256, firstRows: 1024, chunkRows: 4096 };
 
-/** Spare candidates kept beyond k so double-precision re-ranking sees every plausible k-th neighbour. */
+/** Candidates the kernel returns beyond k, so that its float32 ranking can usually be certified. */
 const SPARE = 3;
-/** Relative slack on float32 squared distances when deciding that a bucket is too far. */
-const SLACK = 1e-3;
 /** Queries whose k-th candidate is this much farther (squared) than their group's median are searched apart. */
 const SPARSE_RATIO2 = 4;
 
@@ -60,17 +61,17 @@ export async function nearestNeighbours(
   const indices = new Int32Array(m * k);
   const distances = new Float64Array(m * k);
   const group = blocks.groupRows;
-  // Every query needs kk candidates from its first kernel call, so a chunk holds at least kk rows.
+  // Every query needs kk proposals from its first kernel call, so a chunk holds at least kk rows.
   const chunkMin = Math.max(blocks.chunkRows, kk);
   const firstMin = Math.max(blocks.firstRows, kk);
   const chunkCap = chunkMin + maxRows(tree, buckets);
   const qBuf = new Float32Array(group * d);
+  const qNorm = new Float64Array(group);
   const rBuf = new Float32Array(chunkCap * d);
   const rRow = new Int32Array(chunkCap);
-  const candVal = new Float64Array(group * kk);
-  const candIdx = new Int32Array(group * kk);
-  const mergeVal = new Float64Array(kk);
-  const mergeIdx = new Int32Array(kk);
+  // Each query's k best so far: exact squared distances, ascending, with tree rows.
+  const bestVal = new Float64Array(group * k);
+  const bestRow = new Int32Array(group * k);
   const lo = new Float64Array(d);
   const hi = new Float64Array(d);
   const centre = new Float32Array(d);
@@ -83,6 +84,33 @@ export async function nearestNeighbours(
   const kth = new Float64Array(group);
   const deferred = new Int32Array(m);
   let deferredCount = 0;
+
+  /** Offers tree row `row` to query slot i at its exact squared distance. */
+  const offer = (i: number, row: number): void => {
+    const at = i * k;
+    const qo = ids[i] * d;
+    const po = row * d;
+    let s2 = 0;
+    for (let j = 0; j < d; j++) {
+      const v = queries[qo + j] - tree.points[po + j];
+      s2 += v * v;
+    }
+    // Ascending by distance, equal distances by input row, so results do not depend on chunking.
+    const id = tree.order[row];
+    let u = k;
+    while (u > 0) {
+      const v = bestVal[at + u - 1];
+      if (v < s2 || (v === s2 && tree.order[bestRow[at + u - 1]] < id)) break;
+      if (u < k) {
+        bestVal[at + u] = v;
+        bestRow[at + u] = bestRow[at + u - 1];
+      }
+      u--;
+    }
+    if (u === k) return;
+    bestVal[at + u] = s2;
+    bestRow[at + u] = row;
+  };
 
   /** Searches for the queries ids[0, gm); may set aside queries far sparser than the rest of the group. */
   const runGroup = async (gm: number, mayDefer: boolean): Promise<void> => {
@@ -97,9 +125,18 @@ export async function nearestNeighbours(
       }
     }
     for (let j = 0; j < d; j++) centre[j] = (lo[j] + hi[j]) / 2;
-    for (let i = 0; i < gm; i++) qBuf.set(queries.subarray(ids[i] * d, ids[i] * d + d), i * d);
     centroid.fill(0);
-    for (let i = 0; i < gm; i++) for (let j = 0; j < d; j++) centroid[j] += queries[ids[i] * d + j];
+    for (let i = 0; i < gm; i++) {
+      const o = ids[i] * d;
+      qBuf.set(queries.subarray(o, o + d), i * d);
+      let c2 = 0;
+      for (let j = 0; j < d; j++) {
+        centroid[j] += queries[o + j];
+        const v = queries[o + j] - centre[j];
+        c2 += v * v;
+      }
+      qNorm[i] = Math.sqrt(c2);
+    }
     for (let j = 0; j < d; j++) centroid[j] /= gm;
     let radius = 0;
     for (let i = 0; i < gm; i++) {
@@ -123,26 +160,37 @@ export async function nearestNeighbours(
       byLb[b] = b;
     }
     byLb.sort((a, b) => bucketLb[a] - bucketLb[b] || a - b);
-    candVal.fill(Infinity, 0, gm * kk);
-    candIdx.fill(-1, 0, gm * kk);
+    bestVal.fill(Infinity, 0, gm * k);
+    bestRow.fill(-1, 0, gm * k);
 
     let bound2 = Infinity;
     let rows = 0;
     const flush = async (): Promise<void> => {
       const top = await kernel.nearest(qBuf, gm, rBuf, rows, centre, Math.min(kk, rows));
       for (let i = 0; i < gm; i++) {
-        mergeInto(candVal, candIdx, i * kk, kk, top.values, top.positions, i * top.k, top.k, rRow, mergeVal, mergeIdx);
+        const o = i * top.k;
+        const last = i * k + k - 1;
+        // Proposals are taken in order until their value, less the float32 error, exceeds the
+        // k-th best (unknown before a query's first call: then all of them are taken).
+        const err = uncertainty(d, qNorm[i], bestVal[last]);
+        for (let u = 0; u < top.k && top.values[o + u] - err <= bestVal[last]; u++) offer(i, rRow[top.positions[o + u]]);
+        // Rows the kernel did not return are at least (last value − error) away; if that does not
+        // clear the k-th best, float32 cannot decide for this query: compare the chunk exactly.
+        if (top.k < rows && top.values[o + top.k - 1] - uncertainty(d, qNorm[i], bestVal[last]) <= bestVal[last]) {
+          const kept = new Set(bestRow.subarray(i * k, i * k + k));
+          for (let r = 0; r < rows; r++) if (!kept.has(rRow[r])) offer(i, rRow[r]);
+        }
       }
       let worst = 0;
-      for (let i = 0; i < gm; i++) worst = Math.max(worst, candVal[i * kk + k - 1]);
-      bound2 = worst * (1 + SLACK) + 1e-30;
+      for (let i = 0; i < gm; i++) worst = Math.max(worst, bestVal[i * k + k - 1]);
+      bound2 = worst;
       rows = 0;
     };
     // The group's bound is its widest query's: a few sparse (noise) queries among dense ones
     // would make the whole group scan far. After the first call they are set aside and
     // searched later among themselves, and the rest restarts with a tight box.
     const setAsideSparse = async (): Promise<boolean> => {
-      for (let i = 0; i < gm; i++) kth[i] = candVal[i * kk + k - 1];
+      for (let i = 0; i < gm; i++) kth[i] = bestVal[i * k + k - 1];
       const sorted = kth.slice(0, gm).sort();
       const limit = SPARSE_RATIO2 * sorted[gm >> 1];
       let kept = 0;
@@ -175,10 +223,9 @@ export async function nearestNeighbours(
 
     for (let i = 0; i < gm; i++) {
       const q = ids[i];
-      rankExactly(tree, queries, q, candIdx, i * kk, kk, mergeVal, mergeIdx);
       for (let t = 0; t < k; t++) {
-        indices[q * k + t] = mergeIdx[t];
-        distances[q * k + t] = Math.sqrt(mergeVal[t]);
+        indices[q * k + t] = tree.order[bestRow[i * k + t]];
+        distances[q * k + t] = Math.sqrt(bestVal[i * k + t]);
       }
     }
   };
@@ -263,6 +310,15 @@ function groupQueries(tree: KdTree, buckets: Int32Array, queries: Float32Array, 
   return { order: searchOrder, groups };
 }
 
+/**
+ * The float32 error to allow on a kernel value for a query at distance qNorm from the centre when
+ * only rows within sqrt(kth2) of it matter: any row farther from the centre than qNorm + sqrt(kth2)
+ * is farther than that from the query anyway. Infinite until the query has k candidates.
+ */
+function uncertainty(d: number, qNorm: number, kth2: number): number {
+  return kernelError(d, qNorm, qNorm + Math.sqrt(kth2));
+}
+
 function maxRows(tree: KdTree, buckets: Int32Array): number {
   let most = 0;
   for (const node of buckets) most = Math.max(most, tree.end[node] - tree.start[node]);
@@ -279,74 +335,4 @@ export function boxGap2(tree: KdTree, node: number, lo: Float64Array, hi: Float6
     s += gap * gap;
   }
   return s;
-}
-
-/** Merges a kernel result row (positions into the chunk, mapped through rRow) into a sorted candidate list. */
-function mergeInto(
-  candVal: Float64Array,
-  candIdx: Int32Array,
-  at: number,
-  kk: number,
-  values: Float32Array,
-  positions: Int32Array,
-  from: number,
-  count: number,
-  rRow: Int32Array,
-  mergeVal: Float64Array,
-  mergeIdx: Int32Array,
-): void {
-  let a = 0;
-  let b = 0;
-  for (let t = 0; t < kk; t++) {
-    const va = candVal[at + a];
-    const vb = b < count ? values[from + b] : Infinity;
-    if (va <= vb) {
-      mergeVal[t] = va;
-      mergeIdx[t] = candIdx[at + a];
-      a++;
-    } else {
-      mergeVal[t] = vb;
-      mergeIdx[t] = rRow[positions[from + b]];
-      b++;
-    }
-  }
-  candVal.set(mergeVal, at);
-  candIdx.set(mergeIdx, at);
-}
-
-/**
- * Recomputes squared distances in double precision for one query's candidates (tree rows) and
- * sorts them by (distance, input row); results go to outVal / outIdx as input-row indices.
- */
-function rankExactly(
-  tree: KdTree,
-  queries: Float32Array,
-  q: number,
-  candIdx: Int32Array,
-  at: number,
-  kk: number,
-  outVal: Float64Array,
-  outIdx: Int32Array,
-): void {
-  const d = tree.d;
-  const qo = q * d;
-  for (let t = 0; t < kk; t++) {
-    const row = candIdx[at + t];
-    const po = row * d;
-    let s = 0;
-    for (let j = 0; j < d; j++) {
-      const diff = queries[qo + j] - tree.points[po + j];
-      s += diff * diff;
-    }
-    // Insertion sort: kk is a handful.
-    const id = tree.order[row];
-    let u = t;
-    while (u > 0 && (outVal[u - 1] > s || (outVal[u - 1] === s && outIdx[u - 1] > id))) {
-      outVal[u] = outVal[u - 1];
-      outIdx[u] = outIdx[u - 1];
-      u--;
-    }
-    outVal[u] = s;
-    outIdx[u] = id;
-  }
 }
