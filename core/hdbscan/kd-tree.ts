@@ -5,8 +5,8 @@
  * Splits cut the widest dimension of a node's bounding box at its midpoint. Unlike median splits,
  * which keep a few far outliers in almost every node and so inflate nearly every box, midpoint
  * splits peel sparse points off dense clusters early, which is what makes the boxes useful for
- * pruning. Both sides are never empty (the box is that of the node's own rows); below depth
- * MEDIAN_DEPTH splits fall back to the median so that adversarial spacing cannot make the tree
+ * pruning. Both sides are never empty (the box is that of the node's own rows); deeper than
+ * MEDIAN_DEPTH, splits fall back to the median so that adversarial spacing cannot make the tree
  * deep. The shape depends only on the data, never on insertion order or randomness.
  */
 export interface KdTree {
@@ -19,7 +19,7 @@ export interface KdTree {
   /** Row range [start, end) of each node in tree order. */
   start: Int32Array;
   end: Int32Array;
-  /** Child node ids, -1 for leaves; the left child holds the rows below the split. */
+  /** Child node ids, −1 for leaves; the left child holds the rows below splitValue (at most it, for median splits). */
   left: Int32Array;
   right: Int32Array;
   splitDim: Int32Array;

@@ -12,7 +12,8 @@
  * bucket and compared on onnxruntime against the buckets that box, ball, core-distance and
  * separation bounds cannot rule out. The separation bound projects a group and a bucket on the
  * line through the centroids of the "parts" they lie in, parts being the largest components of
- * the first round that needed a search (in practice the clusters): in 20–50 dimensions boxes and
+ * the first round that needed a search and had two sizeable components (in practice the
+ * clusters): in 20–50 dimensions boxes and
  * balls of well separated clusters still overlap, but their projections on that line do not.
  * A component whose lightest edge is known ("settled") bounds every edge into it
  * from below, so later components skip its rows once their own best edge is no heavier; searching
@@ -33,7 +34,7 @@ export interface SpanningTree {
   weight: Float64Array;
 }
 
-/** Candidates per query kept from each kernel call; spares guard against float32 mis-ranking. */
+/** Candidates per query taken from each kernel call: a few, so that float32 ranking can usually be certified. */
 const TOP = 4;
 /** Separation bounds are kept for at most this many parts (the largest components when fixed). */
 const PARTS = 32;
@@ -165,7 +166,7 @@ class OtherComponentSearch {
   private readonly hi: Float64Array;
   private readonly centre: Float32Array;
   private readonly centroid: Float64Array;
-  /** Part of each tree row, −1 outside the parts; fixed at the first search. */
+  /** Part of each tree row, −1 outside the parts; fixed at the first search that finds two. */
   private partOf: Int32Array | null = null;
   private partCount = 0;
   private readonly partCentroid: Float64Array;
@@ -256,7 +257,8 @@ class OtherComponentSearch {
     for (let i = 0; i < comps.length; i++) starts[i + 1] += starts[i];
     const fill = starts.slice(0, comps.length);
     for (let i = 0; i < count; i++) this.byComponent[fill[rank.get(comp[order[rows[i]]])!]++] = rows[i];
-    const partOf = this.partOf ?? this.fixParts(comp, size);
+    // Parts need two sizeable components to give directions; until then, take them again.
+    const partOf = this.partCount >= 2 ? this.partOf! : this.fixParts(comp, size);
     const G = this.blocks.groupRows;
     for (let ci = 0; ci < comps.length; ci++) {
       const c = comps[ci];
@@ -284,7 +286,8 @@ class OtherComponentSearch {
     this.partCount = Math.min(PARTS, roots.length);
     const index = new Map(roots.slice(0, this.partCount).map((c, i) => [c, i]));
     const partOf = new Int32Array(n).fill(-1);
-    const cen = this.partCentroid;
+    const cen = this.partCentroid.fill(0);
+    this.projectedPart = -1;
     for (let t = 0; t < n; t++) {
       const c = comp[order[t]];
       const part = index.get(c);
@@ -436,7 +439,8 @@ class OtherComponentSearch {
         const w = best[groupComp];
         const last = top.values[o + top.k - 1];
         const floor = last - kernelError(d, this.qNorm[i], this.qNorm[i] + w) - last * 2 ** -23;
-        if (top.k < n && Math.max(core[order[t]] ** 2, floor) < w * w) {
+        const own = core[order[t]];
+        if (top.k < n && Math.max(own * own, floor) < w * w) {
           for (let r = 0; r < n; r++) link(t, this.rRow[r]);
         }
       }
