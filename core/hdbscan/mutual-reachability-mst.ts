@@ -9,16 +9,13 @@
  * K-th distance among its points, that edge is provably its lightest one. Components for which
  * the lists cannot prove it (typically whole clusters late in the run, whose lightest edges are
  * long) are searched exactly, one component at a time: their points are grouped by kd-tree
- * bucket and compared on onnxruntime against the buckets that box, ball, core-distance and
- * separation bounds cannot rule out. The separation bound projects a group and a bucket on the
- * line through the centroids of the "parts" they lie in, parts being the largest components of
- * the first round that needed a search and had two sizeable components (in practice the
- * clusters): in 20–50 dimensions boxes and
- * balls of well separated clusters still overlap, but their projections on that line do not.
- * A component whose lightest edge is known ("settled") bounds every edge into it
- * from below, so later components skip its rows once their own best edge is no heavier; searching
- * the components with the heaviest current best first makes that skip frequent (a mutually
- * nearest pair of clusters is then compared once, not twice).
+ * bucket and compared on onnxruntime against the buckets that box, ball and core-distance bounds
+ * cannot rule out. A component whose lightest edge is known ("settled") bounds every edge into
+ * it from below, so later components skip its rows once their own best edge is no heavier;
+ * searching the components with the heaviest current best first makes that skip frequent (a
+ * mutually nearest pair of clusters is then compared once, not twice).
+ * (Projections on the lines between cluster centroids were tried as a further bound and removed:
+ * on the benchmark blobs and on manifold-like data they pruned nothing the ball bounds did not.)
  * Ties are broken by the order edges are offered, which is deterministic; Borůvka with a union-
  * find that skips cycle-closing edges still yields a minimum spanning tree under ties.
  */
@@ -36,8 +33,6 @@ export interface SpanningTree {
 
 /** Candidates per query taken from each kernel call: a few, so that float32 ranking can usually be certified. */
 const TOP = 4;
-/** Separation bounds are kept for at most this many parts (the largest components when fixed). */
-const PARTS = 32;
 
 /** Work done, for benchmarks: Borůvka rounds, searched points and the point pairs compared densely. */
 export interface MstStats {
@@ -166,25 +161,6 @@ class OtherComponentSearch {
   private readonly hi: Float64Array;
   private readonly centre: Float32Array;
   private readonly centroid: Float64Array;
-  /** Part of each tree row, −1 outside the parts; fixed at the first search that finds two. */
-  private partOf: Int32Array | null = null;
-  private partCount = 0;
-  private readonly partCentroid: Float64Array;
-  private readonly bucketPart: Int32Array;
-  /** Part whose directions `direction` and `bucketNear` currently hold, −1 if none. */
-  private projectedPart = -1;
-  /** Unit directions from the projected part's centroid to every part's. */
-  private readonly direction: Float64Array;
-  /** Per tree row of a part other than the projected one: its projection on the direction to its part. */
-  private readonly rowNear: Float64Array;
-  /** Per part-pure bucket: its lowest projection on the direction to its part. */
-  private readonly bucketNear: Float64Array;
-  /** Per part: the current group's highest projection on the direction to it. */
-  private readonly groupFar: Float64Array;
-  /** Per part: its lowest projection on the direction to it, and one of its rows (input index). */
-  private readonly partNear: Float64Array;
-  private readonly partMember: Int32Array;
-
   constructor(
     private readonly tree: KdTree,
     private readonly kernel: BlockTopK,
@@ -225,14 +201,6 @@ class OtherComponentSearch {
     this.hi = new Float64Array(d);
     this.centre = new Float32Array(d);
     this.centroid = new Float64Array(d);
-    this.partCentroid = new Float64Array(PARTS * d);
-    this.bucketPart = new Int32Array(nb).fill(-1);
-    this.direction = new Float64Array(PARTS * d);
-    this.rowNear = new Float64Array(n);
-    this.bucketNear = new Float64Array(nb);
-    this.groupFar = new Float64Array(PARTS);
-    this.partNear = new Float64Array(PARTS);
-    this.partMember = new Int32Array(PARTS);
   }
 
   /** Searches for queryBuffer[0, count) component by component, settling each component after its last group. */
@@ -257,117 +225,13 @@ class OtherComponentSearch {
     for (let i = 0; i < comps.length; i++) starts[i + 1] += starts[i];
     const fill = starts.slice(0, comps.length);
     for (let i = 0; i < count; i++) this.byComponent[fill[rank.get(comp[order[rows[i]]])!]++] = rows[i];
-    // Parts need two sizeable components to give directions; until then, take them again.
-    const partOf = this.partCount >= 2 ? this.partOf! : this.fixParts(comp, size);
     const G = this.blocks.groupRows;
     for (let ci = 0; ci < comps.length; ci++) {
-      const c = comps[ci];
-      // Within a component, rows of one part together (then tree order) so groups are part-pure;
-      // groups closest to another part go first, so that the component's best edge is tight
-      // before the bulk of its groups are searched.
-      const span = this.byComponent.subarray(starts[ci], starts[ci + 1]);
-      span.sort((a, b) => partOf[a] - partOf[b] || a - b);
-      const groups: number[] = [];
-      for (let g0 = starts[ci]; g0 < starts[ci + 1]; g0 += G) groups.push(g0);
-      const gap = new Map(groups.map((g0) => [g0, this.separationGap(g0, Math.min(G, starts[ci + 1] - g0), c, comp)]));
-      groups.sort((a, b) => gap.get(a)! - gap.get(b)! || a - b);
-      for (const g0 of groups) await this.searchGroup(g0, Math.min(G, starts[ci + 1] - g0), c, state);
-      settled[c] = best[c];
-    }
-  }
-
-  /** Takes the largest current components (of at least a bucket's worth of rows) as the parts. */
-  private fixParts(comp: Int32Array, size: Int32Array): Int32Array {
-    const { tree, buckets } = this;
-    const { d, n, points, order } = tree;
-    const roots: number[] = [];
-    for (let c = 0; c < n; c++) if (comp[c] === c && size[c] >= this.blocks.bucketRows) roots.push(c);
-    roots.sort((a, b) => size[b] - size[a] || a - b);
-    this.partCount = Math.min(PARTS, roots.length);
-    const index = new Map(roots.slice(0, this.partCount).map((c, i) => [c, i]));
-    const partOf = new Int32Array(n).fill(-1);
-    const cen = this.partCentroid.fill(0);
-    this.projectedPart = -1;
-    for (let t = 0; t < n; t++) {
-      const c = comp[order[t]];
-      const part = index.get(c);
-      if (part === undefined) continue;
-      partOf[t] = part;
-      this.partMember[part] = order[t];
-      for (let j = 0; j < d; j++) cen[part * d + j] += points[t * d + j] / size[c];
-    }
-    for (let b = 0; b < buckets.length; b++) {
-      const node = buckets[b];
-      let part = partOf[tree.start[node]];
-      for (let t = tree.start[node] + 1; t < tree.end[node] && part >= 0; t++) if (partOf[t] !== part) part = -1;
-      this.bucketPart[b] = part;
-    }
-    this.partOf = partOf;
-    return partOf;
-  }
-
-  /** Directions from part a to every part, and each part-pure bucket's near end along its direction. */
-  private projectBuckets(a: number): void {
-    const { tree, buckets } = this;
-    const { d, points } = tree;
-    const cen = this.partCentroid;
-    const dir = this.direction;
-    for (let s = 0; s < this.partCount; s++) {
-      let len = 0;
-      for (let j = 0; j < d; j++) {
-        dir[s * d + j] = cen[s * d + j] - cen[a * d + j];
-        len += dir[s * d + j] * dir[s * d + j];
+      for (let g0 = starts[ci]; g0 < starts[ci + 1]; g0 += G) {
+        await this.searchGroup(g0, Math.min(G, starts[ci + 1] - g0), comps[ci], state);
       }
-      len = Math.sqrt(len);
-      for (let j = 0; j < d; j++) dir[s * d + j] = len > 0 ? dir[s * d + j] / len : 0;
+      settled[comps[ci]] = best[comps[ci]];
     }
-    const partOf = this.partOf!;
-    for (let t = 0; t < tree.n; t++) {
-      const s = partOf[t];
-      this.rowNear[t] = s >= 0 && s !== a ? dot(points, t * d, dir, s * d, d) : -Infinity;
-    }
-    this.partNear.fill(Infinity);
-    for (let b = 0; b < buckets.length; b++) {
-      const s = this.bucketPart[b];
-      if (s < 0 || s === a) continue;
-      let near = Infinity;
-      for (let t = tree.start[buckets[b]]; t < tree.end[buckets[b]]; t++) near = Math.min(near, this.rowNear[t]);
-      this.bucketNear[b] = near;
-      this.partNear[s] = Math.min(this.partNear[s], near);
-    }
-    this.projectedPart = a;
-  }
-
-  /**
-   * The part of rows[g0, g0 + gm) if they share one, after projecting that group on the directions
-   * to every part (groupFar); −1 otherwise.
-   */
-  private projectGroup(g0: number, gm: number): number {
-    const { d, points } = this.tree;
-    const rows = this.byComponent;
-    const partOf = this.partOf!;
-    let part = partOf[rows[g0]];
-    for (let i = 1; i < gm && part >= 0; i++) if (partOf[rows[g0 + i]] !== part) part = -1;
-    if (part < 0) return -1;
-    if (this.projectedPart !== part) this.projectBuckets(part);
-    for (let s = 0; s < this.partCount; s++) {
-      let far = -Infinity;
-      for (let i = 0; i < gm; i++) far = Math.max(far, dot(points, rows[g0 + i] * d, this.direction, s * d, d));
-      this.groupFar[s] = far;
-    }
-    return part;
-  }
-
-  /** Lower bound on the distance from a group to any part of another component (−∞ if unknown). */
-  private separationGap(g0: number, gm: number, groupComp: number, comp: Int32Array): number {
-    const part = this.projectGroup(g0, gm);
-    if (part < 0) return -Infinity;
-    let gap = Infinity;
-    for (let s = 0; s < this.partCount; s++) {
-      if (comp[this.partMember[s]] === groupComp) continue;
-      gap = Math.min(gap, this.partNear[s] - this.groupFar[s]);
-    }
-    return gap;
   }
 
   private async searchGroup(g0: number, gm: number, groupComp: number, state: RoundState): Promise<void> {
@@ -403,17 +267,13 @@ class OtherComponentSearch {
       this.qNorm[i] = Math.sqrt(c2);
     }
     radius = Math.sqrt(radius);
-    const groupPart = this.projectGroup(g0, gm);
-    const partOf = this.partOf!;
 
     let eligible = 0;
     for (let b = 0; b < buckets.length; b++) {
       const bc = this.bucketComp[b];
       if (bc === groupComp) continue;
       const ball = Math.sqrt(dist2(this.bucketCentroid, b * d, centroid, d)) - radius - this.bucketRadius[b];
-      const sb = this.bucketPart[b];
-      const gap = groupPart >= 0 && sb >= 0 && sb !== groupPart ? this.bucketNear[b] - this.groupFar[sb] : 0;
-      lb[b] = Math.max(Math.sqrt(boxGap2(tree, buckets[b], lo, hi)), ball, gap, this.bucketMinCore[b], minCore, bc >= 0 ? settled[bc] : 0);
+      lb[b] = Math.max(Math.sqrt(boxGap2(tree, buckets[b], lo, hi)), ball, this.bucketMinCore[b], minCore, bc >= 0 ? settled[bc] : 0);
       if (lb[b] < best[groupComp]) byLb[eligible++] = b;
     }
     byLb.subarray(0, eligible).sort((a, b) => lb[a] - lb[b] || a - b);
@@ -452,13 +312,11 @@ class OtherComponentSearch {
       if (lb[b] >= bound) break;
       const node = buckets[b];
       for (let t = tree.start[node]; t < tree.end[node]; t++) {
-        // Rows of the group's own component, or whose core distance, settled component, distance
-        // to the group's ball or separation from the group already rule out an edge lighter than
-        // the group's best, are left out (the last two cost one dot product, not 256).
+        // Rows of the group's own component, or whose core distance, settled component or
+        // distance to the group's ball already rule out an edge lighter than the group's best,
+        // are left out (the last costs one row's distance, not one per query).
         const c = comp[order[t]];
         if (c === groupComp || treeCore[t] >= bound || settled[c] >= bound) continue;
-        const sq = partOf[t];
-        if (groupPart >= 0 && sq >= 0 && sq !== groupPart && this.rowNear[t] - this.groupFar[sq] >= bound) continue;
         if (Math.sqrt(dist2(points, t * d, centroid, d)) - radius >= bound) continue;
         this.r.set(points.subarray(t * d, t * d + d), n * d);
         this.rcore2[n] = treeCore[t] * treeCore[t];
@@ -477,12 +335,6 @@ function dist2(a: Float32Array | Float64Array, ao: number, c: Float64Array, d: n
     const v = a[ao + j] - c[j];
     s += v * v;
   }
-  return s;
-}
-
-function dot(a: Float32Array, ao: number, u: Float64Array, uo: number, d: number): number {
-  let s = 0;
-  for (let j = 0; j < d; j++) s += a[ao + j] * u[uo + j];
   return s;
 }
 
