@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../core/random.js';
-import { KnnIndex, selfKnn, type UmapMetric } from '../core/umap/knn.js';
+import { KnnIndex, selfKnn, type KnnStats, type UmapMetric } from '../core/umap/knn.js';
 
 function randomRows(n: number, dim: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -75,5 +75,55 @@ test('selfKnn puts the row first even among more than k identical rows', async (
     assert.equal(new Set(others).size, k - 1);
     assert.ok(!others.includes(i));
     for (let j = 0; j < k; j++) assert.equal(nb.distances[i * k + j], 0);
+  }
+});
+
+/** Unit rows around 40 directions, like normalised text embeddings. */
+function clustered(n: number, dim: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  const centres = Float32Array.from({ length: 40 * dim }, () => rng.gaussian());
+  const x = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const c = rng.int(40);
+    for (let t = 0; t < dim; t++) x[i * dim + t] = centres[c * dim + t] + 0.5 * rng.gaussian();
+  }
+  return x;
+}
+
+test('KnnIndex settles nearly all rows of clustered data from int8 candidates, exactly', async () => {
+  const dim = 64, k = 15;
+  const ref = clustered(3000, dim, 4), queries = clustered(400, dim, 5);
+  const stats: KnnStats = { rows: 0, fallbackRows: 0 };
+  const index = await KnnIndex.create(ref, dim, { k, metric: 'cosine', stats });
+  try {
+    const nb = await index.query(queries);
+    assert.equal(stats.rows, 400);
+    assert.ok(stats.fallbackRows < 20, `${stats.fallbackRows} rows needed float32`);
+    for (let i = 0; i < 400; i += 7) {
+      const want = bruteKnn('cosine', queries, i, ref, dim, k);
+      for (let j = 0; j < k; j++) assert.ok(Math.abs(nb.distances[i * k + j] - want[j]) < 1e-5, `query ${i} neighbour ${j}`);
+    }
+  } finally {
+    await index.close();
+  }
+});
+
+test('rows the int8 bound cannot settle (near-duplicates finer than its step) are searched in float32, exactly', async () => {
+  const dim = 16, k = 5, rng = createRng(6);
+  const base = Float32Array.from({ length: dim }, () => 10 * rng.gaussian());
+  // 300 points within 1e-3 of one another, far from the origin: int8 steps are ~0.2.
+  const ref = Float32Array.from({ length: 300 * dim }, (_, i) => base[i % dim] + 1e-3 * rng.next());
+  const queries = Float32Array.from({ length: 20 * dim }, (_, i) => base[i % dim] + 1e-3 * rng.next());
+  const stats: KnnStats = { rows: 0, fallbackRows: 0 };
+  const index = await KnnIndex.create(ref, dim, { k, metric: 'euclidean', stats });
+  try {
+    const nb = await index.query(queries);
+    assert.equal(stats.fallbackRows, 20);
+    for (let i = 0; i < 20; i++) {
+      const want = bruteKnn('euclidean', queries, i, ref, dim, k);
+      for (let j = 0; j < k; j++) assert.ok(Math.abs(nb.distances[i * k + j] - want[j]) < 1e-7, `query ${i} neighbour ${j}`);
+    }
+  } finally {
+    await index.close();
   }
 });

@@ -1,10 +1,15 @@
 /**
  * UMAP's layout optimisation: stochastic gradient descent on the fuzzy-set cross entropy
  * between the high-dimensional graph and the low-dimensional similarities 1/(1 + a·d^2b).
- * Each edge is sampled in proportion to its weight (an edge of weight w every max/w
- * epochs) and attracts its ends; every positive sample is followed by negativeSampleRate
- * random repulsions of the head. The learning rate decays linearly to 0. Single-threaded
- * and driven by one seeded Rng, so a seed fixes the result.
+ * As umap-learn's optimize_layout_euclidean: each edge is sampled in proportion to its
+ * weight (an edge of weight w every max/w epochs) and attracts its ends; every positive
+ * sample is followed by negativeSampleRate random repulsions of the head; gradient
+ * components are clipped to ±4; the learning rate decays linearly to 0. One difference:
+ * the repulsions following a positive sample are all measured from the head's position
+ * after the attraction and then summed, rather than each from where the previous one left
+ * it, which lets them run in parallel in the CPU. Single-threaded and driven by one seeded
+ * Rng, so a seed fixes the result. The epoch loop runs as generated WebAssembly
+ * (sgd-kernel.ts).
  *
  * Fitting moves both ends of an edge inside one embedding (head and tail are the same
  * array); transforming moves only the new points (heads) against the fixed fitted ones.

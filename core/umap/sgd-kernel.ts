@@ -2,12 +2,12 @@
  * One epoch of UMAP's SGD as a WebAssembly function generated for one output
  * dimensionality: coordinates are padded to whole f32x4 vectors and the per-sample vector
  * loops are unrolled, so a point's row stays in SIMD registers across its negative
- * samples. Scalar JavaScript needs ~60 element operations per 30-D negative sample
- * (~10^8 of them per fit); here that is 16 vector operations.
+ * samples. A fit draws ~10^8 negative samples; scalar JavaScript spends one operation per
+ * coordinate on each, f32x4 lanes a quarter of that.
  *
- * The algorithm is umap-learn's optimize_layout_euclidean (see optimize-layout.ts); this
- * file is only its machine form. d²^b is evaluated from two tables (see powTables) and
- * negative samples come from an inline xorshift128 whose state lives in memory.
+ * The algorithm is described in optimize-layout.ts; this file is only its machine form.
+ * d²^b is evaluated from two tables (see powTables) and negative samples come from an
+ * inline xorshift128 whose state lives in memory.
  */
 import { Code, encodeModule, F64, I32, I64, OP, SIMD, V128, wasm, type ValType, type WasmMemory } from './wasm-binary.js';
 

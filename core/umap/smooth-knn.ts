@@ -6,7 +6,7 @@
  * neighbourhood size" that makes the graph adapt to local density.
  */
 
-/** Sigmas closer than this to the target sum stop the bisection. */
+/** The bisection stops once the membership sum is this close to log2(k). */
 const TOLERANCE = 1e-5;
 /** Lower bound on sigma relative to the mean neighbour distance, so isolated points don't get a zero-width kernel. */
 const MIN_SCALE = 1e-3;

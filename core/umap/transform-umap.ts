@@ -48,6 +48,8 @@ function indexFor(model: UmapModel, threads: number): Promise<KnnIndex> {
   let index = indexes.get(model);
   if (!index) {
     index = KnnIndex.create(model.data, model.inputDim, { k: model.params.nNeighbors, metric: model.params.metric, threads });
+    // A failed build is not cached: the next call tries again.
+    index.catch(() => indexes.delete(model));
     indexes.set(model, index);
   }
   return index;
