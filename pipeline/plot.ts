@@ -17,15 +17,15 @@ export async function writePlot(outDir: string, seed: number, method: string): P
     if (!db.views.includes(PROJECTION.name) || !db.views.includes(LABELS.name)) return null;
     const hasSample = db.views.includes(SAMPLE.name);
     const p = PROJECTION.col;
-    const sampled = hasSample ? `(s.${SAMPLE.col.id} IS NOT NULL)` : 'false';
+    // Sample the projection first and join labels onto those few rows: the hash tables
+    // then hold thousands of ids, not the whole dataset.
+    const picked = hasSample ? `SELECT ${p.id}, ${p.x}, ${p.y}, true AS picked FROM ${PROJECTION.name} WHERE ${p.id} IN (SELECT ${SAMPLE.col.id} FROM ${SAMPLE.name})` : '';
     const sql = `
-      WITH pts AS (
-        SELECT pr.${p.x} AS x, pr.${p.y} AS y, l.${LABELS.col.cluster} AS cluster, ${sampled} AS picked
-        FROM ${PROJECTION.name} pr JOIN ${LABELS.name} l USING (${p.id})
-        ${hasSample ? `LEFT JOIN ${SAMPLE.name} s USING (${p.id})` : ''})
-      SELECT * FROM pts WHERE picked
-      UNION ALL
-      SELECT * FROM (SELECT * FROM pts WHERE NOT picked USING SAMPLE reservoir(${MAX_POINTS} ROWS) REPEATABLE (${seed}))`;
+      WITH shown AS (
+        SELECT ${p.id}, ${p.x}, ${p.y}, false AS picked FROM ${PROJECTION.name} USING SAMPLE reservoir(${MAX_POINTS} ROWS) REPEATABLE (${seed})
+        ${hasSample ? `UNION ALL ${picked}` : ''})
+      SELECT s.${p.x}, s.${p.y}, l.${LABELS.col.cluster}, s.picked
+      FROM shown s JOIN ${LABELS.name} l USING (${p.id})`;
     const rows = (await db.connection.runAndReadAll(sql)).getRowsJS() as [number, number, number, boolean][];
     const total = (await db.connection.runAndReadAll(`SELECT count(*)::BIGINT FROM ${PROJECTION.name}`)).getRowsJS()[0][0];
     const svg = scatterSvg({

@@ -56,7 +56,7 @@ export const settingsShape = {
   max_concurrency: z.number().int().positive().default(4).describe('parallel requests to an embedding server'),
   threads: z.number().int().positive().optional().describe('onnxruntime intra-op threads (default: 1 for static, all cores otherwise)'),
 
-  part_rows: z.number().int().positive().default(65536).describe('rows per Parquet part file (memory holds one part)'),
+  part_rows: z.number().int().positive().default(16384).describe('rows per Parquet part file (memory holds one part)'),
 
   seed: z.number().int().default(42).describe('seed for every random choice'),
   fit_sample: fractionOrCount.default(1).describe('rows the cluster model is fitted on: a fraction or a count'),

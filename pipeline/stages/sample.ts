@@ -5,6 +5,7 @@
  * and for diverse picks the vectors of a group of clusters at a time, never the dataset.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { allocateQuotas } from '../../core/allocate-quotas.js';
 import { farthestPointOrder } from '../../core/farthest-point.js';
@@ -18,9 +19,6 @@ import { stageKey } from '../manifest.js';
 import { writePlot } from '../plot.js';
 import { Progress } from '../progress.js';
 import type { StageContext } from '../stage-context.js';
-
-/** Vectors held at once while picking diverse rows (a larger single cluster is still done alone). */
-const DIVERSE_BUDGET_BYTES = 512 * 1024 * 1024;
 
 interface Pick {
   id: string;
@@ -71,41 +69,54 @@ function centroidsByCluster(outDir: string, dims: number): Map<number, Float32Ar
   return out;
 }
 
-/** Farthest-point picks, over groups of clusters whose vectors fit the memory budget. */
+/**
+ * Farthest-point picks. One pass over the parts appends each wanted cluster's rows to its
+ * own spill file; then clusters are picked one at a time, so memory holds one part or one
+ * cluster, never the dataset.
+ */
 function diversePicks(outDir: string, clusterIds: Int32Array, sizes: Int32Array, quotas: Int32Array, progress: Progress): Pick[] {
   const embedFiles = embeddingPartFiles(outDir);
   const labelFiles = listParts(path.join(outDir, LABELS.path));
-  const dims = readEmbeddingPart(embedFiles[0], 0, false).dims;
-  const centroids = centroidsByCluster(outDir, dims);
-  const wanted = [...clusterIds.keys()].filter((j) => quotas[j] > 0);
-  const picks: Pick[] = [];
-  let done = 0;
-  for (let g = 0; g < wanted.length; ) {
-    const group = new Map<number, { j: number; ids: string[]; x: Float32Array; n: number }>();
-    let bytes = 0;
-    while (g < wanted.length && (group.size === 0 || bytes + sizes[wanted[g]] * dims * 4 <= DIVERSE_BUDGET_BYTES)) {
-      const j = wanted[g++];
-      bytes += sizes[j] * dims * 4;
-      group.set(clusterIds[j], { j, ids: [], x: new Float32Array(sizes[j] * dims), n: 0 });
-    }
+  const wanted = new Map<number, number>();
+  clusterIds.forEach((c, j) => quotas[j] > 0 && wanted.set(c, j));
+  const spill = fs.mkdtempSync(path.join(os.tmpdir(), 'semclust-sample-'));
+  const vectorsFile = (c: number) => path.join(spill, `${c}.f32`);
+  const idsFile = (c: number) => path.join(spill, `${c}.ids`);
+  try {
+    let dims = 0;
     for (let p = 0; p < embedFiles.length; p++) {
       const emb = readEmbeddingPart(embedFiles[p], p);
+      dims = emb.dims;
       const clusters = int32sOf(readParquet(labelFiles[p], [LABELS.col.cluster]), LABELS.col.cluster);
+      const members = new Map<number, number[]>();
       for (let i = 0; i < emb.rows; i++) {
-        const m = group.get(clusters[i]);
-        if (!m) continue;
-        m.x.set(emb.values.subarray(i * dims, (i + 1) * dims), m.n * dims);
-        m.ids.push(emb.ids[i]);
-        m.n++;
+        if (!wanted.has(clusters[i])) continue;
+        const list = members.get(clusters[i]);
+        if (list) list.push(i);
+        else members.set(clusters[i], [i]);
+      }
+      for (const [c, rows] of members) {
+        const block = new Float32Array(rows.length * dims);
+        rows.forEach((r, k) => block.set(emb.values.subarray(r * dims, (r + 1) * dims), k * dims));
+        fs.appendFileSync(vectorsFile(c), new Uint8Array(block.buffer));
+        fs.appendFileSync(idsFile(c), rows.map((r) => emb.ids[r]).join('\n') + '\n');
       }
     }
-    for (const [cluster, m] of group) {
-      const order = farthestPointOrder(m.x, m.n, dims, quotas[m.j], centroids.get(cluster));
-      order.forEach((r, pick) => picks.push({ id: m.ids[r], cluster, pick }));
-      progress.update(++done, done / wanted.length);
+    const centroids = centroidsByCluster(outDir, dims);
+    const picks: Pick[] = [];
+    let done = 0;
+    for (const [cluster, j] of wanted) {
+      const bytes = fs.readFileSync(vectorsFile(cluster));
+      const x = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      const ids = fs.readFileSync(idsFile(cluster), 'utf8').split('\n');
+      const order = farthestPointOrder(x, sizes[j], dims, quotas[j], centroids.get(cluster));
+      order.forEach((r, pick) => picks.push({ id: ids[r], cluster, pick }));
+      progress.update(++done, done / wanted.size);
     }
+    return picks;
+  } finally {
+    fs.rmSync(spill, { recursive: true, force: true });
   }
-  return picks;
 }
 
 /** The original records of the picked ids, one per id, in pick order. */
