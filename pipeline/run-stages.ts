@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Settings, StageName } from '../schemas/config.js';
-import { FILES } from '../schemas/tables.js';
 import { RunState } from './manifest.js';
 import { log } from './progress.js';
 import type { StageContext } from './stage-context.js';
@@ -55,8 +54,4 @@ export async function runStages(settings: Settings, stages: readonly StageName[]
   }
   ctx.log(summaryLines(state, outDir, stages).join('\n'));
   return state;
-}
-
-export function manifestPath(outDir: string): string {
-  return path.join(outDir, FILES.manifest);
 }
