@@ -7,7 +7,8 @@
  *    semclust fits → 30-d alone, → 2-d alone, and both from one kNN; then transforms the
  *    new rows in blocks of 4,096 with the combined model (one kNN per block for both
  *    outputs) and with each single-output model. umap-learn fits and transforms each
- *    dimensionality separately after a tiny warm-up fit that compiles numba.
+ *    dimensionality separately after a tiny warm-up fit that compiles numba. Fit times are
+ *    the best of three runs on both sides; transforms run once.
  * 2. Banking77: the 10,003 train texts embedded by the built-in static model (100-d) are the
  *    fit rows, the 3,080 test texts are transformed; labels are the 77 intents.
  *
@@ -27,6 +28,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '../core/random.js';
 import { fitUmap } from '../core/umap/fit-umap.js';
+import { KnnIndex, type KnnStats } from '../core/umap/knn.js';
 import { releaseTransformIndex, transformUmap } from '../core/umap/transform-umap.js';
 import type { UmapModel } from '../core/umap/umap-model.js';
 import { openStaticModel } from '../operators/embedders/static-model.js';
@@ -43,6 +45,7 @@ const DIMS = [30, 2];
 const BLOCK = 4096;
 const THREADS = 2;
 const TRUST_SUBSET = 5000;
+const FIT_REPEATS = 3;
 const PEER = fileURLToPath(new URL('../../bench/peers/umap_peer.py', import.meta.url));
 const BANKING77 = '/work/shared/data/banking77/banking77.jsonl';
 const DIR = path.join(os.tmpdir(), 'semclust-bench-umap');
@@ -63,6 +66,19 @@ interface PeerReport {
   numba_layer: string | null;
   compile: { first_tiny: Timing; second_tiny: Timing };
   outputs: Record<string, { fit: Timing; transform: Timing; peer: Quality; ours: Quality }>;
+}
+
+/**
+ * The fastest of FIT_REPEATS runs (the same seed gives the same result each time): the
+ * cores are shared, and a neighbour's burst can double one run. The peer does the same.
+ */
+async function bestOf<T>(f: () => Promise<T>): Promise<[T, Timing]> {
+  let best: [T, Timing] | null = null;
+  for (let r = 0; r < FIT_REPEATS; r++) {
+    const run = await timed(f);
+    if (!best || run[1].seconds < best[1].seconds) best = run;
+  }
+  return best!;
 }
 
 async function timed<T>(f: () => Promise<T>): Promise<[T, Timing]> {
@@ -142,7 +158,7 @@ async function transformAll(model: UmapModel, x: Float32Array, dim: number): Pro
 
 function runPeer(data: string, labels: string, ours: string, nFit: number, nTransform: number, dim: number): PeerReport {
   const args = [PEER, '--data', data, '--labels', labels, '--ours', ours, '--n-fit', `${nFit}`, '--n-transform', `${nTransform}`];
-  args.push('--d', `${dim}`, '--seed', `${SEED}`, '--trust-subset', `${TRUST_SUBSET}`, '--dims', DIMS.join(','));
+  args.push('--d', `${dim}`, '--seed', `${SEED}`, '--trust-subset', `${TRUST_SUBSET}`, '--dims', DIMS.join(','), '--fit-repeats', `${FIT_REPEATS}`);
   const run = spawnSync('/usr/bin/python3', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
   if (run.status !== 0) throw new Error(`umap-learn peer failed (status ${run.status})`);
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as PeerReport;
@@ -177,11 +193,12 @@ async function compare(title: string, x: Float32Array, labels: Int32Array, nFit:
   const options = { nNeighbors: 15, minDist: 0.1, metric: 'cosine' as const, seed: SEED, threads: THREADS };
 
   const fitEach = new Map<number, Timing>();
-  if (single) for (const d of DIMS) fitEach.set(d, (await timed(() => fitUmap(fitX, dim, { ...options, dims: [d] })))[1]);
-  const [model, fitBoth] = await timed(() => fitUmap(fitX, dim, { ...options, dims: DIMS }));
+  if (single) for (const d of DIMS) fitEach.set(d, (await bestOf(() => fitUmap(fitX, dim, { ...options, dims: [d] })))[1]);
+  const [model, fitBoth] = await bestOf(() => fitUmap(fitX, dim, { ...options, dims: DIMS }));
   const [coords, transformBoth] = await transformAll(model, newX, dim);
   const transformEach = new Map<number, Timing>();
   if (single) for (const [o, d] of DIMS.entries()) transformEach.set(d, (await transformAll(singleOutput(model, o), newX, dim))[1]);
+  const { search, stats } = await searchAlone(fitX, newX, dim);
   DIMS.forEach((d, o) => {
     writeFileSync(`${ours}.fit${d}.f32`, model.embeddings[o]);
     writeFileSync(`${ours}.transform${d}.f32`, coords[o]);
@@ -206,7 +223,22 @@ async function compare(title: string, x: Float32Array, labels: Int32Array, nFit:
     row('  vs umap-learn → 30-d only', transformBoth, p(30).transform, '');
     row('  vs umap-learn → 2-d only', transformBoth, p(2).transform, '');
   }
+  console.log(
+    `transform kNN alone (int8 candidates, exact): ${s(search)}; rows settled by the int8 bound ` +
+      `${stats.rows - stats.fallbackRows} of ${stats.rows}, the rest searched in float32`,
+  );
   printQuality(peer);
+}
+
+/** The transform's neighbour search by itself, in the same blocks, with the int8 bound's record. */
+async function searchAlone(fitX: Float32Array, newX: Float32Array, dim: number): Promise<{ search: Timing; stats: KnnStats }> {
+  const stats: KnnStats = { rows: 0, fallbackRows: 0 };
+  const [, search] = await timed(async () => {
+    const index = await KnnIndex.create(fitX, dim, { k: 15, metric: 'cosine', threads: THREADS, stats });
+    for (let start = 0; start < newX.length / dim; start += BLOCK) await index.query(newX.subarray(start * dim, (start + BLOCK) * dim));
+    await index.close();
+  });
+  return { search, stats };
 }
 
 async function banking77(): Promise<{ x: Float32Array; labels: Int32Array; nFit: number; dim: number }> {

@@ -7,6 +7,7 @@ deterministic like semclust's) and transforms the new rows, timing both (wall an
 CPU). numba compilation is measured first, on a tiny fit + transform in the same process,
 so that the timed calls run compiled code — except optimize_layout_euclidean, which
 umap-learn 0.5.3 re-jits on every call (it wraps its epoch function in numba.njit per call).
+Fit times are the best of --fit-repeats runs; transforms run once.
 
 Quality is scored here for BOTH sides with the same code: trustworthiness (k = 15, cosine in
 the input space; scikit-learn) of the fitted coordinates on a fixed subset of the fit rows,
@@ -32,7 +33,7 @@ from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
 parser = argparse.ArgumentParser()
 for name in ("data", "labels", "ours"):
     parser.add_argument(f"--{name}", required=True)
-for name in ("n-fit", "n-transform", "d", "seed", "trust-subset"):
+for name in ("n-fit", "n-transform", "d", "seed", "trust-subset", "fit-repeats"):
     parser.add_argument(f"--{name}", type=int, required=True)
 parser.add_argument("--dims", required=True, help="comma-separated output dimensionalities")
 args = parser.parse_args()
@@ -77,9 +78,19 @@ def quality(fitted, transformed):
     return {"trustworthiness": float(trust), "knn10_accuracy": float(acc)}
 
 
+def best_fit(dim):
+    """The fastest of --fit-repeats fits (seeded: each gives the same model), and that model."""
+    best = None
+    for _ in range(args.fit_repeats):
+        m = model(dim)
+        _, t = timed(lambda: m.fit(fit_x))
+        if best is None or t["seconds"] < best[1]["seconds"]:
+            best = (m, t)
+    return best
+
+
 for dim in dims:
-    m = model(dim)
-    _, fit_time = timed(lambda: m.fit(fit_x))
+    m, fit_time = best_fit(dim)
     transformed, transform_time = timed(lambda: m.transform(new_x))
     ours_fit = np.fromfile(f"{args.ours}.fit{dim}.f32", dtype=np.float32).reshape(args.n_fit, dim)
     ours_new = np.fromfile(f"{args.ours}.transform{dim}.f32", dtype=np.float32).reshape(args.n_transform, dim)
