@@ -42,7 +42,11 @@ export async function embedStage(ctx: StageContext): Promise<void> {
   const keyPath = s.message_key ?? s.text_key;
   const params = {
     // Files are identified by path, size and mtime; stdin cannot be, so it always re-embeds.
-    inputs: sources.map((f) => (f === STDIN ? { stdin: Date.now() } : { file: path.resolve(f), size: fs.statSync(f).size, mtime: fs.statSync(f).mtimeMs })),
+    inputs: sources.map((f) => {
+      if (f === STDIN) return { stdin: Date.now() };
+      const st = fs.statSync(f);
+      return { file: path.resolve(f), size: st.size, mtime: st.mtimeMs };
+    }),
     key_path: keyPath,
     max_line_bytes: s.max_line_bytes,
     embedding_model: s.embedding_model,
