@@ -94,7 +94,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, Timing]> {
  * nearly connected, as with real embeddings); each topic spans 12 directions of its own,
  * partly shared across topics; its 10 classes are centres spread inside that span, and a
  * row is its class centre plus variation along the same span plus isotropic noise,
- * L2-normalised. In 384-d, 10-NN majority votes recover the class of ~67% of rows.
+ * L2-normalised. In 384-d, a 10-NN majority vote recovers the class of 68% of the fit rows.
  */
 function synthetic(rows: number): { x: Float32Array; labels: Int32Array } {
   const rng = createRng(SEED);
