@@ -32,6 +32,7 @@ import { buildKdTree } from '../core/hdbscan/kd-tree.js';
 import { mutualReachabilityMst, type MstStats } from '../core/hdbscan/mutual-reachability-mst.js';
 import { nearestNeighbours } from '../core/hdbscan/nearest-neighbours.js';
 import { createRng, type Rng } from '../core/random.js';
+import { timed, type Timing } from './timed.js';
 
 const N = 50_000, D = 30, MIN_CLUSTER_SIZE = 100, MIN_SAMPLES = 10, SEED = 42;
 const BLOBS = 16, NOISE = 0.03, NEW_ROWS = 10_000, STREAM_ROWS = 1_000_000, STREAM_BLOCK = 16_384;
@@ -74,20 +75,6 @@ class Blobs {
     }
     return truth;
   }
-}
-
-interface Timing {
-  seconds: number;
-  /** Process CPU seconds: steadier than wall clock when neighbours share the cores. */
-  cpu: number;
-}
-
-async function timed<T>(f: () => Promise<T>): Promise<[T, Timing]> {
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const value = await f();
-  const c = process.cpuUsage(c0);
-  return [value, { seconds: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 }];
 }
 
 function summary(labels: Int32Array): { clusters: number; noise: number } {

@@ -27,6 +27,7 @@ import { exactInertia, fitKMeans } from '../core/kmeans.js';
 import { kmeansPlusPlus } from '../core/kmeans-plusplus.js';
 import { encodeModel } from '../core/onnx/model.js';
 import { createRng } from '../core/random.js';
+import { timed, type Timing } from './timed.js';
 
 const N = 100_000, D = 384, K = 100, SEED = 42, MAX_ITER = 300, TOL = 1e-4;
 const ASSIGN_ROWS = 1_000_000, ASSIGN_K = 1000, GEN_BLOCK = 16384;
@@ -79,12 +80,6 @@ async function inertiaOf(x: Float32Array, centroids: Float32Array): Promise<numb
   return exactInertia(x, D, centroids, labels);
 }
 
-interface Timing {
-  seconds: number;
-  /** Process CPU seconds: steadier than wall clock when neighbours share the cores. */
-  cpu: number;
-}
-
 /** Best of REPEATS runs of f: wall and CPU minima, and the last result (runs are deterministic). */
 async function bestOf<T>(f: () => Promise<T>): Promise<[T, Timing]> {
   let best: Timing = { seconds: Infinity, cpu: Infinity };
@@ -95,14 +90,6 @@ async function bestOf<T>(f: () => Promise<T>): Promise<[T, Timing]> {
     best = { seconds: Math.min(best.seconds, t.seconds), cpu: Math.min(best.cpu, t.cpu) };
   }
   return [value, best];
-}
-
-async function timed<T>(f: () => Promise<T>): Promise<[T, Timing]> {
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const value = await f();
-  const c = process.cpuUsage(c0);
-  return [value, { seconds: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 }];
 }
 
 interface PeerReport {

@@ -32,6 +32,7 @@ import { KnnIndex, type KnnStats } from '../core/umap/knn.js';
 import { releaseTransformIndex, transformUmap } from '../core/umap/transform-umap.js';
 import type { UmapModel } from '../core/umap/umap-model.js';
 import { openStaticModel } from '../operators/embedders/static-model.js';
+import { timed, type Timing } from './timed.js';
 
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -49,12 +50,6 @@ const FIT_REPEATS = 3;
 const PEER = fileURLToPath(new URL('../../bench/peers/umap_peer.py', import.meta.url));
 const BANKING77 = '/work/shared/data/banking77/banking77.jsonl';
 const DIR = path.join(os.tmpdir(), 'semclust-bench-umap');
-
-interface Timing {
-  seconds: number;
-  /** Process CPU seconds: steadier than wall clock when neighbours share the cores. */
-  cpu: number;
-}
 
 interface Quality {
   trustworthiness: number;
@@ -79,14 +74,6 @@ async function bestOf<T>(f: () => Promise<T>): Promise<[T, Timing]> {
     if (!best || run[1].seconds < best[1].seconds) best = run;
   }
   return best!;
-}
-
-async function timed<T>(f: () => Promise<T>): Promise<[T, Timing]> {
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const value = await f();
-  const c = process.cpuUsage(c0);
-  return [value, { seconds: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 }];
 }
 
 /**
