@@ -82,7 +82,7 @@ export async function embedStage(ctx: StageContext): Promise<void> {
       embedRows(embedder, { batchSize: s.batch_size, inFlight: s.embedding_endpoint ? s.max_concurrency : 2 }),
       async (batches: AsyncIterable<EmbeddedBatch>) => {
         for await (const b of batches) {
-          writer.write(b);
+          await writer.write(b);
           lines += b.linesRead;
           rejected += b.rejects.length;
           for (const r of b.rejects) {
@@ -97,13 +97,17 @@ export async function embedStage(ctx: StageContext): Promise<void> {
         }
       },
     );
+  } catch (e) {
+    await writer.abort();
+    throw e;
   } finally {
     await embedder.close();
   }
   if (lines > 0 && rejected / lines > s.max_reject_rate) {
+    await writer.abort();
     throw new RejectRateError(rejectReport(counts, rejected, lines, s.max_reject_rate, rejectsFile));
   }
-  const summary = writer.finish();
+  const summary = await writer.finish();
   progress.done(lines);
   ctx.state.complete('embed', {
     lines_read: lines,
