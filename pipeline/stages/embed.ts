@@ -8,7 +8,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FILES } from '../../schemas/tables.js';
 import { embedRows, type EmbeddedBatch } from '../../operators/embed.js';
-import { openEmbedder } from '../../operators/embedders/open-embedder.js';
+import { STATIC_MODEL, openEmbedder } from '../../operators/embedders/open-embedder.js';
+import { RECIPE_REVISION } from '../../operators/embedders/static-model.js';
 import { openEmbedderInWorker } from '../../operators/embedders/worker-embedder.js';
 import { extractTexts } from '../../operators/extract-text.js';
 import { STDIN, readLines, resolveInputs, totalInputBytes } from '../../operators/read-lines.js';
@@ -50,6 +51,8 @@ export async function embedStage(ctx: StageContext): Promise<void> {
     key_path: keyPath,
     max_line_bytes: s.max_line_bytes,
     embedding_model: s.embedding_model,
+    // A new built-in recipe gives different vectors, so it must not reuse old embeddings.
+    static_recipe: s.embedding_model === STATIC_MODEL && !s.embedding_endpoint ? RECIPE_REVISION : null,
     embedding_endpoint: s.embedding_endpoint ?? null,
     pooling: s.pooling ?? null,
     max_length: s.max_length ?? null,
