@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from './parquet.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 export type ModelArray = Float32Array | Int32Array | Float64Array;
 

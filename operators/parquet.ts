@@ -8,6 +8,7 @@ import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import type { ColumnType, TableLayout } from '../schemas/tables.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 export interface VectorColumn {
   values: Float32Array;
@@ -23,8 +24,6 @@ export type ColumnValues<T extends ColumnType> = T extends 'utf8'
       : T extends 'float32'
         ? Float32Array
         : VectorColumn;
-
-export type TableData<C extends string> = { [K in C]: unknown };
 
 const utf8 = new TextEncoder();
 
@@ -83,26 +82,6 @@ export function encodeParquet<C extends string>(
   }
   for (const name of layout.dictionary ?? []) props = props.setColumnDictionaryEnabled(name, true);
   return pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props.build());
-}
-
-/** Writes bytes so that `file` either does not exist or is complete, even after kill -9. */
-export function writeFileAtomic(file: string, bytes: Uint8Array | string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, typeof bytes === 'string' ? Buffer.from(bytes) : bytes);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  const dir = fs.openSync(path.dirname(file), 'r');
-  try {
-    fs.fsyncSync(dir);
-  } finally {
-    fs.closeSync(dir);
-  }
 }
 
 export function writeParquet<C extends string>(

@@ -29,11 +29,6 @@ export function readEmbeddingPart(file: string, index: number, withIds = true): 
   return { index, file, ids: withIds ? stringsOf(table, EMBEDDINGS.col.id) : [], values: v.values, dims: v.dims, rows: v.length };
 }
 
-export function* readEmbeddingParts(outDir: string): Generator<EmbeddingPart> {
-  const files = embeddingPartFiles(outDir);
-  for (let i = 0; i < files.length; i++) yield readEmbeddingPart(files[i], i);
-}
-
 /** The rows at the given global indices (sorted ascending), as one n × d matrix. */
 export function gatherRows(outDir: string, sortedIndices: Uint32Array): { values: Float32Array; dims: number; rows: number } {
   let out: Float32Array | null = null;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { STAGES, type StageName } from '../schemas/config.js';
 import { Manifest, STAGE_OUTPUTS, type StageRecord } from '../schemas/manifest.js';
 import { FILES } from '../schemas/tables.js';
-import { writeFileAtomic } from '../operators/parquet.js';
+import { writeFileAtomic } from '../operators/write-file-atomic.js';
 
 export function stageKey(params: Record<string, unknown>, upstreamKey: string | null): string {
   const h = crypto.createHash('sha256');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { scatterSvg } from '../core/scatter-svg.js';
 import { FILES, LABELS, PROJECTION, SAMPLE } from '../schemas/tables.js';
 import { openRunDatabase } from '../operators/duckdb-views.js';
-import { writeFileAtomic } from '../operators/parquet.js';
+import { writeFileAtomic } from '../operators/write-file-atomic.js';
 
 /** SVG stays light enough for a browser at this many points. */
 const MAX_POINTS = 20_000;

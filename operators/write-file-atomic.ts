@@ -1,0 +1,46 @@
+/**
+ * Writes a file so that it either does not exist or is complete, even after kill -9 or a
+ * full disk: temp file beside it, every byte written (short writes looped, ENOSPC raised
+ * with the path), fsync, rename, fsync of the folder. The temp file is removed on failure,
+ * so a failed write leaves the previous version of `file` in place.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function tempPathFor(file: string): string {
+  return `${file}.${process.pid}.tmp`;
+}
+
+export function writeFileAtomic(file: string, bytes: Uint8Array | string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const data = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+  const tmp = tempPathFor(file);
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    let off = 0;
+    while (off < data.byteLength) {
+      const n = fs.writeSync(fd, data, off, data.byteLength - off);
+      if (n <= 0) throw Object.assign(new Error(`short write (${off} of ${data.byteLength} bytes)`), { code: 'EIO' });
+      off += n;
+    }
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // already closed
+    }
+    fs.rmSync(tmp, { force: true });
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOSPC' ? 'no space left on device' : err.message;
+    throw Object.assign(new Error(`cannot write ${file}: ${why}; the previous version, if any, is intact`), { code: err.code });
+  }
+  const dir = fs.openSync(path.dirname(file), 'r');
+  try {
+    fs.fsyncSync(dir);
+  } finally {
+    fs.closeSync(dir);
+  }
+}
