@@ -41,3 +41,13 @@ export async function openRunDatabase(outDir: string): Promise<RunDatabase> {
     },
   };
 }
+
+/** Opens the run's database, runs `fn` on it, and always closes it. */
+export async function withRunDatabase<T>(outDir: string, fn: (conn: DuckDBConnection, views: string[]) => Promise<T>): Promise<T> {
+  const db = await openRunDatabase(outDir);
+  try {
+    return await fn(db.connection, db.views);
+  } finally {
+    db.close();
+  }
+}

@@ -17,11 +17,13 @@ export interface EmbedOptions {
   batchSize: number;
   /** Batches in flight: lets parsing overlap model work, and fills an HTTP server's queue. */
   inFlight?: number;
+  /** Ids embedded before (a resumed run's kept parts): not embedded again. */
+  seen?: IdSet;
 }
 
 export function embedRows(embedder: Embedder, options: EmbedOptions) {
   return function embed(batches: AsyncIterable<RowBatch>): AsyncGenerator<EmbeddedBatch> {
-    const seen = new IdSet();
+    const seen = options.seen ?? new IdSet();
     const dims = embedder.dims;
     return mapOrdered(batches, options.inFlight ?? 2, async (batch) => {
       const embeddedIds: string[] = [];

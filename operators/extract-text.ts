@@ -6,7 +6,7 @@
 import { getAtPath, parseKeyPath } from '../core/key-path.js';
 import { userMessageOf } from '../core/llama3-prompt.js';
 import { createRowIdHasher } from '../core/row-id.js';
-import type { LineBatch } from './read-lines.js';
+import type { InputPosition, LineBatch } from './read-lines.js';
 import type { Reject } from './reject.js';
 
 export interface RowBatch {
@@ -19,6 +19,9 @@ export interface RowBatch {
   /** Input lines this batch accounts for: rows plus rejects. */
   linesRead: number;
   bytesRead: number;
+  /** Where reading stands after this batch, and the digests of finished inputs (see read-lines.ts). */
+  end: InputPosition;
+  digests: (string | null)[];
 }
 
 export interface ExtractOptions {
@@ -40,6 +43,8 @@ export function extractTexts(options: ExtractOptions) {
         rejects: batch.rejects,
         linesRead: batch.lines.length + batch.rejects.length,
         bytesRead: batch.bytesRead,
+        end: batch.end,
+        digests: batch.digests,
       };
       for (let i = 0; i < batch.lines.length; i++) {
         const line = batch.lines[i];

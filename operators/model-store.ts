@@ -1,18 +1,12 @@
 /**
  * Fitted models on disk, portable and pickle-free: `<name>.json` holds the metadata and an
  * index of arrays; each array is a raw little-endian file (`<name>.<array>.f32|i32|f64`),
- * readable with numpy.fromfile(path, '<f4') or any language.
+ * readable with numpy.fromfile(path, '<f4') or any language. The models' codecs are in core/.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { EncodedModel, ModelArray } from '../core/encoded-model.js';
 import { writeFileAtomic } from './write-file-atomic.js';
-
-export type ModelArray = Float32Array | Int32Array | Float64Array;
-
-export interface StoredModel {
-  meta: Record<string, unknown>;
-  arrays: Record<string, ModelArray>;
-}
 
 const EXT = { f32: Float32Array, i32: Int32Array, f64: Float64Array } as const;
 type Ext = keyof typeof EXT;
@@ -23,7 +17,7 @@ function extOf(a: ModelArray): Ext {
   return 'f64';
 }
 
-export function saveModel(dir: string, name: string, model: StoredModel): void {
+export function saveModel(dir: string, name: string, model: EncodedModel): void {
   const index: Record<string, { file: string; dtype: string; length: number }> = {};
   for (const [key, arr] of Object.entries(model.arrays)) {
     const ext = extOf(arr);
@@ -35,7 +29,7 @@ export function saveModel(dir: string, name: string, model: StoredModel): void {
   writeFileAtomic(path.join(dir, `${name}.json`), JSON.stringify({ ...model.meta, arrays: index }, null, 2) + '\n');
 }
 
-export function loadModel(dir: string, name: string): StoredModel {
+export function loadModel(dir: string, name: string): EncodedModel {
   const file = path.join(dir, `${name}.json`);
   if (!fs.existsSync(file)) throw new Error(`no fitted model at ${file}: run semclust fit first`);
   const { arrays: index, ...meta } = JSON.parse(fs.readFileSync(file, 'utf8')) as { arrays: Record<string, { file: string; length: number }> };

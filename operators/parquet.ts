@@ -113,17 +113,30 @@ export function readParquet(file: string, columns?: string[]): arrow.Table {
   return arrow.tableFromIPC(wasmTable.intoIPCStream());
 }
 
-/** A FixedSizeList<float32> column as one contiguous row-major array. */
+/**
+ * A vector column as one contiguous row-major array: FixedSizeList<float32> as semclust
+ * writes it, or List<float32> with equal lengths as DuckDB writes FLOAT[d].
+ */
 export function vectorsOf(table: arrow.Table, column: string): VectorColumn & { length: number } {
   const vec = table.getChild(column);
   if (!vec) throw new Error(`column "${column}" not found`);
-  const type = vec.type as arrow.FixedSizeList;
-  const dims = type.listSize;
+  const fixed = vec.type instanceof arrow.FixedSizeList;
+  let dims = fixed ? (vec.type as arrow.FixedSizeList).listSize : -1;
+  if (!fixed) {
+    for (const chunk of vec.data) if (chunk.length > 0) dims = chunk.valueOffsets[1] - chunk.valueOffsets[0];
+    if (dims < 0) dims = 0;
+  }
   const values = new Float32Array(vec.length * dims);
   let off = 0;
   for (const chunk of vec.data) {
     const child = chunk.children[0];
-    const first = child.offset + chunk.offset * dims;
+    let first: number;
+    if (fixed) first = child.offset + chunk.offset * dims;
+    else {
+      const o = chunk.valueOffsets;
+      if (o[chunk.length] - o[0] !== chunk.length * dims) throw new Error(`column "${column}": vectors of different lengths`);
+      first = child.offset + o[0];
+    }
     values.set((child.values as Float32Array).subarray(first, first + chunk.length * dims), off);
     off += chunk.length * dims;
   }

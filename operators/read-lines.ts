@@ -8,10 +8,24 @@
 import fs from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import zlib from 'node:zlib';
+import { createXXHash128 } from 'hash-wasm';
 import { glob } from 'tinyglobby';
 import type { Reject } from './reject.js';
 
 export const STDIN = '-';
+
+/**
+ * Where reading stands: `line` lines of source `source` consumed, ending `byte` bytes into
+ * its (decompressed) stream, and the state of that source's content digest at that point.
+ * A batch's `end` is a resume point: reading again from it continues exactly after it.
+ */
+export interface InputPosition {
+  source: number;
+  line: number;
+  byte: number;
+  /** hash-wasm xxh3-128 state of the source's bytes before `byte` (base64). */
+  digestState: string | null;
+}
 
 export interface LineBatch {
   lines: string[];
@@ -20,6 +34,9 @@ export interface LineBatch {
   rejects: Reject[];
   /** Input bytes consumed so far across all sources (compressed bytes for .gz). */
   bytesRead: number;
+  end: InputPosition;
+  /** xxh3-128 hex of every source finished so far (null for stdin). */
+  digests: (string | null)[];
 }
 
 export interface ReadLinesOptions {
@@ -27,6 +44,8 @@ export interface ReadLinesOptions {
   batchLines?: number;
   /** Overrides process.stdin for "-" (tests, library use). */
   stdin?: NodeJS.ReadableStream;
+  /** Resume after this position (a previous batch's `end`), with the digests finished before it. */
+  start?: { position: InputPosition; digests: (string | null)[] };
 }
 
 /** Expands globs, keeps "-" and plain paths; fails when a path or glob matches nothing. */
@@ -63,8 +82,8 @@ const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 const NEWLINE = 0x0a;
 
-/** The decompressed bytes of one source; gzip is recognised by its magic bytes, not its name. */
-async function* rawChunks(source: string, stdin: NodeJS.ReadableStream | undefined, onBytes: (n: number) => void) {
+/** The decompressed bytes of one source from `offset` (raw files seek; gzip is re-read). */
+async function* rawChunks(source: string, stdin: NodeJS.ReadableStream | undefined, offset: number, onBytes: (n: number) => void) {
   const raw = source === STDIN ? (stdin ?? process.stdin) : fs.createReadStream(source, { highWaterMark: 1 << 20 });
   const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   const first = await it.next();
@@ -83,32 +102,67 @@ async function* rawChunks(source: string, stdin: NodeJS.ReadableStream | undefin
   }
   const gzipped = firstChunk.length >= 2 && firstChunk[0] === GZIP_MAGIC_0 && firstChunk[1] === GZIP_MAGIC_1;
   if (!gzipped) {
-    yield* counted();
+    if (offset === 0) {
+      yield* counted();
+      return;
+    }
+    // Resuming a plain file: seek instead of reading what is already done.
+    (raw as fs.ReadStream).destroy();
+    const rest = fs.createReadStream(source, { start: offset, highWaterMark: 1 << 20 });
+    for await (const chunk of rest) {
+      onBytes((chunk as Buffer).length);
+      yield chunk as Buffer;
+    }
     return;
   }
   const gunzip = zlib.createGunzip();
   // pipeline destroys gunzip with the first error, which makes the iteration below throw it.
   pipeline(Readable.from(counted()), gunzip, () => {});
-  yield* gunzip as AsyncIterable<Buffer>;
+  let skip = offset;
+  for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+    if (skip >= chunk.length) {
+      skip -= chunk.length;
+      continue;
+    }
+    yield skip > 0 ? chunk.subarray(skip) : chunk;
+    skip = 0;
+  }
 }
+
+const toBase64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
 export async function* readLines(sources: readonly string[], options: ReadLinesOptions): AsyncGenerator<LineBatch> {
   const batchLines = options.batchLines ?? 4096;
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  const hasher = await createXXHash128();
+  const startAt = options.start?.position ?? { source: 0, line: 0, byte: 0, digestState: null };
+  const digests: (string | null)[] = [...(options.start?.digests ?? [])];
   let bytesRead = 0;
-  let batch: LineBatch = { lines: [], sources: [], lineNumbers: [], rejects: [], bytesRead };
+  for (let i = 0; i < startAt.source && i < sources.length; i++) if (sources[i] !== STDIN) bytesRead += fs.statSync(sources[i]).size;
+  const newBatch = (): LineBatch => ({ lines: [], sources: [], lineNumbers: [], rejects: [], bytesRead, end: startAt, digests: [] });
+  let batch = newBatch();
+  // Position of the last complete line, updated as lines are consumed.
+  let at: InputPosition = startAt;
 
   const full = () => batch.lines.length + batch.rejects.length >= batchLines;
   const take = () => {
     const b = batch;
     b.bytesRead = bytesRead;
-    batch = { lines: [], sources: [], lineNumbers: [], rejects: [], bytesRead };
+    b.end = at;
+    b.digests = [...digests];
+    batch = newBatch();
     return b;
   };
 
-  for (const source of sources) {
+  for (let si = startAt.source; si < sources.length; si++) {
+    const source = sources[si];
     const label = source === STDIN ? '<stdin>' : source;
-    let lineNo = 0;
+    const resuming = si === startAt.source;
+    let lineNo = resuming ? startAt.line : 0;
+    let offset = resuming ? startAt.byte : 0;
+    if (resuming) bytesRead += offset;
+    hasher.init();
+    if (resuming && startAt.digestState) hasher.load(Buffer.from(startAt.digestState, 'base64'));
     let pending: Buffer | null = null;
     let overLong = 0;
 
@@ -140,20 +194,33 @@ export async function* readLines(sources: readonly string[], options: ReadLinesO
       batch.sources.push(label);
       batch.lineNumbers.push(lineNo);
     };
+    // The digest covers exactly the bytes before `at`, so a resume point carries its state.
+    const mark = () => {
+      at = { source: si, line: lineNo, byte: offset, digestState: source === STDIN ? null : toBase64(hasher.save()) };
+    };
 
-    for await (const chunk of rawChunks(source, options.stdin, (n) => (bytesRead += n))) {
+    for await (const chunk of rawChunks(source, options.stdin, offset, (n) => (bytesRead += n))) {
       let start = 0;
+      let hashed = 0;
       for (;;) {
         const nl = chunk.indexOf(NEWLINE, start);
         if (nl < 0) break;
         const piece = chunk.subarray(start, nl);
         emit(pending ? Buffer.concat([pending, piece]) : piece);
         pending = null;
+        offset += nl + 1 - start;
         start = nl + 1;
-        if (full()) yield take();
+        if (full()) {
+          hasher.update(chunk.subarray(hashed, start));
+          hashed = start;
+          mark();
+          yield take();
+        }
       }
+      hasher.update(chunk.subarray(hashed));
       if (start < chunk.length) {
         const tail = chunk.subarray(start);
+        offset += tail.length;
         if (overLong > 0) {
           overLong += tail.length;
         } else {
@@ -169,6 +236,17 @@ export async function* readLines(sources: readonly string[], options: ReadLinesO
       }
     }
     if (pending || overLong > 0) emit(pending ?? Buffer.alloc(0));
+    digests[si] = source === STDIN ? null : hasher.digest('hex');
+    at = { source: si + 1, line: 0, byte: 0, digestState: null };
   }
-  if (batch.lines.length + batch.rejects.length > 0) yield take();
+  // The last batch carries every source's final digest, even when it holds no line.
+  if (sources.length > startAt.source || batch.lines.length + batch.rejects.length > 0) yield take();
+}
+
+/** The xxh3-128 readLines records for a file (of its decompressed content), without parsing lines. */
+export async function contentDigest(file: string): Promise<string> {
+  const hasher = await createXXHash128();
+  hasher.init();
+  for await (const chunk of rawChunks(file, undefined, 0, () => {})) hasher.update(chunk);
+  return hasher.digest('hex');
 }

@@ -44,3 +44,42 @@ export function writeFileAtomic(file: string, bytes: Uint8Array | string): void 
     fs.closeSync(dir);
   }
 }
+
+/** A file written in pieces that appears under its name only when committed (same guarantees). */
+export class AtomicFileWriter {
+  private readonly tmp: string;
+  private readonly fd: number;
+
+  constructor(readonly file: string) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.tmp = tempPathFor(file);
+    this.fd = fs.openSync(this.tmp, 'w');
+  }
+
+  write(bytes: Uint8Array | string): void {
+    const data = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+    try {
+      let off = 0;
+      while (off < data.byteLength) off += fs.writeSync(this.fd, data, off, data.byteLength - off);
+    } catch (e) {
+      this.abort();
+      const err = e as NodeJS.ErrnoException;
+      throw Object.assign(new Error(`cannot write ${this.file}: ${err.code === 'ENOSPC' ? 'no space left on device' : err.message}`), { code: err.code });
+    }
+  }
+
+  commit(): void {
+    fs.fsyncSync(this.fd);
+    fs.closeSync(this.fd);
+    fs.renameSync(this.tmp, this.file);
+  }
+
+  abort(): void {
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    fs.rmSync(this.tmp, { force: true });
+  }
+}

@@ -1,60 +1,57 @@
 /**
- * The fitted model of a run as one object: an optional projection (UMAP to the clustering
- * space plus 2-D, or PCA to 2-D for the plot) and a clusterer (k-means centroids or an
- * HDBSCAN tree). `openLabeler` turns it into the per-block function infer runs, in the
- * main thread or in workers.
+ * The fitted model of a run as one object: a projection (UMAP to the clustering space
+ * plus 2-D, or PCA to 2-D for the plot) and a clusterer (k-means centroids or an HDBSCAN
+ * tree), saved and loaded through the codecs in core/. `openLabeler` turns it into the
+ * per-block function infer runs, in the main thread or in workers.
  */
 import path from 'node:path';
 import { NearestCentroid } from '../core/kernels/nearest-centroid.js';
 import { HdbscanPredictor } from '../core/hdbscan/approximate-predict.js';
-import { decodeHdbscanModel, encodeHdbscanModel, type HdbscanModel, type EncodedHdbscanModel } from '../core/hdbscan/hdbscan-model.js';
+import { decodeHdbscanModel, encodeHdbscanModel, type EncodedHdbscanModel, type HdbscanModel } from '../core/hdbscan/hdbscan-model.js';
+import { decodeKMeansModel, encodeKMeansModel, type KMeansModel } from '../core/kmeans-model.js';
 import { projectPca, type Pca } from '../core/pca.js';
+import { decodePcaModel, encodePcaModel } from '../core/pca-model.js';
 import { releaseTransformIndex, transformUmap } from '../core/umap/transform-umap.js';
 import { decodeUmapModel, encodeUmapModel, type UmapModel } from '../core/umap/umap-model.js';
 import { FILES } from '../schemas/tables.js';
 import { loadModel, modelExists, saveModel } from '../operators/model-store.js';
 
 export type Projection = { kind: 'umap'; umap: UmapModel } | { kind: 'pca'; pca: Pca };
-export type Clusterer = { kind: 'kmeans'; centroids: Float32Array; k: number; dims: number; meta: Record<string, unknown> } | { kind: 'hdbscan'; model: HdbscanModel };
+export type Clusterer = { kind: 'kmeans'; model: KMeansModel } | { kind: 'hdbscan'; model: HdbscanModel };
 
 export interface FittedModel {
   projection: Projection;
   clusterer: Clusterer;
 }
 
-const NAMES = { kmeans: 'kmeans', hdbscan: 'hdbscan', umap: 'umap', pca: 'pca' } as const;
-
 export function modelDir(outDir: string): string {
   return path.join(outDir, FILES.model);
 }
 
 export function saveProjection(dir: string, p: Projection): void {
-  if (p.kind === 'umap') saveModel(dir, NAMES.umap, encodeUmapModel(p.umap) as { meta: Record<string, unknown>; arrays: Record<string, Float32Array | Int32Array> });
-  else saveModel(dir, NAMES.pca, { meta: { method: 'pca', dims: p.pca.dims, components: p.pca.count }, arrays: { mean: p.pca.mean, components: p.pca.components } });
+  if (p.kind === 'umap') saveModel(dir, 'umap', encodeUmapModel(p.umap));
+  else saveModel(dir, 'pca', encodePcaModel(p.pca));
 }
 
 export function saveClusterer(dir: string, c: Clusterer): void {
-  if (c.kind === 'kmeans') saveModel(dir, NAMES.kmeans, { meta: { ...c.meta, algorithm: 'kmeans', k: c.k, dims: c.dims }, arrays: { centroids: c.centroids } });
-  else saveModel(dir, NAMES.hdbscan, encodeHdbscanModel(c.model) as { meta: Record<string, unknown>; arrays: EncodedHdbscanModel['arrays'] });
+  if (c.kind === 'kmeans') saveModel(dir, 'kmeans', encodeKMeansModel(c.model));
+  else saveModel(dir, 'hdbscan', encodeHdbscanModel(c.model));
 }
 
 export function loadFitted(outDir: string): FittedModel {
   const dir = modelDir(outDir);
-  let projection: Projection;
-  if (modelExists(dir, NAMES.umap)) {
-    projection = { kind: 'umap', umap: decodeUmapModel(loadModel(dir, NAMES.umap) as Parameters<typeof decodeUmapModel>[0]) };
-  } else {
-    const m = loadModel(dir, NAMES.pca);
-    projection = { kind: 'pca', pca: { mean: m.arrays.mean as Float32Array, components: m.arrays.components as Float32Array, dims: Number(m.meta.dims), count: Number(m.meta.components) } };
-  }
-  let clusterer: Clusterer;
-  if (modelExists(dir, NAMES.hdbscan)) {
-    clusterer = { kind: 'hdbscan', model: decodeHdbscanModel(loadModel(dir, NAMES.hdbscan) as EncodedHdbscanModel) };
-  } else {
-    const m = loadModel(dir, NAMES.kmeans);
-    clusterer = { kind: 'kmeans', centroids: m.arrays.centroids as Float32Array, k: Number(m.meta.k), dims: Number(m.meta.dims), meta: m.meta };
-  }
+  const projection: Projection = modelExists(dir, 'umap')
+    ? { kind: 'umap', umap: decodeUmapModel(loadModel(dir, 'umap')) }
+    : { kind: 'pca', pca: decodePcaModel(loadModel(dir, 'pca')) };
+  const clusterer: Clusterer = modelExists(dir, 'hdbscan')
+    ? { kind: 'hdbscan', model: decodeHdbscanModel(loadModel(dir, 'hdbscan') as EncodedHdbscanModel) }
+    : { kind: 'kmeans', model: decodeKMeansModel(loadModel(dir, 'kmeans')) };
   return { projection, clusterer };
+}
+
+/** Clusters the model defines: k for k-means, the selected clusters for HDBSCAN. */
+export function clusterCount(c: Clusterer): number {
+  return c.kind === 'kmeans' ? c.model.k : c.model.meta.labelCount;
 }
 
 export interface LabeledBlock {
@@ -79,31 +76,35 @@ export async function projectBlock(p: Projection, block: Float32Array, rows: num
   return { space, spaceDims: p.umap.dims[0], xy };
 }
 
+interface Assigner {
+  run(space: Float32Array, rows: number): Promise<{ labels: Int32Array; probabilities: Float32Array }>;
+  close(): Promise<void>;
+}
+
+async function openAssigner(c: Clusterer, threads?: number): Promise<Assigner> {
+  if (c.kind === 'kmeans') {
+    const kernel = await NearestCentroid.create(c.model.centroids, c.model.k, c.model.dims, { threads });
+    return {
+      run: async (space, rows) => {
+        const labels = new Int32Array(rows);
+        await kernel.assign(space, rows, labels, new Float32Array(rows));
+        return { labels, probabilities: new Float32Array(rows).fill(1) };
+      },
+      close: () => kernel.close(),
+    };
+  }
+  const predictor = await HdbscanPredictor.create(c.model, { threads });
+  return {
+    run: async (space, rows) => {
+      const p = await predictor.predict(space, rows);
+      return { labels: p.labels, probabilities: Float32Array.from(p.probabilities) };
+    },
+    close: () => predictor.close(),
+  };
+}
+
 export async function openLabeler(fitted: FittedModel, threads?: number): Promise<Labeler> {
-  const c = fitted.clusterer;
-  const assign =
-    c.kind === 'kmeans'
-      ? await (async () => {
-          const kernel = await NearestCentroid.create(c.centroids, c.k, c.dims, { threads });
-          return {
-            run: async (space: Float32Array, rows: number) => {
-              const labels = new Int32Array(rows);
-              await kernel.assign(space, rows, labels, new Float32Array(rows));
-              return { labels, probabilities: new Float32Array(rows).fill(1) };
-            },
-            close: () => kernel.close(),
-          };
-        })()
-      : await (async () => {
-          const predictor = await HdbscanPredictor.create(c.model, { threads });
-          return {
-            run: async (space: Float32Array, rows: number) => {
-              const p = await predictor.predict(space, rows);
-              return { labels: p.labels, probabilities: Float32Array.from(p.probabilities) };
-            },
-            close: () => predictor.close(),
-          };
-        })();
+  const assign = await openAssigner(fitted.clusterer, threads);
   return {
     label: async (block, rows, dims) => {
       const { space, spaceDims, xy } = await projectBlock(fitted.projection, block, rows, dims, threads);

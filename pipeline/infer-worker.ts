@@ -2,24 +2,17 @@
  * One infer worker: loads the fitted model once, then labels whole embedding parts on
  * request (see label-part.ts), so only small summaries cross threads.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { serveWorker } from '../operators/worker-rpc.js';
 import { labelPart, type InferJob } from './label-part.js';
-import { loadFitted, openLabeler } from './fitted-model.js';
+import { loadFitted, openLabeler, type Labeler } from './fitted-model.js';
 
-const { outDir, threads } = workerData as { outDir: string; threads: number };
-const port = parentPort!;
-const labeler = await openLabeler(loadFitted(outDir), threads);
-
-port.on('message', async (job: InferJob | null) => {
-  if (job === null) {
-    await labeler.close();
-    port.close();
-    return;
-  }
-  try {
-    port.postMessage(await labelPart(outDir, job, labeler));
-  } catch (e) {
-    port.postMessage({ part: job.part, error: (e as Error).message });
-  }
-});
-port.postMessage({ ready: true });
+await serveWorker(
+  async (data) => {
+    const { outDir, threads } = data as { outDir: string; threads: number };
+    return { state: { outDir, labeler: await openLabeler(loadFitted(outDir), threads) } };
+  },
+  (s: { outDir: string; labeler: Labeler }) => ({
+    label: (job: InferJob) => labelPart(s.outDir, job, s.labeler),
+    close: () => s.labeler.close(),
+  }),
+);

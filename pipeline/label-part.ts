@@ -1,7 +1,7 @@
 /**
  * Labels one embeddings part: projection, cluster assignment, and the aligned outputs
- * labels/part-N and projection/part-N. Returns per-cluster counts and coordinate sums in
- * the clustering space, from which infer derives HDBSCAN cluster centres.
+ * labels/part-N and projection/part-N. Returns per-cluster counts and, for HDBSCAN (whose
+ * centres are the means of their members), coordinate sums in the clustering space.
  */
 import path from 'node:path';
 import { LABELS, PROJECTION } from '../schemas/tables.js';
@@ -12,17 +12,22 @@ import type { Labeler } from './fitted-model.js';
 export interface InferJob {
   part: number;
   file: string;
+  /** Clusters of the model; labels are 0..k-1 or -1. */
+  k: number;
+  withSums: boolean;
 }
 
-export interface InferResult {
+export interface PartSummary {
   part: number;
   rows: number;
   spaceDims: number;
-  /** Keyed by cluster id (≥ 0): rows and the sum of their clustering-space coordinates. */
-  clusters: Map<number, { count: number; sum: Float64Array }>;
+  /** Rows per cluster (length k). */
+  counts: Float64Array;
+  /** k × spaceDims sums of clustering-space coordinates, when asked for. */
+  sums: Float64Array | null;
 }
 
-export async function labelPart(outDir: string, job: InferJob, labeler: Labeler): Promise<InferResult> {
+export async function labelPart(outDir: string, job: InferJob, labeler: Labeler): Promise<PartSummary> {
   const part = readEmbeddingPart(job.file, job.part);
   const out = await labeler.label(part.values, part.rows, part.dims);
   const name = partName(job.part);
@@ -35,15 +40,14 @@ export async function labelPart(outDir: string, job: InferJob, labeler: Labeler)
   }
   writeParquet(path.join(outDir, PROJECTION.path, name), PROJECTION, { id: part.ids, x, y }, part.rows);
 
-  const clusters = new Map<number, { count: number; sum: Float64Array }>();
   const d = out.spaceDims;
+  const counts = new Float64Array(job.k);
+  const sums = job.withSums ? new Float64Array(job.k * d) : null;
   for (let i = 0; i < part.rows; i++) {
     const c = out.labels[i];
     if (c < 0) continue;
-    let acc = clusters.get(c);
-    if (!acc) clusters.set(c, (acc = { count: 0, sum: new Float64Array(d) }));
-    acc.count++;
-    for (let j = 0; j < d; j++) acc.sum[j] += out.space[i * d + j];
+    counts[c]++;
+    if (sums) for (let j = 0; j < d; j++) sums[c * d + j] += out.space[i * d + j];
   }
-  return { part: job.part, rows: part.rows, spaceDims: d, clusters };
+  return { part: job.part, rows: part.rows, spaceDims: d, counts, sums };
 }

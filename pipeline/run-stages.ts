@@ -1,30 +1,42 @@
 /**
- * Runs the requested stages in order over one output folder, then prints the run summary.
+ * The run protocol, in one place for every stage: plan (settings per stage, skip / resume /
+ * run / redo and why, printed before any work), then for each stage begin or resume it,
+ * run it, record its typed statistics; finally print the run summary.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Settings, StageName } from '../schemas/config.js';
+import type { StageName } from '../schemas/config.js';
+import { PROGRESS_DIR } from '../schemas/manifest.js';
+import { PartLedger } from '../operators/part-ledger.js';
 import { RunState } from './manifest.js';
-import { log } from './progress.js';
-import type { StageContext } from './stage-context.js';
-import { embedStage } from './stages/embed.js';
-import { fitStage } from './stages/fit.js';
-import { inferStage } from './stages/infer.js';
-import { sampleStage } from './stages/sample.js';
+import { describePlan, planStages } from './plan.js';
+import { Progress, log } from './progress.js';
+import type { SettingsLayer } from './settings.js';
+import type { StageRun } from './stage.js';
+import { STAGE_LIST } from './stages/index.js';
 
-const STAGE_RUNNERS: Record<StageName, (ctx: StageContext) => Promise<void>> = {
-  embed: embedStage,
-  fit: fitStage,
-  infer: inferStage,
-  sample: sampleStage,
-};
-
-export interface RunOptions {
+export interface RunRequest {
+  outDir: string;
+  /** Stages the command runs, in order. */
+  stages: readonly StageName[];
+  /** Settings given for this run (pipeline file, flags), later layers winning; the manifest fills the rest. */
+  layers: readonly SettingsLayer[];
+  /** Names the command in messages; with `strict`, a setting for a stage it does not run is an error. */
+  command?: string;
+  strict?: boolean;
   quiet?: boolean;
   stdin?: NodeJS.ReadableStream;
   /** Where messages go (default stderr); progress is separate (see quiet). */
   log?: (message: string) => void;
 }
+
+/** The views a run folder has after `stage`, for the closing hint. */
+const HINT: Record<StageName, string> = {
+  embed: 'SELECT count(*) AS rows, count(DISTINCT id) AS ids FROM rows',
+  fit: 'SELECT count(*) AS embedded FROM embeddings',
+  infer: 'SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 10',
+  sample: 'SELECT cluster, count(*) AS picked FROM sample GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
+};
 
 function summaryLines(state: RunState, outDir: string, stages: readonly StageName[]): string[] {
   const lines = ['', `summary (${outDir}):`];
@@ -37,21 +49,42 @@ function summaryLines(state: RunState, outDir: string, stages: readonly StageNam
       .join('  ');
     lines.push(`  ${stage.padEnd(6)} ${(r.seconds ?? 0).toFixed(1).padStart(7)} s  ${stats}`);
   }
-  const outputs = fs.existsSync(outDir) ? fs.readdirSync(outDir).filter((f) => !f.endsWith('.tmp')) : [];
+  const outputs = fs.existsSync(outDir) ? fs.readdirSync(outDir).filter((f) => !f.endsWith('.tmp') && f !== PROGRESS_DIR) : [];
   lines.push(`  outputs: ${outputs.map((f) => path.join(outDir, f)).join(', ')}`);
-  lines.push(`  query them: semclust query ${outDir} "SELECT * FROM clusters ORDER BY size DESC LIMIT 10"`);
+  lines.push(`  query them: semclust query ${outDir} "${HINT[stages[stages.length - 1]]}"`);
   return lines;
 }
 
-export async function runStages(settings: Settings, stages: readonly StageName[], options: RunOptions = {}): Promise<RunState> {
-  if (!settings.output_dir) throw new Error('no output folder: give OUTDIR or set output_dir');
-  const outDir = settings.output_dir;
-  fs.mkdirSync(outDir, { recursive: true });
+export async function runStages(request: RunRequest): Promise<RunState> {
+  const { outDir, stages } = request;
+  const say = request.log ?? log;
   const state = RunState.open(outDir);
-  const ctx: StageContext = { settings, outDir, state, quiet: options.quiet ?? false, stdin: options.stdin, log: options.log ?? log };
-  for (const stage of stages) {
-    await STAGE_RUNNERS[stage](ctx);
+  const plans = await planStages(state, STAGE_LIST, stages, request.layers, request.command ?? 'run', request.strict ?? false);
+  for (const line of describePlan(plans, state)) say(line);
+  for (const plan of plans) {
+    const name = plan.stage.name;
+    if (plan.decision === 'skip') {
+      say(`${name}: complete for these settings, skipped`);
+      continue;
+    }
+    const ledger = new PartLedger(path.join(outDir, PROGRESS_DIR, name));
+    // An interrupted attempt with no durable part leaves nothing to keep.
+    const resuming = plan.decision === 'resume' && ledger.entries().size > 0;
+    if (plan.decision === 'resume') say(resuming ? `${name}: resuming the interrupted attempt` : `${name}: the interrupted attempt left no finished part; starting again`);
+    if (!resuming) state.begin(name, plan.key, plan.recorded);
+    const ctx: StageRun = {
+      settings: plan.settings,
+      outDir,
+      state,
+      log: say,
+      progress: (stage, unit) => new Progress({ stage, unit, quiet: request.quiet ?? false }),
+      stdin: request.stdin,
+      ledger,
+      resuming,
+    };
+    const stats = await plan.stage.run(ctx);
+    state.complete(name, stats);
   }
-  ctx.log(summaryLines(state, outDir, stages).join('\n'));
+  say(summaryLines(state, outDir, stages).join('\n'));
   return state;
 }

@@ -1,16 +1,84 @@
 /**
- * OUTDIR/manifest.json: which stages are complete, under which parameters, with what
- * results. A stage is marked complete only after all its outputs are durable.
+ * OUTDIR/manifest.json: for every stage, the settings it ran with, the key they hash to,
+ * its state and its statistics. The statistics of each stage have a schema here, so a
+ * later stage reads them typed (`upstream('embed').embedded`), never by string lookup.
+ * A stage is marked complete only after all its outputs are durable.
  */
 import { z } from 'zod';
-import { STAGES } from './config.js';
+import { STAGES, type StageName } from './config.js';
 import { CLUSTERS, EMBEDDINGS, FILES, LABELS, PROJECTION, ROWS, SAMPLE } from './tables.js';
 
+/** One input file as the embed stage saw it; `path` is relative to OUTDIR, so OUTDIR can move. */
+export const InputIdentity = z.object({
+  path: z.string(),
+  size: z.number(),
+  mtime_ms: z.number(),
+  /** xxh3-128 of the (decompressed) content, computed while reading. */
+  xxh3: z.string(),
+});
+export type InputIdentity = z.infer<typeof InputIdentity>;
+
+const ClusterStatsSchema = z.object({
+  total_rows: z.number(),
+  clusters: z.number(),
+  noise_rows: z.number(),
+  noise_fraction: z.number(),
+  largest: z.array(z.tuple([z.number(), z.number()])),
+  smallest: z.array(z.tuple([z.number(), z.number()])),
+  percentiles: z.record(z.string(), z.number()),
+});
+
+export const STAGE_STATS = {
+  embed: z.object({
+    lines_read: z.number(),
+    rows: z.number(),
+    rejected: z.number(),
+    rejected_by_reason: z.record(z.string(), z.number()),
+    embedded: z.number(),
+    duplicates: z.number(),
+    parts: z.number(),
+    dims: z.number(),
+    model: z.string(),
+    /** Empty when an input was stdin (it cannot be identified again). */
+    inputs: z.array(InputIdentity),
+    /** Parts kept from an interrupted attempt instead of being embedded again. */
+    resumed_parts: z.number(),
+  }),
+  fit: z.object({
+    fit_rows: z.number(),
+    algorithm: z.enum(['kmeans', 'hdbscan']),
+    projection: z.string(),
+    clusters: z.number(),
+    inertia: z.number().optional(),
+    iterations: z.number().optional(),
+    fit_noise_fraction: z.number().optional(),
+  }),
+  infer: z.object({
+    rows: z.number(),
+    clusters: z.number(),
+    noise_rows: z.number(),
+    noise_fraction: z.number(),
+    resumed_parts: z.number(),
+    cluster_stats: ClusterStatsSchema,
+  }),
+  sample: z.object({
+    sampled: z.number(),
+    clusters_sampled: z.number(),
+    clusters: z.number(),
+    per_cluster: z.string(),
+    within: z.string(),
+  }),
+} satisfies Record<StageName, z.ZodType>;
+
+export type StageStats<N extends StageName> = z.infer<(typeof STAGE_STATS)[N]>;
+
 export const StageRecord = z.object({
+  /** running: begun and not finished (crashed, killed or in progress); complete: outputs durable. */
   status: z.enum(['running', 'complete']),
-  /** Hash of the stage's parameters and its upstream stage's key. */
+  /** Hash of the stage's settings and its upstream stages' keys. */
   key: z.string(),
-  params: z.record(z.string(), z.unknown()),
+  /** The resolved settings that key the stage; later commands on OUTDIR reuse them. */
+  settings: z.record(z.string(), z.unknown()),
   started_at: z.string(),
   finished_at: z.string().optional(),
   seconds: z.number().optional(),
@@ -18,17 +86,21 @@ export const StageRecord = z.object({
 });
 export type StageRecord = z.infer<typeof StageRecord>;
 
+export const MANIFEST_VERSION = 2;
+
 export const Manifest = z.object({
-  version: z.literal(1),
-  settings: z.record(z.string(), z.unknown()),
+  version: z.literal(MANIFEST_VERSION),
   stages: z.partialRecord(z.enum(STAGES), StageRecord),
 });
 export type Manifest = z.infer<typeof Manifest>;
 
+/** Per-part records of resumable stages (see operators/part-ledger.ts). */
+export const PROGRESS_DIR = 'progress';
+
 /** What each stage writes under OUTDIR; removed before the stage is redone. */
-export const STAGE_OUTPUTS: Record<(typeof STAGES)[number], readonly string[]> = {
-  embed: [ROWS.path, EMBEDDINGS.path, FILES.rejects],
+export const STAGE_OUTPUTS: Record<StageName, readonly string[]> = {
+  embed: [ROWS.path, EMBEDDINGS.path, FILES.rejects, `${PROGRESS_DIR}/embed`],
   fit: [FILES.model],
-  infer: [LABELS.path, PROJECTION.path, CLUSTERS.path, FILES.plot],
-  sample: [FILES.sampleJsonl, SAMPLE.path],
+  infer: [LABELS.path, PROJECTION.path, CLUSTERS.path, FILES.plot, `${PROGRESS_DIR}/infer`],
+  sample: [FILES.sampleJsonl, SAMPLE.path, FILES.spill],
 };

@@ -82,4 +82,6 @@ export const FILES = {
   sampleJsonl: 'sample.jsonl',
   model: 'model',
   plot: 'plot.svg',
+  /** Scratch space of a running stage (per-cluster rows for diverse picks); removed after it. */
+  spill: 'spill',
 } as const;

@@ -4,6 +4,7 @@
  * JSON-able metadata and named typed arrays for the caller to persist (core does no I/O);
  * `decodeUmapModel` validates and rebuilds it.
  */
+import type { EncodedModel } from '../encoded-model.js';
 import type { UmapMetric } from './knn.js';
 
 export interface UmapParams {
@@ -51,7 +52,7 @@ export function encodeUmapModel(model: UmapModel): EncodedUmapModel {
   };
 }
 
-export function decodeUmapModel(encoded: { meta: unknown; arrays: Record<string, Float32Array | Int32Array> }): UmapModel {
+export function decodeUmapModel(encoded: EncodedModel): UmapModel {
   const meta = encoded.meta as Partial<EncodedUmapModel['meta']>;
   if (meta?.format !== 'semclust-umap' || meta.version !== 1) throw new Error('not a semclust UMAP model (format/version)');
   const { n, inputDim, dims, params } = meta;
@@ -67,7 +68,7 @@ function embeddingName(output: number): string {
   return `embedding${output}`;
 }
 
-function float32(arrays: Record<string, Float32Array | Int32Array>, name: string, length: number): Float32Array {
+function float32(arrays: EncodedModel['arrays'], name: string, length: number): Float32Array {
   const a = arrays[name];
   if (!(a instanceof Float32Array)) throw new Error(`UMAP model array ${name} is missing or not float32`);
   if (a.length !== length) throw new Error(`UMAP model array ${name} has ${a.length} values, expected ${length}`);

@@ -3,31 +3,25 @@
  * embed requests, so tokenising and onnxruntime's blocking run stay off the thread that
  * parses input and writes Parquet.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { Transfer, serveWorker } from '../worker-rpc.js';
+import type { Embedder } from './embedder.js';
 import { openEmbedder, type EmbedderSettings } from './open-embedder.js';
-import type { WorkerReply, WorkerRequest } from './worker-embedder.js';
 
-const port = parentPort!;
-const post = (m: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+export type EmbedderMethods = ReturnType<typeof methods>;
 
-try {
-  const embedder = await openEmbedder(workerData.settings as EmbedderSettings, { onProgress: (e) => post({ type: 'progress', progress: e }) });
-  post({ type: 'ready', model: embedder.model, dims: embedder.dims });
-  port.on('message', async (m: WorkerRequest) => {
-    if (m.type === 'close') {
-      await embedder.close();
-      port.close();
-      return;
-    }
-    try {
-      const v = await embedder.embed(m.texts);
+function methods(embedder: Embedder) {
+  return {
+    embed: async (texts: readonly string[]) => {
+      const v = await embedder.embed(texts);
       // Only a buffer the vectors own entirely can be transferred without copying.
       const own = v.byteOffset === 0 && v.byteLength === v.buffer.byteLength ? v : v.slice();
-      post({ type: 'result', id: m.id, vectors: own }, [own.buffer as ArrayBuffer]);
-    } catch (e) {
-      post({ type: 'error', id: m.id, message: (e as Error).message });
-    }
-  });
-} catch (e) {
-  post({ type: 'error', id: -1, message: (e as Error).message });
+      return new Transfer(own, [own.buffer as ArrayBuffer]);
+    },
+    close: () => embedder.close(),
+  };
 }
+
+await serveWorker(async (data, server) => {
+  const embedder = await openEmbedder((data as { settings: EmbedderSettings }).settings, { onProgress: (e) => server.emit(e) });
+  return { state: embedder, info: { model: embedder.model, dims: embedder.dims } };
+}, methods);

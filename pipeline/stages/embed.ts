@@ -1,126 +1,133 @@
 /**
  * Stage 1: JSONL → rows/ and embeddings/ Parquet parts (+ rejects.jsonl), as one
- * backpressured stream: read lines → extract text → embed → write parts.
+ * backpressured stream: read lines → extract text → embed → write parts. Resumable by
+ * part: each durable part records the input position it ends at, and a rerun after a
+ * crash keeps those parts and reads on from there.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FILES } from '../../schemas/tables.js';
+import type { Settings } from '../../schemas/config.js';
+import type { InputIdentity, StageStats } from '../../schemas/manifest.js';
 import { embedRows, type EmbeddedBatch } from '../../operators/embed.js';
 import { STATIC_MODEL, openEmbedder } from '../../operators/embedders/open-embedder.js';
 import { RECIPE_REVISION } from '../../operators/embedders/static-model.js';
 import { openEmbedderInWorker } from '../../operators/embedders/worker-embedder.js';
+import { keepEmbedParts, type EmbedCheckpoint } from '../../operators/embed-resume.js';
 import { extractTexts } from '../../operators/extract-text.js';
-import { STDIN, readLines, resolveInputs, totalInputBytes } from '../../operators/read-lines.js';
-import { REJECT_HINTS, type Reject, type RejectReason } from '../../operators/reject.js';
+import { statInputs } from '../../operators/input-identity.js';
+import { STDIN, contentDigest, readLines, resolveInputs, totalInputBytes } from '../../operators/read-lines.js';
+import { RejectCounter } from '../../operators/reject-counter.js';
 import { EmbedPartsWriter } from '../../operators/write-embed-parts.js';
-import { stageKey } from '../manifest.js';
-import { Progress } from '../progress.js';
-import type { StageContext } from '../stage-context.js';
+import type { SettingChange, Stage } from '../stage.js';
 
-/** The reject-rate check waits for this many lines so a bad first line cannot stop a run. */
-const MIN_LINES_FOR_RATE = 1000;
+const inputsOf = (s: Settings) => (s.input === undefined ? [] : Array.isArray(s.input) ? s.input : [s.input]);
 
-export class RejectRateError extends Error {}
-
-function rejectReport(counts: Map<RejectReason, { n: number; first: Reject }>, rejected: number, lines: number, limit: number, rejectsFile: string): string {
-  const parts = [...counts.entries()]
-    .sort((a, b) => b[1].n - a[1].n)
-    .map(([reason, { n, first }]) => `  ${reason}: ${n} (first at ${first.source}:${first.line}: ${first.detail}) — ${REJECT_HINTS[reason]}`);
-  return [
-    `${rejected} of ${lines} lines rejected (${((rejected / lines) * 100).toFixed(1)}%), above --max-reject-rate ${limit}.`,
-    ...parts,
-    `Every rejected line is listed in ${rejectsFile}. Fix the input or the key path, or raise --max-reject-rate.`,
-  ].join('\n');
+/** The recorded inputs against the files now: changed sizes, or mtimes whose content changed. */
+async function inputChanges(s: Settings, outDir: string, recorded: readonly InputIdentity[], given: ReadonlySet<string>): Promise<SettingChange[]> {
+  const inputs = inputsOf(s);
+  if (inputs.includes(STDIN)) return given.has('input') ? [{ key: 'input', from: 'stdin', to: 'stdin (read again: it cannot be identified)' }] : [];
+  const now = statInputs(await resolveInputs(inputs), outDir);
+  const changes: SettingChange[] = [];
+  const before = new Map(recorded.map((r) => [r.path, r]));
+  for (const f of now) {
+    const r = before.get(f.path);
+    if (!r) continue; // a new file changes the input setting itself, reported there
+    if (r.size !== f.size) changes.push({ key: `input ${f.path}`, from: `${r.size} bytes`, to: `${f.size} bytes` });
+    else if (r.mtime_ms !== f.mtime_ms && (await contentDigest(`${outDir}/${f.path}`)) !== r.xxh3) {
+      changes.push({ key: `input ${f.path}`, from: `content ${r.xxh3.slice(0, 8)}`, to: 'edited (same size, new content)' });
+    }
+  }
+  return changes;
 }
 
-export async function embedStage(ctx: StageContext): Promise<void> {
-  const s = ctx.settings;
-  if (!s.input) throw new Error('no input: give JSONL files, globs or "-" for stdin');
-  const inputs = Array.isArray(s.input) ? s.input : [s.input];
-  const sources = await resolveInputs(inputs);
-  const keyPath = s.message_key ?? s.text_key;
-  const params = {
-    // Files are identified by path, size and mtime; stdin cannot be, so it always re-embeds.
-    inputs: sources.map((f) => {
-      if (f === STDIN) return { stdin: Date.now() };
-      const st = fs.statSync(f);
-      return { file: path.resolve(f), size: st.size, mtime: st.mtimeMs };
-    }),
-    key_path: keyPath,
-    max_line_bytes: s.max_line_bytes,
-    embedding_model: s.embedding_model,
+export const embedStage: Stage<'embed'> = {
+  name: 'embed',
+  needs: [],
+  settings: ['input', 'text_key', 'message_key', 'max_line_bytes', 'embedding_model', 'embedding_endpoint', 'pooling', 'max_length', 'part_rows'],
+  keyed: (s) => ['input', s.message_key ? 'message_key' : 'text_key', 'max_line_bytes', 'embedding_model', 'embedding_endpoint', 'pooling', 'max_length', 'part_rows'],
+  identity: async (s, outDir, state, given) => {
+    if (inputsOf(s).length === 0) throw new Error('no input: give JSONL files, globs or "-" for stdin');
     // A new built-in recipe gives different vectors, so it must not reuse old embeddings.
-    static_recipe: s.embedding_model === STATIC_MODEL && !s.embedding_endpoint ? RECIPE_REVISION : null,
-    embedding_endpoint: s.embedding_endpoint ?? null,
-    pooling: s.pooling ?? null,
-    max_length: s.max_length ?? null,
-    part_rows: s.part_rows,
-  };
-  const key = stageKey(params, null);
-  if (ctx.state.isComplete('embed', key)) {
-    ctx.log('embed: complete for these inputs and settings, skipped');
-    return;
-  }
-  ctx.state.begin('embed', key, params, s);
+    const key = { static_recipe: s.embedding_model === STATIC_MODEL && !s.embedding_endpoint ? RECIPE_REVISION : null };
+    const rec = state.isComplete('embed') ? state.stats('embed') : null;
+    return { key, changes: rec ? await inputChanges(s, outDir, rec.inputs, given) : [] };
+  },
+  resumable: true,
 
-  const modelProgress = new Progress({ stage: 'embed: preparing model', unit: 'steps', quiet: ctx.quiet });
-  // Local models run in a worker thread; a remote server needs no thread of its own.
-  const open = s.embedding_endpoint ? openEmbedder : openEmbedderInWorker;
-  const embedder = await open(s, { onProgress: (e) => modelProgress.update(e.done, e.total ? e.done / e.total : null) });
-  const rejectsFile = path.join(ctx.outDir, FILES.rejects);
-  fs.writeFileSync(rejectsFile, '');
-  const writer = new EmbedPartsWriter(ctx.outDir, embedder.dims, s.part_rows, rejectsFile);
-  const totalBytes = totalInputBytes(sources);
-  const progress = new Progress({ stage: 'embed', unit: 'rows', quiet: ctx.quiet });
-  const counts = new Map<RejectReason, { n: number; first: Reject }>();
-  let lines = 0;
-  let rejected = 0;
+  async run(ctx): Promise<StageStats<'embed'>> {
+    const s = ctx.settings;
+    const sources = await resolveInputs(inputsOf(s));
+    const files = statInputs(sources, ctx.outDir);
+    const keyPath = s.message_key ?? s.text_key;
+    const kept = keepEmbedParts({
+      outDir: ctx.outDir,
+      ledger: ctx.ledger,
+      resuming: ctx.resuming,
+      sources,
+      files,
+      restart: () => ctx.state.restart('embed'),
+      log: ctx.log,
+    });
 
-  try {
-    await pipeline(
-      Readable.from(readLines(sources, { maxLineBytes: s.max_line_bytes, stdin: ctx.stdin })),
-      extractTexts({ keyPath }),
-      embedRows(embedder, { batchSize: s.batch_size, inFlight: s.embedding_endpoint ? s.max_concurrency : 2 }),
-      async (batches: AsyncIterable<EmbeddedBatch>) => {
-        for await (const b of batches) {
-          await writer.write(b);
-          lines += b.linesRead;
-          rejected += b.rejects.length;
-          for (const r of b.rejects) {
-            const c = counts.get(r.reason);
-            if (c) c.n++;
-            else counts.set(r.reason, { n: 1, first: r });
+    const modelProgress = ctx.progress('embed: preparing model', 'steps');
+    // Local models run in a worker thread; a remote server needs no thread of its own.
+    const open = s.embedding_endpoint ? openEmbedder : openEmbedderInWorker;
+    const embedder = await open(s, { onProgress: (e) => modelProgress.update(e.done, e.total ? e.done / e.total : null) });
+    const last = kept.checkpoint;
+    const rejects = new RejectCounter(s.max_reject_rate, kept.rejectsFile, last?.rejects);
+    let position = last?.position ?? null;
+    let digests = last?.digests ?? [];
+    const writer = new EmbedPartsWriter({
+      outDir: ctx.outDir,
+      dims: embedder.dims,
+      partRows: s.part_rows,
+      rejectsFile: kept.rejectsFile,
+      ledger: ctx.ledger,
+      start: kept.totals,
+      checkpoint: (): Omit<EmbedCheckpoint, keyof typeof kept.totals | 'part'> => ({ position: position!, digests, rejects: rejects.snapshot(), files }),
+    });
+    const totalBytes = totalInputBytes(sources);
+    const progress = ctx.progress('embed', 'rows');
+    try {
+      await pipeline(
+        Readable.from(readLines(sources, { maxLineBytes: s.max_line_bytes, stdin: ctx.stdin, start: last ? { position: last.position, digests: last.digests } : undefined })),
+        extractTexts({ keyPath }),
+        embedRows(embedder, { batchSize: s.batch_size, inFlight: s.embedding_endpoint ? s.max_concurrency : 2, seen: kept.seen ?? undefined }),
+        async (batches: AsyncIterable<EmbeddedBatch>) => {
+          for await (const b of batches) {
+            rejects.add(b.linesRead, b.rejects);
+            position = b.end;
+            digests = b.digests;
+            await writer.write(b);
+            rejects.check();
+            progress.update(rejects.lines, totalBytes ? b.bytesRead / totalBytes : null);
           }
-          if (lines >= MIN_LINES_FOR_RATE && rejected / lines > s.max_reject_rate) {
-            throw new RejectRateError(rejectReport(counts, rejected, lines, s.max_reject_rate, rejectsFile));
-          }
-          progress.update(lines, totalBytes ? b.bytesRead / totalBytes : null);
-        }
-      },
-    );
-  } catch (e) {
-    await writer.abort();
-    throw e;
-  } finally {
-    await embedder.close();
-  }
-  if (lines > 0 && rejected / lines > s.max_reject_rate) {
-    await writer.abort();
-    throw new RejectRateError(rejectReport(counts, rejected, lines, s.max_reject_rate, rejectsFile));
-  }
-  const summary = await writer.finish();
-  progress.done(lines);
-  ctx.state.complete('embed', {
-    lines_read: lines,
-    rows: summary.rows,
-    rejected,
-    rejected_by_reason: Object.fromEntries([...counts].map(([k, v]) => [k, v.n])),
-    embedded: summary.embedded,
-    duplicates: summary.rows - summary.embedded,
-    parts: summary.parts,
-    dims: embedder.dims,
-    model: embedder.model,
-  });
-}
+        },
+      );
+      rejects.check(true);
+    } catch (e) {
+      await writer.abort();
+      throw e;
+    } finally {
+      await embedder.close();
+    }
+    const totals = await writer.finish();
+    progress.done(rejects.lines);
+    if (kept.parts > 0) ctx.log(`embed: ${kept.parts} parts (${kept.totals.rows.toLocaleString('en-US')} rows) kept from the interrupted attempt`);
+    const fileSources = sources.flatMap((src, i) => (src === STDIN ? [] : [i]));
+    const inputs: InputIdentity[] = files.map((f, j) => ({ ...f, xxh3: digests[fileSources[j]] ?? '' }));
+    return {
+      lines_read: rejects.lines,
+      rows: totals.rows,
+      rejected: totals.rejected,
+      rejected_by_reason: rejects.byReason(),
+      embedded: totals.embedded,
+      duplicates: totals.rows - totals.embedded,
+      parts: totals.parts,
+      dims: embedder.dims,
+      model: embedder.model,
+      inputs,
+      resumed_parts: kept.parts,
+    };
+  },
+};

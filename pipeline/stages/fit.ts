@@ -9,11 +9,10 @@ import { fitPca } from '../../core/pca.js';
 import { createRng, sampleIndices } from '../../core/random.js';
 import { fitUmap } from '../../core/umap/fit-umap.js';
 import type { Settings } from '../../schemas/config.js';
+import type { StageStats } from '../../schemas/manifest.js';
 import { gatherRows } from '../../operators/read-embeddings.js';
 import { modelDir, projectBlock, saveClusterer, saveProjection, type Projection } from '../fitted-model.js';
-import { stageKey } from '../manifest.js';
-import { Progress } from '../progress.js';
-import type { StageContext } from '../stage-context.js';
+import type { Stage } from '../stage.js';
 
 /** A fraction (≤ 1) of `total` rows or a row count, at least one row. */
 export function sampleCount(spec: number, total: number): number {
@@ -22,23 +21,6 @@ export function sampleCount(spec: number, total: number): number {
 
 /** Rows per block when projecting the fit sample (bounds transform memory). */
 const PROJECT_BLOCK = 16384;
-
-function fitParams(s: Settings): Record<string, unknown> {
-  const p: Record<string, unknown> = { fit_sample: s.fit_sample, seed: s.seed, cluster_alg: s.cluster_alg, enable_umap: s.enable_umap };
-  if (s.cluster_alg === 'kmeans') Object.assign(p, { k: s.kmeans_num_clusters, max_iter: s.kmeans_max_iter, tol: s.kmeans_tol });
-  else {
-    Object.assign(p, {
-      min_cluster_size: s.hdbscan_min_cluster_size,
-      min_samples: s.hdbscan_min_samples,
-      selection: s.hdbscan_cluster_selection_method,
-      epsilon: s.hdbscan_cluster_selection_epsilon,
-    });
-  }
-  if (s.enable_umap) {
-    Object.assign(p, { umap_dim: s.umap_dim, n_neighbors: s.umap_n_neighbors, min_dist: s.umap_min_dist, metric: s.umap_metric, umap_fit_sample: s.umap_fit_sample });
-  }
-  return p;
-}
 
 async function fitProjection(s: Settings, sample: Float32Array, rows: number, dims: number, log: (m: string) => void): Promise<Projection> {
   if (!s.enable_umap) return { kind: 'pca', pca: fitPca(sample, rows, dims, 2, s.seed) };
@@ -70,48 +52,50 @@ async function clusteringSpace(p: Projection, sample: Float32Array, rows: number
   return { values: out, dims: p.umap.dims[0] };
 }
 
-export async function fitStage(ctx: StageContext): Promise<void> {
-  const s = ctx.settings;
-  const embed = ctx.state.record('embed');
-  if (!embed || embed.status !== 'complete') throw new Error(`${ctx.outDir}: the embed stage is not complete; run semclust embed (or fit with INPUT) first`);
-  const params = fitParams(s);
-  const key = stageKey(params, embed.key);
-  if (ctx.state.isComplete('fit', key)) {
-    ctx.log('fit: complete for these settings, skipped');
-    return;
-  }
-  ctx.state.begin('fit', key, params, s);
+const UMAP_SETTINGS = ['umap_dim', 'umap_n_neighbors', 'umap_min_dist', 'umap_metric', 'umap_fit_sample'] as const;
+const KMEANS_SETTINGS = ['kmeans_num_clusters', 'kmeans_max_iter', 'kmeans_tol'] as const;
+const HDBSCAN_SETTINGS = ['hdbscan_min_cluster_size', 'hdbscan_min_samples', 'hdbscan_cluster_selection_method', 'hdbscan_cluster_selection_epsilon'] as const;
+const COMMON = ['fit_sample', 'seed', 'cluster_alg', 'enable_umap'] as const;
 
-  const total = Number(embed.stats?.embedded);
-  if (!(total > 0)) throw new Error(`${ctx.outDir}: no rows were embedded (empty input, or every line rejected: see ${ctx.outDir}/rejects.jsonl)`);
-  const rows = sampleCount(s.fit_sample, total);
-  if (s.cluster_alg === 'kmeans' && s.kmeans_num_clusters > rows) {
-    throw new Error(`--kmeans-num-clusters ${s.kmeans_num_clusters} exceeds the ${rows} rows fitted on; lower it or raise --fit-sample`);
-  }
-  const sample = gatherRows(ctx.outDir, sampleIndices(total, rows, createRng(s.seed)));
-  const dir = modelDir(ctx.outDir);
+export const fitStage: Stage<'fit'> = {
+  name: 'fit',
+  needs: ['embed'],
+  settings: [...COMMON, ...KMEANS_SETTINGS, ...HDBSCAN_SETTINGS, ...UMAP_SETTINGS],
+  keyed: (s) => [...COMMON, ...(s.cluster_alg === 'kmeans' ? KMEANS_SETTINGS : HDBSCAN_SETTINGS), ...(s.enable_umap ? UMAP_SETTINGS : [])],
+  resumable: false,
 
-  const projection = await fitProjection(s, sample.values, rows, sample.dims, ctx.log);
-  saveProjection(dir, projection);
-  const space = await clusteringSpace(projection, sample.values, rows, sample.dims, s.threads);
-  const stats: Record<string, unknown> = { fit_rows: rows, algorithm: s.cluster_alg, projection: projection.kind === 'umap' ? `umap ${s.umap_dim}-d` : 'none (pca 2-d for plots)' };
+  async run(ctx): Promise<StageStats<'fit'>> {
+    const s = ctx.settings;
+    const embed = ctx.state.stats('embed');
+    const total = embed.embedded;
+    if (!(total > 0)) throw new Error(`${ctx.outDir}: no rows were embedded (empty input, or every line rejected: see ${ctx.outDir}/rejects.jsonl)`);
+    const rows = sampleCount(s.fit_sample, total);
+    if (s.cluster_alg === 'kmeans' && s.kmeans_num_clusters > rows) {
+      throw new Error(`--kmeans-num-clusters ${s.kmeans_num_clusters} exceeds the ${rows} rows fitted on; lower it or raise --fit-sample`);
+    }
+    const sample = gatherRows(ctx.outDir, sampleIndices(total, rows, createRng(s.seed)));
+    const dir = modelDir(ctx.outDir);
 
-  if (s.cluster_alg === 'kmeans') {
-    const k = s.kmeans_num_clusters;
-    const progress = new Progress({ stage: `fit: k-means k=${k} on ${rows.toLocaleString('en-US')} rows`, unit: 'iterations', quiet: ctx.quiet });
-    const fitted = await fitKMeans(space.values, rows, space.dims, {
-      k,
-      seed: s.seed,
-      maxIter: s.kmeans_max_iter,
-      tol: s.kmeans_tol,
-      kernel: { threads: s.threads },
-      onIteration: (it) => progress.update(it),
-    });
-    progress.done(fitted.iterations);
-    const meta = { seed: s.seed, inertia: fitted.inertia, iterations: fitted.iterations, fit_rows: rows, embedding_model: embed.stats?.model };
-    saveClusterer(dir, { kind: 'kmeans', centroids: fitted.centroids, k, dims: space.dims, meta });
-    Object.assign(stats, { k, inertia: fitted.inertia, iterations: fitted.iterations });
-  } else {
+    const projection = await fitProjection(s, sample.values, rows, sample.dims, ctx.log);
+    saveProjection(dir, projection);
+    const space = await clusteringSpace(projection, sample.values, rows, sample.dims, s.threads);
+    const common = { fit_rows: rows, algorithm: s.cluster_alg, projection: projection.kind === 'umap' ? `umap ${s.umap_dim}-d` : 'none (pca 2-d for plots)' };
+
+    if (s.cluster_alg === 'kmeans') {
+      const k = s.kmeans_num_clusters;
+      const progress = ctx.progress(`fit: k-means k=${k} on ${rows.toLocaleString('en-US')} rows`, 'iterations');
+      const fitted = await fitKMeans(space.values, rows, space.dims, {
+        k,
+        seed: s.seed,
+        maxIter: s.kmeans_max_iter,
+        tol: s.kmeans_tol,
+        kernel: { threads: s.threads },
+        onIteration: (it) => progress.update(it, it / s.kmeans_max_iter),
+      });
+      progress.done(fitted.iterations);
+      saveClusterer(dir, { kind: 'kmeans', model: { centroids: fitted.centroids, k, dims: space.dims, seed: s.seed, inertia: fitted.inertia, iterations: fitted.iterations, fitRows: rows } });
+      return { ...common, clusters: k, inertia: fitted.inertia, iterations: fitted.iterations };
+    }
     ctx.log(`fit: HDBSCAN on ${rows.toLocaleString('en-US')} rows × ${space.dims} (min_cluster_size ${s.hdbscan_min_cluster_size}, min_samples ${s.hdbscan_min_samples})`);
     const fitted = await fitHdbscan(space.values, rows, space.dims, {
       minClusterSize: s.hdbscan_min_cluster_size,
@@ -120,13 +104,12 @@ export async function fitStage(ctx: StageContext): Promise<void> {
       clusterSelectionEpsilon: s.hdbscan_cluster_selection_epsilon,
       threads: s.threads,
     });
-    saveClusterer(dir, { kind: 'hdbscan', model: fitted.model });
-    let noise = 0;
-    for (const l of fitted.labels) if (l < 0) noise++;
-    Object.assign(stats, { clusters: fitted.model.meta.labelCount, fit_noise_fraction: noise / rows });
     if (fitted.model.meta.labelCount === 0) {
       throw new Error(`HDBSCAN found no cluster in ${rows} rows: lower --hdbscan-min-cluster-size (now ${s.hdbscan_min_cluster_size}) or raise --fit-sample`);
     }
-  }
-  ctx.state.complete('fit', stats);
-}
+    saveClusterer(dir, { kind: 'hdbscan', model: fitted.model });
+    let noise = 0;
+    for (const l of fitted.labels) if (l < 0) noise++;
+    return { ...common, clusters: fitted.model.meta.labelCount, fit_noise_fraction: noise / rows };
+  },
+};

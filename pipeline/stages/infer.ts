@@ -1,124 +1,104 @@
 /**
  * Stage 3: label every embedded row with the fitted model. Parts are spread over a pool of
- * worker threads (one per core), each holding the model and one part; every part yields
- * labels/part-N and projection/part-N aligned with embeddings/part-N. Then clusters.parquet,
- * the cluster statistics and the plot.
+ * worker threads; every part yields labels/part-N and projection/part-N aligned with
+ * embeddings/part-N and a ledger entry, so a rerun after a crash labels only the parts
+ * not yet recorded. Then clusters.parquet, the cluster statistics and the plot.
  */
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { StageStats } from '../../schemas/manifest.js';
 import { CLUSTERS } from '../../schemas/tables.js';
 import { openRunDatabase } from '../../operators/duckdb-views.js';
 import { writeParquet } from '../../operators/parquet.js';
 import { embeddingPartFiles } from '../../operators/read-embeddings.js';
+import { runPool } from '../../operators/worker-pool.js';
 import { clusterStats, formatClusterStats } from '../cluster-stats.js';
-import { loadFitted } from '../fitted-model.js';
-import type { InferJob, InferResult } from '../label-part.js';
-import { stageKey } from '../manifest.js';
+import { clusterCount, loadFitted } from '../fitted-model.js';
+import type { InferJob, PartSummary } from '../label-part.js';
 import { writePlot } from '../plot.js';
-import { Progress } from '../progress.js';
-import type { StageContext } from '../stage-context.js';
+import type { Stage } from '../stage.js';
 
-type WorkerMessage = InferResult | { part: number; error: string } | { ready: true };
-
-/** Runs the jobs on `workers` threads; resolves with every part's result. */
-function runPool(outDir: string, jobs: InferJob[], workers: number, threads: number, onResult: (r: InferResult) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let next = 0;
-    let finished = 0;
-    let failed = false;
-    const pool: Worker[] = [];
-    const fail = (e: Error) => {
-      if (failed) return;
-      failed = true;
-      for (const w of pool) void w.terminate();
-      reject(e);
-    };
-    const feed = (w: Worker) => {
-      if (next < jobs.length) w.postMessage(jobs[next++]);
-      else w.postMessage(null);
-    };
-    for (let i = 0; i < workers; i++) {
-      const w = new Worker(new URL('../infer-worker.js', import.meta.url), { workerData: { outDir, threads } });
-      pool.push(w);
-      w.on('error', fail);
-      w.on('exit', (code) => {
-        if (code !== 0 && !failed) fail(new Error(`infer worker exited with code ${code}`));
-      });
-      w.on('message', (m: WorkerMessage) => {
-        if ('ready' in m) return feed(w);
-        if ('error' in m) return fail(new Error(`part ${m.part}: ${m.error}`));
-        onResult(m);
-        if (++finished === jobs.length) resolve();
-        feed(w);
-      });
-    }
-  });
+/** A part's summary as its ledger entry (JSON: sums as base64 float64). */
+interface InferEntry {
+  rows: number;
+  spaceDims: number;
+  counts: number[];
+  sums: string | null;
 }
 
-export async function inferStage(ctx: StageContext): Promise<void> {
-  const fit = ctx.state.record('fit');
-  if (!fit || fit.status !== 'complete') throw new Error(`${ctx.outDir}: no fitted model; run semclust fit first`);
-  const params = {};
-  const key = stageKey(params, fit.key);
-  if (ctx.state.isComplete('infer', key)) {
-    ctx.log('infer: complete for this model, skipped');
-    return;
-  }
-  ctx.state.begin('infer', key, params, ctx.settings);
+const toEntry = (r: PartSummary): InferEntry => ({
+  rows: r.rows,
+  spaceDims: r.spaceDims,
+  counts: Array.from(r.counts),
+  sums: r.sums ? Buffer.from(r.sums.buffer, r.sums.byteOffset, r.sums.byteLength).toString('base64') : null,
+});
 
-  const fitted = loadFitted(ctx.outDir);
-  const jobs = embeddingPartFiles(ctx.outDir).map((file, part) => ({ part, file }));
-  const cores = os.availableParallelism();
-  const workers = Math.min(jobs.length, cores);
-  // Few parts: give each worker's onnxruntime the spare cores instead.
-  const threads = ctx.settings.threads ?? Math.max(1, Math.floor(cores / workers));
-  const total = Number(ctx.state.record('embed')?.stats?.embedded ?? 0);
-  const progress = new Progress({ stage: 'infer', unit: 'rows', quiet: ctx.quiet });
-  const members = new Map<number, { count: number; sum: Float64Array }>();
-  let spaceDims = 0;
-  let done = 0;
-  await runPool(ctx.outDir, jobs, workers, threads, (r) => {
-    done += r.rows;
-    spaceDims = r.spaceDims;
-    for (const [c, acc] of r.clusters) {
-      const m = members.get(c);
-      if (!m) members.set(c, acc);
-      else {
-        m.count += acc.count;
-        for (let j = 0; j < acc.sum.length; j++) m.sum[j] += acc.sum[j];
-      }
-    }
-    progress.update(done, total ? done / total : null);
-  });
-  progress.done(done);
-
-  // k-means centres are the model's; HDBSCAN's are the means of their members.
-  const c = fitted.clusterer;
-  const k = c.kind === 'kmeans' ? c.k : c.model.meta.labelCount;
-  const dims = c.kind === 'kmeans' ? c.dims : spaceDims;
-  const centroids = c.kind === 'kmeans' ? c.centroids : new Float32Array(k * dims);
-  if (c.kind === 'hdbscan') {
-    for (const [cluster, m] of members) for (let j = 0; j < dims; j++) centroids[cluster * dims + j] = m.sum[j] / m.count;
-  }
-  const ids = Int32Array.from({ length: k }, (_, j) => j);
-  writeParquet(
-    path.join(ctx.outDir, CLUSTERS.path),
-    CLUSTERS,
-    { cluster: ids, size: Float64Array.from(ids, (j) => members.get(j)?.count ?? 0), centroid: { values: centroids, dims } },
-    k,
-  );
-
-  const db = await openRunDatabase(ctx.outDir);
-  let stats;
-  try {
-    stats = await clusterStats(db.connection);
-  } finally {
-    db.close();
-  }
-  ctx.log(formatClusterStats(stats));
-  const method = `${c.kind === 'kmeans' ? `k-means k=${k}` : `HDBSCAN, ${k} clusters`}${fitted.projection.kind === 'umap' ? ', UMAP 2-D' : ', PCA 2-D'}`;
-  const plot = await writePlot(ctx.outDir, ctx.settings.seed, method);
-  if (plot) ctx.log(`plot: ${plot}`);
-  ctx.state.complete('infer', { rows: stats.total_rows, clusters: stats.clusters, noise_rows: stats.noise_rows, noise_fraction: stats.noise_fraction, cluster_stats: stats });
+function sumsOf(e: InferEntry): Float64Array | null {
+  if (e.sums === null) return null;
+  const b = Buffer.from(e.sums, 'base64');
+  return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
+
+export const inferStage: Stage<'infer'> = {
+  name: 'infer',
+  needs: ['fit'],
+  settings: [],
+  resumable: true,
+
+  async run(ctx): Promise<StageStats<'infer'>> {
+    const fitted = loadFitted(ctx.outDir);
+    const c = fitted.clusterer;
+    const k = clusterCount(c);
+    const withSums = c.kind === 'hdbscan';
+    const kept = ctx.resuming ? (ctx.ledger.entries() as Map<number, InferEntry>) : new Map<number, InferEntry>();
+    const jobs: InferJob[] = embeddingPartFiles(ctx.outDir)
+      .map((file, part) => ({ part, file, k, withSums }))
+      .filter((j) => !kept.has(j.part));
+    if (kept.size > 0) ctx.log(`infer: keeping ${kept.size} labelled parts, labelling ${jobs.length} more`);
+
+    const cores = os.availableParallelism();
+    const workers = Math.max(1, Math.min(jobs.length, cores));
+    // Few parts: give each worker's onnxruntime the spare cores instead.
+    const threads = ctx.settings.threads ?? Math.max(1, Math.floor(cores / workers));
+    const total = ctx.state.stats('embed').embedded;
+    const progress = ctx.progress('infer', 'rows');
+    const entries = new Map(kept);
+    let done = [...kept.values()].reduce((n, e) => n + e.rows, 0);
+    await runPool<InferJob, PartSummary>(new URL('../infer-worker.js', import.meta.url), { outDir: ctx.outDir, threads }, workers, 'label', jobs, (r) => {
+      const entry = toEntry(r);
+      ctx.ledger.record(r.part, entry);
+      entries.set(r.part, entry);
+      done += r.rows;
+      progress.update(done, total ? done / total : null);
+    });
+    progress.done(done);
+
+    // k-means centres are the model's; HDBSCAN's are the means of their members.
+    const counts = new Float64Array(k);
+    let spaceDims = c.kind === 'kmeans' ? c.model.dims : 0;
+    const sums = withSums ? new Float64Array(k * Math.max(1, ...[...entries.values()].map((e) => e.spaceDims))) : null;
+    for (const e of entries.values()) {
+      spaceDims = e.spaceDims;
+      e.counts.forEach((n, j) => (counts[j] += n));
+      const s = sumsOf(e);
+      if (sums && s) for (let j = 0; j < s.length; j++) sums[j] += s[j];
+    }
+    const centroids = c.kind === 'kmeans' ? c.model.centroids : new Float32Array(k * spaceDims);
+    if (sums) for (let j = 0; j < k; j++) for (let t = 0; t < spaceDims; t++) centroids[j * spaceDims + t] = counts[j] > 0 ? sums[j * spaceDims + t] / counts[j] : 0;
+    const ids = Int32Array.from({ length: k }, (_, j) => j);
+    writeParquet(path.join(ctx.outDir, CLUSTERS.path), CLUSTERS, { cluster: ids, size: counts, centroid: { values: centroids, dims: spaceDims } }, k);
+
+    const db = await openRunDatabase(ctx.outDir);
+    let stats;
+    try {
+      stats = await clusterStats(db.connection);
+    } finally {
+      db.close();
+    }
+    ctx.log(formatClusterStats(stats));
+    const method = `${c.kind === 'kmeans' ? `k-means k=${k}` : `HDBSCAN, ${k} clusters`}${fitted.projection.kind === 'umap' ? ', UMAP 2-D' : ', PCA 2-D'}`;
+    const plot = await writePlot(ctx.outDir, ctx.settings.seed, method);
+    if (plot) ctx.log(`plot: ${plot}`);
+    return { rows: stats.total_rows, clusters: stats.clusters, noise_rows: stats.noise_rows, noise_fraction: stats.noise_fraction, resumed_parts: kept.size, cluster_stats: stats };
+  },
+};

@@ -1,0 +1,53 @@
+/**
+ * What a stage is: a declaration of its name, the stages whose outputs it needs, the
+ * settings that key it, and a run function that returns its typed statistics. Everything
+ * else — checking upstream, skipping, resuming, redoing, recording, and saying why — is
+ * the run protocol's (run-stages.ts), written once for every stage.
+ */
+import type { SettingKey, Settings, StageName } from '../schemas/config.js';
+import type { StageStats } from '../schemas/manifest.js';
+import { PartLedger } from '../operators/part-ledger.js';
+import type { RunState } from './manifest.js';
+import type { Progress } from './progress.js';
+
+/** A setting's change as the plan reports it: `kmeans_num_clusters 100 → 1000`. */
+export interface SettingChange {
+  key: string;
+  from: unknown;
+  to: unknown;
+}
+
+/** What a stage's run function gets. */
+export interface StageRun {
+  settings: Settings;
+  outDir: string;
+  state: RunState;
+  /** Human-readable messages (stderr by default). */
+  log: (message: string) => void;
+  progress: (stage: string, unit: string) => Progress;
+  /** Replaces process.stdin for the "-" input (library use, tests). */
+  stdin?: NodeJS.ReadableStream;
+  /** This stage's durable parts (resumable stages only). */
+  ledger: PartLedger<unknown>;
+  /** True when an interrupted attempt under the same key left durable parts to keep. */
+  resuming: boolean;
+}
+
+export interface Stage<N extends StageName = StageName> {
+  name: N;
+  /** Stages whose complete outputs this one reads. */
+  needs: readonly StageName[];
+  /** Every setting that can key this stage (and so belongs to it on the command line). */
+  settings: readonly SettingKey[];
+  /** The subset of `settings` that matters under these settings (e.g. no k-means keys for HDBSCAN). */
+  keyed?: (s: Settings) => readonly SettingKey[];
+  /**
+   * Facts outside the settings that key the stage, read before any work (the embed
+   * stage's input files). Any `changes` against what was recorded redo the stage.
+   * `given` names the settings given explicitly for this run.
+   */
+  identity?: (s: Settings, outDir: string, state: RunState, given: ReadonlySet<string>) => Promise<{ key: Record<string, unknown>; changes: SettingChange[] }>;
+  /** Durable parts of an interrupted attempt are kept and the stage continues after them. */
+  resumable: boolean;
+  run(ctx: StageRun): Promise<StageStats<N>>;
+}

@@ -1,0 +1,8 @@
+/** Every stage, in pipeline order. */
+import type { Stage } from '../stage.js';
+import { embedStage } from './embed.js';
+import { fitStage } from './fit.js';
+import { inferStage } from './infer.js';
+import { sampleStage } from './sample.js';
+
+export const STAGE_LIST: readonly Stage[] = [embedStage, fitStage, inferStage, sampleStage] as readonly Stage[];
