@@ -8,6 +8,7 @@ import { COMMAND_HELP, mainHelp, settingsHelp } from './help.js';
 import { RunState } from './manifest.js';
 import { log } from './progress.js';
 import { runQuery, type QueryFormat } from './query.js';
+import { writeReport } from './report.js';
 import { runStages } from './run-stages.js';
 import { SettingsError, loadPipelineFile, resolveSettings, type SettingsLayer } from './settings.js';
 
@@ -84,6 +85,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (args.positionals.length !== 1) throw new UsageError(COMMAND_HELP.sample);
         const settings = resolveSettings([previousRun(args.positionals[0]), args.settings]);
         await runStages(settings, ['sample'], { quiet });
+        return 0;
+      }
+      case 'report': {
+        if (args.positionals.length !== 1) throw new UsageError(COMMAND_HELP.report);
+        const settings = resolveSettings([previousRun(args.positionals[0]), args.settings]);
+        process.stdout.write(`${await writeReport(args.positionals[0], settings)}\n`);
         return 0;
       }
       case 'query': {

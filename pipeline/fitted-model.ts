@@ -14,7 +14,12 @@ import { decodeUmapModel, encodeUmapModel, type UmapModel } from '../core/umap/u
 import { FILES } from '../schemas/tables.js';
 import { loadModel, modelExists, saveModel } from '../operators/model-store.js';
 
-export type Projection = { kind: 'umap'; umap: UmapModel } | { kind: 'pca'; pca: Pca };
+/**
+ * `umap`: UMAP to the clustering space and 2-D; `umap-map`: clustering runs on the
+ * embeddings, UMAP makes only the 2-D map (its model has one output, dims [2]); `pca`: PCA
+ * 2-D map, only when asked (`plot_projection: pca`).
+ */
+export type Projection = { kind: 'umap'; umap: UmapModel } | { kind: 'umap-map'; umap: UmapModel } | { kind: 'pca'; pca: Pca };
 export type Clusterer = { kind: 'kmeans'; centroids: Float32Array; k: number; dims: number; meta: Record<string, unknown> } | { kind: 'hdbscan'; model: HdbscanModel };
 
 export interface FittedModel {
@@ -29,7 +34,7 @@ export function modelDir(outDir: string): string {
 }
 
 export function saveProjection(dir: string, p: Projection): void {
-  if (p.kind === 'umap') saveModel(dir, NAMES.umap, encodeUmapModel(p.umap) as { meta: Record<string, unknown>; arrays: Record<string, Float32Array | Int32Array> });
+  if (p.kind !== 'pca') saveModel(dir, NAMES.umap, encodeUmapModel(p.umap) as { meta: Record<string, unknown>; arrays: Record<string, Float32Array | Int32Array> });
   else saveModel(dir, NAMES.pca, { meta: { method: 'pca', dims: p.pca.dims, components: p.pca.count }, arrays: { mean: p.pca.mean, components: p.pca.components } });
 }
 
@@ -42,7 +47,8 @@ export function loadFitted(outDir: string): FittedModel {
   const dir = modelDir(outDir);
   let projection: Projection;
   if (modelExists(dir, NAMES.umap)) {
-    projection = { kind: 'umap', umap: decodeUmapModel(loadModel(dir, NAMES.umap) as Parameters<typeof decodeUmapModel>[0]) };
+    const umap = decodeUmapModel(loadModel(dir, NAMES.umap) as Parameters<typeof decodeUmapModel>[0]);
+    projection = { kind: umap.dims.length === 1 ? 'umap-map' : 'umap', umap };
   } else {
     const m = loadModel(dir, NAMES.pca);
     projection = { kind: 'pca', pca: { mean: m.arrays.mean as Float32Array, components: m.arrays.components as Float32Array, dims: Number(m.meta.dims), count: Number(m.meta.components) } };
@@ -75,6 +81,10 @@ export interface Labeler {
 /** Projects a block: the clustering space (the block itself without UMAP) and 2-D plot coordinates. */
 export async function projectBlock(p: Projection, block: Float32Array, rows: number, dims: number, threads?: number): Promise<{ space: Float32Array; spaceDims: number; xy: Float32Array }> {
   if (p.kind === 'pca') return { space: block, spaceDims: dims, xy: projectPca(p.pca, block, rows) };
+  if (p.kind === 'umap-map') {
+    const [xy] = await transformUmap(p.umap, block.subarray(0, rows * dims), { threads });
+    return { space: block, spaceDims: dims, xy };
+  }
   const [space, xy] = await transformUmap(p.umap, block.subarray(0, rows * dims), { threads });
   return { space, spaceDims: p.umap.dims[0], xy };
 }
@@ -112,7 +122,7 @@ export async function openLabeler(fitted: FittedModel, threads?: number): Promis
     },
     close: async () => {
       await assign.close();
-      if (fitted.projection.kind === 'umap') await releaseTransformIndex(fitted.projection.umap);
+      if (fitted.projection.kind !== 'pca') await releaseTransformIndex(fitted.projection.umap);
     },
   };
 }

@@ -39,6 +39,11 @@ export const COMMAND_HELP: Record<string, string> = {
 
   semclust sample out/b77 --sample-size 1000 --per-cluster sqrt --within diverse
   semclust sample out/b77 --sample-size 77 --per-cluster equal --seed 7`,
+  report: `semclust report OUTDIR [--report-max-points N]
+  Writes OUTDIR/report.html again from the run's outputs (infer and sample write it too):
+  one offline page with the map, the clusters by size with keywords, search and toggles.
+
+  semclust report out/banking77-kmeans`,
   query: `semclust query OUTDIR "SQL" [--format table|csv|json]
   Runs DuckDB SQL over the outputs, with views rows, embeddings, labels, clusters,
   projection and sample.

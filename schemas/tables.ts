@@ -4,8 +4,11 @@
  * DuckDB views after these tables.
  */
 
-/** `vector` is FLOAT[dims] (a fixed-size list of float32); dims are known at write time. */
-export type ColumnType = 'utf8' | 'int32' | 'int64' | 'float32' | 'vector';
+/**
+ * `vector` is FLOAT[dims] (a fixed-size list of float32); dims are known at write time.
+ * `utf8_list` and `float32_list` are variable-length lists (VARCHAR[] and FLOAT[] in DuckDB).
+ */
+export type ColumnType = 'utf8' | 'int32' | 'int64' | 'float32' | 'vector' | 'utf8_list' | 'float32_list';
 
 export interface TableLayout<C extends string = string> {
   /** View name in `semclust query`. */
@@ -61,8 +64,17 @@ export const CLUSTERS = layout({
   name: 'clusters',
   path: 'clusters.parquet',
   parts: false,
-  columns: { cluster: 'int32', size: 'int64', centroid: 'vector' },
-  doc: 'cluster sizes and centroids in the clustering space',
+  columns: {
+    cluster: 'int32',
+    size: 'int64',
+    centroid: 'vector',
+    keywords: 'utf8_list',
+    keyword_scores: 'float32_list',
+    representative_ids: 'utf8_list',
+    representatives: 'utf8_list',
+    label: 'utf8',
+  },
+  doc: 'cluster sizes, centroids in the clustering space, c-TF-IDF keywords (best first) with their scores, the ids and texts of the rows nearest the centroid in embedding space (nearest first), and the LLM label ("" when none)',
 });
 
 export const SAMPLE = layout({
@@ -82,4 +94,6 @@ export const FILES = {
   sampleJsonl: 'sample.jsonl',
   model: 'model',
   plot: 'plot.svg',
+  report: 'report.html',
+  labelCache: 'cluster-labels.json',
 } as const;

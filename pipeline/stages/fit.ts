@@ -34,33 +34,37 @@ function fitParams(s: Settings): Record<string, unknown> {
       epsilon: s.hdbscan_cluster_selection_epsilon,
     });
   }
-  if (s.enable_umap) {
+  if (!s.enable_umap) p.plot_projection = s.plot_projection;
+  if (s.enable_umap || s.plot_projection === 'umap') {
     Object.assign(p, { umap_dim: s.umap_dim, n_neighbors: s.umap_n_neighbors, min_dist: s.umap_min_dist, metric: s.umap_metric, umap_fit_sample: s.umap_fit_sample });
   }
   return p;
 }
 
 async function fitProjection(s: Settings, sample: Float32Array, rows: number, dims: number, log: (m: string) => void): Promise<Projection> {
-  if (!s.enable_umap) return { kind: 'pca', pca: fitPca(sample, rows, dims, 2, s.seed) };
+  if (!s.enable_umap && s.plot_projection === 'pca') return { kind: 'pca', pca: fitPca(sample, rows, dims, 2, s.seed) };
+  // Without --enable-umap the map is still UMAP (PCA of 77 topics is one unreadable cloud);
+  // it is fitted on at most umap_fit_sample rows and only for the picture.
+  const outputs = s.enable_umap ? [s.umap_dim, 2] : [2];
   const umapRows = sampleCount(s.umap_fit_sample, rows);
   const picked = sampleIndices(rows, umapRows, createRng(s.seed + 1));
   const data = new Float32Array(umapRows * dims);
   picked.forEach((r, i) => data.set(sample.subarray(r * dims, (r + 1) * dims), i * dims));
-  log(`fit: UMAP → ${s.umap_dim}-d and 2-d on ${umapRows.toLocaleString('en-US')} rows (${s.umap_n_neighbors} neighbours, ${s.umap_metric})`);
+  log(`fit: UMAP → ${s.enable_umap ? `${s.umap_dim}-d and 2-d` : '2-d map'} on ${umapRows.toLocaleString('en-US')} rows (${s.umap_n_neighbors} neighbours, ${s.umap_metric})`);
   const umap = await fitUmap(data, dims, {
-    dims: [s.umap_dim, 2],
+    dims: outputs,
     nNeighbors: s.umap_n_neighbors,
     minDist: s.umap_min_dist,
     metric: s.umap_metric,
     seed: s.seed,
     threads: s.threads,
   });
-  return { kind: 'umap', umap };
+  return { kind: s.enable_umap ? 'umap' : 'umap-map', umap };
 }
 
 /** The fit sample in the clustering space: UMAP-transformed in blocks, or as is. */
 async function clusteringSpace(p: Projection, sample: Float32Array, rows: number, dims: number, threads?: number): Promise<{ values: Float32Array; dims: number }> {
-  if (p.kind === 'pca') return { values: sample, dims };
+  if (p.kind !== 'umap') return { values: sample, dims };
   const out = new Float32Array(rows * p.umap.dims[0]);
   for (let start = 0; start < rows; start += PROJECT_BLOCK) {
     const n = Math.min(PROJECT_BLOCK, rows - start);
@@ -94,7 +98,7 @@ export async function fitStage(ctx: StageContext): Promise<void> {
   const projection = await fitProjection(s, sample.values, rows, sample.dims, ctx.log);
   saveProjection(dir, projection);
   const space = await clusteringSpace(projection, sample.values, rows, sample.dims, s.threads);
-  const stats: Record<string, unknown> = { fit_rows: rows, algorithm: s.cluster_alg, projection: projection.kind === 'umap' ? `umap ${s.umap_dim}-d` : 'none (pca 2-d for plots)' };
+  const stats: Record<string, unknown> = { fit_rows: rows, algorithm: s.cluster_alg, projection: projection.kind === 'umap' ? `umap ${s.umap_dim}-d` : `none (${projection.kind === 'pca' ? 'pca' : 'umap'} 2-d for plots)` };
 
   if (s.cluster_alg === 'kmeans') {
     const k = s.kmeans_num_clusters;

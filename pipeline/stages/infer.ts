@@ -5,17 +5,16 @@
  * the cluster statistics and the plot.
  */
 import os from 'node:os';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CLUSTERS } from '../../schemas/tables.js';
 import { openRunDatabase } from '../../operators/duckdb-views.js';
-import { writeParquet } from '../../operators/parquet.js';
 import { embeddingPartFiles } from '../../operators/read-embeddings.js';
 import { clusterStats, formatClusterStats } from '../cluster-stats.js';
+import { describeClusters, describedAs } from '../describe-clusters.js';
 import { loadFitted } from '../fitted-model.js';
 import type { InferJob, InferResult } from '../label-part.js';
 import { stageKey } from '../manifest.js';
 import { writePlot } from '../plot.js';
+import { writeReport } from '../report.js';
 import { Progress } from '../progress.js';
 import type { StageContext } from '../stage-context.js';
 
@@ -101,13 +100,9 @@ export async function inferStage(ctx: StageContext): Promise<void> {
   if (c.kind === 'hdbscan') {
     for (const [cluster, m] of members) for (let j = 0; j < dims; j++) centroids[cluster * dims + j] = m.sum[j] / m.count;
   }
-  const ids = Int32Array.from({ length: k }, (_, j) => j);
-  writeParquet(
-    path.join(ctx.outDir, CLUSTERS.path),
-    CLUSTERS,
-    { cluster: ids, size: Float64Array.from(ids, (j) => members.get(j)?.count ?? 0), centroid: { values: centroids, dims } },
-    k,
-  );
+  const sizes = Float64Array.from({ length: k }, (_, j) => members.get(j)?.count ?? 0);
+  // clusters.parquet with keywords, representative texts and optional LLM labels.
+  const described = await describeClusters(ctx.outDir, { sizes, centroids, dims }, ctx.settings, ctx.log);
 
   const db = await openRunDatabase(ctx.outDir);
   let stats;
@@ -116,9 +111,10 @@ export async function inferStage(ctx: StageContext): Promise<void> {
   } finally {
     db.close();
   }
-  ctx.log(formatClusterStats(stats));
-  const method = `${c.kind === 'kmeans' ? `k-means k=${k}` : `HDBSCAN, ${k} clusters`}${fitted.projection.kind === 'umap' ? ', UMAP 2-D' : ', PCA 2-D'}`;
+  ctx.log(formatClusterStats(stats, (j) => describedAs(described[j])));
+  const method = `${c.kind === 'kmeans' ? `k-means k=${k}` : `HDBSCAN, ${k} clusters`}${fitted.projection.kind === 'pca' ? ', PCA 2-D' : ', UMAP 2-D'}`;
   const plot = await writePlot(ctx.outDir, ctx.settings.seed, method);
   if (plot) ctx.log(`plot: ${plot}`);
+  ctx.log(`report: ${await writeReport(ctx.outDir, ctx.settings)}`);
   ctx.state.complete('infer', { rows: stats.total_rows, clusters: stats.clusters, noise_rows: stats.noise_rows, noise_fraction: stats.noise_fraction, cluster_stats: stats });
 }

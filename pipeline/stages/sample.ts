@@ -18,6 +18,7 @@ import { embeddingPartFiles, readEmbeddingPart } from '../../operators/read-embe
 import { clusterSizes } from '../cluster-stats.js';
 import { stageKey } from '../manifest.js';
 import { writePlot } from '../plot.js';
+import { writeReport } from '../report.js';
 import { Progress } from '../progress.js';
 import type { StageContext } from '../stage-context.js';
 
@@ -180,5 +181,6 @@ export async function sampleStage(ctx: StageContext): Promise<void> {
   ctx.log(`sample: ${written} records from ${clustersPicked} of ${clusterIds.length} clusters → ${path.join(ctx.outDir, FILES.sampleJsonl)}`);
   const plot = await writePlot(ctx.outDir, s.seed, `sample of ${written} (${s.per_cluster}, ${s.within})`);
   if (plot) ctx.log(`plot: ${plot}`);
+  ctx.log(`report: ${await writeReport(ctx.outDir, s)}`);
   ctx.state.complete('sample', { sampled: written, clusters_sampled: clustersPicked, clusters: clusterIds.length, per_cluster: s.per_cluster, within: s.within });
 }
