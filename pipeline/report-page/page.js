@@ -103,8 +103,44 @@
       ctx.stroke();
       ctx.restore();
     }
+    drawWords();
     state.drawn = drawn;
     canvas.dataset.drawn = String(drawn);
+  }
+
+  // Map words: the label or top keyword of the largest clusters (and of the selected one)
+  // at the median of their points, as in plot.svg.
+  const LABELLED = 15;
+  const centre = new Map();
+  {
+    const want = new Set(D.clusters.slice(0, LABELLED).map((c) => c.id));
+    const xs = new Map(), ys = new Map();
+    for (let i = 0; i < n; i++) {
+      if (C[i] < 0) continue;
+      if (!xs.has(C[i])) { xs.set(C[i], []); ys.set(C[i], []); }
+      xs.get(C[i]).push(X[i]); ys.get(C[i]).push(Y[i]);
+    }
+    const med = (a) => a.sort((p, q) => p - q)[a.length >> 1];
+    for (const [c, a] of xs) centre.set(c, { x: med(a), y: med(ys.get(c)), top: want.has(c) });
+  }
+  function drawWords() {
+    ctx.save();
+    ctx.scale(dpr, dpr);
+    ctx.font = 'bold 13px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = 'white';
+    ctx.fillStyle = '#222';
+    for (const [c, p] of centre) {
+      if (!(state.selected === null ? p.top && !state.matches : c === state.selected)) continue;
+      const d = byId.get(c);
+      if (!d || (!d.label && d.keywords.length === 0)) continue;
+      const text = d.label || d.keywords[0];
+      const x = (p.x - view.cx) * view.scale + W / 2, y = H / 2 - (p.y - view.cy) * view.scale;
+      ctx.strokeText(text, x, y);
+      ctx.fillText(text, x, y);
+    }
+    ctx.restore();
   }
 
   let pending = false;
