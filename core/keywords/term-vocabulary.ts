@@ -12,6 +12,11 @@ export class TermVocabulary {
     if (!(cap >= 1)) throw new Error(`vocabulary cap must be at least 1, got ${cap}`);
   }
 
+  /** Terms held now (at most 4 × cap + 1). */
+  get size(): number {
+    return this.counts.size;
+  }
+
   add(term: string): void {
     this.counts.set(term, (this.counts.get(term) ?? 0) + 1);
     if (this.counts.size > 4 * this.cap) this.prune();
