@@ -22,7 +22,7 @@ export interface TableLayout<C extends string = string> {
   readonly doc: string;
 }
 
-function layout<C extends string>(l: TableLayout<C>): TableLayout<C> & { col: { readonly [K in C]: K } } {
+export function layout<C extends string>(l: TableLayout<C>): TableLayout<C> & { col: { readonly [K in C]: K } } {
   const col = Object.fromEntries(Object.keys(l.columns).map((k) => [k, k])) as { [K in C]: K };
   return { ...l, col };
 }
