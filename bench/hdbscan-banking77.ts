@@ -18,12 +18,12 @@ import { fitUmap } from '../core/umap/fit-umap.js';
 import { gatherRows } from '../operators/read-embeddings.js';
 import { runStages } from '../pipeline/run-stages.js';
 import { resolveSettings } from '../pipeline/settings.js';
-import { REPO_ROOT } from '../scripts/repo-root.js';
+import { banking77File } from '../scripts/banking77-data.js';
 
 const MIN_CLUSTER_SIZE = 40, MIN_SAMPLES = 10, DIM = 30, SEED = 42;
 const work = path.join(os.tmpdir(), 'semclust-bench-hdbscan-b77');
 const peer = fileURLToPath(new URL('../../bench/peers/hdbscan_labels.py', import.meta.url));
-const data = path.resolve(REPO_ROOT, '../shared/data/banking77/banking77.jsonl');
+const data = banking77File();
 
 fs.mkdirSync(work, { recursive: true });
 const outDir = path.join(work, 'embed');

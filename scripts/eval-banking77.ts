@@ -17,6 +17,7 @@ import { parseArgs } from '../pipeline/flags.js';
 import { runStages } from '../pipeline/run-stages.js';
 import { loadPipelineFile, resolveSettings, type SettingsLayer } from '../pipeline/settings.js';
 import { CLUSTERS, LABELS, ROWS } from '../schemas/tables.js';
+import { banking77File } from './banking77-data.js';
 import { REPO_ROOT } from './repo-root.js';
 
 const SEEDS = [1, 2, 3];
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
     const { input: _input, output_dir: _out, stages: _stages, ...rest } = values;
     return { origin, values: rest };
   });
-  const data = path.resolve(REPO_ROOT, '../shared/data/banking77/banking77.jsonl');
+  const data = banking77File();
   const results: Awaited<ReturnType<typeof scores>>[] = [];
   for (const seed of SEEDS) {
     const outDir = path.join(REPO_ROOT, 'out', 'eval-banking77', `seed-${seed}`);

@@ -59,7 +59,7 @@ test('the published JSON Schema is the one the settings schema generates', () =>
 test('the CLI exits 2 with usage for bad invocations and 0 for --help', async () => {
   const help = await runCli(['--help']);
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /semclust run examples\/banking77-kmeans\.yaml/);
+  assert.match(help.stdout, /semclust run examples\/sotu-kmeans\.yaml/);
   assert.match(help.stdout, /--message-key/);
   const embedHelp = await runCli(['embed', '--help']);
   assert.match(embedHelp.stdout, /--message-key "request\.messages\[0\]\.content"/);
