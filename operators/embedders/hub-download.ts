@@ -86,7 +86,7 @@ export async function resolveModel(idOrPath: string, options: ResolveModelOption
       break;
     }
   }
-  if (!modelFile) throw await noOnnxWeights(idOrPath, config, candidates, options.dtype ?? 'fp32');
+  if (!modelFile) throw hub.offlineReason ? hub.notCached(candidates[0]) : await noOnnxWeights(idOrPath, config, candidates, options.dtype ?? 'fp32');
   // Graphs over 2 GB keep their weights in a side file that onnxruntime loads by name.
   await hub.fetch(`${modelFile}_data`, false);
   return { dir, name: idOrPath, revision: hub.commit };
@@ -113,7 +113,8 @@ class HubRepo {
   private readonly token = process.env.HF_TOKEN;
   private readonly cache: RepoCache;
   private readonly revision: string;
-  private offline: boolean;
+  /** Why only the cache is read (HF_HUB_OFFLINE, or the hub out of reach); null when online. */
+  offlineReason: string | null;
   /** Set by the first answer (or the cache's ref); every later file is read at this commit. */
   commit: string | undefined;
 
@@ -123,7 +124,7 @@ class HubRepo {
   ) {
     this.cache = new RepoCache(options.cacheDir ?? hubCacheDir(), id);
     this.revision = options.revision ?? 'main';
-    this.offline = options.offline ?? hubOffline();
+    this.offlineReason = (options.offline ?? hubOffline()) ? 'HF_HUB_OFFLINE is set' : null;
     if (COMMIT_ID.test(this.revision)) this.commit = this.revision;
   }
 
@@ -143,7 +144,7 @@ class HubRepo {
 
   /** The cached path of `file` at the resolved commit, fetching it if needed; null when the repo has no such file. */
   async fetch(file: string, required: boolean): Promise<string | null> {
-    if (this.offline) return this.fromCache(file, required, 'HF_HUB_OFFLINE is set');
+    if (this.offlineReason) return this.fromCache(file, required);
     if (this.commit) {
       const state = await this.cache.state(this.commit, file);
       if (state === 'present') return this.cache.snapshotFile(this.commit, file);
@@ -163,9 +164,9 @@ class HubRepo {
       if (!cached) {
         throw new Error(`could not reach ${this.endpoint} to download ${this.id}/${file} (${err.message}), and ${this.id}@${this.revision} is not in the cache ${this.cache.cacheDir}: check the network, set HF_ENDPOINT to a reachable mirror, or pass a local folder.\n${modelAlternatives(this.id)}`);
       }
-      this.offline = true;
+      this.offlineReason = `${this.endpoint} is unreachable (${err.message})`;
       this.commit = cached;
-      return this.fromCache(file, required, `${this.endpoint} is unreachable (${err.message})`);
+      return this.fromCache(file, required);
     }
     if (meta.commit && !this.commit) {
       this.commit = meta.commit;
@@ -176,7 +177,8 @@ class HubRepo {
       const code = res.headers.get('x-error-code');
       if (code === 'RepositoryNotFound') throw new Error(`hub repo ${this.id} does not exist (${this.url(file)}): check the id, or set HF_TOKEN if it is private`);
       if (code === 'RevisionNotFound') throw new Error(`${this.id} has no revision ${this.revision}: give a branch, tag or full commit id that exists`);
-      if (this.commit) await this.cache.markAbsent(this.commit, file);
+      // Only the hub's own "no such file" is remembered: a commit never changes, a bare 404 (a proxy) might.
+      if (this.commit && code === 'EntryNotFound') await this.cache.markAbsent(this.commit, file);
       if (required) throw this.missing(file);
       return null;
     }
@@ -206,19 +208,23 @@ class HubRepo {
     return this.cache.link(this.commit, file, meta.etag);
   }
 
-  private async fromCache(file: string, required: boolean, why: string): Promise<string | null> {
+  private async fromCache(file: string, required: boolean): Promise<string | null> {
     this.commit ??= (await this.cache.commitOf(this.revision)) ?? undefined;
     if (!this.commit) {
       throw new Error(
-        `${why} and ${this.id}@${this.revision} was never downloaded into ${this.cache.cacheDir} (no ${this.cache.refFile(this.revision)}): ` +
+        `${this.offlineReason} and ${this.id}@${this.revision} was never downloaded into ${this.cache.cacheDir} (no ${this.cache.refFile(this.revision)}): ` +
           `run once with the network, or give --revision as a commit that is cached.\n${modelAlternatives(this.id)}`,
       );
     }
     const state = await this.cache.state(this.commit, file);
     if (state === 'present') return this.cache.snapshotFile(this.commit, file);
     if (state === 'absent' || !required) return null;
-    throw new Error(
-      `${why} and ${file} of ${this.id}@${this.commit} is not in the cache (${this.cache.snapshotFile(this.commit, file)}): ` +
+    throw this.notCached(file);
+  }
+
+  notCached(file: string): Error {
+    return new Error(
+      `${this.offlineReason} and ${file} of ${this.id}@${this.commit} is not in the cache (${this.cache.snapshotFile(this.commit ?? this.revision, file)}): ` +
         `run once with the network to fetch it.\n${modelAlternatives(this.id)}`,
     );
   }
