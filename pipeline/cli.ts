@@ -36,7 +36,8 @@ async function serve(settings: SettingsLayer, options: Record<string, string | b
   const embedder = await openEmbedder(s, { onProgress: (e) => log(`preparing model: ${e.phase} ${e.done}/${e.total}`) });
   const port = options.port === undefined ? 8080 : Number(options.port);
   const host = typeof options.host === 'string' ? options.host : '127.0.0.1';
-  const server = await startEmbeddingServer(embedder, { host, port, modelName: s.embedding_model });
+  // Report the model really served (e.g. static:wink-sg-100d-sif); the setting's own spelling stays accepted.
+  const server = await startEmbeddingServer(embedder, { host, port, modelAliases: [s.embedding_model] });
   log(`serving ${embedder.model} (${embedder.dims}-d) at ${server.url}/embeddings — Ctrl-C to stop`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

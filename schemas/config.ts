@@ -55,6 +55,19 @@ export const settingsShape = {
   batch_size: z.number().int().positive().default(512).describe('texts per embedding batch'),
   max_concurrency: z.number().int().positive().default(4).describe('parallel requests to an embedding server'),
   threads: z.number().int().positive().optional().describe('onnxruntime intra-op threads (default: 1 for static, all cores otherwise)'),
+  revision: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('hub branch, tag or commit of a hub model (default main); the commit it resolves to is recorded in the manifest'),
+  dtype: z
+    .enum(['fp32', 'fp16', 'q8'])
+    .default('fp32')
+    .describe('weights file of an ONNX model: onnx/model.onnx, onnx/model_fp16.onnx or onnx/model_quantized.onnx (Transformers.js layout)'),
+  device: z
+    .enum(['cpu', 'cuda'])
+    .default('cpu')
+    .describe("where local ONNX transformer models run; cuda needs onnxruntime-node's CUDA 12 provider files (see docs/models.md)"),
 
   part_rows: z.number().int().positive().default(16384).describe('rows per Parquet part file (memory holds one part)'),
 

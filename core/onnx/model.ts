@@ -5,9 +5,9 @@
  */
 import { ProtoWriter } from './protobuf.js';
 
-export type ElemType = 'float32' | 'uint8' | 'int8' | 'int64' | 'int32' | 'bool';
+export type ElemType = 'float32' | 'float16' | 'uint8' | 'int8' | 'int64' | 'int32' | 'bool';
 
-const ELEM_CODE: Record<ElemType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9 };
+const ELEM_CODE: Record<ElemType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10 };
 
 /** A dimension is a fixed size or a symbolic name such as "batch". */
 export type Dim = number | string;

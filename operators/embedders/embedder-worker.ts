@@ -12,7 +12,7 @@ const post = (m: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(
 
 try {
   const embedder = await openEmbedder(workerData.settings as EmbedderSettings, { onProgress: (e) => post({ type: 'progress', progress: e }) });
-  post({ type: 'ready', model: embedder.model, dims: embedder.dims });
+  post({ type: 'ready', model: embedder.model, dims: embedder.dims, revision: embedder.revision });
   port.on('message', async (m: WorkerRequest) => {
     if (m.type === 'close') {
       await embedder.close();

@@ -9,7 +9,7 @@ import type { EmbedderSettings, OpenEmbedderOptions } from './open-embedder.js';
 
 export type WorkerRequest = { type: 'embed'; id: number; texts: readonly string[] } | { type: 'close' };
 export type WorkerReply =
-  | { type: 'ready'; model: string; dims: number }
+  | { type: 'ready'; model: string; dims: number; revision?: string }
   | { type: 'progress'; progress: { phase: string; done: number; total: number } }
   | { type: 'result'; id: number; vectors: Float32Array }
   | { type: 'error'; id: number; message: string };
@@ -49,6 +49,7 @@ export function openEmbedderInWorker(settings: EmbedderSettings, options: OpenEm
           resolveOpen({
             model: m.model,
             dims: m.dims,
+            revision: m.revision,
             embed: (texts) =>
               new Promise<Float32Array>((resolve, reject) => {
                 if (failure) return reject(failure);

@@ -54,6 +54,9 @@ export async function embedStage(ctx: StageContext): Promise<void> {
     // A new built-in recipe gives different vectors, so it must not reuse old embeddings.
     static_recipe: s.embedding_model === STATIC_MODEL && !s.embedding_endpoint ? RECIPE_REVISION : null,
     embedding_endpoint: s.embedding_endpoint ?? null,
+    // issue 12: the hub revision and weights file pick the vectors, so they key the stage.
+    revision: s.revision ?? null,
+    dtype: s.dtype,
     pooling: s.pooling ?? null,
     max_length: s.max_length ?? null,
     part_rows: s.part_rows,
@@ -122,5 +125,7 @@ export async function embedStage(ctx: StageContext): Promise<void> {
     parts: summary.parts,
     dims: embedder.dims,
     model: embedder.model,
+    // issue 12: the commit a hub model resolved to; pass it back as `revision` to rerun on the same weights.
+    model_revision: embedder.revision ?? null,
   });
 }
