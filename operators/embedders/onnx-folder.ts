@@ -3,7 +3,7 @@
  * repo with onnx/model.onnx, or an `optimum-cli export onnx` output): tokenise with the
  * folder's tokenizer.json, run the transformer in onnxruntime, pool, L2-normalise.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
@@ -12,6 +12,7 @@ import { clsPool, meanPool } from '../../core/pooling.js';
 import { type Embedder, normalizeRows } from './embedder.js';
 import { cudaStartError, executionProviders, type Device } from './execution-provider.js';
 import { DTYPES, onnxModelFiles, type Dtype } from './onnx-files.js';
+import { readJsonIfExists } from './read-json.js';
 
 export type Pooling = 'mean' | 'cls';
 
@@ -182,20 +183,9 @@ async function findModelFile(folder: string, dtype: Dtype): Promise<string> {
 /** Parsed JSON object, or null when the file does not exist. */
 async function readJson(folder: string, rel: string): Promise<JsonObject | null> {
   const file = path.join(folder, rel);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value === null || typeof value !== 'object') throw new Error('not a JSON object');
-    return value as JsonObject;
-  } catch (err) {
-    throw new Error(`could not parse ${file}: ${(err as Error).message}`);
-  }
+  const value = await readJsonIfExists(file);
+  if (value !== null && typeof value !== 'object') throw new Error(`could not parse ${file}: not a JSON object`);
+  return value as JsonObject | null;
 }
 
 /**

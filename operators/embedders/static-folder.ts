@@ -16,6 +16,7 @@ import { STATIC_INPUT, STATIC_OUTPUT, staticEmbeddingGraph } from '../../core/on
 import { parseSafetensors, readFloat32, readIntegers } from '../../core/safetensors.js';
 import { foldStaticTable } from '../../core/static-table.js';
 import type { Embedder } from './embedder.js';
+import { readJsonIfExists } from './read-json.js';
 
 export interface StaticLayout {
   kind: 'model2vec' | 'sentence-transformers';
@@ -149,16 +150,5 @@ function vocabularySize(tokenizerJson: JsonObject, file: string): number {
 }
 
 async function readJson(file: string): Promise<JsonObject | unknown[] | null> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new Error(`could not parse ${file}: ${(err as Error).message}`);
-  }
+  return (await readJsonIfExists(file)) as JsonObject | unknown[] | null;
 }
