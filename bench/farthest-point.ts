@@ -1,8 +1,12 @@
 /**
  * Diverse sampling of 1,000 picks within one synthetic 200k-row × 384 cluster: time and peak RSS,
- * against numpy (Debian /usr/bin/python3) running the same O(n)-memory traversal with BLAS gemv
- * on its own data of the same shape and distribution, held to one thread as the traversal here is. A full n × n distance matrix, as a
- * pairwise-distance implementation builds, is printed for scale: the RSS shows none is built.
+ * against numpy (Debian /usr/bin/python3) running the same O(n)-memory traversal with OpenBLAS
+ * gemv on its own data of the same shape and distribution, in the same run, with one BLAS thread
+ * and with its default threads. The traversal here is one thread in both settings: each pick
+ * depends on the last, and one pass already streams the rows at memory speed. A full n × n
+ * distance matrix, as a pairwise-distance implementation builds, is printed for scale: the RSS
+ * shows none is built. Without numpy (apt-get install -y python3-numpy) only semclust's
+ * figures are printed.
  *
  * Usage: node dist/bench/farthest-point.js [rows=200000] [dim=384] [picks=1000]
  * The traversal runs in a worker so the main thread can sample process RSS while it runs.
@@ -39,8 +43,16 @@ function runWorker(): void {
   const x = syntheticCluster(n, d, 1);
   parentPort!.postMessage({ phase: 'data' });
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const order = farthestPointOrder(x, n, d, picks);
-  parentPort!.postMessage({ phase: 'done', seconds: (performance.now() - t0) / 1000, picked: order.length, distinct: new Set(order).size });
+  const c = process.cpuUsage(c0);
+  parentPort!.postMessage({
+    phase: 'done',
+    seconds: (performance.now() - t0) / 1000,
+    cpu: (c.user + c.system) / 1e6,
+    picked: order.length,
+    distinct: new Set(order).size,
+  });
 }
 
 const PEER = `
@@ -51,7 +63,7 @@ centre = rng.standard_normal(d, dtype=np.float32) / np.sqrt(d)
 x = centre + 0.6 * rng.standard_normal((n, d), dtype=np.float32) / np.sqrt(d)
 x /= np.linalg.norm(x, axis=1, keepdims=True)
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 sq = np.einsum('ij,ij->i', x, x)
 c = x.mean(axis=0)
 first = int(np.argmin(sq - 2 * (x @ c)))
@@ -62,7 +74,7 @@ for _ in range(picks - 1):
     np.minimum(mind, sq - 2 * (x @ x[p]) + sq[p], out=mind)
     mind[order] = -1
     order.append(int(np.argmax(mind)))
-print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, base * 1024, len(set(order)))
+print(time.perf_counter() - t0, time.process_time() - c0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, base * 1024, len(set(order)))
 `;
 
 async function main(): Promise<void> {
@@ -74,7 +86,7 @@ async function main(): Promise<void> {
   let rssData = 0;
   let rssPeak = 0;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
-  const result = await new Promise<{ seconds: number; picked: number; distinct: number }>((resolve, reject) => {
+  const result = await new Promise<{ seconds: number; cpu: number; picked: number; distinct: number }>((resolve, reject) => {
     const worker = new Worker(new URL(import.meta.url), { workerData: { n, d, picks } satisfies Job });
     worker.on('message', (m) => {
       if (m.phase === 'data') rssData = process.memoryUsage().rss;
@@ -84,21 +96,24 @@ async function main(): Promise<void> {
   });
   clearInterval(sampler);
   const maxRss = process.resourceUsage().maxRSS * 1024;
-  console.log(`semclust: ${result.seconds.toFixed(2)} s (${((result.seconds / picks) * 1000).toFixed(1)} ms/pick), ${result.distinct}/${result.picked} distinct picks`);
-  console.log(`  RSS before ${mib(rssBefore)}, after data ${mib(rssData)}, peak sampled during traversal ${mib(rssPeak)} (+${mib(rssPeak - rssData)}), maxRSS ${mib(maxRss)}`);
+  const perPick = (s: number): string => `${((s / picks) * 1000).toFixed(1)} ms/pick`;
+  console.log(`semclust (WebAssembly SIMD, one thread): ${result.seconds.toFixed(2)} s (${perPick(result.seconds)}; CPU ${result.cpu.toFixed(2)} s), ${result.distinct}/${result.picked} distinct picks`);
+  console.log(`  RSS before ${mib(rssBefore)}, after data ${mib(rssData)}, peak sampled during traversal ${mib(rssPeak)} (+${mib(rssPeak - rssData)}: the kernel's copy of the rows), maxRSS ${mib(maxRss)}`);
 
-  const peer = spawnSync('/usr/bin/python3', ['-c', PEER, String(n), String(d), String(picks)], {
-    encoding: 'utf8',
-    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
-  });
-  if (peer.status !== 0) {
-    console.log(`numpy peer failed: ${peer.stderr.trim()}`);
-    return;
+  for (const [label, threads] of [['one thread', '1'], ['default threads', undefined]] as const) {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.OPENBLAS_NUM_THREADS;
+    delete env.OMP_NUM_THREADS;
+    if (threads) Object.assign(env, { OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads });
+    const peer = spawnSync('/usr/bin/python3', ['-c', PEER, String(n), String(d), String(picks)], { encoding: 'utf8', env });
+    if (peer.status !== 0) {
+      console.log(`numpy peer failed (apt-get install -y python3-numpy): ${peer.stderr.trim()}`);
+      return;
+    }
+    const [seconds, cpu, peak, base, distinct] = peer.stdout.trim().split(/\s+/).map(Number);
+    console.log(`numpy peer, ${label} (OpenBLAS gemv, same O(n) traversal): ${seconds.toFixed(2)} s (${perPick(seconds)}; CPU ${cpu.toFixed(2)} s), ${distinct}/${picks} distinct picks; maxRSS after data ${mib(base)}, after traversal ${mib(peak)}`);
+    console.log(`  semclust / numpy ${label}: ${(result.seconds / seconds).toFixed(2)}× wall time (target ≤ 1.0), ${(result.cpu / cpu).toFixed(2)}× CPU time`);
   }
-  const [seconds, peak, base, distinct] = peer.stdout.trim().split(/\s+/).map(Number);
-  console.log(`numpy peer (BLAS gemv, one thread, same O(n) traversal): ${seconds.toFixed(2)} s (${((seconds / picks) * 1000).toFixed(1)} ms/pick), ${distinct}/${picks} distinct picks`);
-  console.log(`  maxRSS after data ${mib(base)}, after traversal ${mib(peak)}`);
-  console.log(`semclust / numpy time: ${(result.seconds / seconds).toFixed(2)}×`);
 }
 
 if (isMainThread) await main();

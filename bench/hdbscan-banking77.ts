@@ -17,17 +17,16 @@ import { fitHdbscan } from '../core/hdbscan/fit-hdbscan.js';
 import { fitUmap } from '../core/umap/fit-umap.js';
 import { gatherRows } from '../operators/read-embeddings.js';
 import { runStages } from '../pipeline/run-stages.js';
-import { resolveSettings } from '../pipeline/settings.js';
-import { REPO_ROOT } from '../scripts/repo-root.js';
+import { banking77File } from '../scripts/banking77-data.js';
 
 const MIN_CLUSTER_SIZE = 40, MIN_SAMPLES = 10, DIM = 30, SEED = 42;
 const work = path.join(os.tmpdir(), 'semclust-bench-hdbscan-b77');
 const peer = fileURLToPath(new URL('../../bench/peers/hdbscan_labels.py', import.meta.url));
-const data = path.resolve(REPO_ROOT, '../shared/data/banking77/banking77.jsonl');
+const data = banking77File();
 
 fs.mkdirSync(work, { recursive: true });
 const outDir = path.join(work, 'embed');
-await runStages(resolveSettings([{ origin: 'bench', values: { input: data, output_dir: outDir } }]), ['embed'], { quiet: true, log: () => {} });
+await runStages({ outDir, stages: ['embed'], layers: [{ origin: 'bench', values: { input: data, output_dir: outDir } }], quiet: true, log: () => {} });
 const texts = fs.readFileSync(data, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { category: string });
 const n = texts.length;
 const emb = gatherRows(outDir, Uint32Array.from({ length: n }, (_, i) => i));

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { Embedder } from '../operators/embedders/embedder.js';
 import { openHttpEmbedder } from '../operators/embedders/openai-http.js';
+import { banking77File } from '../scripts/banking77-data.js';
 import { openStaticModel } from '../operators/embedders/static-model.js';
 import { startEmbeddingServer } from '../operators/embedding-server.js';
 
@@ -62,7 +63,7 @@ const fmt = (x: number): string => x.toFixed(0).padStart(8);
 
 async function main(): Promise<void> {
   const rows = Number(process.argv[2] ?? Infinity);
-  const texts = readFileSync('/work/shared/data/banking77/banking77.jsonl', 'utf8')
+  const texts = readFileSync(banking77File(), 'utf8')
     .split('\n')
     .filter(Boolean)
     .slice(0, rows)

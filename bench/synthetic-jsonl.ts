@@ -4,10 +4,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../scripts/repo-root.js';
+import { banking77File } from '../scripts/banking77-data.js';
 
+/** Banking77's texts (scripts/banking77-data.ts says where they come from; exit 2 without them). */
 export function banking77Texts(): string[] {
-  const file = path.resolve(REPO_ROOT, '../shared/data/banking77/banking77.jsonl');
+  const file = banking77File();
   return fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).text as string);
 }
 

@@ -19,7 +19,7 @@
  * for SGD; umap-learn uses numba's threads (reported) for NN-descent, SGD single-threaded
  * because it is seeded.
  *
- * Usage: npm run bench:umap [-- --transform-rows N] [-- --no-banking77]
+ * Usage: npm run bench:umap [-- --transform-rows N] [-- --no-banking77]   (Banking77: scripts/banking77-data.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,7 @@ import { KnnIndex, type KnnStats } from '../core/umap/knn.js';
 import { releaseTransformIndex, transformUmap } from '../core/umap/transform-umap.js';
 import type { UmapModel } from '../core/umap/umap-model.js';
 import { openStaticModel } from '../operators/embedders/static-model.js';
+import { banking77File } from '../scripts/banking77-data.js';
 import { timed, type Timing } from './timed.js';
 
 const argv = process.argv.slice(2);
@@ -48,7 +49,6 @@ const THREADS = 2;
 const TRUST_SUBSET = 5000;
 const FIT_REPEATS = 3;
 const PEER = fileURLToPath(new URL('../../bench/peers/umap_peer.py', import.meta.url));
-const BANKING77 = '/work/shared/data/banking77/banking77.jsonl';
 const DIR = path.join(os.tmpdir(), 'semclust-bench-umap');
 
 interface Quality {
@@ -229,7 +229,7 @@ async function searchAlone(fitX: Float32Array, newX: Float32Array, dim: number):
 }
 
 async function banking77(): Promise<{ x: Float32Array; labels: Int32Array; nFit: number; dim: number }> {
-  const records = readFileSync(BANKING77, 'utf8')
+  const records = readFileSync(banking77File(), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as { text: string; category: string; split: string });

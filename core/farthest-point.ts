@@ -3,11 +3,14 @@
  * centroid, then repeatedly take the row farthest (squared Euclidean) from every row taken so far.
  * Only each row's distance to its nearest taken row is kept, so memory is one Float32Array of n
  * (never an n × n distance matrix) and each pick is one pass over the rows: O(n · d · count).
+ * That pass is the WebAssembly SIMD kernel in core/kernels/farthest-point-kernel.ts.
  */
+import { farthestPointKernel, paddedDim } from './kernels/farthest-point-kernel.js';
 
 /**
  * Row indices in pick order, min(count, n) of them. `x` holds n rows of d values, row-major.
- * Ties go to the lowest row index.
+ * Ties go to the lowest row index. Distances are summed in float32 lanes, so picks whose
+ * distances differ by less than float32 rounding may come in another order than an exact sum's.
  */
 export function farthestPointOrder(x: Float32Array, n: number, d: number, count: number, centroid?: Float32Array): Int32Array {
   if (x.length < n * d) throw new RangeError(`x holds ${x.length} values, fewer than ${n} rows × ${d}`);
@@ -27,25 +30,39 @@ export function farthestPointOrder(x: Float32Array, n: number, d: number, count:
     }
   }
 
-  const minDist = new Float32Array(n).fill(Infinity);
+  // Rows are copied once into the kernel's memory, padded to whole f32x4 vectors and to a
+  // multiple of four rows, with the n distances and 32 bytes of per-lane results after them:
+  // memory is the cluster once more plus O(n), never n × n.
+  const pd = paddedDim(d);
+  const rowBytes = pd * 4;
+  const n4 = Math.ceil(n / 4) * 4;
+  const minOffset = n4 * rowBytes;
+  const outOffset = minOffset + n4 * 4;
+  const kernel = farthestPointKernel(d, outOffset + 32);
+  const rows = new Float32Array(kernel.buffer, 0, n4 * pd);
+  if (pd === d) rows.set(x.subarray(0, n * d));
+  else for (let i = 0; i < n; i++) rows.set(x.subarray(i * d, (i + 1) * d), i * pd);
+  // The memory is reused across calls: padding must be written, not assumed zero.
+  if (pd !== d) for (let i = 0; i < n; i++) rows.fill(0, i * pd + d, (i + 1) * pd);
+  rows.fill(0, n * pd);
+  const minDist = new Float32Array(kernel.buffer, minOffset, n4).fill(Infinity);
+  // A taken row is marked negative so the kernel's argmax never takes it again, even among
+  // duplicates; padding rows start taken.
+  minDist.fill(-1, n);
+  const laneFar = new Float32Array(kernel.buffer, outOffset, 4);
+  const laneAt = new Int32Array(kernel.buffer, outOffset + 16, 4);
   for (let t = 0; ; ) {
     order[t] = last;
-    // A taken row is marked negative so the argmax below never takes it again, even among duplicates.
     minDist[last] = -1;
     if (++t === picks) break;
-    const from = last * d;
-    let far = -1;
-    for (let i = 0; i < n; i++) {
-      let m = minDist[i];
-      if (m < 0) continue;
-      const dist = squaredDistance(x, i * d, x, from, d);
-      if (dist < m) {
-        minDist[i] = dist;
-        m = minDist[i];
-      }
-      if (m > far) {
-        far = m;
-        last = i;
+    kernel.step(0, minOffset, n4, last * rowBytes, outOffset);
+    // Each lane kept its lowest row among ties; across lanes, the larger distance, then the lower row.
+    last = laneAt[0];
+    let far = laneFar[0];
+    for (let l = 1; l < 4; l++) {
+      if (laneFar[l] > far || (laneFar[l] === far && laneAt[l] < last)) {
+        far = laneFar[l];
+        last = laneAt[l];
       }
     }
   }

@@ -1,8 +1,15 @@
 /**
  * A 2-D scatter plot of clustered points as a standalone SVG: one colour per cluster
  * (golden-angle hues, so neighbouring ids differ), noise in light grey, sampled points
- * ringed in black. Pure string building; the caller picks the points.
+ * ringed in black, and optional text labels (a cluster's top keyword) at given points, on
+ * a white halo so they read over the dots. Pure string building; the caller picks the points.
  */
+export interface ScatterLabel {
+  x: number;
+  y: number;
+  text: string;
+}
+
 export interface ScatterInput {
   x: Float32Array;
   y: Float32Array;
@@ -11,6 +18,7 @@ export interface ScatterInput {
   picked?: Uint8Array;
   title: string;
   subtitle?: string;
+  labels?: readonly ScatterLabel[];
 }
 
 const SIZE = 900;
@@ -49,6 +57,11 @@ export function scatterSvg(p: ScatterInput): string {
   if (p.picked) {
     out.push('<g fill="none" stroke="black" stroke-width="0.8">');
     for (let i = 0; i < n; i++) if (p.picked[i]) out.push(`<circle cx="${px(p.x[i])}" cy="${py(p.y[i])}" r="3.2"/>`);
+    out.push('</g>');
+  }
+  if (p.labels?.length) {
+    out.push('<g font-size="13" font-weight="bold" text-anchor="middle" fill="#222" stroke="white" stroke-width="3" paint-order="stroke">');
+    for (const l of p.labels) out.push(`<text x="${px(l.x)}" y="${py(l.y)}">${escapeXml(l.text)}</text>`);
     out.push('</g>');
   }
   out.push('</svg>');

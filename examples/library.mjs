@@ -1,10 +1,14 @@
 // semclust as a library: the embed operators composed by hand over a JSONL file.
-//   node examples/library.mjs ../shared/data/banking77/banking77-chat.jsonl
+//   node examples/library.mjs chats.jsonl      (records with the text at request.messages[0].content)
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { embedRows, extractTexts, openStaticModel, readLines } from 'semclust';
 
-const file = process.argv[2] ?? '../shared/data/banking77/banking77-chat.jsonl';
+const file = process.argv[2];
+if (!file) {
+  console.error('usage: node examples/library.mjs FILE.jsonl  (records with the text at request.messages[0].content)');
+  process.exit(2);
+}
 const model = await openStaticModel();
 let rows = 0;
 let vectors = 0;

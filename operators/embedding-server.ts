@@ -17,6 +17,8 @@ export interface EmbeddingServerOptions {
   port?: number;
   /** Reported by /v1/models and in responses; defaults to embedder.model. */
   modelName?: string;
+  /** Other names a request's 'model' may give (e.g. the setting it was opened from, "static"). */
+  modelAliases?: readonly string[];
   /** Most texts per embed() call; larger requests are split. */
   maxBatch?: number;
   /** Request bodies above this size are refused with 413. */
@@ -123,11 +125,12 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer> 
 
 /**
  * Validates an embeddings request body; returns the texts and the requested encoding
- * (base64 is what the openai Python client asks for by default). 'model' is not checked:
- * clients often send a placeholder name.
+ * (base64 is what the openai Python client asks for by default). A 'model' other than the
+ * served one is refused as OpenAI does (404 model_not_found), so a client configured for
+ * another model never silently gets these vectors; a request without 'model' is served.
  */
-function parseRequest(body: Buffer, dims: number): { texts: string[]; base64: boolean } {
-  let json: { input?: unknown; encoding_format?: unknown; dimensions?: unknown };
+function parseRequest(body: Buffer, dims: number, models: ReadonlySet<string>, served: string): { texts: string[]; base64: boolean } {
+  let json: { input?: unknown; encoding_format?: unknown; dimensions?: unknown; model?: unknown };
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch {
@@ -144,6 +147,15 @@ function parseRequest(body: Buffer, dims: number): { texts: string[]; base64: bo
   }
   if (dimensions !== undefined && dimensions !== dims) {
     throw new HttpError(400, `this model produces ${dims}-d vectors; 'dimensions' ${JSON.stringify(dimensions)} is not supported`, undefined, null, 'dimensions');
+  }
+  if (json.model !== undefined && !(typeof json.model === 'string' && models.has(json.model))) {
+    throw new HttpError(
+      404,
+      `The model ${JSON.stringify(json.model)} does not exist on this server: it serves ${JSON.stringify(served)} only (GET /v1/models). Ask for that model, or start \`semclust serve --embedding-model ${typeof json.model === 'string' ? json.model : 'NAME'}\``,
+      'invalid_request_error',
+      'model_not_found',
+      'model',
+    );
   }
   return { texts, base64: format === 'base64' };
 }
@@ -186,6 +198,7 @@ function sendError(res: http.ServerResponse, err: HttpError): void {
 export async function startEmbeddingServer(embedder: Embedder, options: EmbeddingServerOptions = {}): Promise<EmbeddingServer> {
   const host = options.host ?? '127.0.0.1';
   const modelName = options.modelName ?? embedder.model;
+  const models = new Set([modelName, embedder.model, ...(options.modelAliases ?? [])]);
   const maxBatch = options.maxBatch ?? 512;
   const maxRequestBytes = options.maxRequestBytes ?? 16 << 20;
   const dims = embedder.dims;
@@ -213,7 +226,7 @@ export async function startEmbeddingServer(embedder: Embedder, options: Embeddin
     }
     if (path === '/v1/embeddings' && req.method !== 'POST') throw new HttpError(405, 'use POST for /v1/embeddings');
     if (route !== 'POST /v1/embeddings') throw new HttpError(404, `unknown route: ${req.method} ${path}`, undefined, 'unknown_url');
-    const { texts, base64 } = parseRequest(await readBody(req, maxRequestBytes), dims);
+    const { texts, base64 } = parseRequest(await readBody(req, maxRequestBytes), dims, models, modelName);
     let values: Float32Array;
     try {
       values = await embedAll(texts);

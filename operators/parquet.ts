@@ -23,7 +23,11 @@ export type ColumnValues<T extends ColumnType> = T extends 'utf8'
       ? BigInt64Array | Float64Array
       : T extends 'float32'
         ? Float32Array
-        : VectorColumn;
+        : T extends 'vector'
+          ? VectorColumn
+          : T extends 'utf8_list'
+            ? readonly (readonly string[])[]
+            : readonly Float32Array[];
 
 const utf8 = new TextEncoder();
 
@@ -40,6 +44,18 @@ function utf8Data(values: readonly string[]): arrow.Data<arrow.Utf8> {
   }
   bytes = bytes.slice(0, pos);
   return arrow.makeData({ type: new arrow.Utf8(), length: values.length, valueOffsets: offsets, data: bytes });
+}
+
+/** A list column: one offsets array over the concatenated items, the child built by `child`. */
+function listData<T>(lists: readonly (ArrayLike<T> & Iterable<T>)[], itemType: arrow.DataType, child: (items: T[]) => arrow.Data): arrow.Data {
+  const offsets = new Int32Array(lists.length + 1);
+  const items: T[] = [];
+  lists.forEach((l, i) => {
+    for (const v of l) items.push(v);
+    offsets[i + 1] = items.length;
+  });
+  const type = new arrow.List(new arrow.Field('item', itemType, false));
+  return arrow.makeData({ type, length: lists.length, valueOffsets: offsets, child: child(items) });
 }
 
 function columnData(type: ColumnType, values: unknown, length: number): arrow.Data {
@@ -60,6 +76,12 @@ function columnData(type: ColumnType, values: unknown, length: number): arrow.Da
       const type = new arrow.FixedSizeList(dims, new arrow.Field('element', new arrow.Float32(), false));
       return arrow.makeData({ type, length, child });
     }
+    case 'utf8_list':
+      return listData(values as readonly string[][], new arrow.Utf8(), (items) => utf8Data(items));
+    case 'float32_list':
+      return listData(values as readonly Float32Array[], new arrow.Float32(), (items) =>
+        arrow.makeData({ type: new arrow.Float32(), length: items.length, data: Float32Array.from(items) }),
+      );
   }
 }
 
@@ -147,6 +169,20 @@ export function stringsOf(table: arrow.Table, column: string): string[] {
   const vec = table.getChild(column);
   if (!vec) throw new Error(`column "${column}" not found`);
   return vec.toArray() as string[];
+}
+
+/** A list<utf8> column as one string array per row. */
+export function stringListsOf(table: arrow.Table, column: string): string[][] {
+  const vec = table.getChild(column);
+  if (!vec) throw new Error(`column "${column}" not found`);
+  return Array.from({ length: vec.length }, (_, i) => Array.from(vec.get(i) as arrow.Vector<arrow.Utf8>) as string[]);
+}
+
+/** A list<float32> column as one Float32Array per row. */
+export function float32ListsOf(table: arrow.Table, column: string): Float32Array[] {
+  const vec = table.getChild(column);
+  if (!vec) throw new Error(`column "${column}" not found`);
+  return Array.from({ length: vec.length }, (_, i) => Float32Array.from(vec.get(i) as arrow.Vector<arrow.Float32>));
 }
 
 export function int32sOf(table: arrow.Table, column: string): Int32Array {

@@ -1,5 +1,5 @@
 /** The `semclust` command: parses arguments, resolves settings, dispatches. Returns the exit code. */
-import type { StageName } from '../schemas/config.js';
+import { STAGES, type StageName } from '../schemas/config.js';
 import { pipelineJsonSchema } from '../schemas/json-schema.js';
 import { openEmbedder } from '../operators/embedders/open-embedder.js';
 import { startEmbeddingServer } from '../operators/embedding-server.js';
@@ -8,26 +8,54 @@ import { COMMAND_HELP, mainHelp, settingsHelp } from './help.js';
 import { RunState } from './manifest.js';
 import { log } from './progress.js';
 import { runQuery, type QueryFormat } from './query.js';
+import { writeReport } from './report.js';
 import { runStages } from './run-stages.js';
-import { SettingsError, loadPipelineFile, resolveSettings, type SettingsLayer } from './settings.js';
+import { describeStatus } from './status.js';
+import { VERSION } from './version.js';
+import { SettingsError, closestWord, loadPipelineFile, resolveSettings, type SettingsLayer } from './settings.js';
 
+/** The stages each command runs, in order; earlier stages are skipped when complete. */
 const STAGES_OF: Record<string, StageName[]> = {
   embed: ['embed'],
   fit: ['embed', 'fit'],
   infer: ['embed', 'fit', 'infer'],
+  sample: ['sample'],
 };
+
+/** The reference tool's command names, accepted as synonyms. */
+const SYNONYMS: Record<string, string> = { inference: 'infer' };
 
 class UsageError extends Error {}
 
-function inputsAndOutDir(command: string, positionals: string[]): SettingsLayer {
-  if (positionals.length < 2) throw new UsageError(`${command} needs INPUT... and OUTDIR\n\n${COMMAND_HELP[command]}`);
-  return { origin: 'command line', values: { input: positionals.slice(0, -1), output_dir: positionals[positionals.length - 1] } };
+/**
+ * `INPUT... OUTDIR` or just `OUTDIR` for a folder whose manifest recorded the input
+ * (`semclust infer OUT` after `semclust fit IN OUT`).
+ */
+function inputsAndOutDir(command: string, positionals: string[]): { outDir: string; layer: SettingsLayer } {
+  if (positionals.length === 0) throw new UsageError(`${command} needs INPUT... OUTDIR (or OUTDIR of an earlier run)\n\n${COMMAND_HELP[command]}`);
+  const outDir = positionals[positionals.length - 1];
+  if (positionals.length === 1 && !RunState.exists(outDir)) {
+    throw new UsageError(`${outDir} holds no semclust run (no manifest.json), so its input is unknown: give INPUT... ${outDir}\n\n${COMMAND_HELP[command]}`);
+  }
+  const values: Record<string, unknown> = { output_dir: outDir };
+  if (positionals.length > 1) values.input = positionals.slice(0, -1);
+  return { outDir, layer: { origin: 'command line', values } };
 }
 
-/** Settings a previous run in OUTDIR used, so `sample OUTDIR --sample-size 5` changes only that. */
-function previousRun(outDir: string): SettingsLayer {
-  if (!RunState.exists(outDir)) throw new UsageError(`${outDir} holds no semclust run (no manifest.json): run embed / fit / infer first`);
-  return { origin: `${outDir}/manifest.json`, values: { ...RunState.open(outDir).settings, output_dir: outDir } };
+function existingRun(command: string, positionals: string[]): string {
+  if (positionals.length !== 1) throw new UsageError(COMMAND_HELP[command]);
+  const outDir = positionals[0];
+  if (!RunState.exists(outDir)) throw new UsageError(`${outDir} holds no semclust run (no manifest.json): run semclust embed / fit / infer first`);
+  return outDir;
+}
+
+/** The settings an existing run recorded, for commands that read it (report). */
+function recordedSettings(outDir: string): SettingsLayer {
+  const state = RunState.open(outDir);
+  const values: Record<string, unknown> = {};
+  for (const stage of STAGES) Object.assign(values, state.record(stage)?.settings ?? {});
+  delete values.input;
+  return { origin: `${outDir}/manifest.json`, values: { ...values, output_dir: outDir } };
 }
 
 async function serve(settings: SettingsLayer, options: Record<string, string | boolean>): Promise<number> {
@@ -35,7 +63,8 @@ async function serve(settings: SettingsLayer, options: Record<string, string | b
   const embedder = await openEmbedder(s, { onProgress: (e) => log(`preparing model: ${e.phase} ${e.done}/${e.total}`) });
   const port = options.port === undefined ? 8080 : Number(options.port);
   const host = typeof options.host === 'string' ? options.host : '127.0.0.1';
-  const server = await startEmbeddingServer(embedder, { host, port, modelName: s.embedding_model });
+  // Report the model really served (e.g. static:wink-sg-100d-sif); the setting's own spelling stays accepted.
+  const server = await startEmbeddingServer(embedder, { host, port, modelAliases: [s.embedding_model] });
   log(`serving ${embedder.model} (${embedder.dims}-d) at ${server.url}/embeddings — Ctrl-C to stop`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -48,18 +77,22 @@ async function serve(settings: SettingsLayer, options: Record<string, string | b
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [given, ...rest] = argv;
+  const command = given === undefined ? given : (SYNONYMS[given] ?? given);
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     const topic = rest[0];
-    process.stdout.write((topic && COMMAND_HELP[topic] ? COMMAND_HELP[topic] : mainHelp()) + '\n');
+    process.stdout.write((topic && Object.hasOwn(COMMAND_HELP, topic) ? COMMAND_HELP[topic] : mainHelp()) + '\n');
     return 0;
   }
   if (command === '--version') {
-    process.stdout.write('semclust 0.1.0\n');
+    process.stdout.write(`semclust ${VERSION}\n`);
     return 0;
   }
   try {
-    if (!(command in COMMAND_HELP)) throw new UsageError(`unknown command "${command}"\n\n${mainHelp()}`);
+    if (!Object.hasOwn(COMMAND_HELP, command)) {
+      const guess = closestWord(command, [...Object.keys(COMMAND_HELP), ...Object.keys(SYNONYMS)]);
+      throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''}\n\n${mainHelp()}`);
+    }
     const args = parseArgs(rest, ['help', 'quiet', 'format', 'port', 'host'], ['help', 'quiet']);
     if (args.options.help) {
       process.stdout.write(`${COMMAND_HELP[command]}\n\n${settingsHelp()}\n`);
@@ -69,21 +102,33 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (command) {
       case 'run': {
         if (args.positionals.length !== 1) throw new UsageError(COMMAND_HELP.run);
-        const settings = resolveSettings([loadPipelineFile(args.positionals[0]), args.settings]);
-        await runStages(settings, settings.stages, { quiet });
+        const layers = [loadPipelineFile(args.positionals[0]), args.settings];
+        const settings = resolveSettings(layers);
+        if (!settings.output_dir) throw new UsageError(`${args.positionals[0]}: no output_dir; add output_dir: FOLDER to the file or pass --output-dir`);
+        await runStages({ outDir: settings.output_dir, stages: settings.stages, layers, command, quiet });
         return 0;
       }
       case 'embed':
       case 'fit':
       case 'infer': {
-        const settings = resolveSettings([inputsAndOutDir(command, args.positionals), args.settings]);
-        await runStages(settings, STAGES_OF[command], { quiet });
+        const { outDir, layer } = inputsAndOutDir(command, args.positionals);
+        await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet });
         return 0;
       }
       case 'sample': {
-        if (args.positionals.length !== 1) throw new UsageError(COMMAND_HELP.sample);
-        const settings = resolveSettings([previousRun(args.positionals[0]), args.settings]);
-        await runStages(settings, ['sample'], { quiet });
+        const outDir = existingRun(command, args.positionals);
+        const layer = { origin: 'command line', values: { output_dir: outDir } };
+        await runStages({ outDir, stages: STAGES_OF.sample, layers: [layer, args.settings], command, strict: true, quiet });
+        return 0;
+      }
+      case 'status': {
+        process.stdout.write(describeStatus(RunState.open(existingRun(command, args.positionals))) + '\n');
+        return 0;
+      }
+      case 'report': {
+        const outDir = existingRun(command, args.positionals);
+        const settings = resolveSettings([recordedSettings(outDir), args.settings]);
+        process.stdout.write(`${await writeReport(outDir, settings)}\n`);
         return 0;
       }
       case 'query': {

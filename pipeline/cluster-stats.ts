@@ -45,15 +45,22 @@ export async function clusterStats(conn: DuckDBConnection): Promise<ClusterStats
   };
 }
 
-export function formatClusterStats(s: ClusterStats): string {
+/**
+ * The summary as text. `describe` (cluster → its label or keywords) puts each listed
+ * cluster on its own line with what it is about.
+ */
+export function formatClusterStats(s: ClusterStats, describe?: (cluster: number) => string): string {
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-  const list = (ps: [number, number][]) => ps.map(([k, n]) => `(${k}, ${n.toLocaleString('en-US')})`).join(' ');
+  const list = (title: string, ps: [number, number][]) =>
+    describe
+      ? [`${title} (cluster, size: keywords):`, ...ps.map(([k, n]) => `  ${String(k).padStart(5)} ${n.toLocaleString('en-US').padStart(9)}: ${describe(k)}`)].join('\n')
+      : `${title} (cluster, size): ${ps.map(([k, n]) => `(${k}, ${n.toLocaleString('en-US')})`).join(' ')}`;
   return [
     `total rows: ${s.total_rows.toLocaleString('en-US')}`,
     `clusters: ${s.clusters.toLocaleString('en-US')}`,
     `noise: ${s.noise_rows.toLocaleString('en-US')} rows (${pct(s.noise_fraction)})`,
-    `largest 5 (cluster, size): ${list(s.largest)}`,
-    `smallest 5 (cluster, size): ${list(s.smallest)}`,
+    list('largest 5', s.largest),
+    list('smallest 5', s.smallest),
     `size percentiles: ${Object.entries(s.percentiles).map(([k, v]) => `${k}=${+v.toFixed(1)}`).join(' ')}`,
   ].join('\n');
 }

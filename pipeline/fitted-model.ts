@@ -16,7 +16,12 @@ import { decodeUmapModel, encodeUmapModel, type UmapModel } from '../core/umap/u
 import { FILES } from '../schemas/tables.js';
 import { loadModel, modelExists, saveModel } from '../operators/model-store.js';
 
-export type Projection = { kind: 'umap'; umap: UmapModel } | { kind: 'pca'; pca: Pca };
+/**
+ * `umap`: UMAP to the clustering space and 2-D; `umap-map`: clustering runs on the
+ * embeddings, UMAP makes only the 2-D map (its model has one output, dims [2]); `pca`: PCA
+ * 2-D map, only when asked (`plot_projection: pca`).
+ */
+export type Projection = { kind: 'umap'; umap: UmapModel } | { kind: 'umap-map'; umap: UmapModel } | { kind: 'pca'; pca: Pca };
 export type Clusterer = { kind: 'kmeans'; model: KMeansModel } | { kind: 'hdbscan'; model: HdbscanModel };
 
 export interface FittedModel {
@@ -29,7 +34,7 @@ export function modelDir(outDir: string): string {
 }
 
 export function saveProjection(dir: string, p: Projection): void {
-  if (p.kind === 'umap') saveModel(dir, 'umap', encodeUmapModel(p.umap));
+  if (p.kind !== 'pca') saveModel(dir, 'umap', encodeUmapModel(p.umap));
   else saveModel(dir, 'pca', encodePcaModel(p.pca));
 }
 
@@ -40,9 +45,11 @@ export function saveClusterer(dir: string, c: Clusterer): void {
 
 export function loadFitted(outDir: string): FittedModel {
   const dir = modelDir(outDir);
-  const projection: Projection = modelExists(dir, 'umap')
-    ? { kind: 'umap', umap: decodeUmapModel(loadModel(dir, 'umap')) }
-    : { kind: 'pca', pca: decodePcaModel(loadModel(dir, 'pca')) };
+  let projection: Projection;
+  if (modelExists(dir, 'umap')) {
+    const umap = decodeUmapModel(loadModel(dir, 'umap'));
+    projection = { kind: umap.dims.length === 1 ? 'umap-map' : 'umap', umap };
+  } else projection = { kind: 'pca', pca: decodePcaModel(loadModel(dir, 'pca')) };
   const clusterer: Clusterer = modelExists(dir, 'hdbscan')
     ? { kind: 'hdbscan', model: decodeHdbscanModel(loadModel(dir, 'hdbscan') as EncodedHdbscanModel) }
     : { kind: 'kmeans', model: decodeKMeansModel(loadModel(dir, 'kmeans')) };
@@ -72,6 +79,10 @@ export interface Labeler {
 /** Projects a block: the clustering space (the block itself without UMAP) and 2-D plot coordinates. */
 export async function projectBlock(p: Projection, block: Float32Array, rows: number, dims: number, threads?: number): Promise<{ space: Float32Array; spaceDims: number; xy: Float32Array }> {
   if (p.kind === 'pca') return { space: block, spaceDims: dims, xy: projectPca(p.pca, block, rows) };
+  if (p.kind === 'umap-map') {
+    const [xy] = await transformUmap(p.umap, block.subarray(0, rows * dims), { threads });
+    return { space: block, spaceDims: dims, xy };
+  }
   const [space, xy] = await transformUmap(p.umap, block.subarray(0, rows * dims), { threads });
   return { space, spaceDims: p.umap.dims[0], xy };
 }
@@ -113,7 +124,7 @@ export async function openLabeler(fitted: FittedModel, threads?: number): Promis
     },
     close: async () => {
       await assign.close();
-      if (fitted.projection.kind === 'umap') await releaseTransformIndex(fitted.projection.umap);
+      if (fitted.projection.kind !== 'pca') await releaseTransformIndex(fitted.projection.umap);
     },
   };
 }

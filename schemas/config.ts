@@ -55,6 +55,19 @@ export const settingsShape = {
   batch_size: z.number().int().positive().default(512).describe('texts per embedding batch'),
   max_concurrency: z.number().int().positive().default(4).describe('parallel requests to an embedding server'),
   threads: z.number().int().positive().optional().describe('onnxruntime intra-op threads (default: 1 for static, all cores otherwise)'),
+  revision: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('hub branch, tag or commit of a hub model (default main); the commit it resolves to is recorded in the manifest'),
+  dtype: z
+    .enum(['fp32', 'fp16', 'q8'])
+    .default('fp32')
+    .describe('weights file of an ONNX model: onnx/model.onnx, onnx/model_fp16.onnx or onnx/model_quantized.onnx (Transformers.js layout)'),
+  device: z
+    .enum(['cpu', 'cuda'])
+    .default('cpu')
+    .describe("where local ONNX transformer models run; cuda needs onnxruntime-node's CUDA 12 provider files (see docs/models.md)"),
 
   part_rows: z.number().int().positive().default(16384).describe('rows per Parquet part file (memory holds one part)'),
 
@@ -75,6 +88,32 @@ export const settingsShape = {
   umap_min_dist: z.number().nonnegative().default(0.1).describe('how tightly UMAP packs points'),
   umap_metric: z.enum(['cosine', 'euclidean']).default('cosine').describe('distance in the embedding space'),
   umap_fit_sample: fractionOrCount.default(20000).describe('rows UMAP is fitted on (then every row is transformed)'),
+
+  plot_projection: z
+    .enum(['umap', 'pca'])
+    .default('umap')
+    .describe('2-D map for plot.svg and report.html when clustering runs without UMAP: UMAP fitted on umap_fit_sample rows, or PCA (faster, less readable)'),
+  keywords_top: z.number().int().min(1).default(10).describe('c-TF-IDF keywords kept per cluster (unigrams and bigrams)'),
+  keywords_vocabulary: z
+    .number()
+    .int()
+    .min(100)
+    .default(50000)
+    .describe('most frequent terms counted for keywords; bounds memory (clusters × terms counts, lowered to fit 128 MiB)'),
+  representatives: z.number().int().min(1).default(5).describe('texts nearest each cluster centre kept in clusters.parquet'),
+  label_endpoint: z
+    .string()
+    .url()
+    .optional()
+    .describe('base URL of an OpenAI-compatible chat server (…/v1) that names each cluster from its keywords and texts'),
+  label_model: z.string().min(1).optional().describe('model name sent to label_endpoint'),
+  label_api_key_env: z.string().default('OPENAI_API_KEY').describe('environment variable that holds the API key for label_endpoint'),
+  report_max_points: z
+    .number()
+    .int()
+    .min(1000)
+    .default(200000)
+    .describe('points drawn in report.html; beyond it a seeded subsample, every sampled row kept'),
 
   sample_size: z.number().int().positive().default(1000).describe('rows in the final sample'),
   per_cluster: z.enum(['equal', 'sqrt']).default('sqrt').describe('equal shares, or 1 each + the rest by sqrt(cluster size)'),

@@ -39,6 +39,8 @@ export const STAGE_STATS = {
     parts: z.number(),
     dims: z.number(),
     model: z.string(),
+    /** The commit a hub model resolved to (issue 12); pass it back as `revision` to rerun on the same weights. */
+    model_revision: z.string().nullable(),
     /** Empty when an input was stdin (it cannot be identified again). */
     inputs: z.array(InputIdentity),
     /** Parts kept from an interrupted attempt instead of being embedded again. */
@@ -101,6 +103,6 @@ export const PROGRESS_DIR = 'progress';
 export const STAGE_OUTPUTS: Record<StageName, readonly string[]> = {
   embed: [ROWS.path, EMBEDDINGS.path, FILES.rejects, `${PROGRESS_DIR}/embed`],
   fit: [FILES.model],
-  infer: [LABELS.path, PROJECTION.path, CLUSTERS.path, FILES.plot, `${PROGRESS_DIR}/infer`],
+  infer: [LABELS.path, PROJECTION.path, CLUSTERS.path, FILES.plot, FILES.report, `${PROGRESS_DIR}/infer`],
   sample: [FILES.sampleJsonl, SAMPLE.path, FILES.spill],
 };

@@ -4,8 +4,11 @@
  * DuckDB views after these tables.
  */
 
-/** `vector` is FLOAT[dims] (a fixed-size list of float32); dims are known at write time. */
-export type ColumnType = 'utf8' | 'int32' | 'int64' | 'float32' | 'vector';
+/**
+ * `vector` is FLOAT[dims] (a fixed-size list of float32); dims are known at write time.
+ * `utf8_list` and `float32_list` are variable-length lists (VARCHAR[] and FLOAT[] in DuckDB).
+ */
+export type ColumnType = 'utf8' | 'int32' | 'int64' | 'float32' | 'vector' | 'utf8_list' | 'float32_list';
 
 export interface TableLayout<C extends string = string> {
   /** View name in `semclust query`. */
@@ -19,7 +22,7 @@ export interface TableLayout<C extends string = string> {
   readonly doc: string;
 }
 
-function layout<C extends string>(l: TableLayout<C>): TableLayout<C> & { col: { readonly [K in C]: K } } {
+export function layout<C extends string>(l: TableLayout<C>): TableLayout<C> & { col: { readonly [K in C]: K } } {
   const col = Object.fromEntries(Object.keys(l.columns).map((k) => [k, k])) as { [K in C]: K };
   return { ...l, col };
 }
@@ -61,8 +64,17 @@ export const CLUSTERS = layout({
   name: 'clusters',
   path: 'clusters.parquet',
   parts: false,
-  columns: { cluster: 'int32', size: 'int64', centroid: 'vector' },
-  doc: 'cluster sizes and centroids in the clustering space',
+  columns: {
+    cluster: 'int32',
+    size: 'int64',
+    centroid: 'vector',
+    keywords: 'utf8_list',
+    keyword_scores: 'float32_list',
+    representative_ids: 'utf8_list',
+    representatives: 'utf8_list',
+    label: 'utf8',
+  },
+  doc: 'cluster sizes, centroids in the clustering space, c-TF-IDF keywords (best first) with their scores, the ids and texts of the rows nearest the centroid in embedding space (nearest first), and the LLM label ("" when none)',
 });
 
 export const SAMPLE = layout({
@@ -84,4 +96,6 @@ export const FILES = {
   plot: 'plot.svg',
   /** Scratch space of a running stage (per-cluster rows for diverse picks); removed after it. */
   spill: 'spill',
+  report: 'report.html',
+  labelCache: 'cluster-labels.json',
 } as const;

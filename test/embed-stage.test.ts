@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { EMBEDDINGS, FILES, ROWS } from '../schemas/tables.js';
-import { BANKING77, tempDir } from './support/paths.js';
+import { sotuChatJsonl, sotuJsonl } from './support/corpus.js';
+import { tempDir } from './support/paths.js';
 import { runCli, startCli } from './support/cli.js';
 
 async function query<T = unknown[]>(sql: string): Promise<T[]> {
@@ -20,19 +21,19 @@ async function query<T = unknown[]>(sql: string): Promise<T[]> {
 
 const parts = (dir: string, table: { path: string }) => `'${path.join(dir, table.path)}/part-*.parquet'`;
 
-test('Banking77 as text, as chat prompts and from stdin gives 13,083 rows with the same ids', async () => {
-  const root = tempDir('b77');
-  const plain = path.join(BANKING77, 'banking77.jsonl');
+test('10,000 State of the Union passages as text, as chat prompts and from stdin give 10,000 rows with the same ids', async () => {
+  const root = tempDir('sotu');
+  const plain = sotuJsonl(10_000);
   const a = await runCli(['embed', plain, path.join(root, 'A'), '--text-key', 'text', '--quiet']);
   assert.equal(a.code, 0, a.stderr);
-  const b = await runCli(['embed', path.join(BANKING77, 'banking77-chat.jsonl'), path.join(root, 'B'), '--message-key', 'request.messages[0].content', '--quiet']);
+  const b = await runCli(['embed', sotuChatJsonl(10_000), path.join(root, 'B'), '--message-key', 'request.messages[0].content', '--quiet']);
   assert.equal(b.code, 0, b.stderr);
   const c = await runCli(['embed', '-', path.join(root, 'C'), '--text_key', 'text', '--quiet'], fs.readFileSync(plain));
   assert.equal(c.code, 0, c.stderr);
 
   for (const name of ['A', 'B', 'C']) {
     const [[rows]] = await query<[number]>(`SELECT count(*)::INT FROM read_parquet(${parts(path.join(root, name), ROWS)})`);
-    assert.equal(rows, 13_083, name);
+    assert.equal(rows, 10_000, name);
   }
   const diff = await query(
     `(SELECT DISTINCT id FROM read_parquet(${parts(path.join(root, 'A'), ROWS)})) EXCEPT (SELECT DISTINCT id FROM read_parquet(${parts(path.join(root, 'B'), ROWS)}))

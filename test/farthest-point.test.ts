@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { farthestPointOrder } from '../core/farthest-point.js';
+import { farthestPointKernel } from '../core/kernels/farthest-point-kernel.js';
 import { createRng } from '../core/random.js';
 
 test('points on a line: worked by hand', () => {
@@ -71,4 +72,18 @@ test('equals the brute-force farthest-point sequence on random data', () => {
     assert.equal(order[0], 5, 'a row equal to the centroid is nearest to it');
     assert.deepEqual(Array.from(order), referenceOrder(x, n, d, count, centroid));
   }
+});
+
+test('a later, smaller call ignores rows and distances an earlier call left in the kernel memory', () => {
+  // The WebAssembly memory is reused per dimensionality: padding lanes (d = 7 → 8) and padding
+  // rows (n = 50 → 52) must be rewritten, or stale rows would be picked or stale distances kept.
+  const rng = createRng(5);
+  const big = Float32Array.from({ length: 300 * 7 }, () => 100 * rng.gaussian());
+  farthestPointOrder(big, 300, 7, 300);
+  const small = Float32Array.from({ length: 50 * 7 }, () => rng.gaussian());
+  assert.deepEqual(Array.from(farthestPointOrder(small, 50, 7, 50)), referenceOrder(small, 50, 7, 50));
+});
+
+test('a cluster beyond the 4 GiB WebAssembly memory is refused with the way out', () => {
+  assert.throws(() => farthestPointKernel(9, 5 * 2 ** 30), /at most 4 GiB.*--within random/);
 });

@@ -11,7 +11,8 @@ import { IdSet } from '../core/id-set.js';
 import { extractTexts, type RowBatch } from '../operators/extract-text.js';
 import { readLines, resolveInputs } from '../operators/read-lines.js';
 import type { Reject } from '../operators/reject.js';
-import { BANKING77, tempDir } from './support/paths.js';
+import { sotuChatJsonl, sotuJsonl } from './support/corpus.js';
+import { tempDir } from './support/paths.js';
 
 test('key paths address nested keys and array items', () => {
   const rec = { request: { messages: [{ content: 'hi' }, { content: 'there' }] }, a: { 'b-c': 1 } };
@@ -33,10 +34,12 @@ test('a Llama-3 prompt is reduced to its user message; other text is kept as is'
   assert.equal(userMessageOf('plain text <|eot_id|>'), 'plain text <|eot_id|>');
 });
 
-test('the chat-shaped Banking77 reduces to exactly the texts of banking77.jsonl', () => {
-  const plain = fs.readFileSync(path.join(BANKING77, 'banking77.jsonl'), 'utf8').trim().split('\n');
-  const chat = fs.readFileSync(path.join(BANKING77, 'banking77-chat.jsonl'), 'utf8').trim().split('\n');
-  assert.equal(plain.length, chat.length);
+test('State of the Union passages as Llama-3 chat prompts reduce to exactly the plain passages', () => {
+  const plain = fs.readFileSync(sotuJsonl(4000), 'utf8').trim().split('\n');
+  const chat = fs.readFileSync(sotuChatJsonl(4000), 'utf8').trim().split('\n');
+  assert.equal(plain.length, 4000);
+  assert.equal(chat.length, 4000);
+  assert.ok(chat[0].includes('<|start_header_id|>user<|end_header_id|>') && !chat[1].includes('<|'), 'even lines are prompts, odd lines bare');
   const keyPath = parseKeyPath('request.messages[0].content');
   for (let i = 0; i < plain.length; i++) {
     assert.equal(userMessageOf(getAtPath(JSON.parse(chat[i]), keyPath) as string), JSON.parse(plain[i]).text, `line ${i + 1}`);

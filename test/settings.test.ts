@@ -59,7 +59,7 @@ test('the published JSON Schema is the one the settings schema generates', () =>
 test('the CLI exits 2 with usage for bad invocations and 0 for --help', async () => {
   const help = await runCli(['--help']);
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /semclust run examples\/banking77-kmeans\.yaml/);
+  assert.match(help.stdout, /semclust run examples\/sotu-kmeans\.yaml/);
   assert.match(help.stdout, /--message-key/);
   const embedHelp = await runCli(['embed', '--help']);
   assert.match(embedHelp.stdout, /--message-key "request\.messages\[0\]\.content"/);
@@ -68,7 +68,7 @@ test('the CLI exits 2 with usage for bad invocations and 0 for --help', async ()
   assert.match(unknown.stderr, /unknown command "frobnicate"/);
   const missing = await runCli(['embed', 'only-one-arg']);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /needs INPUT\.\.\. and OUTDIR/);
+  assert.match(missing.stderr, /its input is unknown: give INPUT\.\.\. only-one-arg/);
   const noFile = await runCli(['embed', 'does-not-exist.jsonl', tempDir('nofile')]);
   assert.equal(noFile.code, 1);
   assert.match(noFile.stderr, /input "does-not-exist\.jsonl" matches no file/);

@@ -8,6 +8,9 @@
  * is that cluster's selected ancestor-or-self (−1 if none) and its probability the lambda
  * relative to the selected cluster's death lambda, capped at 1.
  *
+ * As in the package, a row with NaN or ±Infinity is an error and a row too far from every fitted
+ * row to join any cluster (including one whose distance overflows) is noise.
+ *
  * One deliberate difference: the package maps clusters to labels through a re-selection that
  * ignores cluster_selection_epsilon; here prediction uses the fit's actual selection, so predicted
  * labels always mean the same clusters as the fit labels.
@@ -16,6 +19,7 @@
  * model, create a predictor and stream blocks through it.
  */
 import { BlockTopK } from './block-top-k.js';
+import { distanceScale, FAR_SCALED, scaleRows, unscaleDistances } from './distance-scale.js';
 import type { HdbscanModel } from './hdbscan-model.js';
 import { buildKdTree, type KdTree } from './kd-tree.js';
 import { nearestNeighbours } from './nearest-neighbours.js';
@@ -32,28 +36,49 @@ export class HdbscanPredictor {
     readonly model: HdbscanModel,
     private readonly tree: KdTree,
     private readonly kernel: BlockTopK,
+    /** The fit's distance scale (distance-scale.ts): blocks are divided by it before the search. */
+    private readonly scale: number,
   ) {}
 
   /** Builds the kd-tree over the fitted rows and the onnxruntime kernel (threads: intra-op threads). */
   static async create(model: HdbscanModel, options: { threads?: number } = {}): Promise<HdbscanPredictor> {
     const { n, d } = model.meta;
-    const tree = buildKdTree(model.points, n, d, KD_LEAF);
-    return new HdbscanPredictor(model, tree, await BlockTopK.create(d, options.threads));
+    const scale = distanceScale(model.points, n, d);
+    const tree = buildKdTree(scaleRows(model.points, scale), n, d, KD_LEAF);
+    return new HdbscanPredictor(model, tree, await BlockTopK.create(d, options.threads), scale);
   }
 
   /** Labels and probabilities for m rows (row-major, d columns). */
   async predict(block: Float32Array, m: number): Promise<Prediction> {
     const { meta, predictionCore, pointParent, pointLambda, clusterParent, clusterBirth, clusterLabel, clusterMaxLambda } = this.model;
     if (block.length < m * meta.d) throw new RangeError(`block holds ${block.length} values, expected ${m} × ${meta.d}`);
+    const d = meta.d;
+    for (let i = 0; i < m * d; i++) {
+      if (!Number.isFinite(block[i])) {
+        throw new RangeError(`row ${Math.floor(i / d)} of the block to predict holds ${block[i]}: HDBSCAN prediction needs finite values`);
+      }
+    }
+    // Rows far outside the fitted rows' range are noise without a search (distance-scale.ts).
+    const scaled = scaleRows(block.subarray(0, m * d), this.scale);
+    const rows: number[] = [];
+    for (let i = 0; i < m; i++) {
+      let far = false;
+      for (let j = 0; j < d && !far; j++) far = Math.abs(scaled[i * d + j]) > FAR_SCALED;
+      if (!far) rows.push(i);
+    }
     const labels = new Int32Array(m).fill(-1);
     const probabilities = new Float64Array(m);
-    if (meta.labelCount === 0 || m === 0) return { labels, probabilities };
+    if (meta.labelCount === 0 || rows.length === 0) return { labels, probabilities };
+    const searched = rows.length === m ? scaled : new Float32Array(rows.length * d);
+    if (searched !== scaled) rows.forEach((i, r) => searched.set(scaled.subarray(i * d, i * d + d), r * d));
     const minSamples = meta.minSamples;
     const k = Math.min(meta.n, 2 * minSamples);
-    const { indices, distances } = await nearestNeighbours(this.tree, this.kernel, block, m, k);
+    const { indices, distances } = await nearestNeighbours(this.tree, this.kernel, searched, rows.length, k);
+    unscaleDistances(distances, this.scale);
     const coreAt = Math.min(minSamples, k - 1);
-    for (let i = 0; i < m; i++) {
-      const o = i * k;
+    for (let r = 0; r < rows.length; r++) {
+      const i = rows[r];
+      const o = r * k;
       const core = distances[o + coreAt];
       let nearest = -1;
       let reach = Infinity;
@@ -65,6 +90,8 @@ export class HdbscanPredictor {
           nearest = j;
         }
       }
+      // No finite distance to any fitted row: too far to join any cluster.
+      if (nearest < 0) continue;
       const lambda = reach > 0 ? 1 / reach : Number.MAX_VALUE;
       let cluster = pointParent[nearest];
       if (pointLambda[nearest] > lambda) {

@@ -8,6 +8,7 @@
 import { BlockTopK } from './block-top-k.js';
 import { condenseTree, type CondensedTree } from './condensed-tree.js';
 import { coreDistances, predictionCoreDistances } from './core-distances.js';
+import { distanceScale, scaleRows, unscaleDistances } from './distance-scale.js';
 import { HDBSCAN_MODEL_FORMAT, type HdbscanModel } from './hdbscan-model.js';
 import { buildKdTree } from './kd-tree.js';
 import { mutualReachabilityMst } from './mutual-reachability-mst.js';
@@ -65,13 +66,17 @@ export async function fitHdbscan(data: Float32Array, n: number, d: number, optio
     clusterSize: Int32Array.of(n),
   };
   if (n >= 2) {
-    const kd = buildKdTree(points, n, d, KD_LEAF);
+    // Searches run on rows scaled into float32's safe range; distances come back in data units.
+    const scale = distanceScale(points, n, d);
+    const scaled = scaleRows(points, scale);
+    const kd = buildKdTree(scaled, n, d, KD_LEAF);
     const kernel = await BlockTopK.create(d, options.threads);
     try {
       const listSize = Math.min(n, LIST_FACTOR * (minSamples + 1));
-      const neighbours = await nearestNeighbours(kd, kernel, points, n, listSize);
-      predictionCore.set(predictionCoreDistances(neighbours, minSamples));
+      const neighbours = await nearestNeighbours(kd, kernel, scaled, n, listSize);
+      predictionCore.set(unscaleDistances(predictionCoreDistances(neighbours, minSamples), scale));
       const mst = await mutualReachabilityMst(kd, kernel, coreDistances(neighbours, minSamples), neighbours);
+      unscaleDistances(mst.weight, scale);
       condensed = condenseTree(singleLinkage(mst, n), minClusterSize);
     } finally {
       await kernel.close();

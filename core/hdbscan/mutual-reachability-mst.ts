@@ -75,6 +75,7 @@ export async function mutualReachabilityMst(
   let edges = 0;
   while (edges < n - 1) {
     if (stats) stats.rounds++;
+    const before = edges;
     size.fill(0);
     for (let i = 0; i < n; i++) size[(comp[i] = uf.find(i))]++;
     best.fill(Infinity);
@@ -115,6 +116,13 @@ export async function mutualReachabilityMst(
       to[edges] = bestTo[c];
       weight[edges] = best[c];
       edges++;
+    }
+    // Every component has an outgoing edge while more than one is left, unless distances were
+    // not finite (float32 overflow); repeating the round would find nothing again, forever.
+    if (edges === before) {
+      throw new Error(
+        `HDBSCAN spanning tree: a Borůvka round joined none of the ${n - edges} components (no finite mutual-reachability distance between them); check the data for values near the float32 limit`,
+      );
     }
   }
   return { from, to, weight };

@@ -5,9 +5,9 @@
  */
 import { ProtoWriter } from './protobuf.js';
 
-export type ElemType = 'float32' | 'int64' | 'int32' | 'bool';
+export type ElemType = 'float32' | 'float16' | 'uint8' | 'int8' | 'int64' | 'int32' | 'bool';
 
-const ELEM_CODE: Record<ElemType, number> = { float32: 1, int32: 6, int64: 7, bool: 9 };
+const ELEM_CODE: Record<ElemType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10 };
 
 /** A dimension is a fixed size or a symbolic name such as "batch". */
 export type Dim = number | string;
@@ -21,7 +21,7 @@ export interface ValueInfo {
 export interface Initializer {
   name: string;
   dims: number[];
-  data: Float32Array | BigInt64Array | Int32Array;
+  data: Float32Array | BigInt64Array | Int32Array | Int8Array | Uint8Array;
 }
 
 export type AttributeValue = number | number[] | string | { floats: number[] } | { float: number };
@@ -65,6 +65,8 @@ function writeValueInfo(w: ProtoWriter, v: ValueInfo): void {
 function elemCodeOf(data: Initializer['data']): number {
   if (data instanceof Float32Array) return ELEM_CODE.float32;
   if (data instanceof BigInt64Array) return ELEM_CODE.int64;
+  if (data instanceof Int8Array) return ELEM_CODE.int8;
+  if (data instanceof Uint8Array) return ELEM_CODE.uint8;
   return ELEM_CODE.int32;
 }
 
@@ -113,6 +115,10 @@ export function encodeModel(graph: Graph, options: ModelOptions = {}): Uint8Arra
     for (const v of graph.outputs) g.message(12, (m) => writeValueInfo(m, v));
   });
   w.message(8, (o) => o.string(1, '').int(2, options.opset ?? 17));
+  // Nodes from other domains (onnxruntime's com.microsoft contrib ops) need their own opset import.
+  for (const domain of new Set(graph.nodes.flatMap((n) => (n.domain ? [n.domain] : [])))) {
+    w.message(8, (o) => o.string(1, domain).int(2, 1));
+  }
   for (const [k, v] of Object.entries(options.metadata ?? {})) {
     w.message(14, (m) => m.string(1, k).string(2, v));
   }

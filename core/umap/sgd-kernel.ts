@@ -9,7 +9,7 @@
  * d²^b is evaluated from two tables (see powTables) and negative samples come from an
  * inline xorshift128 whose state lives in memory.
  */
-import { Code, encodeModule, F64, I32, I64, OP, SIMD, V128, wasm, type ValType, type WasmMemory } from './wasm-binary.js';
+import { Code, encodeModule, F64, I32, I64, OP, SIMD, V128, wasm, type ValType, type WasmMemory } from '../kernels/wasm-binary.js';
 
 /**
  * Kernel arguments in order: byte offsets into memory, counts, then f64 constants. The

@@ -23,5 +23,5 @@ function methods(embedder: Embedder) {
 
 await serveWorker(async (data, server) => {
   const embedder = await openEmbedder((data as { settings: EmbedderSettings }).settings, { onProgress: (e) => server.emit(e) });
-  return { state: embedder, info: { model: embedder.model, dims: embedder.dims } };
+  return { state: embedder, info: { model: embedder.model, dims: embedder.dims, revision: embedder.revision } };
 }, methods);

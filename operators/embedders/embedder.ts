@@ -6,6 +6,8 @@ export interface Embedder {
   /** Identifies the model in manifests and saved cluster models. */
   readonly model: string;
   readonly dims: number;
+  /** The hub commit the weights came from (40 hex digits); absent for local folders, built-ins and servers. */
+  readonly revision?: string;
   embed(texts: readonly string[]): Promise<Float32Array>;
   close(): Promise<void>;
 }

@@ -1,13 +1,25 @@
 /**
- * Turns an embedding_model setting into a local model folder: a folder path is used as is;
- * a Hugging Face hub id (owner/name) is downloaded once into <cacheDir>/hub/owner--name/.
+ * Turns an embedding_model setting into a local model folder. A folder path is used as is; a
+ * Hugging Face hub id (owner/name) is resolved at a revision (branch, tag or commit; default
+ * main) and its files are fetched into the standard hub cache (hf-cache.ts) through the hub's
+ * resolve URLs, /{id}/resolve/{revision}/{path}, the way huggingface_hub does: the commit comes
+ * from X-Repo-Commit, a file's blob name from X-Linked-Etag (LFS files, answered with a redirect
+ * to a CDN) or ETag, its size from X-Linked-Size or Content-Length. The snapshot folder of the
+ * resolved commit is returned, so files Python already fetched are not fetched again.
+ *
+ * HF_HUB_OFFLINE=1 reads only the cache; HF_TOKEN is sent to the hub (never to the CDN);
+ * HF_ENDPOINT points at a mirror.
  */
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { COMMIT_ID, RepoCache, hubCacheDir, hubOffline } from './hf-cache.js';
+import { modelAlternatives } from './model-alternatives.js';
+import { onnxModelFiles, type Dtype } from './onnx-files.js';
+import { staticLayout, staticLayoutFiles } from './static-folder.js';
 
 export interface DownloadProgress {
   /** `download <file>`, the shape every backend's progress events share. */
@@ -21,116 +33,249 @@ export interface DownloadProgress {
 }
 
 export interface ResolveModelOptions {
-  cacheDir: string;
+  /** Branch, tag or commit; default main. */
+  revision?: string;
+  /** Which ONNX weights file to fetch (onnx-files.ts). */
+  dtype?: Dtype;
+  /** Hub cache folder; default hubCacheDir() (HF_HUB_CACHE, HF_HOME, ~/.cache/huggingface/hub). */
+  cacheDir?: string;
+  /** Only the cache, no network; default from HF_HUB_OFFLINE. */
+  offline?: boolean;
   onProgress?: (progress: DownloadProgress) => void;
 }
 
-const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
-const REQUIRED_FILES = ['config.json', 'tokenizer.json'];
-const OPTIONAL_FILES = ['tokenizer_config.json', 'special_tokens_map.json', 'sentence_bert_config.json', '1_Pooling/config.json', 'modules.json'];
-// sentence-transformers repos keep the graph under onnx/, optimum exports at the root.
-const MODEL_FILES = ['onnx/model.onnx', 'model.onnx'];
-// Written last: a folder without it is the remains of an interrupted download.
-export const COMPLETE_MARKER = '.semclust-complete';
+export interface ResolvedModel {
+  /** The folder to open: the path given, or the snapshot folder of the resolved commit. */
+  dir: string;
+  /** The hub id, or the folder's name. */
+  name: string;
+  /** The commit a hub id resolved to; absent for a local folder. */
+  revision?: string;
+}
 
-export async function resolveModel(idOrPath: string, options: ResolveModelOptions): Promise<string> {
-  if ((await stat(idOrPath).catch(() => null))?.isDirectory()) return idOrPath;
+const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
+const OPTIONAL_FILES = ['tokenizer_config.json', 'special_tokens_map.json', 'sentence_bert_config.json', '1_Pooling/config.json'];
+const MAX_REDIRECTS = 5;
+// Architectures of decoder LLMs: their embeddings come from a serving stack, not an ONNX folder.
+const DECODER_ARCHITECTURE = /For(CausalLM|ConditionalGeneration)$/;
+
+export async function resolveModel(idOrPath: string, options: ResolveModelOptions = {}): Promise<ResolvedModel> {
+  if ((await stat(idOrPath).catch(() => null))?.isDirectory()) return { dir: idOrPath, name: path.basename(path.resolve(idOrPath)) };
   if (!HUB_ID.test(idOrPath)) {
     throw new Error(`embedding model ${idOrPath} is neither an existing folder nor a Hugging Face hub id (owner/name)`);
   }
-  const target = path.join(options.cacheDir, 'hub', idOrPath.replace('/', '--'));
-  if (await exists(path.join(target, COMPLETE_MARKER))) return target;
+  const hub = new HubRepo(idOrPath, options);
+  const config = await hub.fetch('config.json', false);
+  const modules = await hub.fetch('modules.json', false);
+  if (!config && !modules) throw hub.missing('config.json');
+  const dir = hub.snapshotDir();
 
-  await rm(target, { recursive: true, force: true });
-  await mkdir(target, { recursive: true });
-  const hub = new HubClient(idOrPath, options.onProgress);
-  const files: string[] = [];
-  for (const file of REQUIRED_FILES) {
-    if (!(await hub.download(file, target))) throw hub.missing(file);
-    files.push(file);
+  const layout = await staticLayout(dir);
+  if (layout) {
+    for (const file of staticLayoutFiles(layout, dir)) await hub.fetch(file, true);
+    return { dir, name: idOrPath, revision: hub.commit };
   }
-  for (const file of OPTIONAL_FILES) {
-    if (await hub.download(file, target)) files.push(file);
-  }
+  if (!config) throw hub.missing('config.json');
+  await hub.fetch('tokenizer.json', true);
+  for (const file of OPTIONAL_FILES) await hub.fetch(file, false);
+  const candidates = onnxModelFiles(options.dtype);
   let modelFile: string | undefined;
-  for (const file of MODEL_FILES) {
-    if (await hub.download(file, target)) {
+  for (const file of candidates) {
+    if (await hub.fetch(file, false)) {
       modelFile = file;
       break;
     }
   }
-  if (!modelFile) {
-    throw new Error(
-      `hub repo ${idOrPath} has no ONNX weights (looked for ${MODEL_FILES.join(' and ')}): export them with ` +
-        `\`optimum-cli export onnx --model ${idOrPath} <folder>\` and pass that folder`,
-    );
-  }
-  files.push(modelFile);
+  if (!modelFile) throw hub.offlineReason ? hub.notCached(candidates[0]) : await noOnnxWeights(idOrPath, config, candidates, options.dtype ?? 'fp32');
   // Graphs over 2 GB keep their weights in a side file that onnxruntime loads by name.
-  if (await hub.download(`${modelFile}_data`, target)) files.push(`${modelFile}_data`);
-
-  await writeFile(path.join(target, COMPLETE_MARKER), JSON.stringify({ id: idOrPath, files, completed: new Date().toISOString() }));
-  return target;
+  await hub.fetch(`${modelFile}_data`, false);
+  return { dir, name: idOrPath, revision: hub.commit };
 }
 
-class HubClient {
+async function noOnnxWeights(id: string, configFile: string, candidates: string[], dtype: Dtype): Promise<Error> {
+  const config = JSON.parse(await readFile(configFile, 'utf8')) as { architectures?: unknown };
+  const decoder = Array.isArray(config.architectures) ? config.architectures.find((a) => typeof a === 'string' && DECODER_ARCHITECTURE.test(a)) : undefined;
+  const head = decoder
+    ? `${id} is a decoder LLM (${decoder}) without ONNX weights: serve it with vLLM or TEI and pass --embedding-endpoint`
+    : `hub repo ${id} has no ONNX weights for dtype ${dtype} (looked for ${candidates.join(' and ')})` +
+      (dtype === 'fp32' ? '' : `; try --dtype fp32`);
+  return new Error(`${head}\n${modelAlternatives(id)}`);
+}
+
+interface FileMeta {
+  commit: string | null;
+  etag: string | null;
+  size: number | null;
+}
+
+class HubRepo {
   private readonly endpoint = (process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '');
   private readonly token = process.env.HF_TOKEN;
+  private readonly cache: RepoCache;
+  private readonly revision: string;
+  /** Why only the cache is read (HF_HUB_OFFLINE, or the hub out of reach); null when online. */
+  offlineReason: string | null;
+  /** Set by the first answer (or the cache's ref); every later file is read at this commit. */
+  commit: string | undefined;
 
   constructor(
     private readonly id: string,
-    private readonly onProgress?: (progress: DownloadProgress) => void,
-  ) {}
+    private readonly options: ResolveModelOptions,
+  ) {
+    this.cache = new RepoCache(options.cacheDir ?? hubCacheDir(), id);
+    this.revision = options.revision ?? 'main';
+    this.offlineReason = (options.offline ?? hubOffline()) ? 'HF_HUB_OFFLINE is set' : null;
+    if (COMMIT_ID.test(this.revision)) this.commit = this.revision;
+  }
+
+  snapshotDir(): string {
+    if (!this.commit) throw new Error(`the hub never told which commit ${this.id}@${this.revision} is (no X-Repo-Commit header)`);
+    return this.cache.snapshotDir(this.commit);
+  }
 
   url(file: string): string {
-    return `${this.endpoint}/${this.id}/resolve/main/${file.split('/').map(encodeURIComponent).join('/')}`;
+    const rev = encodeURIComponent(this.commit ?? this.revision);
+    return `${this.endpoint}/${this.id}/resolve/${rev}/${file.split('/').map(encodeURIComponent).join('/')}`;
   }
 
   missing(file: string): Error {
-    return new Error(`${this.url(file)} was not found: is ${this.id} a Hugging Face model with ${file}? Check the id, or pass a local folder`);
+    return new Error(`${this.url(file)} was not found: is ${this.id} a Hugging Face model with ${file}? Check the id and --revision, or pass a local folder`);
   }
 
-  /** Streams one file into the folder through a temporary name; false when the hub has no such file. */
-  async download(file: string, folder: string): Promise<boolean> {
-    const url = this.url(file);
-    // identity keeps Content-Length comparable with the bytes received.
-    const headers: Record<string, string> = { 'accept-encoding': 'identity' };
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
+  /** The cached path of `file` at the resolved commit, fetching it if needed; null when the repo has no such file. */
+  async fetch(file: string, required: boolean): Promise<string | null> {
+    if (this.offlineReason) return this.fromCache(file, required);
+    if (this.commit) {
+      const state = await this.cache.state(this.commit, file);
+      if (state === 'present') return this.cache.snapshotFile(this.commit, file);
+      if (state === 'absent') {
+        if (required) throw this.missing(file);
+        return null;
+      }
+    }
     let res: Response;
+    let meta: FileMeta;
     try {
-      res = await fetch(url, { headers, redirect: 'follow' });
+      ({ res, meta } = await this.request(file));
     } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new Error(
-        `could not reach ${this.endpoint} to download ${this.id}/${file} (${cause?.code ?? cause?.message ?? (err as Error).message}): ` +
-          `check the network, set HF_ENDPOINT to a reachable mirror, or pass a local folder`,
-      );
+      if (!(err instanceof NetworkError)) throw err;
+      // As huggingface_hub does: with the hub out of reach, what the cache holds still serves.
+      const cached = await this.cache.commitOf(this.revision);
+      if (!cached) {
+        throw new Error(`could not reach ${this.endpoint} to download ${this.id}/${file} (${err.message}), and ${this.id}@${this.revision} is not in the cache ${this.cache.cacheDir}: check the network, set HF_ENDPOINT to a reachable mirror, or pass a local folder.\n${modelAlternatives(this.id)}`);
+      }
+      this.offlineReason = `${this.endpoint} is unreachable (${err.message})`;
+      this.commit = cached;
+      return this.fromCache(file, required);
+    }
+    if (meta.commit && !this.commit) {
+      this.commit = meta.commit;
+      await this.cache.writeRef(this.revision, meta.commit);
     }
     if (res.status === 404) {
       await res.body?.cancel();
-      return false;
+      const code = res.headers.get('x-error-code');
+      if (code === 'RepositoryNotFound') throw new Error(`hub repo ${this.id} does not exist (${this.url(file)}): check the id, or set HF_TOKEN if it is private`);
+      if (code === 'RevisionNotFound') throw new Error(`${this.id} has no revision ${this.revision}: give a branch, tag or full commit id that exists`);
+      // Only the hub's own "no such file" is remembered: a commit never changes, a bare 404 (a proxy) might.
+      if (this.commit && code === 'EntryNotFound') await this.cache.markAbsent(this.commit, file);
+      if (required) throw this.missing(file);
+      return null;
     }
     if (res.status === 401 || res.status === 403) {
       await res.body?.cancel();
-      throw new Error(`${url} refused access (HTTP ${res.status}): ${this.id} may be private or gated; set HF_TOKEN to a token that can read it`);
+      const gated = res.headers.get('x-error-code') === 'GatedRepo';
+      throw new Error(
+        gated
+          ? `${this.id} is gated (HTTP ${res.status} for ${this.url(file)}): accept its conditions on its hub page, then set HF_TOKEN to a token of that account`
+          : `${this.url(file)} refused access (HTTP ${res.status}): ${this.id} may be private, gated or misspelt; set HF_TOKEN to a token that can read it`,
+      );
     }
     if (!res.ok || !res.body) {
       await res.body?.cancel();
-      throw new Error(`${url} answered HTTP ${res.status} ${res.statusText}`);
+      throw new Error(`${this.url(file)} answered HTTP ${res.status} ${res.statusText}`);
     }
+    if (!this.commit) {
+      await res.body.cancel();
+      throw new Error(`${this.url(file)} sent no X-Repo-Commit header: is HF_ENDPOINT (${this.endpoint}) a Hugging Face hub or mirror?`);
+    }
+    if (!meta.etag) {
+      await res.body.cancel();
+      throw new Error(`${this.url(file)} sent no ETag: cannot name the file in the hub cache`);
+    }
+    if (!(await this.cache.hasBlob(meta.etag))) await this.download(file, res, meta.etag, meta.size);
+    else await res.body.cancel();
+    return this.cache.link(this.commit, file, meta.etag);
+  }
 
+  private async fromCache(file: string, required: boolean): Promise<string | null> {
+    this.commit ??= (await this.cache.commitOf(this.revision)) ?? undefined;
+    if (!this.commit) {
+      throw new Error(
+        `${this.offlineReason} and ${this.id}@${this.revision} was never downloaded into ${this.cache.cacheDir} (no ${this.cache.refFile(this.revision)}): ` +
+          `run once with the network, or give --revision as a commit that is cached.\n${modelAlternatives(this.id)}`,
+      );
+    }
+    const state = await this.cache.state(this.commit, file);
+    if (state === 'present') return this.cache.snapshotFile(this.commit, file);
+    if (state === 'absent' || !required) return null;
+    throw this.notCached(file);
+  }
+
+  notCached(file: string): Error {
+    return new Error(
+      `${this.offlineReason} and ${file} of ${this.id}@${this.commit} is not in the cache (${this.cache.snapshotFile(this.commit ?? this.revision, file)}): ` +
+        `run once with the network to fetch it.\n${modelAlternatives(this.id)}`,
+    );
+  }
+
+  /**
+   * GET with redirects followed by hand: the metadata is read from the hub's own answer (the
+   * first one that names the commit), and the token goes only to the hub's origin.
+   */
+  private async request(file: string): Promise<{ res: Response; meta: FileMeta }> {
+    let url = this.url(file);
+    const origin = new URL(url).origin;
+    const meta: FileMeta = { commit: null, etag: null, size: null };
+    for (let hop = 0; ; hop++) {
+      // identity keeps Content-Length comparable with the bytes received.
+      const headers: Record<string, string> = { 'accept-encoding': 'identity', 'user-agent': 'semclust' };
+      if (this.token && new URL(url).origin === origin) headers.authorization = `Bearer ${this.token}`;
+      let res: Response;
+      try {
+        res = await fetch(url, { headers, redirect: 'manual' });
+      } catch (err) {
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        throw new NetworkError(cause?.code ?? cause?.message ?? (err as Error).message);
+      }
+      if (meta.commit === null && res.headers.has('x-repo-commit')) {
+        meta.commit = res.headers.get('x-repo-commit');
+        meta.etag = normalizeEtag(res.headers.get('x-linked-etag') ?? res.headers.get('etag'));
+        const size = Number(res.headers.get('x-linked-size') ?? res.headers.get('content-length') ?? NaN);
+        meta.size = Number.isSafeInteger(size) && size >= 0 ? size : null;
+      }
+      const location = res.headers.get('location');
+      if (res.status < 300 || res.status >= 400 || !location) return { res, meta };
+      await res.body?.cancel();
+      if (hop === MAX_REDIRECTS) throw new Error(`${this.url(file)} redirected more than ${MAX_REDIRECTS} times`);
+      url = new URL(location, url).toString();
+    }
+  }
+
+  /** Streams the body into blobs/<etag> through a temporary name, checking size and (LFS) sha256. */
+  private async download(file: string, res: Response, etag: string, size: number | null): Promise<void> {
     const encoded = (res.headers.get('content-encoding') ?? 'identity') !== 'identity';
-    const length = Number(res.headers.get('content-length'));
-    const total = !encoded && Number.isFinite(length) && length >= 0 && res.headers.has('content-length') ? length : null;
-    const dest = path.join(folder, file);
-    const temp = `${dest}.${process.pid}-${randomBytes(4).toString('hex')}.part`;
-    await mkdir(path.dirname(dest), { recursive: true });
-
+    const length = res.headers.has('content-length') && !encoded ? Number(res.headers.get('content-length')) : NaN;
+    const total = size ?? (Number.isSafeInteger(length) ? length : null);
+    const temp = await this.cache.tempBlob(etag);
+    // An LFS etag is the sha256 of the content: a corrupted transfer can never become a blob.
+    const hash = /^[0-9a-f]{64}$/.test(etag) ? createHash('sha256') : null;
     let received = 0;
-    const onProgress = this.onProgress;
+    const onProgress = this.options.onProgress;
     const counter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         received += chunk.length;
+        hash?.update(chunk);
         onProgress?.({ phase: `download ${file}`, file, done: received, total: total ?? 0 });
         done(null, chunk);
       },
@@ -138,15 +283,24 @@ class HubClient {
     try {
       await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), counter, createWriteStream(temp));
       if (total !== null && received !== total) throw new Error(`${total - received} bytes missing`);
+      if (hash) {
+        const digest = hash.digest('hex');
+        if (digest !== etag) throw new Error(`sha256 ${digest} does not match the hub's ${etag}`);
+      }
     } catch (err) {
       await rm(temp, { force: true });
-      throw new Error(`download of ${url} was interrupted after ${received} bytes (${(err as Error).message}); run again to retry`);
+      throw new Error(`download of ${this.url(file)} was interrupted after ${received} bytes (${(err as Error).message}); run again to retry`);
     }
-    await rename(temp, dest);
-    return true;
+    await rename(temp, this.cache.blobFile(etag));
   }
 }
 
-async function exists(file: string): Promise<boolean> {
-  return (await stat(file).catch(() => null)) !== null;
+class NetworkError extends Error {}
+
+/** huggingface_hub's etag normalisation: drop a weak-validator prefix and the quotes. */
+function normalizeEtag(value: string | null): string | null {
+  if (!value) return null;
+  const etag = value.replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  // The etag becomes a file name: refuse anything that could leave blobs/.
+  return /^[\w.-]+$/.test(etag) ? etag : null;
 }

@@ -3,13 +3,16 @@
  * repo with onnx/model.onnx, or an `optimum-cli export onnx` output): tokenise with the
  * folder's tokenizer.json, run the transformer in onnxruntime, pool, L2-normalise.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { halfToFloat32 } from '../../core/float16.js';
 import { clsPool, meanPool } from '../../core/pooling.js';
 import { type Embedder, normalizeRows } from './embedder.js';
-import { COMPLETE_MARKER } from './hub-download.js';
+import { cudaStartError, executionProviders, type Device } from './execution-provider.js';
+import { DTYPES, onnxModelFiles, type Dtype } from './onnx-files.js';
+import { readJsonIfExists } from './read-json.js';
 
 export type Pooling = 'mean' | 'cls';
 
@@ -20,9 +23,15 @@ export interface OnnxFolderOptions {
   maxLength?: number;
   /** onnxruntime intra-op threads; 0 or absent lets onnxruntime use every core. */
   threads?: number;
+  /** Which weights file: onnx/model.onnx, onnx/model_fp16.onnx or onnx/model_quantized.onnx. */
+  dtype?: Dtype;
+  device?: Device;
+  /** Names the model in manifests (a hub id); defaults to the folder name. */
+  name?: string;
+  /** Hub commit the folder was resolved to. */
+  revision?: string;
 }
 
-const MODEL_FILES = ['onnx/model.onnx', 'model.onnx'];
 const TOKEN_INPUTS = ['input_ids', 'attention_mask', 'token_type_ids'] as const;
 const TOKEN_LEVEL_OUTPUTS = ['last_hidden_state', 'token_embeddings'];
 // Texts are sorted by length and grouped so one forward pass holds about this many padded
@@ -43,7 +52,8 @@ export async function openOnnxFolder(dir: string, options: OnnxFolderOptions = {
   if (!info?.isDirectory()) {
     throw new Error(`model folder ${folder} does not exist: pass a folder holding a Hugging Face ONNX export, or a hub id (owner/name)`);
   }
-  const modelFile = await findModelFile(folder);
+  const name = options.name ?? path.basename(folder);
+  const modelFile = await findModelFile(folder, options.dtype ?? 'fp32');
   const tokenizerJson = await readJson(folder, 'tokenizer.json');
   if (!tokenizerJson) {
     throw new Error(
@@ -56,8 +66,6 @@ export async function openOnnxFolder(dir: string, options: OnnxFolderOptions = {
   const sbertConfig = await readJson(folder, 'sentence_bert_config.json');
   const poolingConfig = await readJson(folder, '1_Pooling/config.json');
   const modules = await readJson(folder, 'modules.json');
-  // A folder that resolveModel downloaded is named for manifests by its hub id.
-  const hubId = (await readJson(folder, COMPLETE_MARKER))?.id;
 
   let tokenizer: Tokenizer;
   try {
@@ -72,15 +80,19 @@ export async function openOnnxFolder(dir: string, options: OnnxFolderOptions = {
   }
   const padId = padTokenId(tokenizerJson, tokenizerConfig, tokenizer);
 
+  const providers = executionProviders(options.device);
   const session = await ort.InferenceSession.create(modelFile, {
     intraOpNumThreads: options.threads ?? 0,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    ...providers,
+  }).catch((err: unknown) => {
+    throw options.device === 'cuda' ? cudaStartError(err) : err;
   });
   try {
     const inputs = tokenInputs(session, modelFile);
     const output = chooseOutput(session, modelFile, options.pooling !== undefined);
-    const pooling = output.pooled ? null : (options.pooling ?? poolingFromConfig(folder, poolingConfig));
+    const pooling = output.pooled ? null : (options.pooling ?? poolingFromConfig(folder, name, poolingConfig));
     if (!output.pooled) checkModules(folder, modules);
 
     const encode = (text: string): number[] => {
@@ -108,14 +120,16 @@ export async function openOnnxFolder(dir: string, options: OnnxFolderOptions = {
       }
       const result = await session.run(feeds, [output.name]);
       const tensor = result[output.name];
-      if (tensor.type !== 'float32') {
-        throw new Error(`${modelFile}: output ${output.name} is ${tensor.type}; this backend reads float32 models (use onnx/model.onnx, not a quantised or fp16 variant)`);
+      if (tensor.type !== 'float32' && tensor.type !== 'float16') {
+        throw new Error(`${modelFile}: output ${output.name} is ${tensor.type}; this backend reads float32 or float16 outputs`);
       }
       const rank = output.pooled ? 2 : 3;
       if (tensor.dims.length !== rank) {
         throw new Error(`${modelFile}: output ${output.name} has shape [${tensor.dims.join(', ')}], expected rank ${rank}`);
       }
-      return { values: tensor.data as Float32Array, mask, dims: tensor.dims };
+      // fp16 models (model_fp16.onnx) answer in half precision; pooling runs in float32.
+      const values = tensor.type === 'float16' ? halfToFloat32(tensor.data as Uint16Array) : (tensor.data as Float32Array);
+      return { values, mask, dims: tensor.dims };
     };
 
     const probe = encode('a');
@@ -140,8 +154,9 @@ export async function openOnnxFolder(dir: string, options: OnnxFolderOptions = {
     };
 
     return {
-      model: typeof hubId === 'string' ? hubId : path.basename(folder),
+      model: name,
       dims,
+      revision: options.revision,
       embed,
       close: () => session.release(),
     };
@@ -151,34 +166,26 @@ export async function openOnnxFolder(dir: string, options: OnnxFolderOptions = {
   }
 }
 
-async function findModelFile(folder: string): Promise<string> {
-  for (const rel of MODEL_FILES) {
-    const file = path.join(folder, rel);
-    if ((await stat(file).catch(() => null))?.isFile()) return file;
+async function findModelFile(folder: string, dtype: Dtype): Promise<string> {
+  const isFile = async (rel: string) => (await stat(path.join(folder, rel)).catch(() => null))?.isFile() ?? false;
+  for (const rel of onnxModelFiles(dtype)) if (await isFile(rel)) return path.join(folder, rel);
+  const others: Dtype[] = [];
+  for (const d of DTYPES) {
+    if (d !== dtype && ((await isFile(onnxModelFiles(d)[0])) || (await isFile(onnxModelFiles(d)[1])))) others.push(d);
   }
   throw new Error(
-    `no ONNX model in ${folder}: expected ${MODEL_FILES.join(' or ')}. Export one with ` +
-      `\`optimum-cli export onnx --model <hub id> ${folder}\`, or use a hub repo that ships onnx/model.onnx`,
+    `no ONNX model for dtype ${dtype} in ${folder}: expected ${onnxModelFiles(dtype).join(' or ')}. ` +
+      (others.length ? `The folder has dtype ${others.join(', ')}: pass --dtype ${others[0]}. ` : '') +
+      `Export one with \`optimum-cli export onnx --model <hub id> ${folder}\`, or use a hub repo that ships onnx/model.onnx`,
   );
 }
 
 /** Parsed JSON object, or null when the file does not exist. */
 async function readJson(folder: string, rel: string): Promise<JsonObject | null> {
   const file = path.join(folder, rel);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value === null || typeof value !== 'object') throw new Error('not a JSON object');
-    return value as JsonObject;
-  } catch (err) {
-    throw new Error(`could not parse ${file}: ${(err as Error).message}`);
-  }
+  const value = await readJsonIfExists(file);
+  if (value !== null && typeof value !== 'object') throw new Error(`could not parse ${file}: not a JSON object`);
+  return value as JsonObject | null;
 }
 
 /**
@@ -276,7 +283,11 @@ function chooseOutput(session: ort.InferenceSession, modelFile: string, poolingO
   );
 }
 
-function poolingFromConfig(folder: string, config: JsonObject | null): Pooling {
+function poolingFromConfig(folder: string, name: string, config: JsonObject | null): Pooling {
+  if (!config && /simcse/i.test(name)) {
+    // SimCSE checkpoints carry no 1_Pooling config and were trained on the [CLS] vector.
+    throw new Error(`${name} looks like a SimCSE model, which embeds with its [CLS] vector and has no 1_Pooling/config.json: pass --pooling cls (or --pooling mean to insist)`);
+  }
   // sentence-transformers falls back to mean pooling for a plain transformer folder.
   if (!config) return 'mean';
   const modes = Object.keys(config).filter((k) => k.startsWith('pooling_mode_') && config[k] === true);

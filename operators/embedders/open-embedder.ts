@@ -1,20 +1,31 @@
 /**
  * Picks the embedding backend from the settings: an endpoint means an OpenAI-compatible
- * server; "static" the built-in model; anything else a Hugging Face ONNX folder, given
- * as a local path or a hub id.
+ * server; "static" the built-in model; anything else a Hugging Face model folder, given as a
+ * local path or a hub id: a static table (Model2Vec, StaticEmbedding) or an ONNX transformer.
  */
 import type { Settings } from '../../schemas/config.js';
 import type { Embedder } from './embedder.js';
 import { resolveModel } from './hub-download.js';
 import { openHttpEmbedder } from './openai-http.js';
 import { openOnnxFolder } from './onnx-folder.js';
+import { openStaticFolder, staticLayout } from './static-folder.js';
 import { defaultCacheDir, openStaticModel } from './static-model.js';
 
 export const STATIC_MODEL = 'static';
 
 export type EmbedderSettings = Pick<
   Settings,
-  'embedding_model' | 'embedding_endpoint' | 'embedding_api_key_env' | 'pooling' | 'max_length' | 'max_concurrency' | 'threads' | 'batch_size'
+  | 'embedding_model'
+  | 'embedding_endpoint'
+  | 'embedding_api_key_env'
+  | 'pooling'
+  | 'max_length'
+  | 'max_concurrency'
+  | 'threads'
+  | 'batch_size'
+  | 'revision'
+  | 'dtype'
+  | 'device'
 >;
 
 export interface OpenEmbedderOptions {
@@ -33,6 +44,8 @@ export async function openEmbedder(s: EmbedderSettings, options: OpenEmbedderOpt
   if (s.embedding_model === STATIC_MODEL) {
     return openStaticModel({ cacheDir: defaultCacheDir(), threads: s.threads, maxLength: s.max_length, onProgress: options.onProgress });
   }
-  const dir = await resolveModel(s.embedding_model, { cacheDir: defaultCacheDir(), onProgress: options.onProgress });
-  return openOnnxFolder(dir, { pooling: s.pooling, maxLength: s.max_length, threads: s.threads });
+  const { dir, name, revision } = await resolveModel(s.embedding_model, { revision: s.revision, dtype: s.dtype, onProgress: options.onProgress });
+  const layout = await staticLayout(dir);
+  if (layout) return openStaticFolder(dir, layout, { name, revision, maxLength: s.max_length, threads: s.threads });
+  return openOnnxFolder(dir, { name, revision, pooling: s.pooling, maxLength: s.max_length, threads: s.threads, dtype: s.dtype, device: s.device });
 }

@@ -12,9 +12,9 @@ export async function openEmbedderInWorker(settings: EmbedderSettings, options: 
   const client = new WorkerClient<EmbedderMethods>(new URL('./embedder-worker.js', import.meta.url), { settings }, (e) =>
     options.onProgress?.(e as { phase: string; done: number; total: number }),
   );
-  let info: { model: string; dims: number };
+  let info: { model: string; dims: number; revision?: string };
   try {
-    info = (await client.ready) as { model: string; dims: number };
+    info = (await client.ready) as typeof info;
   } catch (e) {
     await client.terminate();
     throw e;
@@ -22,6 +22,7 @@ export async function openEmbedderInWorker(settings: EmbedderSettings, options: 
   return {
     model: info.model,
     dims: info.dims,
+    revision: info.revision,
     embed: (texts) => client.call('embed', texts),
     close: () => client.close(),
   };

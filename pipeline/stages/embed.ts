@@ -43,8 +43,9 @@ async function inputChanges(s: Settings, outDir: string, recorded: readonly Inpu
 export const embedStage: Stage<'embed'> = {
   name: 'embed',
   needs: [],
-  settings: ['input', 'text_key', 'message_key', 'max_line_bytes', 'embedding_model', 'embedding_endpoint', 'pooling', 'max_length', 'part_rows'],
-  keyed: (s) => ['input', s.message_key ? 'message_key' : 'text_key', 'max_line_bytes', 'embedding_model', 'embedding_endpoint', 'pooling', 'max_length', 'part_rows'],
+  settings: ['input', 'text_key', 'message_key', 'max_line_bytes', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows'],
+  // The hub revision and weights file pick the vectors, so they key the stage; the device does not.
+  keyed: (s) => ['input', s.message_key ? 'message_key' : 'text_key', 'max_line_bytes', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows'],
   identity: async (s, outDir, state, given) => {
     if (inputsOf(s).length === 0) throw new Error('no input: give JSONL files, globs or "-" for stdin');
     // A new built-in recipe gives different vectors, so it must not reuse old embeddings.
@@ -126,6 +127,8 @@ export const embedStage: Stage<'embed'> = {
       parts: totals.parts,
       dims: embedder.dims,
       model: embedder.model,
+      // issue 12: the commit a hub model resolved to; pass it back as `revision` to rerun on the same weights.
+      model_revision: embedder.revision ?? null,
       inputs,
       resumed_parts: kept.parts,
     };

@@ -1,6 +1,6 @@
 /**
  * Stage 2: fit on a seeded sample of the embeddings — the projection (UMAP to the
- * clustering space and 2-D when enabled, else PCA to 2-D for the plot), then k-means or
+ * clustering space and 2-D when enabled, else a UMAP or PCA 2-D map), then k-means or
  * HDBSCAN in the clustering space — and save both under OUTDIR/model/.
  */
 import { fitHdbscan } from '../../core/hdbscan/fit-hdbscan.js';
@@ -23,26 +23,29 @@ export function sampleCount(spec: number, total: number): number {
 const PROJECT_BLOCK = 16384;
 
 async function fitProjection(s: Settings, sample: Float32Array, rows: number, dims: number, log: (m: string) => void): Promise<Projection> {
-  if (!s.enable_umap) return { kind: 'pca', pca: fitPca(sample, rows, dims, 2, s.seed) };
+  if (!s.enable_umap && s.plot_projection === 'pca') return { kind: 'pca', pca: fitPca(sample, rows, dims, 2, s.seed) };
+  // Without --enable-umap the map is still UMAP (PCA of 77 topics is one unreadable cloud);
+  // it is fitted on at most umap_fit_sample rows and only for the picture.
+  const outputs = s.enable_umap ? [s.umap_dim, 2] : [2];
   const umapRows = sampleCount(s.umap_fit_sample, rows);
   const picked = sampleIndices(rows, umapRows, createRng(s.seed + 1));
   const data = new Float32Array(umapRows * dims);
   picked.forEach((r, i) => data.set(sample.subarray(r * dims, (r + 1) * dims), i * dims));
-  log(`fit: UMAP → ${s.umap_dim}-d and 2-d on ${umapRows.toLocaleString('en-US')} rows (${s.umap_n_neighbors} neighbours, ${s.umap_metric})`);
+  log(`fit: UMAP → ${s.enable_umap ? `${s.umap_dim}-d and 2-d` : '2-d map'} on ${umapRows.toLocaleString('en-US')} rows (${s.umap_n_neighbors} neighbours, ${s.umap_metric})`);
   const umap = await fitUmap(data, dims, {
-    dims: [s.umap_dim, 2],
+    dims: outputs,
     nNeighbors: s.umap_n_neighbors,
     minDist: s.umap_min_dist,
     metric: s.umap_metric,
     seed: s.seed,
     threads: s.threads,
   });
-  return { kind: 'umap', umap };
+  return { kind: s.enable_umap ? 'umap' : 'umap-map', umap };
 }
 
 /** The fit sample in the clustering space: UMAP-transformed in blocks, or as is. */
 async function clusteringSpace(p: Projection, sample: Float32Array, rows: number, dims: number, threads?: number): Promise<{ values: Float32Array; dims: number }> {
-  if (p.kind === 'pca') return { values: sample, dims };
+  if (p.kind !== 'umap') return { values: sample, dims };
   const out = new Float32Array(rows * p.umap.dims[0]);
   for (let start = 0; start < rows; start += PROJECT_BLOCK) {
     const n = Math.min(PROJECT_BLOCK, rows - start);
@@ -60,8 +63,13 @@ const COMMON = ['fit_sample', 'seed', 'cluster_alg', 'enable_umap'] as const;
 export const fitStage: Stage<'fit'> = {
   name: 'fit',
   needs: ['embed'],
-  settings: [...COMMON, ...KMEANS_SETTINGS, ...HDBSCAN_SETTINGS, ...UMAP_SETTINGS],
-  keyed: (s) => [...COMMON, ...(s.cluster_alg === 'kmeans' ? KMEANS_SETTINGS : HDBSCAN_SETTINGS), ...(s.enable_umap ? UMAP_SETTINGS : [])],
+  settings: [...COMMON, 'plot_projection', ...KMEANS_SETTINGS, ...HDBSCAN_SETTINGS, ...UMAP_SETTINGS],
+  keyed: (s) => [
+    ...COMMON,
+    ...(s.cluster_alg === 'kmeans' ? KMEANS_SETTINGS : HDBSCAN_SETTINGS),
+    ...(s.enable_umap ? [] : (['plot_projection'] as const)),
+    ...(s.enable_umap || s.plot_projection === 'umap' ? UMAP_SETTINGS : []),
+  ],
   resumable: false,
 
   async run(ctx): Promise<StageStats<'fit'>> {
@@ -79,7 +87,7 @@ export const fitStage: Stage<'fit'> = {
     const projection = await fitProjection(s, sample.values, rows, sample.dims, ctx.log);
     saveProjection(dir, projection);
     const space = await clusteringSpace(projection, sample.values, rows, sample.dims, s.threads);
-    const common = { fit_rows: rows, algorithm: s.cluster_alg, projection: projection.kind === 'umap' ? `umap ${s.umap_dim}-d` : 'none (pca 2-d for plots)' };
+    const common = { fit_rows: rows, algorithm: s.cluster_alg, projection: projection.kind === 'umap' ? `umap ${s.umap_dim}-d` : `none (${projection.kind === 'pca' ? 'pca' : 'umap'} 2-d for plots)` };
 
     if (s.cluster_alg === 'kmeans') {
       const k = s.kmeans_num_clusters;

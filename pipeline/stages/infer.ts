@@ -5,17 +5,16 @@
  * not yet recorded. Then clusters.parquet, the cluster statistics and the plot.
  */
 import os from 'node:os';
-import path from 'node:path';
 import type { StageStats } from '../../schemas/manifest.js';
-import { CLUSTERS } from '../../schemas/tables.js';
 import { openRunDatabase } from '../../operators/duckdb-views.js';
-import { writeParquet } from '../../operators/parquet.js';
 import { embeddingPartFiles } from '../../operators/read-embeddings.js';
 import { runPool } from '../../operators/worker-pool.js';
 import { clusterStats, formatClusterStats } from '../cluster-stats.js';
+import { describeClusters, describedAs } from '../describe-clusters.js';
 import { clusterCount, loadFitted } from '../fitted-model.js';
 import type { InferJob, PartSummary } from '../label-part.js';
 import { writePlot } from '../plot.js';
+import { writeReport } from '../report.js';
 import type { Stage } from '../stage.js';
 
 /** A part's summary as its ledger entry (JSON: sums as base64 float64). */
@@ -42,7 +41,8 @@ function sumsOf(e: InferEntry): Float64Array | null {
 export const inferStage: Stage<'infer'> = {
   name: 'infer',
   needs: ['fit'],
-  settings: [],
+  // What clusters.parquet describes each cluster with; the labels themselves depend on fit alone.
+  settings: ['keywords_top', 'keywords_vocabulary', 'representatives', 'label_endpoint', 'label_model'],
   resumable: true,
 
   async run(ctx): Promise<StageStats<'infer'>> {
@@ -85,8 +85,8 @@ export const inferStage: Stage<'infer'> = {
     }
     const centroids = c.kind === 'kmeans' ? c.model.centroids : new Float32Array(k * spaceDims);
     if (sums) for (let j = 0; j < k; j++) for (let t = 0; t < spaceDims; t++) centroids[j * spaceDims + t] = counts[j] > 0 ? sums[j * spaceDims + t] / counts[j] : 0;
-    const ids = Int32Array.from({ length: k }, (_, j) => j);
-    writeParquet(path.join(ctx.outDir, CLUSTERS.path), CLUSTERS, { cluster: ids, size: counts, centroid: { values: centroids, dims: spaceDims } }, k);
+    // clusters.parquet with keywords, representative texts and optional LLM labels.
+    const described = await describeClusters(ctx.outDir, { sizes: counts, centroids, dims: spaceDims }, ctx.settings, ctx.log);
 
     const db = await openRunDatabase(ctx.outDir);
     let stats;
@@ -95,10 +95,11 @@ export const inferStage: Stage<'infer'> = {
     } finally {
       db.close();
     }
-    ctx.log(formatClusterStats(stats));
-    const method = `${c.kind === 'kmeans' ? `k-means k=${k}` : `HDBSCAN, ${k} clusters`}${fitted.projection.kind === 'umap' ? ', UMAP 2-D' : ', PCA 2-D'}`;
+    ctx.log(formatClusterStats(stats, (j) => describedAs(described[j])));
+    const method = `${c.kind === 'kmeans' ? `k-means k=${k}` : `HDBSCAN, ${k} clusters`}${fitted.projection.kind === 'pca' ? ', PCA 2-D' : ', UMAP 2-D'}`;
     const plot = await writePlot(ctx.outDir, ctx.settings.seed, method);
     if (plot) ctx.log(`plot: ${plot}`);
+    ctx.log(`report: ${await writeReport(ctx.outDir, ctx.settings)}`);
     return { rows: stats.total_rows, clusters: stats.clusters, noise_rows: stats.noise_rows, noise_fraction: stats.noise_fraction, resumed_parts: kept.size, cluster_stats: stats };
   },
 };

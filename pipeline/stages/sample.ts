@@ -14,6 +14,7 @@ import { writeParquet } from '../../operators/parquet.js';
 import { clusterRows, embeddingSpaceCentroids, loadQuotas, randomPicks, writeSampleJsonl, type Pick } from '../../operators/sample-picks.js';
 import { clusterSizes } from '../cluster-stats.js';
 import { writePlot } from '../plot.js';
+import { writeReport } from '../report.js';
 import type { Stage } from '../stage.js';
 
 export const sampleStage: Stage<'sample'> = {
@@ -59,6 +60,7 @@ export const sampleStage: Stage<'sample'> = {
     ctx.log(`sample: ${written} records from ${clustersPicked} of ${clusters} clusters → ${file}`);
     const plot = await writePlot(ctx.outDir, s.seed, `sample of ${written} (${s.per_cluster}, ${s.within})`);
     if (plot) ctx.log(`plot: ${plot}`);
+    ctx.log(`report: ${await writeReport(ctx.outDir, s)}`);
     return { sampled: written, clusters_sampled: clustersPicked, clusters, per_cluster: s.per_cluster, within: s.within };
   },
 };

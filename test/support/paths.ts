@@ -1,4 +1,4 @@
-/** Shared test locations: the repo root, the shared data, and one model cache for all test files. */
+/** Test locations: the repo root, the CLI, and one model and corpus cache for all test files (never ../shared). */
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root (tests run from dist/test/…). */
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const BANKING77 = path.resolve(REPO, '../shared/data/banking77');
 export const CLI = path.join(REPO, 'bin/semclust.js');
 
 // The static model is built once per machine for the whole suite, not once per test file.

@@ -28,6 +28,10 @@ export interface TinyTransformerSpec {
   sbertMaxSeqLength?: number;
   /** config.json model_type; defaults to bert for WordPiece, roberta for BPE. */
   modelType?: string;
+  /** float16 casts the token vectors to half precision at the end, as an fp16 export answers. */
+  outputType?: 'float32' | 'float16';
+  /** Path of the graph inside the folder; overrides layout (e.g. onnx/model_quantized.onnx). */
+  modelFile?: string;
 }
 
 export interface TinyTransformer {
@@ -81,7 +85,7 @@ export async function writeTinyTransformer(dir: string, spec: TinyTransformerSpe
     ],
     outputs: [
       ...(spec.extraOutput ? [{ name: spec.extraOutput, type: 'float32', shape: ['batch', hidden] } as ValueInfo] : []),
-      { name: hiddenOutput, type: 'float32', shape: ['batch', 'seq', hidden] },
+      { name: hiddenOutput, type: spec.outputType ?? 'float32', shape: ['batch', 'seq', hidden] },
     ],
     initializers: [
       { name: 'word_emb', dims: [vocabSize, hidden], data: w.word },
@@ -132,14 +136,20 @@ export async function writeTinyTransformer(dir: string, spec: TinyTransformerSpe
       { op: 'MatMul', inputs: ['attn', 'v'], outputs: ['ctx'] },
       { op: 'MatMul', inputs: ['ctx', 'wo'], outputs: ['proj'] },
       { op: 'Add', inputs: ['x', 'proj'], outputs: ['res'] },
-      { op: 'LayerNormalization', inputs: ['res', 'ln2_g', 'ln2_b'], outputs: [hiddenOutput], attributes: { axis: -1, epsilon: { float: LN_EPSILON } } },
+      {
+        op: 'LayerNormalization',
+        inputs: ['res', 'ln2_g', 'ln2_b'],
+        outputs: [spec.outputType === 'float16' ? 'hidden_f32' : hiddenOutput],
+        attributes: { axis: -1, epsilon: { float: LN_EPSILON } },
+      },
+      ...(spec.outputType === 'float16' ? [{ op: 'Cast', inputs: ['hidden_f32'], outputs: [hiddenOutput], attributes: { to: 10 } }] : []),
       ...(spec.extraOutput
         ? [{ op: 'ReduceMax', inputs: [hiddenOutput], outputs: [spec.extraOutput], attributes: { axes: [1], keepdims: 0 } }]
         : []),
     ],
   });
 
-  const modelPath = spec.layout === 'root' ? path.join(dir, 'model.onnx') : path.join(dir, 'onnx', 'model.onnx');
+  const modelPath = spec.modelFile ? path.join(dir, spec.modelFile) : spec.layout === 'root' ? path.join(dir, 'model.onnx') : path.join(dir, 'onnx', 'model.onnx');
   await mkdir(path.dirname(modelPath), { recursive: true });
   await writeFile(modelPath, graphBytes);
   await writeJson(path.join(dir, 'tokenizer.json'), tok.json);
@@ -209,13 +219,13 @@ export async function writeTinyTransformer(dir: string, spec: TinyTransformerSpe
   return { dir, hidden, idsOf, forward };
 }
 
-interface GeneratedTokenizer {
+export interface GeneratedTokenizer {
   vocab: Map<string, number>;
   json: object;
   config: object;
 }
 
-function wordPieceTokenizer(): GeneratedTokenizer {
+export function wordPieceTokenizer(): GeneratedTokenizer {
   const specials = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
   const vocab = new Map([...specials, ...WORDPIECE_WORDS].map((t, i) => [t, i]));
   return {

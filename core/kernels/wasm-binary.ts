@@ -1,7 +1,8 @@
 /**
  * Just enough of the WebAssembly binary format to emit one exported function over an
- * imported memory: the UMAP SGD kernel is generated per output dimensionality (its vector
- * loops unrolled into SIMD registers), which plain JavaScript cannot express.
+ * imported memory: the UMAP SGD kernel and the farthest-point kernel are generated per
+ * dimensionality (their vector loops unrolled into SIMD registers), which plain JavaScript
+ * cannot express.
  */
 
 /**
@@ -28,10 +29,10 @@ export type ValType = typeof I32 | typeof I64 | typeof F32 | typeof F64 | typeof
 export const OP = {
   block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
-  i32Load: 0x28, f64Load: 0x2b, f64Store: 0x39, i32Store: 0x36,
+  i32Load: 0x28, f32Load: 0x2a, f64Load: 0x2b, i32Store: 0x36, f32Store: 0x38, f64Store: 0x39,
   i32Const: 0x41, i64Const: 0x42, f32Const: 0x43, f64Const: 0x44,
-  i32Eqz: 0x45, i32Eq: 0x46, i32Ne: 0x47, i32LtS: 0x48, i32LtU: 0x49, i32GeS: 0x4e,
-  f64Gt: 0x64, f64Le: 0x65,
+  i32Eqz: 0x45, i32Eq: 0x46, i32Ne: 0x47, i32LtS: 0x48, i32LtU: 0x49, i32GeS: 0x4e, i32GeU: 0x4f,
+  f32Lt: 0x5d, f32Gt: 0x5e, f64Gt: 0x64, f64Le: 0x65,
   i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Or: 0x72, i32Xor: 0x73,
   i32Shl: 0x74, i32ShrU: 0x76,
   i64Mul: 0x7e, i64ShrU: 0x88,
@@ -43,8 +44,9 @@ export const OP = {
 
 /** SIMD opcodes (after the 0xfd prefix). */
 export const SIMD = {
-  load: 0x00, store: 0x0b, const: 0x0c, shuffle: 0x0d, f32x4Splat: 0x13, f32x4ExtractLane: 0x1f,
-  and: 0x4e, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Pmin: 0xea, f32x4Pmax: 0xeb,
+  load: 0x00, store: 0x0b, const: 0x0c, shuffle: 0x0d, i32x4Splat: 0x11, f32x4Splat: 0x13, f32x4ExtractLane: 0x1f,
+  f32x4Gt: 0x44, and: 0x4e, bitselect: 0x52, i32x4Add: 0xae,
+  f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Pmin: 0xea, f32x4Pmax: 0xeb,
 } as const;
 
 const EMPTY_BLOCK = 0x40;
@@ -71,6 +73,11 @@ export class Code {
   }
   i64(v: number): this {
     return this.op(OP.i64Const).s(v);
+  }
+  f32(v: number): this {
+    this.op(OP.f32Const);
+    this.bytes.push(...new Uint8Array(new Float32Array([v]).buffer));
+    return this;
   }
   f64(v: number): this {
     this.op(OP.f64Const);
@@ -146,12 +153,14 @@ export class Code {
 export interface FunctionSpec {
   name: string;
   params: ValType[];
+  /** At most one result in practice; none when absent. */
+  results?: ValType[];
   /** Extra locals, numbered after the params. */
   locals: ValType[];
   body: Code;
 }
 
-/** A module importing `env.memory` and exporting one function without results. */
+/** A module importing `env.memory` and exporting one function. */
 export function encodeModule(fn: FunctionSpec): Uint8Array {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const section = (id: number, content: Code): void => {
@@ -165,7 +174,9 @@ export function encodeModule(fn: FunctionSpec): Uint8Array {
 
   const types = new Code().u(1).op(0x60).u(fn.params.length);
   for (const p of fn.params) types.op(p);
-  types.u(0);
+  const results = fn.results ?? [];
+  types.u(results.length);
+  for (const r of results) types.op(r);
   section(1, types);
 
   const imports = new Code().u(1);

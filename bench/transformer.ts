@@ -1,0 +1,252 @@
+/**
+ * npm run bench:transformer — the ONNX transformer path against PyTorch fp32, which is what
+ * users run today through sentence-transformers. One seeded model with all-MiniLM-L6-v2's
+ * shape (6 layers, hidden 384, 12 heads, intermediate 1536, vocabulary 30,522; texts up to 256
+ * tokens) is written as a Transformers.js-layout folder (onnx/model.onnx, and
+ * onnx/model_quantized.onnx from core/onnx/quantize-dynamic.ts) and its weights exported to a
+ * PyTorch module of the same architecture (bench/peers/bert_torch.py, Debian's python3-torch
+ * under /usr/bin/python3). Both embed the same token ids in the same length-sorted batches,
+ * mean pooling + L2 norm, at one thread and at default threads. Prints sentences/s, ratios to
+ * PyTorch fp32, the max abs difference of fp32 vectors, and for q8 the mean and worst cosine
+ * similarity to the fp32 vectors. Then onnxruntime's optimisation levels and thread spinning.
+ *
+ *   npm run bench:transformer [-- SENTENCES [BATCH]]     (defaults 256 and 32)
+ *
+ * Without python3-torch (apt-get update && apt-get install -y python3-torch) the ONNX figures
+ * are printed alone.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { bertEncoderGraph, bertParameters, MINILM_L6, randomBertWeights } from '../core/onnx/bert-encoder-graph.js';
+import { encodeModel } from '../core/onnx/model.js';
+import { quantizeDynamic } from '../core/onnx/quantize-dynamic.js';
+import { meanPool } from '../core/pooling.js';
+import { createRng } from '../core/random.js';
+import { normalizeRows } from '../operators/embedders/embedder.js';
+
+const SENTENCES = Number(process.argv[2] ?? 256);
+const BATCH = Number(process.argv[3] ?? 32);
+const MAX_LENGTH = 256;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const work = path.join(os.tmpdir(), 'semclust-bench-transformer');
+const modelDir = path.join(work, 'all-MiniLM-L6-v2-shaped');
+const config = MINILM_L6;
+
+interface Batch {
+  rows: number;
+  seq: number;
+  ids: number[];
+  mask: number[];
+}
+
+/**
+ * Token ids of a sentence-length mix: [CLS] + 6–250 content tokens + [SEP], lengths log-normal
+ * around 24 (short prompts and questions, a tail of paragraphs), sorted longest first and
+ * padded per batch, as sentence-transformers' encode() does.
+ */
+function makeBatches(n: number, batch: number): Batch[] {
+  const rng = createRng(7);
+  const lengths = Array.from({ length: n }, () => Math.min(MAX_LENGTH - 2, Math.max(6, Math.round(Math.exp(Math.log(24) + 0.7 * rng.gaussian())))));
+  lengths.sort((a, b) => b - a);
+  const batches: Batch[] = [];
+  for (let s = 0; s < n; s += batch) {
+    const group = lengths.slice(s, s + batch);
+    const seq = group[0] + 2;
+    const ids: number[] = [];
+    const mask: number[] = [];
+    for (const len of group) {
+      const row = [101, ...Array.from({ length: len }, () => 1000 + Math.floor(rng.next() * (config.vocab - 1000))), 102];
+      for (let t = 0; t < seq; t++) {
+        ids.push(t < row.length ? row[t] : 0);
+        mask.push(t < row.length ? 1 : 0);
+      }
+    }
+    batches.push({ rows: group.length, seq, ids, mask });
+  }
+  return batches;
+}
+
+interface Run {
+  seconds: number;
+  vectors: Float32Array;
+}
+
+async function runOnnx(file: string, batches: Batch[], options: ort.InferenceSession.SessionOptions): Promise<Run> {
+  const session = await ort.InferenceSession.create(file, { interOpNumThreads: 1, executionMode: 'sequential', ...options });
+  const hidden = config.hidden;
+  const feeds = batches.map((b) => {
+    const dims = [b.rows, b.seq];
+    return {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(b.ids, BigInt), dims),
+      attention_mask: new ort.Tensor('int64', BigInt64Array.from(b.mask, BigInt), dims),
+      token_type_ids: new ort.Tensor('int64', new BigInt64Array(b.rows * b.seq), dims),
+    };
+  });
+  await session.run(feeds[0]);
+  const vectors = new Float32Array(batches.reduce((s, b) => s + b.rows, 0) * hidden);
+  const t0 = performance.now();
+  let row = 0;
+  for (let i = 0; i < batches.length; i++) {
+    const b = batches[i];
+    const out = (await session.run(feeds[i])).last_hidden_state.data as Float32Array;
+    meanPool(out, Uint8Array.from(b.mask), b.rows, b.seq, hidden, vectors.subarray(row * hidden, (row + b.rows) * hidden));
+    row += b.rows;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await session.release();
+  return { seconds, vectors: normalizeRows(vectors, hidden) };
+}
+
+function runTorch(threads: number | 'default'): (Run & { threads: number }) | string {
+  const out = path.join(work, `torch-${threads}.f32`);
+  const r = spawnSync('/usr/bin/python3', [path.join(here, '..', '..', 'bench', 'peers', 'bert_torch.py'), path.join(work, 'weights.json'), path.join(work, 'weights.bin'), path.join(work, 'batches.json'), String(threads), out], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) return (r.stderr || r.error?.message || 'failed').trim().split('\n').slice(-1)[0];
+  const res = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  const bytes = fs.readFileSync(out);
+  return { seconds: res.seconds, threads: res.threads, vectors: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) };
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** Mean and worst cosine similarity of matching unit rows. */
+function cosines(a: Float32Array, b: Float32Array, dims: number): { mean: number; worst: number } {
+  let sum = 0;
+  let worst = 1;
+  const n = a.length / dims;
+  for (let r = 0; r < n; r++) {
+    let dot = 0;
+    for (let j = 0; j < dims; j++) dot += a[r * dims + j] * b[r * dims + j];
+    sum += dot;
+    worst = Math.min(worst, dot);
+  }
+  return { mean: sum / n, worst };
+}
+
+/** How many nodes of each op type an (optimised) ONNX file holds: NodeProto.op_type is field 4. */
+function opCounts(file: string, ops: readonly string[]): string {
+  const bytes = fs.readFileSync(file);
+  const counts = ops.map((op) => {
+    const needle = Buffer.from([0x22, op.length, ...Buffer.from(op)]);
+    let count = 0;
+    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) count++;
+    return [op, count] as const;
+  });
+  return counts.filter(([, c]) => c > 0).map(([op, c]) => `${op} ${c}`).join(', ');
+}
+
+const FUSED_OPS = [
+  'Attention', 'MultiHeadAttention', 'SkipLayerNormalization', 'EmbedLayerNormalization', 'BiasGelu', 'Gelu', 'FastGelu',
+  'FusedMatMul', 'MatMul', 'DynamicQuantizeMatMul', 'MatMulIntegerToFloat', 'MatMulInteger', 'LayerNormalization', 'Softmax',
+];
+
+async function main(): Promise<void> {
+  fs.mkdirSync(path.join(modelDir, 'onnx'), { recursive: true });
+  const weights = randomBertWeights(config, createRng(12));
+  const graph = bertEncoderGraph(weights);
+  const fp32File = path.join(modelDir, 'onnx', 'model.onnx');
+  const q8File = path.join(modelDir, 'onnx', 'model_quantized.onnx');
+  fs.writeFileSync(fp32File, encodeModel(graph));
+  fs.writeFileSync(q8File, encodeModel(quantizeDynamic(graph)));
+  writeFolderFiles();
+
+  // Weights for the PyTorch peer: one raw float32 file and a manifest of names, shapes, offsets.
+  const params = bertParameters(weights);
+  let offset = 0;
+  const manifest = { config, tensors: params.map((p) => ({ name: p.name, dims: p.dims, linear: p.linear, offset: (offset += p.data.length) - p.data.length })) };
+  const fd = fs.openSync(path.join(work, 'weights.bin'), 'w');
+  for (const p of params) fs.writeSync(fd, new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.byteLength));
+  fs.closeSync(fd);
+  fs.writeFileSync(path.join(work, 'weights.json'), JSON.stringify(manifest));
+  const batches = makeBatches(SENTENCES, BATCH);
+  fs.writeFileSync(path.join(work, 'batches.json'), JSON.stringify({ batches }));
+  const tokens = batches.reduce((s, b) => s + b.mask.reduce((x, y) => x + y, 0), 0);
+  const padded = batches.reduce((s, b) => s + b.rows * b.seq, 0);
+
+  console.log(`bench:transformer — all-MiniLM-L6-v2 shape (${config.layers} layers, hidden ${config.hidden}, ${config.heads} heads, intermediate ${config.intermediate}, vocab ${config.vocab}), seeded weights`);
+  console.log(`${SENTENCES} sentences, ${tokens} tokens (${padded} with padding), batch ${BATCH}, max length ${MAX_LENGTH}; ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}; onnxruntime-node ${ort.env.versions.common}`);
+  console.log(`model folder (Transformers.js layout): ${modelDir}`);
+
+  const rate = (r: Run): number => SENTENCES / r.seconds;
+  const fmt = (r: Run): string => `${rate(r).toFixed(1).padStart(7)} sentences/s (${r.seconds.toFixed(2)} s)`;
+  for (const threads of [1, 'default'] as const) {
+    const intraOpNumThreads = threads === 1 ? 1 : 0;
+    const torch = runTorch(threads);
+    const fp32 = await runOnnx(fp32File, batches, { intraOpNumThreads, graphOptimizationLevel: 'all' });
+    const q8 = await runOnnx(q8File, batches, { intraOpNumThreads, graphOptimizationLevel: 'all' });
+    console.log(`\n${threads === 1 ? 'one thread' : `default threads (onnxruntime: one per core${typeof torch === 'string' ? '' : `; PyTorch chose ${torch.threads}`})`}:`);
+    if (typeof torch === 'string') console.log(`  PyTorch fp32: not run (${torch}); apt-get update && apt-get install -y python3-torch`);
+    else console.log(`  PyTorch fp32        ${fmt(torch)}`);
+    const vsTorch = (r: Run): string => (typeof torch === 'string' ? '' : `  ${(rate(r) / rate(torch)).toFixed(2)}× PyTorch fp32`);
+    console.log(`  semclust ONNX fp32  ${fmt(fp32)}${vsTorch(fp32)} (goal ≥ 1.5×)${typeof torch === 'string' ? '' : `; max abs diff of vectors ${maxAbsDiff(fp32.vectors, torch.vectors).toExponential(2)}`}`);
+    const cos = cosines(q8.vectors, fp32.vectors, config.hidden);
+    console.log(`  semclust ONNX q8    ${fmt(q8)}${vsTorch(q8)} (goal ≥ 3×); cosine to fp32 vectors mean ${cos.mean.toFixed(5)}, worst ${cos.worst.toFixed(5)}`);
+  }
+
+  console.log('\nonnxruntime settings, fp32 and q8 (sentences/s):');
+  const settings: [string, ort.InferenceSession.SessionOptions][] = [
+    ['1 thread, optimisation disabled', { intraOpNumThreads: 1, graphOptimizationLevel: 'disabled' }],
+    ['1 thread, basic', { intraOpNumThreads: 1, graphOptimizationLevel: 'basic' }],
+    ['1 thread, extended', { intraOpNumThreads: 1, graphOptimizationLevel: 'extended' }],
+    ['1 thread, all', { intraOpNumThreads: 1, graphOptimizationLevel: 'all' }],
+    ['default threads, all, spinning on', { intraOpNumThreads: 0, graphOptimizationLevel: 'all' }],
+    ['default threads, all, spinning off', { intraOpNumThreads: 0, graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } }],
+  ];
+  for (const [label, options] of settings) {
+    const a = await runOnnx(fp32File, batches, options);
+    const b = await runOnnx(q8File, batches, options);
+    console.log(`  ${label.padEnd(36)} fp32 ${rate(a).toFixed(1).padStart(7)}   q8 ${rate(b).toFixed(1).padStart(7)}`);
+  }
+  for (const [label, file] of [['fp32', fp32File], ['q8', q8File]] as const) {
+    const optimized = path.join(work, `optimized-${label}.onnx`);
+    const s = await ort.InferenceSession.create(file, { intraOpNumThreads: 1, graphOptimizationLevel: 'all', optimizedModelFilePath: optimized });
+    await s.release();
+    console.log(`  ops after optimisation 'all', ${label}: ${opCounts(optimized, FUSED_OPS)}`);
+  }
+}
+
+/** tokenizer.json (WordPiece over a generated 30,522-entry vocabulary) and the configs beside the graphs. */
+function writeFolderFiles(): void {
+  const specials = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
+  const vocab: Record<string, number> = {};
+  for (let i = 0; i < config.vocab; i++) vocab[i === 0 ? '[PAD]' : i === 100 ? '[UNK]' : i === 101 ? '[CLS]' : i === 102 ? '[SEP]' : i === 103 ? '[MASK]' : `w${i}`] = i;
+  const special = (content: string) => ({ id: vocab[content], content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  const cls = { SpecialToken: { id: '[CLS]', type_id: 0 } };
+  const sep = { SpecialToken: { id: '[SEP]', type_id: 0 } };
+  const json = (rel: string, value: unknown): void => {
+    fs.mkdirSync(path.dirname(path.join(modelDir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(modelDir, rel), JSON.stringify(value));
+  };
+  json('tokenizer.json', {
+    version: '1.0', truncation: null, padding: null,
+    added_tokens: specials.map(special),
+    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    post_processor: {
+      type: 'TemplateProcessing', single: [cls, { Sequence: { id: 'A', type_id: 0 } }, sep], pair: [cls, { Sequence: { id: 'A', type_id: 0 } }, sep, { Sequence: { id: 'B', type_id: 1 } }, sep],
+      special_tokens: { '[CLS]': { id: '[CLS]', ids: [101], tokens: ['[CLS]'] }, '[SEP]': { id: '[SEP]', ids: [102], tokens: ['[SEP]'] } },
+    },
+    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
+    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab },
+  });
+  json('tokenizer_config.json', { do_lower_case: true, model_max_length: 512, pad_token: '[PAD]', cls_token: '[CLS]', sep_token: '[SEP]', unk_token: '[UNK]', mask_token: '[MASK]' });
+  json('config.json', {
+    model_type: 'bert', hidden_size: config.hidden, num_hidden_layers: config.layers, num_attention_heads: config.heads,
+    intermediate_size: config.intermediate, vocab_size: config.vocab, max_position_embeddings: config.maxPositions,
+    type_vocab_size: config.typeVocab, layer_norm_eps: config.epsilon, hidden_act: 'gelu', pad_token_id: 0,
+  });
+  json('sentence_bert_config.json', { max_seq_length: MAX_LENGTH, do_lower_case: false });
+  json('1_Pooling/config.json', { word_embedding_dimension: config.hidden, pooling_mode_cls_token: false, pooling_mode_mean_tokens: true, pooling_mode_max_tokens: false, pooling_mode_mean_sqrt_len_tokens: false });
+}
+
+await main();

@@ -1,0 +1,154 @@
+/**
+ * Embedding backend for static (word-table) model folders: Model2Vec (`minishlab/potion-*`:
+ * model.safetensors with an `embeddings` table and optional `mapping` / `weights`,
+ * tokenizer.json, config.json with model_type "model2vec") and sentence-transformers
+ * StaticEmbedding folders (modules.json naming a StaticEmbedding module whose folder holds
+ * model.safetensors with `embedding.weight` and tokenizer.json). The table is folded
+ * (core/static-table.ts) into the same Gather → sum → normalise ONNX graph the built-in model
+ * uses, and run through onnxruntime.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { encodeModel } from '../../core/onnx/model.js';
+import { STATIC_INPUT, STATIC_OUTPUT, staticEmbeddingGraph } from '../../core/onnx/static-embedding-graph.js';
+import { parseSafetensors, readFloat32, readIntegers } from '../../core/safetensors.js';
+import { foldStaticTable } from '../../core/static-table.js';
+import type { Embedder } from './embedder.js';
+import { readJsonIfExists } from './read-json.js';
+
+export interface StaticLayout {
+  kind: 'model2vec' | 'sentence-transformers';
+  /** Folder holding model.safetensors and tokenizer.json (the folder itself, or 0_StaticEmbedding/). */
+  moduleDir: string;
+}
+
+export interface StaticFolderOptions {
+  /** Names the model in manifests; defaults to the folder name. */
+  name?: string;
+  /** Hub commit the folder was resolved to. */
+  revision?: string;
+  /** Tokens per text; Model2Vec's own default is 512, sentence-transformers' StaticEmbedding has none. */
+  maxLength?: number;
+  threads?: number;
+}
+
+/** Model2Vec's StaticModel.encode truncates at this many tokens by default. */
+const MODEL2VEC_MAX_LENGTH = 512;
+/** Texts of similar length run together, this many per session call (as the built-in model). */
+const BUCKET_SIZE = 128;
+
+type JsonObject = Record<string, unknown>;
+
+/** The static layout of a folder, or null when it is not a static model (e.g. a transformer). */
+export async function staticLayout(folder: string): Promise<StaticLayout | null> {
+  const modules = await readJson(path.join(folder, 'modules.json'));
+  const config = (await readJson(path.join(folder, 'config.json'))) as JsonObject | null;
+  const first = Array.isArray(modules) ? (modules[0] as JsonObject | undefined) : undefined;
+  const isModel2Vec = typeof config?.model_type === 'string' && config.model_type.toLowerCase() === 'model2vec';
+  if (typeof first?.type === 'string' && first.type.endsWith('.StaticEmbedding')) {
+    const rel = typeof first.path === 'string' ? first.path : '';
+    return { kind: isModel2Vec ? 'model2vec' : 'sentence-transformers', moduleDir: path.join(folder, rel) };
+  }
+  return isModel2Vec ? { kind: 'model2vec', moduleDir: folder } : null;
+}
+
+/** The files a static layout needs, relative to the repository root (for hub downloads). */
+export function staticLayoutFiles(layout: StaticLayout, root: string): string[] {
+  const rel = path.relative(root, layout.moduleDir).split(path.sep).filter((p) => p && p !== '.');
+  return ['model.safetensors', 'tokenizer.json'].map((f) => [...rel, f].join('/'));
+}
+
+export async function openStaticFolder(folder: string, layout: StaticLayout, options: StaticFolderOptions = {}): Promise<Embedder> {
+  const weightsFile = path.join(layout.moduleDir, 'model.safetensors');
+  const tokenizerFile = path.join(layout.moduleDir, 'tokenizer.json');
+  for (const file of [weightsFile, tokenizerFile]) {
+    if (!(await stat(file).catch(() => null))?.isFile()) {
+      throw new Error(`${folder} looks like a ${layout.kind} static model but has no ${path.relative(folder, file)}; download the whole repository`);
+    }
+  }
+  const tokenizerJson = (await readJson(tokenizerFile)) as JsonObject;
+  let tokenizer: Tokenizer;
+  try {
+    tokenizer = new Tokenizer(tokenizerJson, {});
+  } catch (err) {
+    throw new Error(`${tokenizerFile} could not be loaded: ${(err as Error).message}`);
+  }
+  const vocabSize = vocabularySize(tokenizerJson, tokenizerFile);
+
+  const file = parseSafetensors(new Uint8Array(await readFile(weightsFile)), weightsFile);
+  const tableName = file.tensors.has('embeddings') ? 'embeddings' : file.tensors.has('embedding.weight') ? 'embedding.weight' : null;
+  if (!tableName) {
+    throw new Error(`${weightsFile} has no embeddings or embedding.weight tensor (it holds ${[...file.tensors.keys()].join(', ')}); is it a static model?`);
+  }
+  const shape = file.tensors.get(tableName)!.shape;
+  if (shape.length !== 2) throw new Error(`${weightsFile}: ${tableName} has shape [${shape.join(', ')}], expected [tokens, dims]`);
+  const dims = shape[1];
+  // Model2Vec drops the tokenizer's unknown token before averaging; StaticEmbedding keeps every id.
+  const unk = (tokenizerJson.model as JsonObject | undefined)?.unk_token;
+  const unkId = layout.kind === 'model2vec' && typeof unk === 'string' ? tokenizer.token_to_id(unk) : undefined;
+  const { table, padId } = foldStaticTable({
+    embeddings: readFloat32(file, tableName),
+    dims,
+    vocabSize,
+    mapping: file.tensors.has('mapping') ? readIntegers(file, 'mapping') : undefined,
+    weights: file.tensors.has('weights') ? readFloat32(file, 'weights') : undefined,
+    dropIds: unkId === undefined ? [] : [unkId],
+  });
+  const fallback = new Float32Array(dims).fill(1 / Math.sqrt(dims));
+  const session = await ort.InferenceSession.create(encodeModel(staticEmbeddingGraph({ table, dims, fallback })), {
+    intraOpNumThreads: options.threads ?? 1,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+  const maxLength = options.maxLength ?? (layout.kind === 'model2vec' ? MODEL2VEC_MAX_LENGTH : Infinity);
+
+  const embed = async (texts: readonly string[]): Promise<Float32Array> => {
+    const encoded = texts.map((t) => {
+      const ids = tokenizer.encode(t, { add_special_tokens: false }).ids;
+      return ids.length > maxLength ? ids.slice(0, maxLength) : ids;
+    });
+    const order = Uint32Array.from(encoded.keys()).sort((a, b) => encoded[a].length - encoded[b].length);
+    const out = new Float32Array(texts.length * dims);
+    for (let from = 0; from < order.length; from += BUCKET_SIZE) {
+      const group = order.subarray(from, Math.min(from + BUCKET_SIZE, order.length));
+      const seq = Math.max(1, encoded[group[group.length - 1]].length);
+      const ids = new BigInt64Array(group.length * seq).fill(BigInt(padId));
+      group.forEach((row, r) => encoded[row].forEach((id: number, t: number) => (ids[r * seq + t] = BigInt(id))));
+      const result = await session.run({ [STATIC_INPUT]: new ort.Tensor('int64', ids, [group.length, seq]) });
+      const vectors = result[STATIC_OUTPUT].data as Float32Array;
+      group.forEach((row, r) => out.set(vectors.subarray(r * dims, (r + 1) * dims), row * dims));
+    }
+    return out;
+  };
+
+  return {
+    model: options.name ?? path.basename(folder),
+    dims,
+    revision: options.revision,
+    embed,
+    close: () => session.release(),
+  };
+}
+
+/** Token ids the tokenizer can emit: its vocabulary plus added tokens. */
+function vocabularySize(tokenizerJson: JsonObject, file: string): number {
+  const model = tokenizerJson.model as JsonObject | undefined;
+  const vocab = model?.vocab;
+  let max = -1;
+  if (Array.isArray(vocab)) {
+    max = vocab.length - 1; // Unigram: [[piece, score], …]
+  } else if (vocab && typeof vocab === 'object') {
+    for (const id of Object.values(vocab)) if (typeof id === 'number' && id > max) max = id;
+  } else {
+    throw new Error(`${file} has no model.vocab`);
+  }
+  for (const t of (tokenizerJson.added_tokens as { id?: number }[] | undefined) ?? []) if (typeof t.id === 'number' && t.id > max) max = t.id;
+  return max + 1;
+}
+
+async function readJson(file: string): Promise<JsonObject | unknown[] | null> {
+  return (await readJsonIfExists(file)) as JsonObject | unknown[] | null;
+}
