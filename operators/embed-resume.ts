@@ -56,6 +56,11 @@ export function keepEmbedParts(o: KeepOptions): KeptParts {
   if (!o.resuming) return fresh();
   const entries = o.ledger.prefix() as EmbedCheckpoint[];
   const last = entries[entries.length - 1];
+  if (!last) {
+    o.log('embed: the interrupted attempt recorded no first part; starting again');
+    o.restart();
+    return fresh();
+  }
   if (o.sources.includes(STDIN)) {
     o.log('embed: stdin cannot be read again from where it stopped; starting again');
     o.restart();

@@ -40,6 +40,15 @@ async function inputChanges(s: Settings, outDir: string, recorded: readonly Inpu
   return changes;
 }
 
+/**
+ * Parts are cut at batch ends (a batch's end is the resume point), so batches divide the
+ * part: `--part-rows 1000` gives parts of 1,000 rows, not one 4,096-line batch.
+ */
+export function batchLinesFor(partRows: number): number {
+  const MAX = 4096;
+  return Math.ceil(partRows / Math.ceil(partRows / MAX));
+}
+
 export const embedStage: Stage<'embed'> = {
   name: 'embed',
   needs: [],
@@ -91,7 +100,14 @@ export const embedStage: Stage<'embed'> = {
     const progress = ctx.progress('embed', 'rows');
     try {
       await pipeline(
-        Readable.from(readLines(sources, { maxLineBytes: s.max_line_bytes, stdin: ctx.stdin, start: last ? { position: last.position, digests: last.digests } : undefined })),
+        Readable.from(
+          readLines(sources, {
+            maxLineBytes: s.max_line_bytes,
+            stdin: ctx.stdin,
+            batchLines: batchLinesFor(s.part_rows),
+            start: last ? { position: last.position, digests: last.digests } : undefined,
+          }),
+        ),
         extractTexts({ keyPath }),
         embedRows(embedder, { batchSize: s.batch_size, inFlight: s.embedding_endpoint ? s.max_concurrency : 2, seen: kept.seen ?? undefined }),
         async (batches: AsyncIterable<EmbeddedBatch>) => {
