@@ -5,6 +5,7 @@
  * selection (with cluster_selection_epsilon) → labels (−1 noise) and membership probabilities,
  * plus the model that approximate prediction needs.
  */
+import { phaseReporter, type OnProgress } from '../progress-event.js';
 import { BlockTopK } from './block-top-k.js';
 import { condenseTree, type CondensedTree } from './condensed-tree.js';
 import { coreDistances, predictionCoreDistances } from './core-distances.js';
@@ -23,6 +24,8 @@ export interface HdbscanOptions {
   clusterSelectionEpsilon?: number;
   /** onnxruntime intra-op threads; left out, one per physical core. */
   threads?: number;
+  /** Phases: "core distances" (queries searched), "mst" (edges of n − 1), "tree" (0 then 1). */
+  onProgress?: OnProgress;
 }
 
 export interface HdbscanResult {
@@ -69,10 +72,14 @@ export async function fitHdbscan(data: Float32Array, n: number, d: number, optio
     const kernel = await BlockTopK.create(d, options.threads);
     try {
       const listSize = Math.min(n, LIST_FACTOR * (minSamples + 1));
-      const neighbours = await nearestNeighbours(kd, kernel, points, n, listSize);
+      const report = options.onProgress;
+      const neighbours = await nearestNeighbours(kd, kernel, points, n, listSize, undefined, phaseReporter(report, 'core distances'));
       predictionCore.set(predictionCoreDistances(neighbours, minSamples));
-      const mst = await mutualReachabilityMst(kd, kernel, coreDistances(neighbours, minSamples), neighbours);
+      const core = coreDistances(neighbours, minSamples);
+      const mst = await mutualReachabilityMst(kd, kernel, core, neighbours, undefined, undefined, phaseReporter(report, 'mst'));
+      report?.({ phase: 'tree', done: 0, total: 1 });
       condensed = condenseTree(singleLinkage(mst, n), minClusterSize);
+      report?.({ phase: 'tree', done: 1, total: 1 });
     } finally {
       await kernel.close();
     }
