@@ -48,6 +48,7 @@ export async function kmeansPlusPlus(
       for (let i = 0; i < n; i++) closest[i] = capped[i * trials + best];
       centroids.set(candidates.subarray(best * d, (best + 1) * d), c * d);
     }
+    onStep?.(k, k);
   } finally {
     await distances.close();
   }

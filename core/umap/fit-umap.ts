@@ -52,6 +52,7 @@ export async function fitUmap(data: Float32Array, inputDim: number, options: Fit
     setOpMixRatio: params.setOpMixRatio,
   });
   const graph = pruneWeak(fuzzy, params.nEpochs);
+  report?.({ phase: 'graph', done: 1, total: 1 });
 
   const rng = createRng(params.seed);
   const dims = [...options.dims];

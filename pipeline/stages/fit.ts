@@ -12,7 +12,7 @@ import type { Settings } from '../../schemas/config.js';
 import { gatherRows } from '../../operators/read-embeddings.js';
 import { modelDir, projectBlock, saveClusterer, saveProjection, type Projection } from '../fitted-model.js';
 import { stageKey } from '../manifest.js';
-import { Progress } from '../progress.js';
+import { FitProgress } from '../fit-progress.js';
 import type { StageContext } from '../stage-context.js';
 
 /** A fraction (≤ 1) of `total` rows or a row count, at least one row. */
@@ -40,13 +40,14 @@ function fitParams(s: Settings): Record<string, unknown> {
   return p;
 }
 
-async function fitProjection(s: Settings, sample: Float32Array, rows: number, dims: number, log: (m: string) => void): Promise<Projection> {
+async function fitProjection(s: Settings, sample: Float32Array, rows: number, dims: number, log: (m: string) => void, quiet: boolean): Promise<Projection> {
   if (!s.enable_umap) return { kind: 'pca', pca: fitPca(sample, rows, dims, 2, s.seed) };
   const umapRows = sampleCount(s.umap_fit_sample, rows);
   const picked = sampleIndices(rows, umapRows, createRng(s.seed + 1));
   const data = new Float32Array(umapRows * dims);
   picked.forEach((r, i) => data.set(sample.subarray(r * dims, (r + 1) * dims), i * dims));
   log(`fit: UMAP → ${s.umap_dim}-d and 2-d on ${umapRows.toLocaleString('en-US')} rows (${s.umap_n_neighbors} neighbours, ${s.umap_metric})`);
+  const progress = new FitProgress('fit: UMAP', quiet);
   const umap = await fitUmap(data, dims, {
     dims: [s.umap_dim, 2],
     nNeighbors: s.umap_n_neighbors,
@@ -54,7 +55,9 @@ async function fitProjection(s: Settings, sample: Float32Array, rows: number, di
     metric: s.umap_metric,
     seed: s.seed,
     threads: s.threads,
+    onProgress: progress.onProgress,
   });
+  progress.finish();
   return { kind: 'umap', umap };
 }
 
@@ -91,35 +94,38 @@ export async function fitStage(ctx: StageContext): Promise<void> {
   const sample = gatherRows(ctx.outDir, sampleIndices(total, rows, createRng(s.seed)));
   const dir = modelDir(ctx.outDir);
 
-  const projection = await fitProjection(s, sample.values, rows, sample.dims, ctx.log);
+  const projection = await fitProjection(s, sample.values, rows, sample.dims, ctx.log, ctx.quiet);
   saveProjection(dir, projection);
   const space = await clusteringSpace(projection, sample.values, rows, sample.dims, s.threads);
   const stats: Record<string, unknown> = { fit_rows: rows, algorithm: s.cluster_alg, projection: projection.kind === 'umap' ? `umap ${s.umap_dim}-d` : 'none (pca 2-d for plots)' };
 
   if (s.cluster_alg === 'kmeans') {
     const k = s.kmeans_num_clusters;
-    const progress = new Progress({ stage: `fit: k-means k=${k} on ${rows.toLocaleString('en-US')} rows`, unit: 'iterations', quiet: ctx.quiet });
+    const progress = new FitProgress(`fit: k-means k=${k} on ${rows.toLocaleString('en-US')} rows`, ctx.quiet);
     const fitted = await fitKMeans(space.values, rows, space.dims, {
       k,
       seed: s.seed,
       maxIter: s.kmeans_max_iter,
       tol: s.kmeans_tol,
       kernel: { threads: s.threads },
-      onIteration: (it) => progress.update(it),
+      onProgress: progress.onProgress,
     });
-    progress.done(fitted.iterations);
+    progress.finish();
     const meta = { seed: s.seed, inertia: fitted.inertia, iterations: fitted.iterations, fit_rows: rows, embedding_model: embed.stats?.model };
     saveClusterer(dir, { kind: 'kmeans', centroids: fitted.centroids, k, dims: space.dims, meta });
     Object.assign(stats, { k, inertia: fitted.inertia, iterations: fitted.iterations });
   } else {
     ctx.log(`fit: HDBSCAN on ${rows.toLocaleString('en-US')} rows × ${space.dims} (min_cluster_size ${s.hdbscan_min_cluster_size}, min_samples ${s.hdbscan_min_samples})`);
+    const hdbscanProgress = new FitProgress('fit: HDBSCAN', ctx.quiet);
     const fitted = await fitHdbscan(space.values, rows, space.dims, {
       minClusterSize: s.hdbscan_min_cluster_size,
       minSamples: s.hdbscan_min_samples,
       clusterSelectionMethod: s.hdbscan_cluster_selection_method,
       clusterSelectionEpsilon: s.hdbscan_cluster_selection_epsilon,
       threads: s.threads,
+      onProgress: hdbscanProgress.onProgress,
     });
+    hdbscanProgress.finish();
     saveClusterer(dir, { kind: 'hdbscan', model: fitted.model });
     let noise = 0;
     for (const l of fitted.labels) if (l < 0) noise++;
