@@ -39,7 +39,11 @@ function summaryLines(state: RunState, outDir: string, stages: readonly StageNam
   }
   const outputs = fs.existsSync(outDir) ? fs.readdirSync(outDir).filter((f) => !f.endsWith('.tmp')) : [];
   lines.push(`  outputs: ${outputs.map((f) => path.join(outDir, f)).join(', ')}`);
-  lines.push(`  query them: semclust query ${outDir} "SELECT * FROM clusters ORDER BY size DESC LIMIT 10"`);
+  // Name a view that exists now: clusters only after infer, rows after embed alone or fit.
+  const hint = outputs.includes('clusters.parquet')
+    ? 'SELECT * FROM clusters ORDER BY size DESC LIMIT 10'
+    : 'SELECT text FROM rows LIMIT 10';
+  lines.push(`  query them: semclust query ${outDir} "${hint}"`);
   return lines;
 }
 
