@@ -7,6 +7,7 @@
  */
 import { CandidateDistances } from './kernels/candidate-distances.js';
 import { rowSquaredNorms, type KernelOptions } from './kernels/session.js';
+import type { OnStep } from './progress-event.js';
 import type { Rng } from './random.js';
 
 export async function kmeansPlusPlus(
@@ -16,6 +17,7 @@ export async function kmeansPlusPlus(
   k: number,
   rng: Rng,
   kernel: KernelOptions = {},
+  onStep?: OnStep,
 ): Promise<Float32Array> {
   const trials = 2 + Math.floor(Math.log(k));
   const centroids = new Float32Array(k * d);
@@ -32,6 +34,7 @@ export async function kmeansPlusPlus(
     closest.set(capped.subarray(0, n));
 
     for (let c = 1; c < k; c++) {
+      onStep?.(c, k);
       let running = 0;
       for (let i = 0; i < n; i++) cumulative[i] = running += closest[i];
       for (let t = 0; t < trials; t++) {
@@ -45,6 +48,7 @@ export async function kmeansPlusPlus(
       for (let i = 0; i < n; i++) closest[i] = capped[i * trials + best];
       centroids.set(candidates.subarray(best * d, (best + 1) * d), c * d);
     }
+    onStep?.(k, k);
   } finally {
     await distances.close();
   }

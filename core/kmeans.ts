@@ -9,6 +9,7 @@
 import { AssignAndSum, type ClusterSums } from './kernels/assign-and-sum.js';
 import type { KernelOptions } from './kernels/session.js';
 import { kmeansPlusPlus } from './kmeans-plusplus.js';
+import { phaseReporter, type OnProgress } from './progress-event.js';
 import { createRng } from './random.js';
 
 export interface KMeansOptions {
@@ -23,6 +24,8 @@ export interface KMeansOptions {
   /** Called after each iteration with its number (from 1), the inertia of that iteration's
    * assignment (to the centres it started from) and the total squared centre shift. */
   onIteration?: (iteration: number, inertia: number, shift: number) => void;
+  /** Phases: "seeding" (k-means++ centres of k), "iterations" (of maxIter, for an ETA). */
+  onProgress?: OnProgress;
   kernel?: KernelOptions;
 }
 
@@ -36,7 +39,7 @@ export interface KMeansResult {
 }
 
 export async function fitKMeans(x: Float32Array, n: number, d: number, options: KMeansOptions): Promise<KMeansResult> {
-  const { k, seed, maxIter = 300, tol = 1e-4, init, onIteration, kernel } = options;
+  const { k, seed, maxIter = 300, tol = 1e-4, init, onIteration, onProgress, kernel } = options;
   if (!Number.isInteger(n) || !Number.isInteger(d) || n < 1 || d < 1) throw new RangeError(`bad shape ${n} × ${d}`);
   if (x.length !== n * d) throw new RangeError(`x holds ${x.length} values, expected n × d = ${n * d}`);
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
@@ -47,7 +50,7 @@ export async function fitKMeans(x: Float32Array, n: number, d: number, options: 
 
   const stats = featureStats(x, n, d);
   const shiftTolerance = tol * stats.meanVariance;
-  let centroids: Float32Array = init ? Float32Array.from(init) : await kmeansPlusPlus(x, n, d, k, createRng(seed), kernel);
+  let centroids: Float32Array = init ? Float32Array.from(init) : await kmeansPlusPlus(x, n, d, k, createRng(seed), kernel, phaseReporter(onProgress, 'seeding'));
   let next: Float32Array = new Float32Array(k * d);
   const labels = new Int32Array(n);
   const previous = new Int32Array(n).fill(-1);
@@ -70,6 +73,7 @@ export async function fitKMeans(x: Float32Array, n: number, d: number, options: 
       [centroids, next] = [next, centroids];
       iterations++;
       onIteration?.(iterations, inertia, shift);
+      onProgress?.({ phase: 'iterations', done: iterations, total: maxIter });
       // Unchanged labels mean the new centres reproduce this assignment exactly, unless a
       // relocation moved a centre without relabelling its row.
       if (relocated === 0 && sameLabels(labels, previous)) {

@@ -78,6 +78,7 @@ export async function runStages(request: RunRequest): Promise<RunState> {
       state,
       log: say,
       progress: (stage, unit) => new Progress({ stage, unit, quiet: request.quiet ?? false }),
+      quiet: request.quiet ?? false,
       stdin: request.stdin,
       ledger,
       resuming,

@@ -25,6 +25,8 @@ export interface StageRun {
   /** Human-readable messages (stderr by default). */
   log: (message: string) => void;
   progress: (stage: string, unit: string) => Progress;
+  /** No progress lines (--quiet); for steps that make their own (pipeline/fit-progress.ts). */
+  quiet: boolean;
   /** Replaces process.stdin for the "-" input (library use, tests). */
   stdin?: NodeJS.ReadableStream;
   /** This stage's durable parts (resumable stages only). */

@@ -5,6 +5,7 @@
  * selection (with cluster_selection_epsilon) → labels (−1 noise) and membership probabilities,
  * plus the model that approximate prediction needs.
  */
+import { phaseReporter, type OnProgress } from '../progress-event.js';
 import { BlockTopK } from './block-top-k.js';
 import { condenseTree, type CondensedTree } from './condensed-tree.js';
 import { coreDistances, predictionCoreDistances } from './core-distances.js';
@@ -24,6 +25,8 @@ export interface HdbscanOptions {
   clusterSelectionEpsilon?: number;
   /** onnxruntime intra-op threads; left out, one per physical core. */
   threads?: number;
+  /** Phases: "core distances" (queries searched), "mst" (edges of n − 1), "tree" (0 then 1). */
+  onProgress?: OnProgress;
 }
 
 export interface HdbscanResult {
@@ -73,11 +76,14 @@ export async function fitHdbscan(data: Float32Array, n: number, d: number, optio
     const kernel = await BlockTopK.create(d, options.threads);
     try {
       const listSize = Math.min(n, LIST_FACTOR * (minSamples + 1));
-      const neighbours = await nearestNeighbours(kd, kernel, scaled, n, listSize);
+      const report = options.onProgress;
+      const neighbours = await nearestNeighbours(kd, kernel, scaled, n, listSize, undefined, phaseReporter(report, 'core distances'));
       predictionCore.set(unscaleDistances(predictionCoreDistances(neighbours, minSamples), scale));
-      const mst = await mutualReachabilityMst(kd, kernel, coreDistances(neighbours, minSamples), neighbours);
+      const mst = await mutualReachabilityMst(kd, kernel, coreDistances(neighbours, minSamples), neighbours, undefined, undefined, phaseReporter(report, 'mst'));
       unscaleDistances(mst.weight, scale);
+      report?.({ phase: 'tree', done: 0, total: 1 });
       condensed = condenseTree(singleLinkage(mst, n), minClusterSize);
+      report?.({ phase: 'tree', done: 1, total: 1 });
     } finally {
       await kernel.close();
     }

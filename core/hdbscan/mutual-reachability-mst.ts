@@ -19,6 +19,7 @@
  * Ties are broken by the order edges are offered, which is deterministic; Borůvka with a union-
  * find that skips cycle-closing edges still yields a minimum spanning tree under ties.
  */
+import type { OnStep } from '../progress-event.js';
 import { kernelError, type BlockTopK } from './block-top-k.js';
 import { bucketBalls, bucketsOf, type KdTree } from './kd-tree.js';
 import { boxGap2, DEFAULT_BLOCKS, type Neighbours, type SearchBlocks } from './nearest-neighbours.js';
@@ -53,6 +54,7 @@ export async function mutualReachabilityMst(
   neighbours: Neighbours,
   blocks: SearchBlocks = DEFAULT_BLOCKS,
   stats?: MstStats,
+  onStep?: OnStep,
 ): Promise<SpanningTree> {
   const { n } = tree;
   const K = neighbours.k;
@@ -74,6 +76,7 @@ export async function mutualReachabilityMst(
   const size = new Int32Array(n);
   let edges = 0;
   while (edges < n - 1) {
+    onStep?.(edges, n - 1);
     if (stats) stats.rounds++;
     const before = edges;
     size.fill(0);
@@ -125,6 +128,7 @@ export async function mutualReachabilityMst(
       );
     }
   }
+  onStep?.(edges, n - 1);
   return { from, to, weight };
 }
 

@@ -14,6 +14,7 @@
  * cannot rule out a row it did not return (a tight clump far from its group's centre), that query
  * compares against the chunk exactly instead. So the result is exact whatever the data.
  */
+import type { OnStep } from '../progress-event.js';
 import { kernelError, type BlockTopK } from './block-top-k.js';
 import { bucketBalls, bucketsOf, type KdTree } from './kd-tree.js';
 
@@ -50,6 +51,7 @@ export async function nearestNeighbours(
   m: number,
   k: number,
   blocks: SearchBlocks = DEFAULT_BLOCKS,
+  onStep?: OnStep,
 ): Promise<Neighbours> {
   const { d, n } = tree;
   if (k < 1 || k > n) throw new RangeError(`k must be in [1, ${n}], got ${k}`);
@@ -230,15 +232,21 @@ export async function nearestNeighbours(
     }
   };
 
+  // Progress in queries placed: the deferred ones are counted again when searched apart.
+  let placed = 0;
   for (let g = 0; g < groups.length; g += 2) {
+    onStep?.(placed, m + deferredCount);
     ids.set(qOrder.subarray(groups[g], groups[g + 1]));
     await runGroup(groups[g + 1] - groups[g], true);
+    placed += groups[g + 1] - groups[g];
   }
   for (let g0 = 0; g0 < deferredCount; g0 += group) {
+    onStep?.(placed + g0, m + deferredCount);
     const gm = Math.min(group, deferredCount - g0);
     ids.set(deferred.subarray(g0, g0 + gm));
     await runGroup(gm, false);
   }
+  onStep?.(m + deferredCount, m + deferredCount);
   return { k, indices, distances };
 }
 

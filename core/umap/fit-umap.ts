@@ -3,6 +3,7 @@
  * fuzzy graph, one spectral initialisation serving all outputs, then one SGD layout per
  * output dimensionality. Defaults follow umap-learn.
  */
+import { phaseReporter, type OnProgress } from '../progress-event.js';
 import { createRng } from '../random.js';
 import { findAbParams } from './curve-params.js';
 import { fuzzySimplicialSet, type FuzzyGraph } from './fuzzy-simplicial-set.js';
@@ -30,6 +31,8 @@ export interface FitUmapOptions {
   seed?: number;
   /** onnxruntime intra-op threads for the kNN products. */
   threads?: number;
+  /** Phases: "knn" (block pairs), "graph", "spectral init", "sgd N-d" (epochs) per output. */
+  onProgress?: OnProgress;
 }
 
 /** `data` is n × inputDim row-major; the model keeps a reference to it (transform searches it). */
@@ -41,16 +44,21 @@ export async function fitUmap(data: Float32Array, inputDim: number, options: Fit
   }
   const params = resolveParams(n, options);
 
-  const neighbors = await selfKnn(data, inputDim, { k: params.nNeighbors, metric: params.metric, threads: options.threads });
+  const report = options.onProgress;
+  const neighbors = await selfKnn(data, inputDim, { k: params.nNeighbors, metric: params.metric, threads: options.threads, onStep: phaseReporter(report, 'knn') });
+  report?.({ phase: 'graph', done: 0, total: 1 });
   const fuzzy = fuzzySimplicialSet(neighbors, {
     localConnectivity: params.localConnectivity,
     setOpMixRatio: params.setOpMixRatio,
   });
   const graph = pruneWeak(fuzzy, params.nEpochs);
+  report?.({ phase: 'graph', done: 1, total: 1 });
 
   const rng = createRng(params.seed);
   const dims = [...options.dims];
+  report?.({ phase: 'spectral init', done: 0, total: 1 });
   const embeddings = spectralInit(graph, dims, data, inputDim, { rng: rng.fork() });
+  report?.({ phase: 'spectral init', done: 1, total: 1 });
   const edges = edgesOf(graph);
   dims.forEach((dim, o) => {
     optimizeLayout(embeddings[o], embeddings[o], n, edges, {
@@ -63,6 +71,7 @@ export async function fitUmap(data: Float32Array, inputDim: number, options: Fit
       negativeSampleRate: params.negativeSampleRate,
       moveOther: true,
       rng: rng.fork(),
+      onStep: phaseReporter(report, `sgd ${dim}-d`),
     });
   });
   return { params, n, inputDim, data, dims, embeddings };

@@ -12,6 +12,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { encodeModel, type Graph } from '../onnx/model.js';
+import type { OnStep } from '../progress-event.js';
 import { CandidateHeaps, finishRow, type ExactContext } from './knn-exact.js';
 import { columnMeans, errorBound, maxOf, Prepared, roundingErrors, squaredNorms } from './knn-rows.js';
 
@@ -32,6 +33,8 @@ export interface KnnOptions {
   threads?: number;
   /** Counts searched rows and those the int8 bound could not settle. */
   stats?: KnnStats;
+  /** selfKnn: called after each block pair, with pairs done of the total. */
+  onStep?: OnStep;
 }
 
 export interface KnnStats {
@@ -331,6 +334,7 @@ export async function selfKnn(data: Float32Array, dim: number, options: KnnOptio
       const feeds: Record<string, ort.Tensor> = { b: new ort.Tensor('float32', rowsOf(bj), [q, dim]) };
       if (prep.half) feeds.hb = new ort.Tensor('float32', prep.half.subarray(bounds[bj], bounds[bj + 1]), [1, q]);
       for (let bi = 0; bi <= bj; bi++) {
+        options.onStep?.((bj * (bj + 1)) / 2 + bi, (blockCount * (blockCount + 1)) / 2);
         const p = bounds[bi + 1] - bounds[bi];
         feeds.a = new ort.Tensor('float32', rowsOf(bi), [p, dim]);
         if (prep.half) feeds.ha = new ort.Tensor('float32', prep.half.subarray(bounds[bi], bounds[bi + 1]), [p, 1]);
@@ -342,6 +346,7 @@ export async function selfKnn(data: Float32Array, dim: number, options: KnnOptio
         for (let r = 0; r < q; r++) heaps.offer(bounds[bj] + r, colScore, colIndex, r * pairK, pairK, 1, bounds[bi], bounds[bj] + r);
       }
     }
+    options.onStep?.((blockCount * (blockCount + 1)) / 2, (blockCount * (blockCount + 1)) / 2);
   } finally {
     await pairs.release();
   }

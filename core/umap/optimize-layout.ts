@@ -14,6 +14,7 @@
  * Fitting moves both ends of an edge inside one embedding (head and tail are the same
  * array); transforming moves only the new points (heads) against the fixed fitted ones.
  */
+import type { OnStep } from '../progress-event.js';
 import type { Rng } from '../random.js';
 import { paddedDim, powTables, sgdKernel } from './sgd-kernel.js';
 
@@ -40,6 +41,8 @@ export interface OptimizeLayoutOptions {
    */
   fullWeight?: number;
   rng: Rng;
+  /** Called before each epoch with the epochs done of nEpochs. */
+  onStep?: OnStep;
 }
 
 /**
@@ -97,6 +100,7 @@ export function optimizeLayout(
   state[0] |= 1; // xorshift128 must not start from all zeros
 
   for (let n = 0; n < nEpochs; n++) {
+    options.onStep?.(n, nEpochs);
     epoch(
       headRows, tailRows, headIndex, tailIndex, epochsPerSample, nextSample, epochsPerNegative, nextNegative,
       exponentTable, mantissaTable, rngState, nEdges, nTail, n, moveOther ? 1 : 0,
@@ -104,6 +108,7 @@ export function optimizeLayout(
     );
   }
   copyRows(new Float32Array(buf, headRows, nHead * width), width, headEmbedding, dim);
+  options.onStep?.(nEpochs, nEpochs);
 }
 
 /** Consecutive 16-byte-aligned regions of the kernel's linear memory. */

@@ -171,7 +171,7 @@ async function buildModel(
     words.set(source.vectors.subarray(r * dims, (r + 1) * dims), i * dims);
     ranks[i] = r + 1;
   });
-  const { components } = foldSif(words, dims, ranks, { a: SIF_A, components: SIF_COMPONENTS });
+  const { components } = foldSif(words, dims, ranks, { a: SIF_A, components: SIF_COMPONENTS, onStep: (done, total) => onProgress?.({ phase: 'sif', done, total: total ?? 1 }) });
   onProgress?.({ phase: 'sif', done: 1, total: 1 });
 
   // Rows 0 and 1 ([PAD], [UNK]) stay zero: that is the graph's mask.

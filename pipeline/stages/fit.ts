@@ -12,6 +12,7 @@ import type { Settings } from '../../schemas/config.js';
 import type { StageStats } from '../../schemas/manifest.js';
 import { gatherRows } from '../../operators/read-embeddings.js';
 import { modelDir, projectBlock, saveClusterer, saveProjection, type Projection } from '../fitted-model.js';
+import { FitProgress } from '../fit-progress.js';
 import type { Stage } from '../stage.js';
 
 /** A fraction (≤ 1) of `total` rows or a row count, at least one row. */
@@ -22,7 +23,7 @@ export function sampleCount(spec: number, total: number): number {
 /** Rows per block when projecting the fit sample (bounds transform memory). */
 const PROJECT_BLOCK = 16384;
 
-async function fitProjection(s: Settings, sample: Float32Array, rows: number, dims: number, log: (m: string) => void): Promise<Projection> {
+async function fitProjection(s: Settings, sample: Float32Array, rows: number, dims: number, log: (m: string) => void, quiet: boolean): Promise<Projection> {
   if (!s.enable_umap && s.plot_projection === 'pca') return { kind: 'pca', pca: fitPca(sample, rows, dims, 2, s.seed) };
   // Without --enable-umap the map is still UMAP (PCA of 77 topics is one unreadable cloud);
   // it is fitted on at most umap_fit_sample rows and only for the picture.
@@ -32,6 +33,7 @@ async function fitProjection(s: Settings, sample: Float32Array, rows: number, di
   const data = new Float32Array(umapRows * dims);
   picked.forEach((r, i) => data.set(sample.subarray(r * dims, (r + 1) * dims), i * dims));
   log(`fit: UMAP → ${s.enable_umap ? `${s.umap_dim}-d and 2-d` : '2-d map'} on ${umapRows.toLocaleString('en-US')} rows (${s.umap_n_neighbors} neighbours, ${s.umap_metric})`);
+  const progress = new FitProgress('fit: UMAP', quiet);
   const umap = await fitUmap(data, dims, {
     dims: outputs,
     nNeighbors: s.umap_n_neighbors,
@@ -39,7 +41,9 @@ async function fitProjection(s: Settings, sample: Float32Array, rows: number, di
     metric: s.umap_metric,
     seed: s.seed,
     threads: s.threads,
+    onProgress: progress.onProgress,
   });
+  progress.finish();
   return { kind: s.enable_umap ? 'umap' : 'umap-map', umap };
 }
 
@@ -84,34 +88,37 @@ export const fitStage: Stage<'fit'> = {
     const sample = gatherRows(ctx.outDir, sampleIndices(total, rows, createRng(s.seed)));
     const dir = modelDir(ctx.outDir);
 
-    const projection = await fitProjection(s, sample.values, rows, sample.dims, ctx.log);
+    const projection = await fitProjection(s, sample.values, rows, sample.dims, ctx.log, ctx.quiet);
     saveProjection(dir, projection);
     const space = await clusteringSpace(projection, sample.values, rows, sample.dims, s.threads);
     const common = { fit_rows: rows, algorithm: s.cluster_alg, projection: projection.kind === 'umap' ? `umap ${s.umap_dim}-d` : `none (${projection.kind === 'pca' ? 'pca' : 'umap'} 2-d for plots)` };
 
     if (s.cluster_alg === 'kmeans') {
       const k = s.kmeans_num_clusters;
-      const progress = ctx.progress(`fit: k-means k=${k} on ${rows.toLocaleString('en-US')} rows`, 'iterations');
+      const progress = new FitProgress(`fit: k-means k=${k} on ${rows.toLocaleString('en-US')} rows`, ctx.quiet);
       const fitted = await fitKMeans(space.values, rows, space.dims, {
         k,
         seed: s.seed,
         maxIter: s.kmeans_max_iter,
         tol: s.kmeans_tol,
         kernel: { threads: s.threads },
-        onIteration: (it) => progress.update(it, it / s.kmeans_max_iter),
+        onProgress: progress.onProgress,
       });
-      progress.done(fitted.iterations);
+      progress.finish();
       saveClusterer(dir, { kind: 'kmeans', model: { centroids: fitted.centroids, k, dims: space.dims, seed: s.seed, inertia: fitted.inertia, iterations: fitted.iterations, fitRows: rows } });
       return { ...common, clusters: k, inertia: fitted.inertia, iterations: fitted.iterations };
     }
     ctx.log(`fit: HDBSCAN on ${rows.toLocaleString('en-US')} rows × ${space.dims} (min_cluster_size ${s.hdbscan_min_cluster_size}, min_samples ${s.hdbscan_min_samples})`);
+    const hdbscanProgress = new FitProgress('fit: HDBSCAN', ctx.quiet);
     const fitted = await fitHdbscan(space.values, rows, space.dims, {
       minClusterSize: s.hdbscan_min_cluster_size,
       minSamples: s.hdbscan_min_samples,
       clusterSelectionMethod: s.hdbscan_cluster_selection_method,
       clusterSelectionEpsilon: s.hdbscan_cluster_selection_epsilon,
       threads: s.threads,
+      onProgress: hdbscanProgress.onProgress,
     });
+    hdbscanProgress.finish();
     if (fitted.model.meta.labelCount === 0) {
       throw new Error(`HDBSCAN found no cluster in ${rows} rows: lower --hdbscan-min-cluster-size (now ${s.hdbscan_min_cluster_size}) or raise --fit-sample`);
     }
