@@ -10,13 +10,14 @@
  * 2. report.html at the default report_max_points: write time, peak RSS, file size.
  * 3. Point cap: report.html of the 1M run at several caps, its size and the time until the
  *    page has drawn its points in headless Chromium (`window.semclust.firstDrawMs`: ms from
- *    navigation start to the end of the first draw, median of 3 loads).
+ *    navigation start to the end of the first draw, median of 3 loads) and the time one
+ *    redraw takes after a wheel zoom (`window.semclust.lastDrawMs`, median of 5 × 3).
  * 4. The 2-D UMAP map of the default run (no --enable-umap): fit on Banking77 (13,083 rows,
  *    built-in model) and at 100k synthetic rows (fit 20,000 = umap_fit_sample, transform
  *    every row), 1 and all onnxruntime threads; 1M is extrapolated (fit + 10 × the 100k
  *    transform), labelled as such.
  *
- *   npm run bench:report [-- --rows 100000,1000000] [--caps 50000,100000,200000,500000] [--no-umap] [--no-browser]
+ *   npm run bench:report [-- --rows 100000,1000000] [--caps 50000,100000,200000,500000,1000000] [--no-umap] [--no-browser]
  *
  * Needs Banking77 (scripts/banking77-data.ts says how to get it; exit 2 without) and, for
  * the page timings, Chromium (scripts/chromium.ts; skipped with a line when missing).
@@ -43,11 +44,14 @@ const list = (name: string, fallback: number[]) => {
   return i >= 0 ? argv[i + 1].split(',').map(Number) : fallback;
 };
 const ROWS = list('--rows', [100_000, 1_000_000]);
-const CAPS = list('--caps', [50_000, 100_000, 200_000, 500_000]);
+const CAPS = list('--caps', [50_000, 100_000, 200_000, 500_000, 1_000_000]);
 const DEFAULT_CAP = settingsShape.report_max_points.parse(undefined);
 const PART_ROWS = settingsShape.part_rows.parse(undefined);
 const UMAP_FIT = settingsShape.umap_fit_sample.parse(undefined);
 const LOADS = 3;
+// A cap both row counts exceed in distinct terms (59k at 100k rows, 196k at 1M), so the map is pruned in both.
+const SMALL_VOCABULARY = 10_000;
+const REDRAWS = 5;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const work = path.join(os.tmpdir(), 'semclust-bench-report');
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -77,13 +81,18 @@ console.log(`clustered by the first query's intent (77 clusters), map = seeded i
 
 const pages: { name: string; file: string; points: number }[] = [];
 const keywordPeak = new Map<number, number>();
+const smallVocabularyPeak = new Map<number, number>();
 for (const rows of ROWS) {
   const dir = path.join(work, `run-${rows}`);
   const [, made] = await timed(() => writeSyntheticRun(dir, rows, PART_ROWS));
   console.log(`\n${fmt(rows)} rows (${Math.ceil(rows / PART_ROWS)} parts of ${fmt(PART_ROWS)}; folder ready in ${made.seconds.toFixed(1)} s)`);
-  for (const [name, flags] of [['default threads', []], ['--single-threaded', ['--single-threaded']]] as const) {
-    const k = step(['keywords', dir], [...flags]);
-    if (name === 'default threads') keywordPeak.set(rows, k.maxRssMiB);
+  for (const [name, args, flags] of [
+    ['default threads', [], []],
+    ['--single-threaded', [], ['--single-threaded']],
+    [`vocabulary ${fmt(SMALL_VOCABULARY)}`, [String(SMALL_VOCABULARY)], []],
+  ] as const) {
+    const k = step(['keywords', dir, ...args], [...flags]);
+    (args.length ? smallVocabularyPeak : keywordPeak).set(rows, k.maxRssMiB);
     console.log(
       `  keywords (${name.padEnd(17)}) ${k.seconds.toFixed(2).padStart(7)} s wall ${k.cpu.toFixed(2).padStart(7)} s CPU  ${fmt(rows / k.seconds).padStart(9)} rows/s  ` +
         `peak RSS ${k.maxRssMiB.toFixed(0)} MiB (${k.rssBeforeMiB.toFixed(0)} MiB before)  vocabulary ${fmt(k.vocabularySize as number)}`,
@@ -98,7 +107,9 @@ for (const rows of ROWS) {
 }
 if (ROWS.length > 1) {
   const lo = Math.min(...ROWS), hi = Math.max(...ROWS);
-  console.log(`\nkeywords peak RSS ${fmt(hi)} / ${fmt(lo)} rows: ${(keywordPeak.get(hi)! / keywordPeak.get(lo)!).toFixed(2)} (1.0 = flat in rows)`);
+  const ratio = (m: Map<number, number>) => (m.get(hi)! / m.get(lo)!).toFixed(2);
+  console.log(`\nkeywords peak RSS ${fmt(hi)} / ${fmt(lo)} rows: ${ratio(keywordPeak)} at the default vocabulary, ${ratio(smallVocabularyPeak)} at ${fmt(SMALL_VOCABULARY)}`);
+  console.log('(the term map holds up to 4 × the cap before pruning: it grows with distinct terms until then, not with rows after)');
 }
 
 // The point cap, on the largest run: file size and first draw at each cap.
@@ -118,7 +129,7 @@ if (argv.includes('--no-browser') || !chromiumPath()) {
   const browser = await launchChromium();
   try {
     for (const p of pages.sort((a, b) => a.points - b.points)) {
-      const draws: number[] = [], walls: number[] = [], heaps: number[] = [];
+      const draws: number[] = [], walls: number[] = [], heaps: number[] = [], redraws: number[] = [];
       let drawn = 0;
       for (let i = 0; i < LOADS; i++) {
         const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
@@ -133,10 +144,19 @@ if (argv.includes('--no-browser') || !chromiumPath()) {
         draws.push(s.first);
         heaps.push(s.heap);
         drawn = s.drawn;
+        // Zoom steps at the centre, each followed by two frames so the redraw has run.
+        await page.mouse.move(800, 500);
+        for (let z = 0; z < REDRAWS; z++) {
+          await page.mouse.wheel(0, -120);
+          redraws.push(await page.evaluate(() => new Promise<number>((done) => {
+            const g = globalThis as unknown as { requestAnimationFrame(f: () => void): void; semclust: { lastDrawMs: number } };
+            g.requestAnimationFrame(() => g.requestAnimationFrame(() => done(g.semclust.lastDrawMs)));
+          })));
+        }
         await page.close();
       }
       console.log(
-        `  ${p.name.padEnd(26)} ${fmt(drawn).padStart(8)} points drawn  first draw ${fmt(median(draws)).padStart(6)} ms  ` +
+        `  ${p.name.padEnd(26)} ${fmt(drawn).padStart(8)} points drawn  first draw ${fmt(median(draws)).padStart(6)} ms  redraw ${fmt(median(redraws)).padStart(4)} ms  ` +
           `(ready seen by the driver ${fmt(median(walls))} ms, page JS heap ${mib(median(heaps))} MiB, ${mib(fs.statSync(p.file).size)} MiB file)`,
       );
     }

@@ -53,12 +53,13 @@
   const sy = (i) => H / 2 - (Y[i] - view.cy) * view.scale;
 
   // State the controls change.
-  const state = { showNoise: true, onlySample: false, rings: D.hasSample, selected: null, matches: null, drawn: 0 };
+  const state = { showNoise: true, onlySample: false, rings: D.hasSample, selected: null, matches: null, drawn: 0, drawMs: 0 };
   const visible = (i) => (state.showNoise || C[i] >= 0) && (!state.onlySample || P[i] === 1);
   const isHighlighted = (i) => (state.matches ? state.matchSet[i] === 1 : state.selected === null || C[i] === state.selected);
   const dimming = () => state.matches !== null || state.selected !== null;
 
   function draw() {
+    const t0 = performance.now();
     const img = ctx.createImageData(W * dpr, H * dpr);
     const buf = new Uint32Array(img.data.buffer);
     buf.fill(0xffffffff);
@@ -105,6 +106,7 @@
     }
     drawWords();
     state.drawn = drawn;
+    state.drawMs = performance.now() - t0;
     canvas.dataset.drawn = String(drawn);
   }
 
@@ -327,6 +329,8 @@
     points: n,
     firstDrawMs: performance.now(),
     get drawn() { return state.drawn; },
+    /** Milliseconds the last draw took (pan, zoom, highlight): bench:report times redraws with it. */
+    get lastDrawMs() { return state.drawMs; },
     /** CSS-pixel position of point i in the page. */
     screenOf(i) { const r = canvas.getBoundingClientRect(); return [r.left + sx(i), r.top + sy(i)]; },
     highlighted() { const out = []; if (!dimming()) return out; for (let i = 0; i < n; i++) if (visible(i) && isHighlighted(i)) out.push(i); return out; },
