@@ -8,6 +8,8 @@
  *    threads: the counting itself is one JS thread either way), and with a 10,000-term cap
  *    that both sizes exceed. The 1M / 100k peak-RSS ratios show memory bounded by the
  *    vocabulary cap, not by rows.
+ *    Beside it BERTopic's own recipe (bench/peers/ctfidf_bertopic.py, scikit-learn) on the same
+ *    rows, as ratios, with how many top keywords the two share.
  * 2. report.html at the default report_max_points: write time, peak RSS, file size.
  * 3. Point cap: report.html of the 1M run at several caps, its size and the time until the
  *    page has drawn its points in headless Chromium (`window.semclust.firstDrawMs`: ms from
@@ -32,6 +34,7 @@ import { createRng, sampleIndices } from '../core/random.js';
 import { fitUmap } from '../core/umap/fit-umap.js';
 import { releaseTransformIndex, transformUmap } from '../core/umap/transform-umap.js';
 import { openStaticModel } from '../operators/embedders/static-model.js';
+import { readClusterDescriptions } from '../pipeline/describe-clusters.js';
 import { settingsShape } from '../schemas/config.js';
 import { banking77File } from '../scripts/banking77-data.js';
 import { chromiumPath, INSTALL_HINT, launchChromium } from '../scripts/chromium.js';
@@ -54,6 +57,7 @@ const LOADS = 3;
 const SMALL_VOCABULARY = 10_000;
 const REDRAWS = 5;
 const here = path.dirname(fileURLToPath(import.meta.url));
+const PEER = fileURLToPath(new URL('../../bench/peers/ctfidf_bertopic.py', import.meta.url));
 const work = path.join(os.tmpdir(), 'semclust-bench-report');
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
@@ -72,6 +76,33 @@ function step(args: string[], nodeFlags: string[] = []): Step {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
+/**
+ * BERTopic's c-TF-IDF (bench/peers/ctfidf_bertopic.py: scikit-learn's CountVectorizer over each
+ * cluster's joined texts) on the same rows: time and peak RSS as semclust / peer, and how many
+ * of each cluster's top keywords the two share.
+ */
+function comparePeer(dir: string, rows: number, rssMiB: number, seconds: number): void {
+  const top = settingsShape.keywords_top.parse(undefined);
+  const r = spawnSync('/usr/bin/python3', [PEER, '--banking77', banking77File(), '--rows', String(rows), '--top', String(top)], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) {
+    console.log(`  peer (BERTopic c-TF-IDF, scikit-learn): not run: ${r.error?.message ?? r.stderr.trim().split('\n').pop()} (apt-get install -y python3-sklearn)`);
+    return;
+  }
+  const peer = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; cpu: number; maxRssMiB: number; vocabularySize: number; keywords: string[][] };
+  const ours = readClusterDescriptions(dir).sort((a, b) => a.cluster - b.cluster);
+  let shared = 0, sameFirst = 0;
+  for (const c of ours) {
+    const theirs = new Set(peer.keywords[c.cluster]);
+    shared += c.keywords.filter((w) => theirs.has(w)).length / top;
+    if (c.keywords[0] === peer.keywords[c.cluster][0]) sameFirst++;
+  }
+  console.log(
+    `  peer (BERTopic c-TF-IDF, scikit-learn, one thread; texts in memory, full vocabulary ${fmt(peer.vocabularySize)}) ${peer.seconds.toFixed(2)} s, peak RSS ${peer.maxRssMiB.toFixed(0)} MiB` +
+      ` → semclust / peer: time ${(seconds / peer.seconds).toFixed(2)}×, peak RSS ${(rssMiB / peer.maxRssMiB).toFixed(2)}×;` +
+      ` top-${top} keywords shared ${((100 * shared) / ours.length).toFixed(0)}%, same first keyword in ${sameFirst} of ${ours.length} clusters`,
+  );
+}
+
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 banking77File();
@@ -83,6 +114,7 @@ console.log(`clustered by the first query's intent (77 clusters), map = seeded i
 const pages: { name: string; file: string; points: number }[] = [];
 const keywordPeak = new Map<number, number>();
 const smallVocabularyPeak = new Map<number, number>();
+let keywordSeconds = 0;
 for (const rows of ROWS) {
   const dir = path.join(work, `run-${rows}`);
   const [, made] = await timed(() => writeSyntheticRun(dir, rows, PART_ROWS));
@@ -94,13 +126,17 @@ for (const rows of ROWS) {
   ] as const) {
     const k = step(['keywords', dir, ...args], [...flags]);
     if (args.length) smallVocabularyPeak.set(rows, k.maxRssMiB);
-    else if (!flags.length) keywordPeak.set(rows, k.maxRssMiB);
+    else if (!flags.length) {
+      keywordPeak.set(rows, k.maxRssMiB);
+      keywordSeconds = k.seconds;
+    }
     console.log(
       `  keywords (${name.padEnd(17)}) ${k.seconds.toFixed(2).padStart(7)} s wall ${k.cpu.toFixed(2).padStart(7)} s CPU  ${fmt(rows / k.seconds).padStart(9)} rows/s  ` +
         `peak RSS ${k.maxRssMiB.toFixed(0)} MiB (${k.rssBeforeMiB.toFixed(0)} MiB before)  vocabulary ${fmt(k.vocabularySize as number)}`,
     );
     if (name === 'default threads') console.log(`  largest cluster's top keywords: ${(k.topOfLargest as string[]).join(', ')}`);
   }
+  comparePeer(dir, rows, keywordPeak.get(rows)!, keywordSeconds);
   const file = path.join(work, `report-${rows}-cap${DEFAULT_CAP}.html`);
   const r = step(['report', dir, String(DEFAULT_CAP), file]);
   const points = Math.min(rows, DEFAULT_CAP);
