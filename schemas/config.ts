@@ -111,7 +111,7 @@ export const settingsShape = {
   // Measured by `npm run bench:report` (headless Chromium on a shared 2-core host, load 2–4; 1M-row
   // run, texts cut to 280 characters): first draw 0.4 / 0.6 / 0.9–1.0 / 1.7–1.9 / 3.1 s and file 6.6 / 13 /
   // 26 / 65 / 130 MiB at 50k / 100k / 200k / 500k / 1M points, a zoom redraw 8–59 ms. 200,000 keeps the
-  // first draw at half the 2 s goal and the file under 30 MiB; 500k meets the goal with no headroom.
+  // first draw at half the 2 s goal and the file under 30 MiB; 500k meets it with no headroom (2.0 s at load 5).
   report_max_points: z
     .number()
     .int()
