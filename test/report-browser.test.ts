@@ -33,6 +33,7 @@ interface PageHooks {
   clusters: Int32Array;
   screenOf(i: number): [number, number];
   highlighted(): number[];
+  mapWords: { cluster: number; text: string; box: [number, number, number, number] }[];
 }
 declare const window: { semclust: PageHooks };
 declare const document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> };
@@ -76,6 +77,15 @@ test('report.html in Chromium: every point drawn, hover shows the row, a cluster
     assert.equal(state.points, projected);
     assert.equal(state.drawn, projected, 'every projected row is drawn (below the point cap)');
     assert.deepEqual(new Set(state.texts), new Set(texts));
+
+    // Map words: the largest cluster's top two keywords are written, and no two words overlap.
+    const words = await page.evaluate(() => window.semclust.mapWords);
+    const [first] = await query(out, 'SELECT cluster, keywords FROM clusters ORDER BY size DESC, cluster LIMIT 1');
+    assert.equal(words[0].cluster, first.cluster);
+    assert.equal(words[0].text, (first.keywords as string[]).slice(0, 2).join(', '));
+    for (const [i, a] of words.entries()) {
+      for (const b of words.slice(i + 1)) assert.ok(a.box[2] <= b.box[0] || b.box[2] <= a.box[0] || a.box[3] <= b.box[1] || b.box[3] <= a.box[1], `"${a.text}" overlaps "${b.text}"`);
+    }
 
     // Hover: the point farthest from its nearest neighbour on screen, zoomed in (wheel at
     // the point) until no other point is within 10 px, so the nearest is unambiguous.
