@@ -30,7 +30,8 @@ export function getAtPath(value: unknown, path: KeyPath): unknown {
       if (!Array.isArray(v)) return undefined;
       v = v[seg];
     } else {
-      if (Array.isArray(v)) return undefined;
+      // Own keys only: `constructor` or `__proto__` must not reach Object.prototype.
+      if (Array.isArray(v) || !Object.hasOwn(v, seg)) return undefined;
       v = (v as Record<string, unknown>)[seg];
     }
   }

@@ -62,7 +62,7 @@ export function extractTexts(options: ExtractOptions) {
           continue;
         }
         if (typeof value !== 'string') {
-          out.rejects.push({ ...where, reason: 'not_a_string', detail: `"${options.keyPath}" is ${value === null ? 'null' : typeof value}` });
+          out.rejects.push({ ...where, reason: 'not_a_string', detail: `"${options.keyPath}" is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}` });
           continue;
         }
         const text = userMessageOf(value);

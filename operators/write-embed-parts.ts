@@ -44,6 +44,8 @@ export class EmbedPartsWriter {
   private sources: string[] = [];
   private lines: number[] = [];
   private embeddedIds: string[] = [];
+  /** Input lines the part covers, rejected ones included, so a part is --part-rows lines of input. */
+  private partLines = 0;
   private vectors: Float32Array;
   private readonly writer = new ParquetWriterThread();
   private recorded: Promise<void> = Promise.resolve();
@@ -74,7 +76,8 @@ export class EmbedPartsWriter {
     }
     this.vectors.set(batch.vectors, used);
     this.embeddedIds.push(...batch.embeddedIds);
-    if (this.ids.length >= this.o.partRows) await this.flush();
+    this.partLines += batch.ids.length + batch.rejects.length;
+    if (this.partLines >= this.o.partRows) await this.flush();
   }
 
   /** Writes what is buffered and waits until every part is durable and recorded; returns the totals. */
@@ -124,5 +127,6 @@ export class EmbedPartsWriter {
     this.sources = [];
     this.lines = [];
     this.embeddedIds = [];
+    this.partLines = 0;
   }
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { StageName } from '../schemas/config.js';
 import { PROGRESS_DIR } from '../schemas/manifest.js';
 import { PartLedger } from '../operators/part-ledger.js';
+import { RunLock, RunLockError } from '../operators/run-lock.js';
 import { RunState } from './manifest.js';
 import { describePlan, planStages } from './plan.js';
 import { Progress, log } from './progress.js';
@@ -55,37 +56,90 @@ function summaryLines(state: RunState, outDir: string, stages: readonly StageNam
   return lines;
 }
 
+/** Anything in OUTDIR that a semclust run did not write refuses the run: it would be deleted. */
+function checkRunFolder(outDir: string): void {
+  if (!fs.existsSync(outDir) || RunState.exists(outDir)) return;
+  const entries = fs.readdirSync(outDir).filter((f) => !f.endsWith('.lock'));
+  if (entries.length > 0) {
+    const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? `, … (${entries.length} entries)` : '');
+    throw new RunLockError(`${outDir} is not empty (${shown}) and holds no semclust run (no manifest.json); a run would replace what is there: choose a new or empty folder`);
+  }
+}
+
+/** Temp files of writers killed mid-write (`name.<pid>.tmp`): nobody else writes here while we hold the lock. */
+function removeStaleTemps(dir: string, depth: number): number {
+  if (depth < 0 || !fs.existsSync(dir)) return 0;
+  let removed = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) removed += removeStaleTemps(p, depth - 1);
+    else if (/\.\d+\.tmp$/.test(e.name)) {
+      fs.rmSync(p, { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
 export async function runStages(request: RunRequest): Promise<RunState> {
   const { outDir, stages } = request;
   const say = request.log ?? log;
-  const state = RunState.open(outDir);
-  const plans = await planStages(state, STAGE_LIST, stages, request.layers, request.command ?? 'run', request.strict ?? false);
-  for (const line of describePlan(plans, state)) say(line);
-  for (const plan of plans) {
-    const name = plan.stage.name;
-    if (plan.decision === 'skip') {
-      say(`${name}: complete for these settings, skipped`);
-      continue;
+  checkRunFolder(outDir);
+  const lock = RunLock.acquire(outDir, 'run', `${request.command ?? 'run'} ${outDir}`, say);
+  let current: { name: StageName; ledger: PartLedger<unknown>; resumable: boolean } | null = null;
+  // A signal says what was interrupted and what a rerun does, and frees OUTDIR.
+  const onSignal = (signal: NodeJS.Signals) => {
+    const what = current
+      ? current.resumable
+        ? `${current.name} interrupted with ${current.ledger.entries().size} parts durable; rerun the same command to continue after them`
+        : `${current.name} interrupted; rerun the same command to redo it (earlier stages are kept)`
+      : 'interrupted before any stage began';
+    say(`semclust: ${signal}: ${what}`);
+    lock.release();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const stale = removeStaleTemps(outDir, 2);
+    if (stale > 0) say(`${outDir}: removed ${stale} partial file${stale > 1 ? 's' : ''} left by an interrupted write`);
+    const state = RunState.open(outDir);
+    const plans = await planStages(state, STAGE_LIST, stages, request.layers, request.command ?? 'run', request.strict ?? false);
+    for (const line of describePlan(plans, state)) say(line);
+    for (const plan of plans) {
+      const name = plan.stage.name;
+      if (plan.decision === 'skip') {
+        say(`${name}: complete for these settings, skipped`);
+        continue;
+      }
+      const ledger = new PartLedger(path.join(outDir, PROGRESS_DIR, name));
+      // An interrupted attempt with no durable part leaves nothing to keep.
+      const resuming = plan.decision === 'resume' && ledger.entries().size > 0;
+      const ctx: StageRun = {
+        settings: plan.settings,
+        outDir,
+        state,
+        log: say,
+        progress: (stage, unit) => new Progress({ stage, unit, quiet: request.quiet ?? false }),
+        quiet: request.quiet ?? false,
+        stdin: request.stdin,
+        ledger,
+        resuming,
+      };
+      // What can fail on bad settings (the model, the server) fails here, before anything is removed.
+      const prepared = plan.stage.prepare ? await plan.stage.prepare(ctx) : undefined;
+      if (plan.decision === 'resume') say(resuming ? `${name}: resuming the interrupted attempt` : `${name}: the interrupted attempt left no finished part; starting again`);
+      if (!resuming) state.begin(name, plan.key, plan.recorded);
+      current = { name, ledger, resumable: plan.stage.resumable };
+      const stats = await plan.stage.run(ctx, prepared);
+      state.complete(name, stats);
+      current = null;
     }
-    const ledger = new PartLedger(path.join(outDir, PROGRESS_DIR, name));
-    // An interrupted attempt with no durable part leaves nothing to keep.
-    const resuming = plan.decision === 'resume' && ledger.entries().size > 0;
-    if (plan.decision === 'resume') say(resuming ? `${name}: resuming the interrupted attempt` : `${name}: the interrupted attempt left no finished part; starting again`);
-    if (!resuming) state.begin(name, plan.key, plan.recorded);
-    const ctx: StageRun = {
-      settings: plan.settings,
-      outDir,
-      state,
-      log: say,
-      progress: (stage, unit) => new Progress({ stage, unit, quiet: request.quiet ?? false }),
-      quiet: request.quiet ?? false,
-      stdin: request.stdin,
-      ledger,
-      resuming,
-    };
-    const stats = await plan.stage.run(ctx);
-    state.complete(name, stats);
+    say(summaryLines(state, outDir, stages).join('\n'));
+    return state;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    lock.release();
   }
-  say(summaryLines(state, outDir, stages).join('\n'));
-  return state;
 }

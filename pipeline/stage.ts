@@ -35,7 +35,7 @@ export interface StageRun {
   resuming: boolean;
 }
 
-export interface Stage<N extends StageName = StageName> {
+export interface Stage<N extends StageName = StageName, P = unknown> {
   name: N;
   /** Stages whose complete outputs this one reads. */
   needs: readonly StageName[];
@@ -51,5 +51,10 @@ export interface Stage<N extends StageName = StageName> {
   identity?: (s: Settings, outDir: string, state: RunState, given: ReadonlySet<string>) => Promise<{ key: Record<string, unknown>; changes: SettingChange[] }>;
   /** Durable parts of an interrupted attempt are kept and the stage continues after them. */
   resumable: boolean;
-  run(ctx: StageRun): Promise<StageStats<N>>;
+  /**
+   * Opens what can fail on bad settings (a model, a server) before the stage's old outputs
+   * are removed; its result is handed to run.
+   */
+  prepare?: (ctx: StageRun) => Promise<P>;
+  run(ctx: StageRun, prepared: P): Promise<StageStats<N>>;
 }

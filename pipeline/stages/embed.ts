@@ -18,7 +18,10 @@ import { statInputs } from '../../operators/input-identity.js';
 import { STDIN, contentDigest, readLines, resolveInputs, totalInputBytes } from '../../operators/read-lines.js';
 import { RejectCounter } from '../../operators/reject-counter.js';
 import { EmbedPartsWriter } from '../../operators/write-embed-parts.js';
-import type { SettingChange, Stage } from '../stage.js';
+import type { SettingChange, Stage, StageRun } from '../stage.js';
+import type { Embedder } from '../../operators/embedders/embedder.js';
+import { parseKeyPath } from '../../core/key-path.js';
+import { SettingsError } from '../settings.js';
 
 const inputsOf = (s: Settings) => (s.input === undefined ? [] : Array.isArray(s.input) ? s.input : [s.input]);
 
@@ -49,7 +52,7 @@ export function batchLinesFor(partRows: number): number {
   return Math.ceil(partRows / Math.ceil(partRows / MAX));
 }
 
-export const embedStage: Stage<'embed'> = {
+export const embedStage: Stage<'embed', Embedder> = {
   name: 'embed',
   needs: [],
   settings: ['input', 'text_key', 'message_key', 'max_line_bytes', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows'],
@@ -57,6 +60,11 @@ export const embedStage: Stage<'embed'> = {
   keyed: (s) => ['input', s.message_key ? 'message_key' : 'text_key', 'max_line_bytes', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows'],
   identity: async (s, outDir, state, given) => {
     if (inputsOf(s).length === 0) throw new Error('no input: give JSONL files, globs or "-" for stdin');
+    try {
+      parseKeyPath(s.message_key ?? s.text_key);
+    } catch (e) {
+      throw new SettingsError(`--${s.message_key ? 'message-key' : 'text-key'}: ${(e as Error).message}`);
+    }
     // A new built-in recipe gives different vectors, so it must not reuse old embeddings.
     const key = { static_recipe: s.embedding_model === STATIC_MODEL && !s.embedding_endpoint ? RECIPE_REVISION : null };
     const rec = state.isComplete('embed') ? state.stats('embed') : null;
@@ -64,89 +72,99 @@ export const embedStage: Stage<'embed'> = {
   },
   resumable: true,
 
-  async run(ctx): Promise<StageStats<'embed'>> {
-    const s = ctx.settings;
-    const sources = await resolveInputs(inputsOf(s));
-    const files = statInputs(sources, ctx.outDir);
-    const keyPath = s.message_key ?? s.text_key;
-    const kept = keepEmbedParts({
-      outDir: ctx.outDir,
-      ledger: ctx.ledger,
-      resuming: ctx.resuming,
-      sources,
-      files,
-      restart: () => ctx.state.restart('embed'),
-      log: ctx.log,
-    });
-
+  // A missing model, a wrong endpoint or port fail here, before the old embeddings are removed.
+  prepare: (ctx) => {
     const modelProgress = ctx.progress('embed: preparing model', 'steps');
     // Local models run in a worker thread; a remote server needs no thread of its own.
-    const open = s.embedding_endpoint ? openEmbedder : openEmbedderInWorker;
-    const embedder = await open(s, { onProgress: (e) => modelProgress.update(e.done, e.total ? e.done / e.total : null) });
-    const last = kept.checkpoint;
-    const rejects = new RejectCounter(s.max_reject_rate, kept.rejectsFile, last?.rejects);
-    let position = last?.position ?? null;
-    let digests = last?.digests ?? [];
-    const writer = new EmbedPartsWriter({
-      outDir: ctx.outDir,
-      dims: embedder.dims,
-      partRows: s.part_rows,
-      rejectsFile: kept.rejectsFile,
-      ledger: ctx.ledger,
-      start: kept.totals,
-      checkpoint: (): Omit<EmbedCheckpoint, keyof typeof kept.totals | 'part'> => ({ position: position!, digests, rejects: rejects.snapshot(), files }),
-    });
-    const totalBytes = totalInputBytes(sources);
-    const progress = ctx.progress('embed', 'rows');
+    const open = ctx.settings.embedding_endpoint ? openEmbedder : openEmbedderInWorker;
+    return open(ctx.settings, { onProgress: (e) => modelProgress.update(e.done, e.total ? e.done / e.total : null) });
+  },
+
+  async run(ctx, embedder): Promise<StageStats<'embed'>> {
     try {
-      await pipeline(
-        Readable.from(
-          readLines(sources, {
-            maxLineBytes: s.max_line_bytes,
-            stdin: ctx.stdin,
-            batchLines: batchLinesFor(s.part_rows),
-            start: last ? { position: last.position, digests: last.digests } : undefined,
-          }),
-        ),
-        extractTexts({ keyPath }),
-        embedRows(embedder, { batchSize: s.batch_size, inFlight: s.embedding_endpoint ? s.max_concurrency : 2, seen: kept.seen ?? undefined }),
-        async (batches: AsyncIterable<EmbeddedBatch>) => {
-          for await (const b of batches) {
-            rejects.add(b.linesRead, b.rejects);
-            position = b.end;
-            digests = b.digests;
-            await writer.write(b);
-            rejects.check();
-            progress.update(rejects.lines, totalBytes ? b.bytesRead / totalBytes : null);
-          }
-        },
-      );
-      rejects.check(true);
-    } catch (e) {
-      await writer.abort();
-      throw e;
+      return await embedAll(ctx, embedder);
     } finally {
       await embedder.close();
     }
-    const totals = await writer.finish();
-    progress.done(rejects.lines);
-    if (kept.parts > 0) ctx.log(`embed: ${kept.parts} parts (${kept.totals.rows.toLocaleString('en-US')} rows) kept from the interrupted attempt`);
-    const fileSources = sources.flatMap((src, i) => (src === STDIN ? [] : [i]));
-    const inputs: InputIdentity[] = files.map((f, j) => ({ ...f, xxh3: digests[fileSources[j]] ?? '' }));
-    return {
-      lines_read: rejects.lines,
-      rows: totals.rows,
-      rejected: totals.rejected,
-      rejected_by_reason: rejects.byReason(),
-      embedded: totals.embedded,
-      duplicates: totals.rows - totals.embedded,
-      parts: totals.parts,
-      dims: embedder.dims,
-      model: embedder.model,
-      // issue 12: the commit a hub model resolved to; pass it back as `revision` to rerun on the same weights.
-      model_revision: embedder.revision ?? null,
-      inputs,
-      resumed_parts: kept.parts,
-    };
   },
 };
+
+async function embedAll(ctx: StageRun, embedder: Embedder): Promise<StageStats<'embed'>> {
+  const s = ctx.settings;
+  const sources = await resolveInputs(inputsOf(s));
+  const files = statInputs(sources, ctx.outDir);
+  const keyPath = s.message_key ?? s.text_key;
+  const kept = keepEmbedParts({
+    outDir: ctx.outDir,
+    ledger: ctx.ledger,
+    resuming: ctx.resuming,
+    sources,
+    files,
+    restart: () => ctx.state.restart('embed'),
+    log: ctx.log,
+  });
+
+  const last = kept.checkpoint;
+  const rejects = new RejectCounter(s.max_reject_rate, kept.rejectsFile, last?.rejects);
+  let position = last?.position ?? null;
+  let digests = last?.digests ?? [];
+  const writer = new EmbedPartsWriter({
+    outDir: ctx.outDir,
+    dims: embedder.dims,
+    partRows: s.part_rows,
+    rejectsFile: kept.rejectsFile,
+    ledger: ctx.ledger,
+    start: kept.totals,
+    checkpoint: (): Omit<EmbedCheckpoint, keyof typeof kept.totals | 'part'> => ({ position: position!, digests, rejects: rejects.snapshot(), files }),
+  });
+  const totalBytes = totalInputBytes(sources);
+  const progress = ctx.progress('embed', 'rows');
+  try {
+    await pipeline(
+      Readable.from(
+        readLines(sources, {
+          maxLineBytes: s.max_line_bytes,
+          stdin: ctx.stdin,
+          batchLines: batchLinesFor(s.part_rows),
+          start: last ? { position: last.position, digests: last.digests } : undefined,
+        }),
+      ),
+      extractTexts({ keyPath }),
+      embedRows(embedder, { batchSize: s.batch_size, inFlight: s.embedding_endpoint ? s.max_concurrency : 2, seen: kept.seen ?? undefined }),
+      async (batches: AsyncIterable<EmbeddedBatch>) => {
+        for await (const b of batches) {
+          rejects.add(b.linesRead, b.rejects);
+          position = b.end;
+          digests = b.digests;
+          await writer.write(b);
+          rejects.check();
+          progress.update(rejects.lines, totalBytes ? b.bytesRead / totalBytes : null);
+        }
+      },
+    );
+    rejects.check(true);
+  } catch (e) {
+    await writer.abort();
+    throw e;
+  }
+  const totals = await writer.finish();
+  progress.done(rejects.lines);
+  if (kept.parts > 0) ctx.log(`embed: ${kept.parts} parts (${kept.totals.rows.toLocaleString('en-US')} rows) kept from the interrupted attempt`);
+  const fileSources = sources.flatMap((src, i) => (src === STDIN ? [] : [i]));
+  const inputs: InputIdentity[] = files.map((f, j) => ({ ...f, xxh3: digests[fileSources[j]] ?? '' }));
+  return {
+    lines_read: rejects.lines,
+    rows: totals.rows,
+    rejected: totals.rejected,
+    rejected_by_reason: rejects.byReason(),
+    embedded: totals.embedded,
+    duplicates: totals.rows - totals.embedded,
+    parts: totals.parts,
+    dims: embedder.dims,
+    model: embedder.model,
+    // issue 12: the commit a hub model resolved to; pass it back as `revision` to rerun on the same weights.
+    model_revision: embedder.revision ?? null,
+    inputs,
+    resumed_parts: kept.parts,
+  };
+}
