@@ -91,7 +91,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     if (!Object.hasOwn(COMMAND_HELP, command)) {
       const guess = closestWord(command, [...Object.keys(COMMAND_HELP), ...Object.keys(SYNONYMS)]);
-      throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''}\n\n${mainHelp()}`);
+      throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''} (semclust --help lists the commands)`);
     }
     const args = parseArgs(rest, ['help', 'quiet', 'format', 'port', 'host'], ['help', 'quiet']);
     if (args.options.help) {
@@ -99,6 +99,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const quiet = Boolean(args.options.quiet);
+    for (const note of args.notes) log(note);
     switch (command) {
       case 'run': {
         if (args.positionals.length !== 1) throw new UsageError(COMMAND_HELP.run);

@@ -2,7 +2,9 @@
  * Command-line flags derived from the settings schema: every setting `text_key` is
  * `--text-key` and `--text_key` (the reference's spelling), typed by the schema.
  */
+import fs from 'node:fs';
 import { settingsShape, type SettingKey } from '../schemas/config.js';
+import { REFERENCE_FLAGS } from '../schemas/reference-flags.js';
 import { SettingsError, baseSchema, closestKey, type SettingsLayer } from './settings.js';
 
 export interface ParsedArgs {
@@ -10,22 +12,37 @@ export interface ParsedArgs {
   settings: SettingsLayer;
   /** Flags that are not settings (command options such as --help, --format). */
   options: Record<string, string | boolean>;
+  /** One line per reference flag accepted but not needed here. */
+  notes: string[];
 }
 
 type Schema = Parameters<typeof baseSchema>[0];
+
+/** Python's and the shell's spellings of a boolean (the reference passes `--enable_umap True`). */
+const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false };
+const booleanOf = (raw: string): boolean | undefined => (Object.hasOwn(BOOLEAN_WORDS, raw.toLowerCase()) ? BOOLEAN_WORDS[raw.toLowerCase()] : undefined);
+
+/** Plain decimal numbers only: `0x10`, `1_000` or `Infinity` are not what a user means by a count. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+function isInteger(schema: Schema): boolean {
+  const checks = (schema._zod.def as { checks?: { _zod: { def: { format?: string } } }[] }).checks ?? [];
+  return checks.some((c) => c._zod.def.format === 'safeint' || c._zod.def.format === 'int32');
+}
 
 function coerce(flag: string, key: SettingKey, raw: string): unknown {
   const base = baseSchema(settingsShape[key] as unknown as Schema);
   const type = base._zod.def.type;
   if (type === 'number') {
+    if (!DECIMAL.test(raw.trim())) throw new SettingsError(`command line: ${flag} expects a number, got "${raw}"`);
     const n = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(n)) throw new SettingsError(`command line: ${flag} expects a number, got "${raw}"`);
+    if (isInteger(base) && !Number.isInteger(n)) throw new SettingsError(`command line: ${flag} expects a whole number, got ${raw}`);
     return n;
   }
   if (type === 'boolean') {
-    if (raw === 'true' || raw === '1') return true;
-    if (raw === 'false' || raw === '0') return false;
-    throw new SettingsError(`command line: ${flag} expects true or false, got "${raw}"`);
+    const b = booleanOf(raw);
+    if (b === undefined) throw new SettingsError(`command line: ${flag} expects true or false (True/False, 1/0), got "${raw}"`);
+    return b;
   }
   if (type === 'array') return raw.split(',').map((x) => x.trim()).filter(Boolean);
   return raw;
@@ -35,6 +52,8 @@ function isBoolean(key: SettingKey): boolean {
   return baseSchema(settingsShape[key] as unknown as Schema)._zod.def.type === 'boolean';
 }
 
+const isSetting = (key: string): key is SettingKey => Object.hasOwn(settingsShape, key);
+
 /**
  * `commandOptions` lists the non-setting flags the command accepts; those named in
  * `booleanOptions` take no value.
@@ -43,6 +62,8 @@ export function parseArgs(argv: readonly string[], commandOptions: readonly stri
   const positionals: string[] = [];
   const values: Record<string, unknown> = {};
   const options: Record<string, string | boolean> = {};
+  const notes: string[] = [];
+  let emptyTextKey = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-' || !arg.startsWith('-')) {
@@ -61,7 +82,27 @@ export function parseArgs(argv: readonly string[], commandOptions: readonly stri
     const next = (): string => {
       if (inline !== undefined) return inline;
       if (i + 1 >= argv.length) throw new SettingsError(`command line: ${flag} needs a value`);
-      return argv[++i];
+      const v = argv[i + 1];
+      if (/^--?[a-zA-Z]/.test(v)) throw new SettingsError(`command line: ${flag} needs a value, got the flag ${v}; write ${flag}=${v} if the value really starts with a dash`);
+      i++;
+      return v;
+    };
+    /** A boolean flag's value: inline, or a following True/False/1/0; a following plain word is a mistake. */
+    const booleanValue = (): boolean => {
+      if (inline !== undefined) {
+        const b = booleanOf(inline);
+        if (b === undefined) throw new SettingsError(`command line: ${flag} expects true or false (True/False, 1/0), got "${inline}"`);
+        return b;
+      }
+      const v = argv[i + 1];
+      if (v !== undefined && booleanOf(v) !== undefined) {
+        i++;
+        return booleanOf(v)!;
+      }
+      if (v !== undefined && /^[a-zA-Z]+$/.test(v) && !fs.existsSync(v)) {
+        throw new SettingsError(`command line: ${flag} takes no value or true/false (True/False, 1/0), got "${v}"; a folder named "${v}" does not exist`);
+      }
+      return true;
     };
 
     if (commandOptions.includes(name) || (name === 'h' && commandOptions.includes('help'))) {
@@ -69,22 +110,43 @@ export function parseArgs(argv: readonly string[], commandOptions: readonly stri
       options[opt] = booleanOptions.includes(opt) ? (inline === undefined ? true : inline !== 'false') : next();
       continue;
     }
-    if (key.startsWith('no_') && key.slice(3) in settingsShape && isBoolean(key.slice(3) as SettingKey)) {
+    if (key.startsWith('no_') && isSetting(key.slice(3)) && isBoolean(key.slice(3) as SettingKey)) {
       values[key.slice(3)] = false;
       continue;
     }
-    if (!(key in settingsShape)) {
+    if (Object.hasOwn(REFERENCE_FLAGS, key)) {
+      const ref = REFERENCE_FLAGS[key];
+      if (ref.kind === 'rename') values[ref.to] = coerce(flag, ref.to, next());
+      else if (ref.kind === 'choice') values[ref.to] = booleanValue() ? ref.ifTrue : ref.ifFalse;
+      else if (ref.kind === 'fixed') {
+        const v = Number(next());
+        if (v !== ref.value) throw new SettingsError(`command line: ${flag} ${v}: only ${ref.value} is supported: ${ref.why}`);
+      } else {
+        next();
+        notes.push(`note: ${ref.note}`);
+      }
+      continue;
+    }
+    if (!isSetting(key)) {
       const guess = closestKey(key);
       throw new SettingsError(`command line: unknown flag ${flag}${guess ? `; did you mean --${guess.replace(/_/g, '-')}?` : ''} (see --help)`);
     }
-    const k = key as SettingKey;
-    if (isBoolean(k) && inline === undefined) {
-      values[k] = true;
+    if (isBoolean(key)) {
+      values[key] = booleanValue();
       continue;
     }
-    const v = coerce(flag, k, next());
-    if (k === 'input') values.input = [...((values.input as string[] | undefined) ?? []), v as string];
-    else values[k] = v;
+    const raw = next();
+    // The reference's spelling: --text_key '' means "use --message_key", --message_key "" means none.
+    if (raw === '' && (key === 'text_key' || key === 'message_key')) {
+      if (key === 'text_key') emptyTextKey = true;
+      continue;
+    }
+    const v = coerce(flag, key, raw);
+    if (key === 'input') values.input = [...((values.input as string[] | undefined) ?? []), v as string];
+    else values[key] = v;
   }
-  return { positionals, settings: { origin: 'command line', values }, options };
+  if (emptyTextKey && values.message_key === undefined) {
+    throw new SettingsError("command line: --text_key '' means the text is at --message_key, but no --message_key was given");
+  }
+  return { positionals, settings: { origin: 'command line', values }, options, notes };
 }

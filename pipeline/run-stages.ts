@@ -50,7 +50,7 @@ function summaryLines(state: RunState, outDir: string, stages: readonly StageNam
       .join('  ');
     lines.push(`  ${stage.padEnd(6)} ${(r.seconds ?? 0).toFixed(1).padStart(7)} s  ${stats}`);
   }
-  const outputs = fs.existsSync(outDir) ? fs.readdirSync(outDir).filter((f) => !f.endsWith('.tmp') && f !== PROGRESS_DIR) : [];
+  const outputs = fs.existsSync(outDir) ? fs.readdirSync(outDir).filter((f) => !f.endsWith('.tmp') && !f.endsWith('.lock') && f !== PROGRESS_DIR) : [];
   lines.push(`  outputs: ${outputs.map((f) => path.join(outDir, f)).join(', ')}`);
   lines.push(`  query them: semclust query ${outDir} "${HINT[stages[stages.length - 1]]}"`);
   return lines;
