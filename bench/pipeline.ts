@@ -38,7 +38,7 @@ function run(rows: number): Record<string, Measured> {
   fs.rmSync(out, { recursive: true, force: true });
   const common = ['--fit-sample', '0.1', '--kmeans-num-clusters', String(K)];
   return {
-    embed: cli(['embed', input, out, ...common]),
+    embed: cli(['embed', input, out]),
     fit: cli(['fit', input, out, ...common]),
     infer: cli(['infer', input, out, ...common]),
     sample: cli(['sample', out, '--sample-size', '10000', '--per-cluster', 'sqrt', '--within', 'diverse']),
