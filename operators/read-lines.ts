@@ -131,6 +131,17 @@ async function* rawChunks(source: string, stdin: NodeJS.ReadableStream | undefin
 
 const toBase64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
+/** zlib's own words ("unexpected end of file") say neither which file nor how far it got. */
+function damagedGzip(e: unknown, label: string, lines: number, compressedBytes: number): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (typeof code !== 'string' || !code.startsWith('Z_')) return e;
+  const what = code === 'Z_BUF_ERROR' ? 'is cut short' : 'is damaged';
+  return new Error(
+    `${label}: the gzip data ${what} after line ${lines.toLocaleString('en-US')} (${compressedBytes.toLocaleString('en-US')} compressed bytes read; zlib: ${(e as Error).message}). ` +
+      `Lines before it in finished parts are kept and a rerun resumes after them; check the file with \`gzip -t ${label}\`, then repair it or leave it out of the input.`,
+  );
+}
+
 export async function* readLines(sources: readonly string[], options: ReadLinesOptions): AsyncGenerator<LineBatch> {
   const batchLines = options.batchLines ?? 4096;
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -199,41 +210,46 @@ export async function* readLines(sources: readonly string[], options: ReadLinesO
       at = { source: si, line: lineNo, byte: offset, digestState: source === STDIN ? null : toBase64(hasher.save()) };
     };
 
-    for await (const chunk of rawChunks(source, options.stdin, offset, (n) => (bytesRead += n))) {
-      let start = 0;
-      let hashed = 0;
-      for (;;) {
-        const nl = chunk.indexOf(NEWLINE, start);
-        if (nl < 0) break;
-        const piece = chunk.subarray(start, nl);
-        emit(pending ? Buffer.concat([pending, piece]) : piece);
-        pending = null;
-        offset += nl + 1 - start;
-        start = nl + 1;
-        if (full()) {
-          hasher.update(chunk.subarray(hashed, start));
-          hashed = start;
-          mark();
-          yield take();
+    const sourceStart = bytesRead;
+    try {
+      for await (const chunk of rawChunks(source, options.stdin, offset, (n) => (bytesRead += n))) {
+        let start = 0;
+        let hashed = 0;
+        for (;;) {
+          const nl = chunk.indexOf(NEWLINE, start);
+          if (nl < 0) break;
+          const piece = chunk.subarray(start, nl);
+          emit(pending ? Buffer.concat([pending, piece]) : piece);
+          pending = null;
+          offset += nl + 1 - start;
+          start = nl + 1;
+          if (full()) {
+            hasher.update(chunk.subarray(hashed, start));
+            hashed = start;
+            mark();
+            yield take();
+          }
         }
-      }
-      hasher.update(chunk.subarray(hashed));
-      if (start < chunk.length) {
-        const tail = chunk.subarray(start);
-        offset += tail.length;
-        if (overLong > 0) {
-          overLong += tail.length;
-        } else {
-          const size = (pending?.length ?? 0) + tail.length;
-          if (size > options.maxLineBytes + 1) {
-            // Give up on this line's content; only its length is reported.
-            overLong = size;
-            pending = null;
+        hasher.update(chunk.subarray(hashed));
+        if (start < chunk.length) {
+          const tail = chunk.subarray(start);
+          offset += tail.length;
+          if (overLong > 0) {
+            overLong += tail.length;
           } else {
-            pending = pending ? Buffer.concat([pending, tail]) : Buffer.from(tail);
+            const size = (pending?.length ?? 0) + tail.length;
+            if (size > options.maxLineBytes + 1) {
+              // Give up on this line's content; only its length is reported.
+              overLong = size;
+              pending = null;
+            } else {
+              pending = pending ? Buffer.concat([pending, tail]) : Buffer.from(tail);
+            }
           }
         }
       }
+    } catch (e) {
+      throw damagedGzip(e, label, lineNo, bytesRead - sourceStart);
     }
     if (pending || overLong > 0) emit(pending ?? Buffer.alloc(0));
     digests[si] = source === STDIN ? null : hasher.digest('hex');
