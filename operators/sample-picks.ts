@@ -55,40 +55,44 @@ export interface ClusterRows {
  */
 export async function* clusterRows(conn: DuckDBConnection, spillDir: string): AsyncGenerator<ClusterRows> {
   fs.rmSync(spillDir, { recursive: true, force: true });
-  const l = LABELS.col;
-  const e = EMBEDDINGS.col;
-  // Flush partitions often: each open partition buffers rows × dims floats.
-  await conn.run(`SET partitioned_write_flush_threshold = 16384`);
-  await conn.run(`
-    COPY (SELECT l.${l.cluster} AS cluster, e.${e.id} AS id, e.${e.embedding} AS embedding
-          FROM ${EMBEDDINGS.name} e JOIN ${LABELS.name} l USING (${e.id}) WHERE l.${l.cluster} IN (SELECT cluster FROM quotas))
-    TO ${sqlString(spillDir)} (FORMAT parquet, PARTITION_BY (cluster))`);
-  const clusters = fs.existsSync(spillDir)
-    ? fs.readdirSync(spillDir).flatMap((d) => (/^cluster=-?\d+$/.test(d) ? [Number(d.slice(8))] : [])).sort((a, b) => a - b)
-    : [];
-  for (const cluster of clusters) {
-    const dir = path.join(spillDir, `cluster=${cluster}`);
-    const ids: string[] = [];
-    const chunks: { values: Float32Array; dims: number }[] = [];
-    for (const f of fs.readdirSync(dir).sort()) {
-      const t = readParquet(path.join(dir, f), ['id', 'embedding']);
-      ids.push(...stringsOf(t, 'id'));
-      chunks.push(vectorsOf(t, 'embedding'));
+  // Removed on every way out: success, a failed COPY (a full disk), or a consumer that stops early.
+  try {
+    const l = LABELS.col;
+    const e = EMBEDDINGS.col;
+    // Flush partitions often: each open partition buffers rows × dims floats.
+    await conn.run(`SET partitioned_write_flush_threshold = 16384`);
+    await conn.run(`
+      COPY (SELECT l.${l.cluster} AS cluster, e.${e.id} AS id, e.${e.embedding} AS embedding
+            FROM ${EMBEDDINGS.name} e JOIN ${LABELS.name} l USING (${e.id}) WHERE l.${l.cluster} IN (SELECT cluster FROM quotas))
+      TO ${sqlString(spillDir)} (FORMAT parquet, PARTITION_BY (cluster))`);
+    const clusters = fs.existsSync(spillDir)
+      ? fs.readdirSync(spillDir).flatMap((d) => (/^cluster=-?\d+$/.test(d) ? [Number(d.slice(8))] : [])).sort((a, b) => a - b)
+      : [];
+    for (const cluster of clusters) {
+      const dir = path.join(spillDir, `cluster=${cluster}`);
+      const ids: string[] = [];
+      const chunks: { values: Float32Array; dims: number }[] = [];
+      for (const f of fs.readdirSync(dir).sort()) {
+        const t = readParquet(path.join(dir, f), ['id', 'embedding']);
+        ids.push(...stringsOf(t, 'id'));
+        chunks.push(vectorsOf(t, 'embedding'));
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+      const dims = chunks[0]?.dims ?? 0;
+      const all = new Float32Array(ids.length * dims);
+      let off = 0;
+      for (const c of chunks) {
+        all.set(c.values, off);
+        off += c.values.length;
+      }
+      const order = Array.from(ids.keys()).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+      const values = new Float32Array(all.length);
+      order.forEach((r, i) => values.set(all.subarray(r * dims, (r + 1) * dims), i * dims));
+      yield { cluster, ids: order.map((r) => ids[r]), values, dims };
     }
-    fs.rmSync(dir, { recursive: true, force: true });
-    const dims = chunks[0]?.dims ?? 0;
-    const all = new Float32Array(ids.length * dims);
-    let off = 0;
-    for (const c of chunks) {
-      all.set(c.values, off);
-      off += c.values.length;
-    }
-    const order = Array.from(ids.keys()).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
-    const values = new Float32Array(all.length);
-    order.forEach((r, i) => values.set(all.subarray(r * dims, (r + 1) * dims), i * dims));
-    yield { cluster, ids: order.map((r) => ids[r]), values, dims };
+  } finally {
+    fs.rmSync(spillDir, { recursive: true, force: true });
   }
-  fs.rmSync(spillDir, { recursive: true, force: true });
 }
 
 /** Centroids by cluster when they live in the embedding space (not in a UMAP space). */
