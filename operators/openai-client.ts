@@ -13,6 +13,7 @@
  * node:http rather than the global fetch: on 127.0.0.1 with many small requests it measured
  * 1.3–5× more requests/s than fetch (bench/http-embed.ts prints the comparison).
  */
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import pLimit from 'p-limit';
@@ -128,6 +129,8 @@ export function openAiClient(o: OpenAiClientOptions): OpenAiClient {
   // Error text may quote the server's body; a server that echoes headers or the URL must not leak secrets.
   const redact = (text: string): string => redactUrlIn(apiKey ? text.split(apiKey).join('[redacted]') : text, url);
   const aborter = new AbortController();
+  // Each request in flight and each retry waiting listens for close(): at most two per slot.
+  setMaxListeners(2 * maxConcurrency + 1, aborter.signal);
   const closedError = () => new Error(`${o.what} client for ${target} was closed`);
 
   function send(body: Buffer, maxBytes: number): Promise<RawResponse> {
