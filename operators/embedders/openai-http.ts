@@ -66,6 +66,20 @@ function vectorProblem(embedding: unknown[], dims: number): string | undefined {
   return ss > 0 ? undefined : 'an all-zero vector (it has no direction to compare)';
 }
 
+/** Texts per HTTP request unless `requestBatchSize` says otherwise. */
+export const DEFAULT_REQUEST_BATCH_SIZE = 64;
+
+/**
+ * Row batches (of `rowsPerBatch` rows each, e.g. read-lines' 4096-line batches) to keep in
+ * flight so that `maxConcurrency` requests of `requestBatchSize` texts stay busy, plus one
+ * being filled while the oldest is written. Rows read ahead are then about maxConcurrency ×
+ * requestBatchSize + 2 batches: at 256 requests and 4096-line batches, 5 batches (20,480
+ * lines) rather than one batch per request (1,048,576 lines, each up to max_line_bytes).
+ */
+export function httpBatchesInFlight(maxConcurrency: number, rowsPerBatch: number, requestBatchSize = DEFAULT_REQUEST_BATCH_SIZE): number {
+  return Math.ceil((maxConcurrency * Math.min(requestBatchSize, rowsPerBatch)) / rowsPerBatch) + 1;
+}
+
 /** Accepts `…/v1` and `…/v1/embeddings` (with or without a trailing slash). */
 export function embeddingsUrl(endpoint: string): URL {
   return endpointUrl(endpoint, '/embeddings', 'embedding');
@@ -73,7 +87,7 @@ export function embeddingsUrl(endpoint: string): URL {
 
 export async function openHttpEmbedder(options: HttpEmbedderOptions): Promise<Embedder> {
   const model = options.model;
-  const requestBatchSize = options.requestBatchSize ?? 64;
+  const requestBatchSize = options.requestBatchSize ?? DEFAULT_REQUEST_BATCH_SIZE;
   const client = openAiClient({
     url: embeddingsUrl(options.endpoint),
     what: 'embedding',
