@@ -1,94 +1,23 @@
 /**
  * The HTTP client against servers that misbehave (issue 8, items 3, 6, 8, 10): each front
- * server here is a real 127.0.0.1 server that forwards to `startEmbeddingServer` over the
- * static model (the real OpenAI embeddings protocol) and damages, delays or drops answers.
+ * server (support/faulty-server.ts) is a real 127.0.0.1 server that forwards to
+ * `startEmbeddingServer` over the static model (the real OpenAI embeddings protocol) and
+ * damages, delays or drops answers.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { tempDir } from './support/paths.js';
 import { sotuJsonl } from './support/corpus.js';
 import { startCli } from './support/cli.js';
+import { FRONT_SECRETS, startFront, VECTOR_DAMAGES, type Damage } from './support/faulty-server.js';
 import type { Embedder } from '../operators/embedders/embedder.js';
 import { openHttpEmbedder } from '../operators/embedders/openai-http.js';
 import { openStaticModel } from '../operators/embedders/static-model.js';
 import { startEmbeddingServer, type EmbeddingServer } from '../operators/embedding-server.js';
 import { resolveSettings, SettingsError } from '../pipeline/settings.js';
 
-/** What the front server does with request n (numbered from 0). */
-type Action =
-  | { kind: 'forward' }
-  /** Forward, then rewrite the upstream JSON text before sending it. */
-  | { kind: 'damage'; edit: (json: { data: { embedding: unknown[] }[] }) => void; raw?: [string, string] }
-  | { kind: 'reply'; status: number; headers?: Record<string, string>; body: string }
-  | { kind: 'hang' }
-  /** A 200 whose body streams `bytes` of padding (valid JSON whitespace) around a real answer. */
-  | { kind: 'huge'; bytes: number; declare: boolean }
-  /** Stop listening and drop every connection: the server was killed. */
-  | { kind: 'die' };
-
-interface Front {
-  url: string;
-  readonly requests: number;
-  close(): Promise<void>;
-}
-
-async function startFront(upstream: string, decide: (n: number) => Action): Promise<Front> {
-  let requests = 0;
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const action = decide(requests++);
-    if (action.kind === 'hang') return;
-    if (action.kind === 'die') {
-      server.close();
-      server.closeAllConnections();
-      return;
-    }
-    if (action.kind === 'reply') {
-      res.writeHead(action.status, { 'content-type': 'application/json', ...action.headers });
-      return void res.end(action.body);
-    }
-    const answer = await fetch(`${upstream}/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) });
-    let text = await answer.text();
-    if (action.kind === 'damage') {
-      const json = JSON.parse(text);
-      action.edit(json);
-      text = JSON.stringify(json);
-      if (action.raw) text = text.split(action.raw[0]).join(action.raw[1]);
-    }
-    if (action.kind === 'huge') {
-      const pad = ' '.repeat(1 << 16);
-      const total = Math.ceil(action.bytes / pad.length) * pad.length + text.length;
-      res.writeHead(200, { 'content-type': 'application/json', ...(action.declare ? { 'content-length': String(total) } : {}) });
-      for (let sent = 0; sent < action.bytes; sent += pad.length) {
-        if (!res.write(pad)) await new Promise((r) => res.once('drain', r));
-        if (res.destroyed) return;
-      }
-      return void res.end(text);
-    }
-    res.writeHead(answer.status, { 'content-type': 'application/json' });
-    res.end(text);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    // Credentials in the URL, as a user might write them: they must never be printed.
-    url: `http://alice:hunter2pass@127.0.0.1:${port}/v1?api-key=sekrit-value-42`,
-    get requests() {
-      return requests;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
-
-const SECRETS = ['hunter2pass', 'sekrit-value-42', 'alice'];
+const SECRETS = FRONT_SECRETS;
 
 function assertNoSecrets(text: string): void {
   for (const s of SECRETS) assert.ok(!text.includes(s), `"${s}" leaked into: ${text}`);
@@ -118,14 +47,13 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 }
 
 /** Damages to one response: how, and what the error must say about input 9 (item index 1 of the second request). */
-const DAMAGES: { name: string; action: Extract<Action, { kind: 'damage' }>; says: RegExp }[] = [
-  { name: 'null', action: { kind: 'damage', edit: (j) => void (j.data[1].embedding[3] = null) }, says: /input 9: null at position 3/ },
-  // JSON.stringify cannot write 1e999; a marker is swapped for the raw token, which JSON.parse reads as Infinity.
-  { name: '1e999', action: { kind: 'damage', edit: (j) => void (j.data[1].embedding[5] = 'MARK'), raw: ['"MARK"', '1e999'] }, says: /input 9: Infinity at position 5/ },
-  { name: 'beyond float32', action: { kind: 'damage', edit: (j) => void (j.data[1].embedding[0] = 1e300) }, says: /input 9: 1e\+300 at position 0 \(beyond float32\)/ },
-  { name: 'string', action: { kind: 'damage', edit: (j) => void (j.data[1].embedding[2] = '0.5') }, says: /input 9: a string \("0\.5"\) at position 2/ },
-  { name: 'wrong length', action: { kind: 'damage', edit: (j) => void j.data[1].embedding.pop() }, says: /input 9: \d+ values, expected \d+/ },
-  { name: 'all zero', action: { kind: 'damage', edit: (j) => void j.data[1].embedding.fill(0) }, says: /input 9: an all-zero vector/ },
+const DAMAGES: { name: string; action: Damage; says: RegExp }[] = [
+  { name: 'null', action: VECTOR_DAMAGES.null, says: /input 9: null at position 3/ },
+  { name: '1e999', action: VECTOR_DAMAGES['1e999'], says: /input 9: Infinity at position 5/ },
+  { name: 'beyond float32', action: VECTOR_DAMAGES['beyond float32'], says: /input 9: 1e\+300 at position 0 \(beyond float32\)/ },
+  { name: 'string', action: VECTOR_DAMAGES.string, says: /input 9: a string \("0\.5"\) at position 2/ },
+  { name: 'wrong length', action: VECTOR_DAMAGES['wrong length'], says: /input 9: \d+ values, expected \d+/ },
+  { name: 'all zero', action: VECTOR_DAMAGES['all zero'], says: /input 9: an all-zero vector/ },
 ];
 
 test('unusable vectors (null, 1e999, beyond float32, strings, wrong length, all zero) are retried, then fatal, naming the endpoint and the inputs', async () => {
