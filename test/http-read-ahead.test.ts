@@ -67,8 +67,8 @@ test('with httpBatchesInFlight batches in flight the server sees maxConcurrency 
       received++;
       out.push(batch);
     }
-    assert.equal(out.length, 8);
-    assert.ok(out.every((b) => b.embeddedIds.length === rowsPerBatch));
+    assert.equal(out.reduce((n, b) => n + b.embeddedIds.length, 0), 8 * rowsPerBatch, 'every row embedded once');
+    assert.equal(out[5].embeddedIds.length, rowsPerBatch);
     const want = await local.embed(out[5].texts);
     for (let i = 0; i < want.length; i++) assert.ok(Math.abs(out[5].vectors[i] - want[i]) <= 1e-6);
     assert.equal(peak, maxConcurrency, 'every allowed request was busy');
