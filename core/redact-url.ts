@@ -107,3 +107,33 @@ export function redactUrlIn(text: string, url: string | URL): string {
   for (const s of urlSecrets(url)) out = out.split(s).join(REDACTED);
   return out;
 }
+
+/**
+ * Whether `url` carries credentials (user info or a secret-looking query value), so that
+ * printing or recording it needs redactUrl. A run that remembers its endpoint can keep a URL
+ * without them as it is, and must ask again for one with them rather than reuse the
+ * redacted form.
+ */
+export function urlHasSecrets(url: string | URL): boolean {
+  let u: URL;
+  try {
+    u = new URL(url.toString());
+  } catch {
+    return /^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(url.toString());
+  }
+  if (u.username !== '' || u.password !== '') return true;
+  return u.search
+    .slice(1)
+    .split('&')
+    .some((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return false;
+      let name = pair.slice(0, eq);
+      try {
+        name = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        // Judged by the raw name.
+      }
+      return isSecretParam(name);
+    });
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isSecretParam, redactUrl, redactUrlIn, urlSecrets } from '../../core/redact-url.js';
+import { isSecretParam, redactUrl, redactUrlIn, urlHasSecrets, urlSecrets } from '../../core/redact-url.js';
 
 test('user info and secret-looking query values become ***, everything else is kept as written', () => {
   const cases: [string, string][] = [
@@ -31,4 +31,9 @@ test('text quoting the URL or its secrets (raw or decoded) is scrubbed', () => {
   const text = `POST ${url} failed: 401 for key k/y12 (user alice, password s3cr@t)`;
   const clean = redactUrlIn(text, url);
   assert.equal(clean, 'POST http://***@host:9/v1/embeddings?api-key=***&k=1 failed: 401 for key *** (user ***, password ***)');
+});
+
+test('urlHasSecrets tells a URL that can be recorded as it is from one that needs redaction', () => {
+  for (const url of ['http://127.0.0.1:8080/v1', 'https://api.openai.com/v1/', 'http://h/v1?api-version=2024-02-01&debug']) assert.equal(urlHasSecrets(url), false, url);
+  for (const url of ['http://u@h/v1', 'http://u:p@h/v1', 'http://h/v1?token=t', 'http://h/v1?x=1&Api-Key=', 'https://b/o?X-Amz-Signature=s']) assert.equal(urlHasSecrets(url), true, url);
 });
