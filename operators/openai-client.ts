@@ -149,14 +149,14 @@ export function openAiClient(o: OpenAiClientOptions): OpenAiClient {
         const ok = status >= 200 && status < 300;
         const cap = ok ? maxBytes : MAX_ERROR_BODY_BYTES;
         const declared = Number(res.headers['content-length']);
-        if (ok && declared > cap) return fail(tooLarge(declared, cap));
+        if (ok && declared > cap) return fail(tooLarge(`Content-Length ${declared}`, cap));
         try {
           const chunks: Buffer[] = [];
           let size = 0;
           for await (const chunk of res) {
             size += (chunk as Buffer).length;
             if (size > cap) {
-              if (ok) return fail(tooLarge(size, cap));
+              if (ok) return fail(tooLarge(`${size} bytes received`, cap));
               // An error body is only quoted: keep its start, drop the connection.
               chunks.push((chunk as Buffer).subarray(0, cap - (size - (chunk as Buffer).length)));
               res.destroy();
@@ -180,8 +180,8 @@ export function openAiClient(o: OpenAiClientOptions): OpenAiClient {
     });
   }
 
-  const tooLarge = (size: number, cap: number) =>
-    Object.assign(new Error(`the response is over ${cap} bytes (${size} read), far more than the request can need; is the endpoint an embeddings server?`), {
+  const tooLarge = (seen: string, cap: number) =>
+    Object.assign(new Error(`the response is over ${cap} bytes (${seen}), far more than the request can need: check that ${target} is the right server`), {
       code: 'ERESPONSETOOLARGE',
     });
 
