@@ -84,7 +84,8 @@ export async function labelClusters(clusters: readonly ClusterToLabel[], o: Labe
           return;
         }
         try {
-          const label = await client.post({ model: o.model, messages, temperature: 0, max_tokens: 24 }, parse);
+          // A 24-token answer needs a few KiB; 1 MiB leaves room for verbose servers.
+          const label = await client.post({ model: o.model, messages, temperature: 0, max_tokens: 24 }, parse, { maxResponseBytes: 1 << 20, describe: `cluster ${c.cluster}` });
           cache[key] = label;
           out.labels.set(c.cluster, label);
         } catch (e) {

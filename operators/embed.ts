@@ -21,6 +21,14 @@ export interface EmbedOptions {
   seen?: IdSet;
 }
 
+/** The error with the input lines of the batch it happened in, so the rows can be found. */
+function where(err: Error, batch: RowBatch): Error {
+  const n = batch.lines.length;
+  if (n === 0) return err;
+  const span = `${batch.sources[0]}:${batch.lines[0]} to ${batch.sources[n - 1]}:${batch.lines[n - 1]}`;
+  return new Error(`${err.message} [the batch holds the rows of ${span}]`, { cause: err });
+}
+
 export function embedRows(embedder: Embedder, options: EmbedOptions) {
   return function embed(batches: AsyncIterable<RowBatch>): AsyncGenerator<EmbeddedBatch> {
     const seen = options.seen ?? new IdSet();
@@ -40,7 +48,11 @@ export function embedRows(embedder: Embedder, options: EmbedOptions) {
         const slice = texts.slice(start, start + options.batchSize);
         chunks.push(embedder.embed(slice).then((v) => vectors.set(v, start * dims)));
       }
-      await Promise.all(chunks);
+      try {
+        await Promise.all(chunks);
+      } catch (e) {
+        throw where(e as Error, batch);
+      }
       return { ...batch, embeddedIds, vectors };
     });
   };

@@ -5,13 +5,25 @@
  * Concurrent requests are coalesced: while the embedder works on one batch, arriving
  * inputs queue up and go into the next single embed() call (up to maxBatch texts), so
  * many small requests cost few model calls.
+ *
+ * Limits, so one client cannot take the process down: a body size (413), inputs per
+ * request (413; one request of 1M strings once cost 73 s of CPU and 2.1 GB), no empty
+ * input (400). An API key, when the environment variable holds one, is required as
+ * `Authorization: Bearer` on every route but /health (401 otherwise); binding an address
+ * other than loopback is said on stderr.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
+import { isIP } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Embedder } from './embedders/embedder.js';
 
+/** OpenAI's own limit on inputs per embeddings request. */
+export const DEFAULT_MAX_INPUTS = 2048;
+export const SERVE_API_KEY_ENV = 'SEMCLUST_SERVE_API_KEY';
+
 export interface EmbeddingServerOptions {
-  /** Default 127.0.0.1: the server has no authentication. */
+  /** Default 127.0.0.1. Another address gets a warning (see `warn`). */
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -25,6 +37,12 @@ export interface EmbeddingServerOptions {
   maxRequestBytes?: number;
   /** false: every request calls the embedder itself, concurrently (no coalescing). */
   coalesce?: boolean;
+  /** Requests with more inputs are refused with 413 (default DEFAULT_MAX_INPUTS). */
+  maxInputs?: number;
+  /** Environment variable whose value, when set and non-empty, every request must send as its Bearer key. */
+  apiKeyEnv?: string;
+  /** Receives warnings such as a non-loopback bind (default: stderr). */
+  warn?: (line: string) => void;
 }
 
 export interface EmbeddingServer {
@@ -129,7 +147,7 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer> 
  * served one is refused as OpenAI does (404 model_not_found), so a client configured for
  * another model never silently gets these vectors; a request without 'model' is served.
  */
-function parseRequest(body: Buffer, dims: number, models: ReadonlySet<string>, served: string): { texts: string[]; base64: boolean } {
+function parseRequest(body: Buffer, dims: number, models: ReadonlySet<string>, served: string, maxInputs: number): { texts: string[]; base64: boolean } {
   let json: { input?: unknown; encoding_format?: unknown; dimensions?: unknown; model?: unknown };
   try {
     json = JSON.parse(body.toString('utf8'));
@@ -141,6 +159,14 @@ function parseRequest(body: Buffer, dims: number, models: ReadonlySet<string>, s
   const texts = typeof input === 'string' ? [input] : input;
   if (!Array.isArray(texts) || texts.length === 0 || !texts.every((t) => typeof t === 'string')) {
     throw new HttpError(400, "'input' must be a string or a non-empty array of strings (token arrays are not supported)", undefined, null, 'input');
+  }
+  if (texts.length > maxInputs) {
+    throw new HttpError(413, `'input' holds ${texts.length} texts; this server takes at most ${maxInputs} per request: split it into smaller requests`, undefined, null, 'input');
+  }
+  const empty = texts.indexOf('');
+  if (empty >= 0) {
+    // OpenAI refuses empty strings too; an empty text has no meaning to embed.
+    throw new HttpError(400, typeof input === 'string' ? "'input' is an empty string" : `'input[${empty}]' is an empty string`, undefined, null, 'input');
   }
   if (format !== 'float' && format !== 'base64') {
     throw new HttpError(400, `'encoding_format' must be "float" or "base64", got ${JSON.stringify(format)}`, undefined, null, 'encoding_format');
@@ -195,12 +221,31 @@ function sendError(res: http.ServerResponse, err: HttpError): void {
   send(res, err.status, JSON.stringify({ error: { message: err.message, type: err.type, param: err.param, code: err.code } }));
 }
 
+/** 127.0.0.0/8, ::1 and their IPv4-mapped form; what the OS resolved `host` to. */
+function isLoopback(address: string): boolean {
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  if (isIP(v4) === 4) return v4.startsWith('127.');
+  return address === '::1';
+}
+
+/** Compares digests, so the time taken says nothing about how much of the key matched. */
+function keyMatches(header: string | undefined, key: string): boolean {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  if (!m) return false;
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(m[1].trim()), digest(key));
+}
+
 export async function startEmbeddingServer(embedder: Embedder, options: EmbeddingServerOptions = {}): Promise<EmbeddingServer> {
   const host = options.host ?? '127.0.0.1';
   const modelName = options.modelName ?? embedder.model;
   const models = new Set([modelName, embedder.model, ...(options.modelAliases ?? [])]);
   const maxBatch = options.maxBatch ?? 512;
   const maxRequestBytes = options.maxRequestBytes ?? 16 << 20;
+  const maxInputs = options.maxInputs ?? DEFAULT_MAX_INPUTS;
+  const keyEnv = options.apiKeyEnv ?? SERVE_API_KEY_ENV;
+  const apiKey = process.env[keyEnv] || undefined;
+  const warn = options.warn ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const dims = embedder.dims;
   const embedBatch = options.coalesce === false ? (t: readonly string[]) => embedder.embed(t) : coalescingEmbed(embedder, maxBatch);
   const created = Math.floor(Date.now() / 1000);
@@ -220,13 +265,18 @@ export async function startEmbeddingServer(embedder: Embedder, options: Embeddin
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '') || '/';
     const route = `${req.method} ${path}`;
+    // Health checks come from load balancers that hold no key.
     if (route === 'GET /health') return send(res, 200, '{"status":"ok"}');
+    if (apiKey && !keyMatches(req.headers.authorization, apiKey)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      throw new HttpError(401, `this server requires an API key: send the value of ${keyEnv} as "Authorization: Bearer KEY"`, 'invalid_request_error', 'invalid_api_key');
+    }
     if (route === 'GET /v1/models') {
       return send(res, 200, JSON.stringify({ object: 'list', data: [{ id: modelName, object: 'model', created, owned_by: 'semclust' }] }));
     }
     if (path === '/v1/embeddings' && req.method !== 'POST') throw new HttpError(405, 'use POST for /v1/embeddings');
     if (route !== 'POST /v1/embeddings') throw new HttpError(404, `unknown route: ${req.method} ${path}`, undefined, 'unknown_url');
-    const { texts, base64 } = parseRequest(await readBody(req, maxRequestBytes), dims, models, modelName);
+    const { texts, base64 } = parseRequest(await readBody(req, maxRequestBytes), dims, models, modelName, maxInputs);
     let values: Float32Array;
     try {
       values = await embedAll(texts);
@@ -253,6 +303,14 @@ export async function startEmbeddingServer(embedder: Embedder, options: Embeddin
   });
   const { address, port } = server.address() as AddressInfo;
   const urlHost = address.includes(':') ? `[${address}]` : address;
+  if (!isLoopback(address)) {
+    warn(
+      `warning: serving on ${urlHost}:${port}, which other machines can reach` +
+        (apiKey
+          ? `; requests need the key in ${keyEnv}, sent over plain HTTP (put a TLS proxy in front on an untrusted network)`
+          : ` without any key: set ${keyEnv} to require one, or use --host 127.0.0.1`),
+    );
+  }
   return {
     url: `http://${urlHost}:${port}/v1`,
     close: () =>

@@ -1,16 +1,24 @@
 /**
  * The transport every OpenAI-compatible client shares (embeddings, chat completions):
  * JSON POSTs over node:http(s) with a keep-alive agent, `maxConcurrency` requests in flight,
- * retries with exponential backoff and full jitter on 408/429/5xx, timeouts and connection
- * errors (honouring `Retry-After`), the API key read from an environment variable, sent as
- * `Authorization: Bearer` and redacted from every error.
+ * retries with exponential backoff and full jitter on 408/429/5xx, timeouts, connection
+ * errors and unusable 2xx bodies (honouring `Retry-After` up to a cap), one line per retry,
+ * response bodies read with a size cap, the API key read from an environment variable,
+ * sent as `Authorization: Bearer`, and the key and URL credentials redacted from every
+ * message (core/redact-url.ts).
+ *
+ * close() ends everything at once: requests in flight, retries waiting out their backoff
+ * and requests still queued, so a process exits as soon as its caller gives up.
  *
  * node:http rather than the global fetch: on 127.0.0.1 with many small requests it measured
  * 1.3–5× more requests/s than fetch (bench/http-embed.ts prints the comparison).
  */
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import pLimit from 'p-limit';
+import { redactUrl, redactUrlIn } from '../core/redact-url.js';
+import { MAX_CONCURRENCY } from '../schemas/config.js';
 
 export interface OpenAiClientOptions {
   /** Full URL of the endpoint (…/v1/embeddings, …/v1/chat/completions). */
@@ -19,32 +27,62 @@ export interface OpenAiClientOptions {
   what: string;
   /** Environment variable holding the API key. */
   apiKeyEnv?: string;
-  /** Requests in flight at once, across every call on this client. */
+  /** Requests in flight at once, across every call on this client (1 to MAX_CONCURRENCY). */
   maxConcurrency?: number;
   /** Per attempt, for the complete response. */
   timeoutMs?: number;
-  /** Retries after the first attempt on 408/429/5xx, timeouts and connection errors. */
+  /** Retries after the first attempt on 408/429/5xx, timeouts, connection errors and bad bodies. */
   maxRetries?: number;
   /** Backoff scale: retry n waits a uniform random time in [0, retryBaseMs·2ⁿ] (capped at 30 s). */
   retryBaseMs?: number;
+  /** Receives one line per retry (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export interface PostOptions {
+  /** A 2xx body larger than this is an error (default DEFAULT_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
+  /** Names the request in messages, e.g. "inputs 64–127 of the batch". */
+  describe?: string;
 }
 
 export interface OpenAiClient {
+  /** The endpoint URL with credentials redacted, for messages. */
   readonly target: string;
   /** POSTs `body` (retrying transient failures) and hands the 2xx body text to `parse`. */
-  post<T>(body: unknown, parse: (text: string) => T): Promise<T>;
-  /** The text with the API key replaced by [redacted]. */
+  post<T>(body: unknown, parse: (text: string) => T, options?: PostOptions): Promise<T>;
+  /** The text with the API key and the URL's credentials replaced. */
   redact(text: string): string;
+  /** Aborts requests in flight, pending retries and queued requests; they reject. */
   close(): void;
 }
 
+/**
+ * Thrown by a `parse` callback for a 2xx body that cannot be used (bad JSON, wrong count,
+ * null or non-finite vectors): retried like a 5xx, since a proxy or an overloaded server
+ * produces such bodies now and then, and fatal when the retries run out.
+ */
+export class BadResponseError extends Error {}
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_MAX_RETRIES = 6;
+/** A server asking for longer (Retry-After: 3600 was seen) is waited on this long, and the log says so. */
+export const MAX_RETRY_AFTER_MS = 60_000;
 const MAX_BACKOFF_MS = 30_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 << 20;
+/** Error bodies are only quoted (ERROR_BODY_CHARS), so no more than this is read of one. */
+const MAX_ERROR_BODY_BYTES = 64 << 10;
 export const ERROR_BODY_CHARS = 500;
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** `base` (…/v1) with `suffix` appended unless it already ends with it; http(s) only. */
 export function endpointUrl(base: string, suffix: string, what: string): URL {
-  const url = new URL(base);
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new Error(`${what} endpoint ${redactUrl(base)} is not a URL: give the server's base URL, e.g. http://127.0.0.1:8080/v1`);
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(`${what} endpoint must be an http(s) URL, got ${url.protocol}`);
   }
@@ -68,84 +106,155 @@ function parseRetryAfter(value: string | undefined): number {
   return Number.isNaN(date) ? 0 : Math.max(0, date - Date.now());
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+
+type Attempt<T> = { ok: T } | { reason: string; retryAfterMs: number };
 
 export function openAiClient(o: OpenAiClientOptions): OpenAiClient {
   const url = o.url;
-  const timeoutMs = o.timeoutMs ?? 120_000;
-  const maxRetries = o.maxRetries ?? 6;
+  const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxRetries = o.maxRetries ?? DEFAULT_MAX_RETRIES;
   const retryBaseMs = o.retryBaseMs ?? 500;
+  const maxConcurrency = o.maxConcurrency ?? 4;
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > MAX_CONCURRENCY) {
+    throw new Error(`${o.what} client: max concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${maxConcurrency}`);
+  }
+  if (!(timeoutMs > 0)) throw new Error(`${o.what} client: the request timeout must be above 0, got ${timeoutMs} ms`);
+  const log = o.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const apiKey = process.env[o.apiKeyEnv ?? 'OPENAI_API_KEY'] || undefined;
-  const limit = pLimit(o.maxConcurrency ?? 4);
+  const limit = pLimit(maxConcurrency);
   const client = url.protocol === 'https:' ? https : http;
   const agent = new client.Agent({ keepAlive: true });
-  const target = url.href;
-  // Error text may quote the server's body; a server that echoes headers must not leak the key.
-  const redact = (text: string): string => (apiKey ? text.split(apiKey).join('[redacted]') : text);
+  const target = redactUrl(url);
+  // Error text may quote the server's body; a server that echoes headers or the URL must not leak secrets.
+  const redact = (text: string): string => redactUrlIn(apiKey ? text.split(apiKey).join('[redacted]') : text, url);
+  const aborter = new AbortController();
+  // Each request in flight and each retry waiting listens for close(): at most two per slot.
+  setMaxListeners(2 * maxConcurrency + 1, aborter.signal);
+  const closedError = () => new Error(`${o.what} client for ${target} was closed`);
 
-  function send(body: Buffer): Promise<RawResponse> {
+  function send(body: Buffer, maxBytes: number): Promise<RawResponse> {
     const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json', 'content-length': body.length, accept: 'application/json' };
     if (apiKey) headers.authorization = `Bearer ${apiKey}`;
     return new Promise((resolve, reject) => {
-      let timedOut = false;
-      const req = client.request(url, { method: 'POST', agent, headers }, async (res) => {
+      let failure: Error | undefined;
+      const fail = (err: Error) => {
+        failure ??= err;
+        clearTimeout(timer);
+        req.destroy(failure);
+        reject(failure);
+      };
+      const req = client.request(url, { method: 'POST', agent, headers, signal: aborter.signal }, async (res) => {
+        const status = res.statusCode ?? 0;
+        const ok = status >= 200 && status < 300;
+        const cap = ok ? maxBytes : MAX_ERROR_BODY_BYTES;
+        const declared = Number(res.headers['content-length']);
+        if (ok && declared > cap) return fail(tooLarge(`Content-Length ${declared}`, cap));
         try {
           const chunks: Buffer[] = [];
-          for await (const chunk of res) chunks.push(chunk as Buffer);
-          resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], body: Buffer.concat(chunks).toString('utf8') });
+          let size = 0;
+          for await (const chunk of res) {
+            size += (chunk as Buffer).length;
+            if (size > cap) {
+              if (ok) return fail(tooLarge(`${size} bytes received`, cap));
+              // An error body is only quoted: keep its start, drop the connection.
+              chunks.push((chunk as Buffer).subarray(0, cap - (size - (chunk as Buffer).length)));
+              res.destroy();
+              break;
+            }
+            chunks.push(chunk as Buffer);
+          }
+          resolve({ status, retryAfter: res.headers['retry-after'], body: Buffer.concat(chunks).toString('utf8') });
         } catch (err) {
-          reject(timedOut ? timeoutError() : err);
+          reject(failure ?? err);
         } finally {
           clearTimeout(timer);
         }
       });
-      const timeoutError = () => Object.assign(new Error(`no complete response within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
-      const timer = setTimeout(() => {
-        timedOut = true;
-        req.destroy(timeoutError());
-      }, timeoutMs);
+      const timer = setTimeout(() => fail(Object.assign(new Error(`no complete response within ${seconds(timeoutMs)}`), { code: 'ETIMEDOUT' })), timeoutMs);
       req.on('error', (err) => {
         clearTimeout(timer);
-        reject(timedOut ? timeoutError() : err);
+        reject(failure ?? err);
       });
       req.end(body);
     });
   }
 
+  const tooLarge = (seen: string, cap: number) =>
+    Object.assign(new Error(`the response is over ${cap} bytes (${seen}), far more than the request can need: check that ${target} is the right server`), {
+      code: 'ERESPONSETOOLARGE',
+    });
+
   /** One attempt: the parsed result, or the reason and wait of a retryable failure. */
-  async function attempt<T>(body: Buffer, parse: (text: string) => T): Promise<{ ok: T } | { reason: string; retryAfterMs: number }> {
+  async function attempt<T>(body: Buffer, parse: (text: string) => T, maxBytes: number): Promise<Attempt<T>> {
     let res: RawResponse;
     try {
-      res = await send(body);
+      res = await send(body, maxBytes);
     } catch (err) {
+      if (aborter.signal.aborted) throw closedError();
       const code = (err as { code?: string }).code;
-      const reason = `${code ?? 'error'} from ${target}: ${(err as Error).message}`;
+      const reason = redact(`${code ?? 'error'} from ${target}: ${(err as Error).message}`);
       if (code && TRANSIENT_CODES.has(code)) return { reason, retryAfterMs: 0 };
       throw new Error(`${o.what} request failed (not retried): ${reason}`);
     }
-    if (res.status >= 200 && res.status < 300) return { ok: parse(res.body) };
-    const detail = `HTTP ${res.status} from ${target}: ${redact(res.body.slice(0, ERROR_BODY_CHARS))}`;
+    if (res.status >= 200 && res.status < 300) {
+      try {
+        return { ok: parse(res.body) };
+      } catch (err) {
+        if (err instanceof BadResponseError) return { reason: redact(err.message), retryAfterMs: 0 };
+        throw err;
+      }
+    }
+    const detail = redact(`HTTP ${res.status} from ${target}: ${res.body.slice(0, ERROR_BODY_CHARS)}`);
     if (res.status === 408 || res.status === 429 || res.status >= 500) return { reason: detail, retryAfterMs: parseRetryAfter(res.retryAfter) };
     throw new Error(`${o.what} request failed (not retried): ${detail}`);
+  }
+
+  /** Waits `ms` unless the client is closed first. */
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (aborter.signal.aborted) return reject(closedError());
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(closedError());
+      };
+      const timer = setTimeout(() => {
+        aborter.signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      aborter.signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   return {
     target,
     redact,
-    post<T>(payload: unknown, parse: (text: string) => T): Promise<T> {
+    post<T>(payload: unknown, parse: (text: string) => T, options: PostOptions = {}): Promise<T> {
       const body = Buffer.from(JSON.stringify(payload));
+      const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+      const name = `${o.what} request${options.describe ? ` (${options.describe})` : ''}`;
       return limit(async () => {
         for (let retry = 0; ; retry++) {
-          const r = await attempt(body, parse);
+          if (aborter.signal.aborted) throw closedError();
+          const r = await attempt(body, parse, maxBytes);
           if ('ok' in r) return r.ok;
-          if (retry >= maxRetries) throw new Error(`${o.what} request failed after ${retry + 1} attempts: ${r.reason}`);
+          if (retry >= maxRetries) {
+            throw new Error(`${name} failed after ${retry + 1} attempts: ${r.reason} (--request-retries and --request-timeout-s set how long semclust keeps trying)`);
+          }
           const backoff = Math.random() * Math.min(MAX_BACKOFF_MS, retryBaseMs * 2 ** retry);
-          await sleep(Math.max(r.retryAfterMs, backoff));
+          const wait = Math.max(Math.min(r.retryAfterMs, MAX_RETRY_AFTER_MS), backoff);
+          const capped = r.retryAfterMs > MAX_RETRY_AFTER_MS
+            ? ` (the server asked for ${seconds(r.retryAfterMs)} in Retry-After; semclust waits at most ${seconds(MAX_RETRY_AFTER_MS)})`
+            : '';
+          log(`${name}: attempt ${retry + 1} of ${maxRetries + 1} failed: ${r.reason.slice(0, 300)}; retrying in ${seconds(wait)}${capped}`);
+          await pause(wait);
         }
       });
     },
-    close: () => agent.destroy(),
+    close: () => {
+      // Queued requests still start, see the abort and reject, so no caller waits forever.
+      aborter.abort();
+      agent.destroy();
+    },
   };
 }

@@ -45,7 +45,15 @@ export async function describeClusters(outDir: string, centres: ClusterCentres, 
     if (!s.label_model) throw new Error('--label-endpoint needs --label-model NAME (the chat model the server serves)');
     const labels = await labelClusters(
       described.filter((d) => d.size > 0),
-      { endpoint: s.label_endpoint, model: s.label_model, apiKeyEnv: s.label_api_key_env, maxConcurrency: s.max_concurrency, cacheFile: path.join(outDir, FILES.labelCache) },
+      {
+        endpoint: s.label_endpoint,
+        model: s.label_model,
+        apiKeyEnv: s.label_api_key_env,
+        maxConcurrency: s.max_concurrency,
+        timeoutMs: s.request_timeout_s * 1000,
+        maxRetries: s.request_retries,
+        cacheFile: path.join(outDir, FILES.labelCache),
+      },
     );
     for (const d of described) d.label = labels.labels.get(d.cluster) ?? '';
     log(`labels: ${labels.labels.size} clusters labelled (${labels.cached} from the cache)${labels.failed.length ? `, ${labels.failed.length} unlabelled: ${labels.failed[0]}` : ''}`);

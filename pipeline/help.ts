@@ -64,6 +64,8 @@ export const COMMAND_HELP: Record<string, string> = {
   serve: `semclust serve [--host 127.0.0.1] [--port 8080] [--embedding-model MODEL]
   Serves a local model over the OpenAI-compatible POST /v1/embeddings API, so many
   workers can share one model (point them at --embedding-endpoint http://HOST:PORT/v1).
+  Set SEMCLUST_SERVE_API_KEY to require "Authorization: Bearer KEY" (clients: --embedding-api-key-env);
+  a request takes at most 2048 inputs and 16 MiB. See docs/http.md.
 
   semclust serve --port 8080
   semclust serve --embedding-model ./models/all-MiniLM-L6-v2 --port 8081`,

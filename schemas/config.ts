@@ -6,6 +6,12 @@
 import { z } from 'zod';
 
 export const STAGES = ['embed', 'fit', 'infer', 'sample'] as const;
+
+/**
+ * Most requests in flight to one server. Each holds a batch of rows read ahead; beyond a few
+ * hundred a server only queues them, and 100,000 was once accepted and doubled the RSS.
+ */
+export const MAX_CONCURRENCY = 256;
 export type StageName = (typeof STAGES)[number];
 
 /** A fraction of the rows (0 < x ≤ 1) or a row count (an integer > 1). */
@@ -53,7 +59,26 @@ export const settingsShape = {
   pooling: z.enum(['mean', 'cls']).optional().describe('override the model folder pooling (SimCSE uses cls)'),
   max_length: z.number().int().positive().optional().describe('truncate to this many tokens (default: the model maximum)'),
   batch_size: z.number().int().positive().default(512).describe('texts per embedding batch'),
-  max_concurrency: z.number().int().positive().default(4).describe('parallel requests to an embedding server'),
+  max_concurrency: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_CONCURRENCY, `at most ${MAX_CONCURRENCY}: more requests only queue on the server while their rows wait in memory`)
+    .default(4)
+    .describe('parallel requests to an embedding or label server'),
+  request_timeout_s: z
+    .number()
+    .positive()
+    .max(3600)
+    .default(60)
+    .describe('seconds one request to an embedding or label server may take, response included, before it is retried'),
+  request_retries: z
+    .number()
+    .int()
+    .min(0)
+    .max(20)
+    .default(6)
+    .describe('retries of a failed request (timeout, connection error, 408/429/5xx, unusable vectors) before the run stops'),
   threads: z.number().int().positive().optional().describe('onnxruntime intra-op threads (default: 1 for static, all cores otherwise)'),
   revision: z
     .string()

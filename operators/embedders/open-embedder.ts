@@ -21,6 +21,8 @@ export type EmbedderSettings = Pick<
   | 'pooling'
   | 'max_length'
   | 'max_concurrency'
+  | 'request_timeout_s'
+  | 'request_retries'
   | 'threads'
   | 'batch_size'
   | 'revision'
@@ -39,6 +41,8 @@ export async function openEmbedder(s: EmbedderSettings, options: OpenEmbedderOpt
       model: s.embedding_model,
       apiKeyEnv: s.embedding_api_key_env,
       maxConcurrency: s.max_concurrency,
+      timeoutMs: s.request_timeout_s * 1000,
+      maxRetries: s.request_retries,
     });
   }
   if (s.embedding_model === STATIC_MODEL) {

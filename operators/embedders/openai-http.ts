@@ -3,8 +3,13 @@
  * `POST {base}/embeddings` with `{model, input, encoding_format: 'float'}`.
  * Transport, retries, concurrency and the API key: operators/openai-client.ts, shared with
  * the chat client that labels clusters.
+ *
+ * Every vector is checked before it is used: a null, a string, a value that is not finite
+ * in float32 (JSON's 1e999 parses to Infinity), a vector of the wrong length or an all-zero
+ * vector makes the response unusable (BadResponseError: retried like a 5xx, then fatal),
+ * because one such row turns every later k-means inertia into NaN.
  */
-import { ERROR_BODY_CHARS, endpointUrl, openAiClient } from '../openai-client.js';
+import { BadResponseError, ERROR_BODY_CHARS, endpointUrl, openAiClient } from '../openai-client.js';
 import { type Embedder, normalizeRows } from './embedder.js';
 
 export interface HttpEmbedderOptions {
@@ -25,6 +30,54 @@ export interface HttpEmbedderOptions {
   dims?: number;
   /** Backoff scale: retry n waits a uniform random time in [0, retryBaseMs·2ⁿ] (capped at 30 s). */
   retryBaseMs?: number;
+  /** Receives one line per retry (default: stderr). */
+  log?: (line: string) => void;
+}
+
+/**
+ * The largest 2xx body a request for `count` vectors of `dims` values may need: 48 bytes a
+ * value covers full double precision with a sign, exponent and an indented line of its own
+ * (OpenAI pretty-prints), plus 512 bytes of keys per item and 64 KiB for the envelope.
+ */
+export function maxEmbeddingsResponseBytes(count: number, dims: number): number {
+  return (64 << 10) + count * (512 + dims * 48);
+}
+
+/** The dimension probe learns dims from its answer; 16 MiB holds one vector of any real model. */
+const PROBE_RESPONSE_BYTES = 16 << 20;
+/** Problems quoted per unusable response; the rest are counted. */
+const PROBLEMS_SHOWN = 5;
+
+/** Names a request's texts by their place in the embed() call. */
+function inputsOf(first: number, count: number): string {
+  return count === 1 ? `input ${first} of the batch` : `inputs ${first}–${first + count - 1} of the batch`;
+}
+
+/** What is wrong with one vector, or undefined when it can be used. */
+function vectorProblem(embedding: unknown[], dims: number): string | undefined {
+  if (embedding.length !== dims) return `${embedding.length} values, expected ${dims}`;
+  let ss = 0;
+  for (let j = 0; j < dims; j++) {
+    const v = embedding[j];
+    if (typeof v !== 'number') return `${v === null ? 'null' : `a ${typeof v} (${JSON.stringify(v)?.slice(0, 20)})`} at position ${j}`;
+    if (!Number.isFinite(Math.fround(v))) return `${v} at position ${j}${Number.isFinite(v) ? ' (beyond float32)' : ''}`;
+    ss += v * v;
+  }
+  return ss > 0 ? undefined : 'an all-zero vector (it has no direction to compare)';
+}
+
+/** Texts per HTTP request unless `requestBatchSize` says otherwise. */
+export const DEFAULT_REQUEST_BATCH_SIZE = 64;
+
+/**
+ * Row batches (of `rowsPerBatch` rows each, e.g. read-lines' 4096-line batches) to keep in
+ * flight so that `maxConcurrency` requests of `requestBatchSize` texts stay busy, plus one
+ * being filled while the oldest is written. Rows read ahead are then about maxConcurrency ×
+ * requestBatchSize + 2 batches: at 256 requests and 4096-line batches, 5 batches (20,480
+ * lines) rather than one batch per request (1,048,576 lines, each up to max_line_bytes).
+ */
+export function httpBatchesInFlight(maxConcurrency: number, rowsPerBatch: number, requestBatchSize = DEFAULT_REQUEST_BATCH_SIZE): number {
+  return Math.ceil((maxConcurrency * Math.min(requestBatchSize, rowsPerBatch)) / rowsPerBatch) + 1;
 }
 
 /** Accepts `…/v1` and `…/v1/embeddings` (with or without a trailing slash). */
@@ -34,7 +87,7 @@ export function embeddingsUrl(endpoint: string): URL {
 
 export async function openHttpEmbedder(options: HttpEmbedderOptions): Promise<Embedder> {
   const model = options.model;
-  const requestBatchSize = options.requestBatchSize ?? 64;
+  const requestBatchSize = options.requestBatchSize ?? DEFAULT_REQUEST_BATCH_SIZE;
   const client = openAiClient({
     url: embeddingsUrl(options.endpoint),
     what: 'embedding',
@@ -43,51 +96,75 @@ export async function openHttpEmbedder(options: HttpEmbedderOptions): Promise<Em
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
     retryBaseMs: options.retryBaseMs,
+    log: options.log,
   });
   const { target, redact } = client;
 
-  /** Parses a 2xx body into `out` (rows in input order, taken from each item's index). */
-  function readVectors(body: string, count: number, expectDims: number | undefined, out: (dims: number) => Float32Array): void {
+  /**
+   * Parses a 2xx body into `out` (rows in input order, taken from each item's index);
+   * `first` is the request's offset in the embed() call, for messages.
+   */
+  function readVectors(body: string, count: number, first: number, expectDims: number | undefined, out: (dims: number) => Float32Array): void {
+    const batch = inputsOf(first, count);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
     } catch {
-      throw new Error(`embedding server ${target} returned invalid JSON: ${redact(body.slice(0, ERROR_BODY_CHARS))}`);
+      throw new BadResponseError(`embedding server ${target} returned invalid JSON for ${batch}: ${redact(body.slice(0, ERROR_BODY_CHARS))}`);
     }
-    const data = (parsed as { data?: unknown }).data;
+    const data = (parsed as { data?: unknown } | null)?.data;
     if (!Array.isArray(data) || data.length !== count) {
-      throw new Error(`embedding server ${target} returned ${Array.isArray(data) ? data.length : 'no'} embeddings for ${count} inputs`);
+      throw new BadResponseError(`embedding server ${target} returned ${Array.isArray(data) ? data.length : 'no'} embeddings for ${count} inputs (${batch})`);
     }
+    const items = data as ({ index?: unknown; embedding?: unknown } | null)[];
     const seen = new Uint8Array(count);
-    let rows: Float32Array | undefined;
-    let dims = expectDims;
-    for (const item of data as { index?: unknown; embedding?: unknown }[]) {
-      const { index, embedding } = item;
+    for (const item of items) {
+      const index = item?.index;
       if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= count || seen[index as number]) {
-        throw new Error(`embedding server ${target} returned a duplicate or out-of-range index: ${String(index)}`);
+        throw new BadResponseError(`embedding server ${target} returned a duplicate or out-of-range index ${String(index)} for ${batch}`);
       }
-      if (!Array.isArray(embedding)) {
-        throw new Error(`embedding server ${target} returned a non-array embedding (requested encoding_format "float")`);
-      }
-      dims ??= embedding.length;
-      if (embedding.length !== dims) {
-        throw new Error(`embedding model "${model}" at ${target} returned ${embedding.length}-d vectors, expected ${dims}`);
-      }
-      rows ??= out(dims);
-      const offset = (index as number) * dims;
       seen[index as number] = 1;
-      for (let j = 0; j < dims; j++) rows[offset + j] = embedding[j] as number;
+      if (!Array.isArray(item!.embedding)) {
+        const got = item!.embedding === null ? 'null' : typeof item!.embedding;
+        throw new BadResponseError(`embedding server ${target} returned ${got} instead of an array for input ${first + (index as number)} (${batch}; semclust asks for encoding_format "float")`);
+      }
     }
+    const vectors = items.map((item) => item!.embedding as unknown[]);
+    // One length for every vector, other than the one expected: the model, not a glitch.
+    const lengths = new Set(vectors.map((v) => v.length));
+    if (expectDims !== undefined && lengths.size === 1 && !lengths.has(expectDims)) {
+      throw new Error(`embedding model "${model}" at ${target} returned ${vectors[0].length}-d vectors, expected ${expectDims}: check --embedding-model, or start a new output folder for this model`);
+    }
+    const dims = expectDims ?? vectors[0].length;
+    const problems: string[] = [];
+    items.forEach((item, k) => {
+      const problem = vectorProblem(vectors[k], dims);
+      if (problem) problems.push(`input ${first + (item!.index as number)}: ${problem}`);
+    });
+    if (problems.length > 0) {
+      const more = problems.length > PROBLEMS_SHOWN ? `; ${problems.length - PROBLEMS_SHOWN} more` : '';
+      throw new BadResponseError(`embedding server ${target} returned unusable vectors for ${batch}: ${problems.slice(0, PROBLEMS_SHOWN).join('; ')}${more}`);
+    }
+    const rows = out(dims);
+    items.forEach((item, k) => rows.set(vectors[k] as number[], (item!.index as number) * dims));
   }
 
   /** One request with retries; `out` receives the rows once the dimensionality is known. */
-  function request(texts: readonly string[], expectDims: number | undefined, out: (dims: number) => Float32Array): Promise<void> {
-    return client.post({ model, input: texts, encoding_format: 'float' }, (body) => readVectors(body, texts.length, expectDims, out));
+  function request(texts: readonly string[], first: number, expectDims: number | undefined, out: (dims: number) => Float32Array): Promise<void> {
+    return client.post({ model, input: texts, encoding_format: 'float' }, (body) => readVectors(body, texts.length, first, expectDims, out), {
+      maxResponseBytes: expectDims === undefined ? PROBE_RESPONSE_BYTES : maxEmbeddingsResponseBytes(texts.length, expectDims),
+      describe: expectDims === undefined ? 'dimension probe' : inputsOf(first, texts.length),
+    });
   }
 
   let dims = options.dims;
   if (dims === undefined) {
-    await request(['dimension probe'], undefined, (d) => new Float32Array((dims = d)));
+    try {
+      await request(['dimension probe'], 0, undefined, (d) => new Float32Array((dims = d)));
+    } catch (err) {
+      client.close();
+      throw err;
+    }
   }
   const knownDims = dims as number;
 
@@ -100,7 +177,7 @@ export async function openHttpEmbedder(options: HttpEmbedderOptions): Promise<Em
       for (let start = 0; start < texts.length; start += requestBatchSize) {
         const chunk = texts.slice(start, start + requestBatchSize);
         const rows = values.subarray(start * knownDims, (start + chunk.length) * knownDims);
-        requests.push(request(chunk, knownDims, () => rows));
+        requests.push(request(chunk, start, knownDims, () => rows));
       }
       await Promise.all(requests);
       return normalizeRows(values, knownDims);
