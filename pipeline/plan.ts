@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { STAGES, SETTING_KEYS, type SettingKey, type Settings, type StageName } from '../schemas/config.js';
+import { redactUrl } from '../core/redact-url.js';
 import { STDIN } from '../operators/read-lines.js';
 import { RunState, stageKey } from './manifest.js';
 import { SettingsError, resolveSettings, type SettingsLayer } from './settings.js';
@@ -46,8 +47,12 @@ function show(v: unknown): string {
   return v === undefined ? '(unset)' : typeof v === 'string' ? v : JSON.stringify(v);
 }
 
+/** Endpoints are recorded without credentials (user info, api-key=… query values). */
+const ENDPOINT_KEYS = ['embedding_endpoint', 'label_endpoint'] as const;
+
 /** Inputs are recorded relative to OUTDIR, so a moved or remounted OUTDIR still finds them. */
 function toRecorded(key: string, value: unknown, outDir: string): unknown {
+  if ((ENDPOINT_KEYS as readonly string[]).includes(key) && typeof value === 'string') return redactUrl(value);
   if (key !== 'input' || value === undefined) return value;
   const list = Array.isArray(value) ? value : [value];
   return list.map((p: string) => (p === STDIN ? p : path.relative(outDir, path.resolve(p)) || '.'));
@@ -163,6 +168,14 @@ export async function planStages(
       if (reasons.length === 0) reasons.push('its upstream changed');
     }
     if (decision === 'redo' || decision === 'run') redone.add(name);
+    if (decision !== 'skip') {
+      for (const k of ENDPOINT_KEYS.filter((e) => (stage.settings as readonly string[]).includes(e))) {
+        const v = settings[k];
+        if (typeof v === 'string' && v.includes('***') && !given.has(k)) {
+          throw new SettingsError(`${state.outDir}: the ${k} recorded for ${name} had credentials, which are never stored; pass ${flagOf(k)} again`);
+        }
+      }
+    }
     plans.push({ stage, settings, recorded, key, decision, reasons });
   }
   return plans;

@@ -10,6 +10,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { PROGRESS_DIR } from '../schemas/manifest.js';
+import { openEmbedder } from '../operators/embedders/open-embedder.js';
+import { startEmbeddingServer } from '../operators/embedding-server.js';
 import { runCli, startCli } from './support/cli.js';
 import { sotuJsonl } from './support/corpus.js';
 import { tempDir } from './support/paths.js';
@@ -128,4 +130,32 @@ test('rejects name arrays as arrays, inherited keys as missing, and parts hold -
   assert.equal(ctor.code, 0, ctor.stderr);
   const first = JSON.parse(fs.readFileSync(path.join(dir, 'ctor', 'rejects.jsonl'), 'utf8').split('\n')[0]);
   assert.equal(first.reason, 'missing_key');
+});
+
+test('an endpoint is recorded without its credentials, and asked for again when a stage must rerun', async () => {
+  const local = await openEmbedder({ embedding_model: 'static' } as Parameters<typeof openEmbedder>[0]);
+  const server = await startEmbeddingServer(local, { host: '127.0.0.1', port: 0 });
+  const out = path.join(dir, 'secret');
+  const endpoint = `${server.url}?api-key=s3cr3t-value`;
+  try {
+    const r = await runCli(['embed', small, out, '--embedding-endpoint', endpoint, '--embedding-model', local.model, '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'), /s3cr3t/);
+    assert.match(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'), /api-key=\*\*\*/);
+    const status = await runCli(['status', out]);
+    assert.doesNotMatch(status.stdout + status.stderr, /s3cr3t/);
+    // Nothing to redo: the recorded (redacted) endpoint is never used.
+    const fit = await runCli(['fit', out, '--kmeans-num-clusters', '5', '--quiet']);
+    assert.equal(fit.code, 0, fit.stderr);
+    // embed must rerun (another part size) and the credentials are not on record.
+    const again = await runCli(['embed', out, '--part-rows', '100', '--quiet']);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /the embedding_endpoint recorded for embed had credentials, which are never stored; pass --embedding-endpoint again/);
+    const same = await runCli(['embed', out, '--part-rows', '100', '--embedding-endpoint', endpoint, '--quiet']);
+    assert.equal(same.code, 0, same.stderr);
+    assert.doesNotMatch(same.stderr, /s3cr3t/);
+  } finally {
+    await server.close();
+    await local.close();
+  }
 });

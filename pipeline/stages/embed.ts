@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Settings } from '../../schemas/config.js';
 import type { InputIdentity, StageStats } from '../../schemas/manifest.js';
 import { embedRows, type EmbeddedBatch } from '../../operators/embed.js';
+import { httpBatchesInFlight } from '../../operators/embedders/openai-http.js';
 import { STATIC_MODEL, openEmbedder } from '../../operators/embedders/open-embedder.js';
 import { RECIPE_REVISION } from '../../operators/embedders/static-model.js';
 import { openEmbedderInWorker } from '../../operators/embedders/worker-embedder.js';
@@ -130,7 +131,7 @@ async function embedAll(ctx: StageRun, embedder: Embedder): Promise<StageStats<'
         }),
       ),
       extractTexts({ keyPath }),
-      embedRows(embedder, { batchSize: s.batch_size, inFlight: s.embedding_endpoint ? s.max_concurrency : 2, seen: kept.seen ?? undefined }),
+      embedRows(embedder, { batchSize: s.batch_size, inFlight: s.embedding_endpoint ? httpBatchesInFlight(s.max_concurrency, batchLinesFor(s.part_rows)) : 2, seen: kept.seen ?? undefined }),
       async (batches: AsyncIterable<EmbeddedBatch>) => {
         for await (const b of batches) {
           rejects.add(b.linesRead, b.rejects);
