@@ -45,6 +45,8 @@ function coerce(flag: string, key: SettingKey, raw: string): unknown {
     return b;
   }
   if (type === 'array') return raw.split(',').map((x) => x.trim()).filter(Boolean);
+  // Several servers of one model: --embedding-endpoint http://a:8000/v1,http://b:8000/v1
+  if (key === 'embedding_endpoint' && raw.includes(',')) return raw.split(',').map((x) => x.trim()).filter(Boolean);
   return raw;
 }
 

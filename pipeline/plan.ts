@@ -52,7 +52,7 @@ const ENDPOINT_KEYS = ['embedding_endpoint', 'label_endpoint'] as const;
 
 /** Inputs are recorded relative to OUTDIR, so a moved or remounted OUTDIR still finds them. */
 function toRecorded(key: string, value: unknown, outDir: string): unknown {
-  if ((ENDPOINT_KEYS as readonly string[]).includes(key) && typeof value === 'string') return redactUrl(value);
+  if ((ENDPOINT_KEYS as readonly string[]).includes(key) && value !== undefined) return Array.isArray(value) ? value.map((u: string) => redactUrl(u)) : redactUrl(value as string);
   if (key !== 'input' || value === undefined) return value;
   const list = Array.isArray(value) ? value : [value];
   return list.map((p: string) => (p === STDIN ? p : path.relative(outDir, path.resolve(p)) || '.'));
@@ -138,6 +138,8 @@ export async function planStages(
     const keyed = stage.keyed ? stage.keyed(settings) : stage.settings;
     const recorded: Record<string, unknown> = {};
     for (const k of keyed) recorded[k] = toRecorded(k, settings[k], state.outDir);
+    const remembered: Record<string, unknown> = {};
+    for (const k of stage.remembered ?? []) if (settings[k] !== undefined) remembered[k] = toRecorded(k, settings[k], state.outDir);
     const identity = stage.identity ? await stage.identity(settings, state.outDir, state, given) : { key: {}, changes: [] };
     const upstream: string[] = [];
     for (const need of stage.needs) {
@@ -158,6 +160,7 @@ export async function planStages(
     if (decision === 'redo') {
       const changes: SettingChange[] = [];
       for (const k of new Set([...Object.keys(rec!.settings), ...Object.keys(recorded)])) {
+        if ((stage.remembered as readonly string[] | undefined)?.includes(k)) continue;
         if (!same(rec!.settings[k], recorded[k])) changes.push({ key: k, from: rec!.settings[k], to: recorded[k] });
       }
       changes.push(...identity.changes);
@@ -171,12 +174,12 @@ export async function planStages(
     if (decision !== 'skip') {
       for (const k of ENDPOINT_KEYS.filter((e) => (stage.settings as readonly string[]).includes(e))) {
         const v = settings[k];
-        if (typeof v === 'string' && v.includes('***') && !given.has(k)) {
+        if ((Array.isArray(v) ? v : [v]).some((u) => typeof u === 'string' && u.includes('***')) && !given.has(k)) {
           throw new SettingsError(`${state.outDir}: the ${k} recorded for ${name} had credentials, which are never stored; pass ${flagOf(k)} again`);
         }
       }
     }
-    plans.push({ stage, settings, recorded, key, decision, reasons });
+    plans.push({ stage, settings, recorded: { ...recorded, ...remembered }, key, decision, reasons });
   }
   return plans;
 }

@@ -81,12 +81,13 @@ export function loadPipelineFile(file: string): SettingsLayer {
     const where = e.linePos ? `${file}:${e.linePos[0].line}:${e.linePos[0].col}` : file;
     throw new SettingsError(`${where}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
-  // Keys are checked on the YAML node, before toJS: a `__proto__` key would otherwise set the prototype.
+  // `__proto__` is refused on the YAML node, before toJS: as a key it would set the prototype.
   const contents = doc.contents;
   if (YAML.isMap(contents)) {
     for (const item of contents.items) {
       const k = YAML.isScalar(item.key) ? String(item.key.value) : String(item.key);
-      if (!Object.hasOwn(settingsShape, k)) {
+      // Other unknown keys are reported with every other problem by the schema check below.
+      if (k === '__proto__') {
         const guess = closestKey(k);
         const line = item.key && YAML.isNode(item.key) && item.key.range ? `:${text.slice(0, item.key.range[0]).split('\n').length}` : '';
         throw new SettingsError(`${file}${line}: unknown setting "${k}"${guess ? `; did you mean "${guess}"?` : ''} (semclust --help lists the settings)`);

@@ -43,6 +43,8 @@ export interface Stage<N extends StageName = StageName, P = unknown> {
   settings: readonly SettingKey[];
   /** The subset of `settings` that matters under these settings (e.g. no k-means keys for HDBSCAN). */
   keyed?: (s: Settings) => readonly SettingKey[];
+  /** Settings recorded for later commands to reuse that do not key the stage (the servers of a served model). */
+  remembered?: readonly SettingKey[];
   /**
    * Facts outside the settings that key the stage, read before any work (the embed
    * stage's input files). Any `changes` against what was recorded redo the stage.

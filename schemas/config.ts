@@ -48,10 +48,9 @@ export const settingsShape = {
     .default('static')
     .describe('"static" (built-in, offline), a Hugging Face ONNX folder path or hub id, or a model name served at embedding_endpoint'),
   embedding_endpoint: z
-    .string()
-    .url()
+    .union([z.string().url(), z.array(z.string().url()).min(1)])
     .optional()
-    .describe('base URL of an OpenAI-compatible server (…/v1); selects the HTTP backend'),
+    .describe('base URL of an OpenAI-compatible server (…/v1), or several (comma-separated, or a YAML list) serving one model: each request goes to the least busy; selects the HTTP backend'),
   embedding_api_key_env: z
     .string()
     .default('OPENAI_API_KEY')

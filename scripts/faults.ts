@@ -19,7 +19,8 @@ import { listParts, readParquet, stringsOf } from '../operators/parquet.js';
 import { sotuPassages } from './sotu-corpus.js';
 import { REPO_ROOT } from './repo-root.js';
 
-const KILLS = Number(process.argv[process.argv.indexOf('--kills') + 1] || 10);
+const at = process.argv.indexOf('--kills');
+const KILLS = at > 0 ? Number(process.argv[at + 1]) : 10;
 const CLI = path.join(REPO_ROOT, 'bin', 'semclust.js');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'semclust-faults-'));
 const input = path.join(work, 'in.jsonl');
@@ -140,14 +141,20 @@ for (const [fault, signal, trials, code, said] of [
       const out = path.join(work, 'trial');
       await prepare(stage, out);
       const p = start(STAGE_ARGS[stage](out));
-      const at = 150 + rng.next() * Math.max(200, durations.get(stage)! - 150);
-      const timer = setTimeout(() => p.child.kill(signal), at);
+      // A moment of the stage itself: after the run took OUTDIR's lock, before its usual end.
+      let exited = false;
+      void p.done.then(() => (exited = true));
+      while (!exited && !fs.existsSync(path.join(out, 'run.lock'))) await new Promise((res) => setTimeout(res, 2));
+      const timer = setTimeout(() => p.child.kill(signal), rng.next() * durations.get(stage)!);
       const d = await p.done;
       clearTimeout(timer);
       r.trials++;
       if (d.code !== 0) {
         r.failures++;
-        if (signal !== 'SIGKILL' && (d.code !== code || !said!.test(d.stderr))) r.unclear++;
+        if (signal !== 'SIGKILL' && (d.code !== code || !said!.test(d.stderr))) {
+          r.unclear++;
+          r.notes.push(`exit ${d.code ?? d.signal}: ${d.stderr.trim().split('\n').pop()}`);
+        }
       }
       await finishAndCompare(r, stage, out);
     }

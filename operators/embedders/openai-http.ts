@@ -1,6 +1,6 @@
 /**
  * Embedding backend for OpenAI-compatible servers (vLLM, TEI, Infinity, Ollama, OpenAI):
- * `POST {base}/embeddings` with `{model, input, encoding_format: 'float'}`.
+ * `POST {base}/embeddings` with `{model, input, encoding_format: 'base64'}` (float arrays accepted).
  * Transport, retries, concurrency and the API key: operators/openai-client.ts, shared with
  * the chat client that labels clusters.
  *
@@ -13,8 +13,8 @@ import { BadResponseError, ERROR_BODY_CHARS, endpointUrl, openAiClient } from '.
 import { type Embedder, normalizeRows } from './embedder.js';
 
 export interface HttpEmbedderOptions {
-  /** Base URL ending in /v1 (…/embeddings is appended) or the full …/embeddings URL. */
-  endpoint: string;
+  /** Base URL ending in /v1 (…/embeddings is appended) or the full …/embeddings URL; several share the load. */
+  endpoint: string | readonly string[];
   model: string;
   /** Environment variable holding the API key, sent as `Authorization: Bearer`. */
   apiKeyEnv?: string;
@@ -54,7 +54,7 @@ function inputsOf(first: number, count: number): string {
 }
 
 /** What is wrong with one vector, or undefined when it can be used. */
-function vectorProblem(embedding: unknown[], dims: number): string | undefined {
+function vectorProblem(embedding: ArrayLike<unknown>, dims: number): string | undefined {
   if (embedding.length !== dims) return `${embedding.length} values, expected ${dims}`;
   let ss = 0;
   for (let j = 0; j < dims; j++) {
@@ -64,6 +64,17 @@ function vectorProblem(embedding: unknown[], dims: number): string | undefined {
     ss += v * v;
   }
   return ss > 0 ? undefined : 'an all-zero vector (it has no direction to compare)';
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** A base64 embedding: little-endian float32 values, as OpenAI and vLLM send them. */
+function fromBase64(text: string): Float32Array {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length % 4 !== 0) return new Float32Array(0); // reported as the wrong length
+  const out = new Float32Array(bytes.length / 4);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
 }
 
 /** Texts per HTTP request unless `requestBatchSize` says otherwise. */
@@ -89,7 +100,7 @@ export async function openHttpEmbedder(options: HttpEmbedderOptions): Promise<Em
   const model = options.model;
   const requestBatchSize = options.requestBatchSize ?? DEFAULT_REQUEST_BATCH_SIZE;
   const client = openAiClient({
-    url: embeddingsUrl(options.endpoint),
+    url: (typeof options.endpoint === 'string' ? [options.endpoint] : options.endpoint).map(embeddingsUrl),
     what: 'embedding',
     apiKeyEnv: options.apiKeyEnv,
     maxConcurrency: options.maxConcurrency,
@@ -98,13 +109,13 @@ export async function openHttpEmbedder(options: HttpEmbedderOptions): Promise<Em
     retryBaseMs: options.retryBaseMs,
     log: options.log,
   });
-  const { target, redact } = client;
+  const { redact } = client;
 
   /**
    * Parses a 2xx body into `out` (rows in input order, taken from each item's index);
    * `first` is the request's offset in the embed() call, for messages.
    */
-  function readVectors(body: string, count: number, first: number, expectDims: number | undefined, out: (dims: number) => Float32Array): void {
+  function readVectors(body: string, target: string, count: number, first: number, expectDims: number | undefined, out: (dims: number) => Float32Array): void {
     const batch = inputsOf(first, count);
     let parsed: unknown;
     try {
@@ -124,12 +135,13 @@ export async function openHttpEmbedder(options: HttpEmbedderOptions): Promise<Em
         throw new BadResponseError(`embedding server ${target} returned a duplicate or out-of-range index ${String(index)} for ${batch}`);
       }
       seen[index as number] = 1;
-      if (!Array.isArray(item!.embedding)) {
-        const got = item!.embedding === null ? 'null' : typeof item!.embedding;
-        throw new BadResponseError(`embedding server ${target} returned ${got} instead of an array for input ${first + (index as number)} (${batch}; semclust asks for encoding_format "float")`);
+      const e = item!.embedding;
+      if (!Array.isArray(e) && !(typeof e === 'string' && e.length % 4 === 0 && BASE64.test(e))) {
+        const got = e === null ? 'null' : typeof e === 'string' ? 'a string that is not base64 float32' : typeof e;
+        throw new BadResponseError(`embedding server ${target} returned ${got} instead of a vector for input ${first + (index as number)} (${batch}; semclust asks for encoding_format "base64" and reads float arrays too)`);
       }
     }
-    const vectors = items.map((item) => item!.embedding as unknown[]);
+    const vectors = items.map((item) => (typeof item!.embedding === 'string' ? fromBase64(item!.embedding) : (item!.embedding as unknown[])));
     // One length for every vector, other than the one expected: the model, not a glitch.
     const lengths = new Set(vectors.map((v) => v.length));
     if (expectDims !== undefined && lengths.size === 1 && !lengths.has(expectDims)) {
@@ -146,12 +158,14 @@ export async function openHttpEmbedder(options: HttpEmbedderOptions): Promise<Em
       throw new BadResponseError(`embedding server ${target} returned unusable vectors for ${batch}: ${problems.slice(0, PROBLEMS_SHOWN).join('; ')}${more}`);
     }
     const rows = out(dims);
-    items.forEach((item, k) => rows.set(vectors[k] as number[], (item!.index as number) * dims));
+    items.forEach((item, k) => rows.set(vectors[k] as ArrayLike<number>, (item!.index as number) * dims));
   }
 
   /** One request with retries; `out` receives the rows once the dimensionality is known. */
   function request(texts: readonly string[], first: number, expectDims: number | undefined, out: (dims: number) => Float32Array): Promise<void> {
-    return client.post({ model, input: texts, encoding_format: 'float' }, (body) => readVectors(body, texts.length, first, expectDims, out), {
+    // base64 float32: a quarter of the bytes of float JSON and no number parsing; servers that
+    // ignore it answer float arrays, which are read as well (the same float32 values either way).
+    return client.post({ model, input: texts, encoding_format: 'base64' }, (body, answered) => readVectors(body, answered, texts.length, first, expectDims, out), {
       maxResponseBytes: expectDims === undefined ? PROBE_RESPONSE_BYTES : maxEmbeddingsResponseBytes(texts.length, expectDims),
       describe: expectDims === undefined ? 'dimension probe' : inputsOf(first, texts.length),
     });

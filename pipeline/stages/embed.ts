@@ -57,8 +57,9 @@ export const embedStage: Stage<'embed', Embedder> = {
   name: 'embed',
   needs: [],
   settings: ['input', 'text_key', 'message_key', 'max_line_bytes', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows'],
-  // The hub revision and weights file pick the vectors, so they key the stage; the device does not.
-  keyed: (s) => ['input', s.message_key ? 'message_key' : 'text_key', 'max_line_bytes', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows'],
+  // The hub revision and weights file pick the vectors, so they key the stage; the device does
+  // not, nor which servers serve the model (adding a server must not re-embed): only that it is served.
+  keyed: (s) => ['input', s.message_key ? 'message_key' : 'text_key', 'max_line_bytes', 'embedding_model', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows'],
   identity: async (s, outDir, state, given) => {
     if (inputsOf(s).length === 0) throw new Error('no input: give JSONL files, globs or "-" for stdin');
     try {
@@ -67,10 +68,11 @@ export const embedStage: Stage<'embed', Embedder> = {
       throw new SettingsError(`--${s.message_key ? 'message-key' : 'text-key'}: ${(e as Error).message}`);
     }
     // A new built-in recipe gives different vectors, so it must not reuse old embeddings.
-    const key = { static_recipe: s.embedding_model === STATIC_MODEL && !s.embedding_endpoint ? RECIPE_REVISION : null };
+    const key = { static_recipe: s.embedding_model === STATIC_MODEL && !s.embedding_endpoint ? RECIPE_REVISION : null, served: s.embedding_endpoint !== undefined };
     const rec = state.isComplete('embed') ? state.stats('embed') : null;
     return { key, changes: rec ? await inputChanges(s, outDir, rec.inputs, given) : [] };
   },
+  remembered: ['embedding_endpoint'],
   resumable: true,
 
   // A missing model, a wrong endpoint or port fail here, before the old embeddings are removed.
