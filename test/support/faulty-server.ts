@@ -59,7 +59,10 @@ export async function startFront(upstream: string, decide: (n: number) => Action
       res.writeHead(action.status, { 'content-type': 'application/json', ...action.headers });
       return void res.end(action.body);
     }
-    const answer = await fetch(`${upstream}/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) });
+    // Damages edit float arrays, so that answer is asked for as floats whatever the client asked.
+    const request = Buffer.concat(chunks);
+    const body = action.kind === 'damage' ? JSON.stringify({ ...JSON.parse(request.toString('utf8')), encoding_format: 'float' }) : request;
+    const answer = await fetch(`${upstream}/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     let text = await answer.text();
     if (action.kind === 'damage') {
       const json = JSON.parse(text);
