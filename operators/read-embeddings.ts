@@ -50,3 +50,21 @@ export function gatherRows(outDir: string, sortedIndices: Uint32Array): { values
   if (!out || k !== sortedIndices.length) throw new Error(`embeddings hold fewer rows than expected (${base}); rerun semclust embed`);
   return { values: out, dims, rows: sortedIndices.length };
 }
+
+/**
+ * Every embedding of a run by id, and the ids in part order: for comparing two runs (tests,
+ * fault and eval scripts). Holds the whole table: not for the pipeline itself.
+ */
+export function embeddingsById(outDir: string): { ids: string[]; byId: Map<string, Float32Array> } {
+  const ids: string[] = [];
+  const byId = new Map<string, Float32Array>();
+  for (const file of embeddingPartFiles(outDir)) {
+    const t = readParquet(file);
+    const v = vectorsOf(t, EMBEDDINGS.col.embedding);
+    stringsOf(t, EMBEDDINGS.col.id).forEach((id, i) => {
+      ids.push(id);
+      byId.set(id, v.values.slice(i * v.dims, (i + 1) * v.dims));
+    });
+  }
+  return { ids, byId };
+}

@@ -20,8 +20,8 @@ import { spawn } from 'node:child_process';
 import { createRng } from '../core/random.js';
 import { openStaticModel } from '../operators/embedders/static-model.js';
 import { startEmbeddingServer } from '../operators/embedding-server.js';
-import { listParts, readParquet, stringsOf, vectorsOf } from '../operators/parquet.js';
-import { EMBEDDINGS, FILES } from '../schemas/tables.js';
+import { embeddingsById } from '../operators/read-embeddings.js';
+import { FILES } from '../schemas/tables.js';
 import { FRONT_SECRETS, VECTOR_DAMAGES, startFront, type Action } from '../test/support/faulty-server.js';
 import { REPO_ROOT } from './repo-root.js';
 import { sotuPassages } from './sotu-corpus.js';
@@ -68,20 +68,6 @@ function runEmbed(input: string, out: string, endpoint: string, model: string): 
   });
 }
 
-function embeddingsOf(out: string): { ids: string[]; byId: Map<string, Float32Array> } {
-  const ids: string[] = [];
-  const byId = new Map<string, Float32Array>();
-  for (const file of listParts(path.join(out, EMBEDDINGS.path))) {
-    const t = readParquet(file);
-    const v = vectorsOf(t, EMBEDDINGS.col.embedding);
-    stringsOf(t, EMBEDDINGS.col.id).forEach((id, i) => {
-      ids.push(id);
-      byId.set(id, v.values.slice(i * v.dims, (i + 1) * v.dims));
-    });
-  }
-  return { ids, byId };
-}
-
 function embedComplete(out: string): boolean {
   const file = path.join(out, FILES.manifest);
   if (!fs.existsSync(file)) return false;
@@ -90,7 +76,7 @@ function embedComplete(out: string): boolean {
 
 /** Rows of the reference missing from `out`, rows present twice, and vectors that differ. */
 function compare(out: string, reference: Map<string, Float32Array>): { lost: number; duplicated: number; differing: number } {
-  const { ids, byId } = embeddingsOf(out);
+  const { ids, byId } = embeddingsById(out);
   let differing = 0;
   for (const [id, want] of reference) {
     const got = byId.get(id);
@@ -171,7 +157,7 @@ async function main(): Promise<void> {
   const refOut = path.join(dir, 'reference');
   const ref = await runEmbed(input, refOut, clean.url, local.model);
   if (ref.code !== 0) throw new Error(`the reference run failed: ${ref.stderr}`);
-  const reference = embeddingsOf(refOut).byId;
+  const reference = embeddingsById(refOut).byId;
   console.log(`input: ${ROWS} passages (${reference.size} distinct), ${trials} trials per class, load ${os.loadavg()[0].toFixed(1)}; a clean run peaks at ${ref.peakMb.toFixed(0)} MB RSS\n`);
 
   const rows: string[][] = [];

@@ -11,29 +11,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createRng } from '../core/random.js';
-import { EMBEDDINGS } from '../schemas/tables.js';
 import { openEmbedder } from '../operators/embedders/open-embedder.js';
 import { openHttpEmbedder } from '../operators/embedders/openai-http.js';
 import { startEmbeddingServer } from '../operators/embedding-server.js';
-import { listParts, readParquet, stringsOf, vectorsOf } from '../operators/parquet.js';
+import { embeddingsById } from '../operators/read-embeddings.js';
 import { runCli } from './support/cli.js';
 import { sotuJsonl } from './support/corpus.js';
 import { startFront } from './support/faulty-server.js';
 import { tempDir } from './support/paths.js';
-
-function vectorsById(out: string): { ids: string[]; byId: Map<string, Float32Array> } {
-  const ids: string[] = [];
-  const byId = new Map<string, Float32Array>();
-  for (const file of listParts(path.join(out, EMBEDDINGS.path))) {
-    const t = readParquet(file);
-    const v = vectorsOf(t, EMBEDDINGS.col.embedding);
-    stringsOf(t, EMBEDDINGS.col.id).forEach((id, i) => {
-      ids.push(id);
-      byId.set(id, v.values.slice(i * v.dims, (i + 1) * v.dims));
-    });
-  }
-  return { ids, byId };
-}
 
 const local = await openEmbedder({ embedding_model: 'static' } as Parameters<typeof openEmbedder>[0]);
 
@@ -56,8 +41,8 @@ test('three endpoints, one killed mid-run and one failing 30% with 503: every ro
 
     const localOut = path.join(dir, 'local');
     assert.equal((await runCli(['embed', input, localOut, '--part-rows', '1000', '--quiet'])).code, 0);
-    const want = vectorsById(localOut);
-    const got = vectorsById(remote);
+    const want = embeddingsById(localOut);
+    const got = embeddingsById(remote);
     assert.equal(new Set(got.ids).size, got.ids.length, 'no id embedded twice');
     assert.deepEqual(got.ids, want.ids, 'every row, in input order');
     let max = 0;

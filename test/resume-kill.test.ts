@@ -19,7 +19,8 @@ import type { Embedder } from '../operators/embedders/embedder.js';
 import { openEmbedder } from '../operators/embedders/open-embedder.js';
 import { httpBatchesInFlight } from '../operators/embedders/openai-http.js';
 import { startEmbeddingServer } from '../operators/embedding-server.js';
-import { listParts, readParquet, stringsOf, vectorsOf } from '../operators/parquet.js';
+import { listParts } from '../operators/parquet.js';
+import { embeddingsById } from '../operators/read-embeddings.js';
 import { runCli, startCli } from './support/cli.js';
 import { sotuJsonl } from './support/corpus.js';
 import { tempDir } from './support/paths.js';
@@ -33,17 +34,6 @@ function contents(out: string, table: string): string {
   return listParts(path.join(out, table))
     .map((f) => `${path.basename(f)} ${crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex')}`)
     .join('\n');
-}
-
-/** Embeddings by id, in part order. */
-function vectorsById(out: string): Map<string, Float32Array> {
-  const m = new Map<string, Float32Array>();
-  for (const file of listParts(path.join(out, EMBEDDINGS.path))) {
-    const t = readParquet(file);
-    const v = vectorsOf(t, EMBEDDINGS.col.embedding);
-    stringsOf(t, EMBEDDINGS.col.id).forEach((id, i) => m.set(id, v.values.subarray(i * v.dims, (i + 1) * v.dims)));
-  }
-  return m;
 }
 
 function maxAbsDiff(a: Map<string, Float32Array>, b: Map<string, Float32Array>): number {
@@ -112,7 +102,7 @@ test('embed over HTTP against the serve server, killed at 10 seeded moments: sam
     const reference = path.join(dir, 'ref-http');
     assert.equal((await runCli(embedArgs(reference, http))).code, 0);
     const total = requested;
-    const want = { rows: contents(reference, ROWS.path), embeddings: vectorsById(reference) };
+    const want = { rows: contents(reference, ROWS.path), embeddings: embeddingsById(reference).byId };
     let worst = 0;
     const bound = (httpBatchesInFlight(4, PART_ROWS) + 2) * PART_ROWS;
     for (const [i, m] of moments(2, 10).entries()) {
@@ -124,7 +114,7 @@ test('embed over HTTP against the serve server, killed at 10 seeded moments: sam
       assert.equal(contents(out, ROWS.path), want.rows, `trial ${i}: rows/ differ`);
       // The server coalesces concurrent requests, and its float sums depend on the batch they
       // land in (measured: up to 3e-8 between two uninterrupted runs), so vectors match to 1e-6.
-      assert.ok(maxAbsDiff(want.embeddings, vectorsById(out)) <= 1e-6, `trial ${i}: embeddings/ differ`);
+      assert.ok(maxAbsDiff(want.embeddings, embeddingsById(out).byId) <= 1e-6, `trial ${i}: embeddings/ differ`);
       // In flight at a kill: the row batches sent to the server, the part being filled and the one being written.
       assert.ok(requested <= total + bound, `trial ${i}: ${requested} texts requested for ${total}`);
       worst = Math.max(worst, requested - total);

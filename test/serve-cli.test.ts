@@ -2,22 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { EMBEDDINGS } from '../schemas/tables.js';
-import { listParts, readParquet, stringsOf, vectorsOf } from '../operators/parquet.js';
+import { embeddingsById } from '../operators/read-embeddings.js';
 import { sotuJsonl } from './support/corpus.js';
 import { tempDir } from './support/paths.js';
 import { runCli, startCli } from './support/cli.js';
-
-function embeddingsById(out: string): Map<string, Float32Array> {
-  const m = new Map<string, Float32Array>();
-  for (const file of listParts(path.join(out, EMBEDDINGS.path))) {
-    const t = readParquet(file);
-    const ids = stringsOf(t, EMBEDDINGS.col.id);
-    const v = vectorsOf(t, EMBEDDINGS.col.embedding);
-    ids.forEach((id, i) => m.set(id, v.values.slice(i * v.dims, (i + 1) * v.dims)));
-  }
-  return m;
-}
 
 test('semclust embed through `semclust serve` gives the local vectors', { timeout: 120_000 }, async () => {
   const dir = tempDir('serve');
@@ -42,8 +30,8 @@ test('semclust embed through `semclust serve` gives the local vectors', { timeou
   }
   const local = await runCli(['embed', input, path.join(dir, 'local'), '--quiet']);
   assert.equal(local.code, 0, local.stderr);
-  const a = embeddingsById(path.join(dir, 'local'));
-  const b = embeddingsById(path.join(dir, 'remote'));
+  const a = embeddingsById(path.join(dir, 'local')).byId;
+  const b = embeddingsById(path.join(dir, 'remote')).byId;
   assert.equal(a.size, distinct);
   assert.equal(b.size, a.size);
   let maxDiff = 0;
