@@ -57,7 +57,9 @@ async function startFrontServer(upstream: string | undefined, decide: (n: number
       res.writeHead(action.status, { 'content-type': 'application/json', ...action.headers });
       return void res.end(action.body);
     }
-    const answer = await fetch(`${upstream}/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) });
+    // The vectors are rescaled as floats, so they are asked for as floats whatever the client asked.
+    const body = JSON.stringify({ ...JSON.parse(Buffer.concat(chunks).toString('utf8')), encoding_format: 'float' });
+    const answer = await fetch(`${upstream}/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const json = (await answer.json()) as { data: { embedding: number[] }[] };
     for (const item of json.data) item.embedding = item.embedding.map((v) => v * 2.5);
     json.data.reverse();
