@@ -1,6 +1,9 @@
 /**
  * A DuckDB connection with one view per output table of a run folder (rows, embeddings,
  * labels, clusters, projection, sample), so users and stages query Parquet by name.
+ * Vector columns are cast to FLOAT[d]: Parquet has no fixed-size list, so DuckDB reads them
+ * as FLOAT[], and the array functions (array_cosine_similarity(embedding, centroid),
+ * array_inner_product) reject variable-size lists.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +22,13 @@ function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
+/** The length of a vector column, from its first row (every writer writes one fixed size). */
+async function vectorDims(connection: DuckDBConnection, source: string, column: string): Promise<number | null> {
+  const reader = await connection.runAndReadAll(`SELECT len(${column}) FROM ${source} WHERE ${column} IS NOT NULL LIMIT 1`);
+  const rows = reader.getRows();
+  return rows.length ? Number(rows[0][0]) : null;
+}
+
 export async function openRunDatabase(outDir: string): Promise<RunDatabase> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
@@ -29,7 +39,15 @@ export async function openRunDatabase(outDir: string): Promise<RunDatabase> {
     if (t.parts) files = listParts(p);
     else files = fs.existsSync(p) ? [p] : [];
     if (files.length === 0) continue;
-    await connection.run(`CREATE VIEW ${t.name} AS SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}])`);
+    const source = `read_parquet([${files.map(sqlString).join(', ')}])`;
+    const casts: string[] = [];
+    for (const [column, type] of Object.entries(t.columns)) {
+      if (type !== 'vector') continue;
+      const dims = await vectorDims(connection, source, column);
+      if (dims !== null) casts.push(`CAST(${column} AS FLOAT[${dims}]) AS ${column}`);
+    }
+    const select = casts.length ? `SELECT * REPLACE (${casts.join(', ')})` : 'SELECT *';
+    await connection.run(`CREATE VIEW ${t.name} AS ${select} FROM ${source}`);
     views.push(t.name);
   }
   return {
