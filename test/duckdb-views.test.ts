@@ -17,7 +17,19 @@ test('views type embedding and centroid as FLOAT[d], so array_cosine_similarity 
   for (const t of [EMBEDDINGS, LABELS]) fs.mkdirSync(path.join(out, t.path));
   writeParquet(path.join(out, EMBEDDINGS.path, partName(0)), EMBEDDINGS, { id: ids, embedding: { values: x, dims: d } }, 4);
   writeParquet(path.join(out, LABELS.path, partName(0)), LABELS, { id: ids, cluster: labels, probability: new Float32Array(4).fill(1) }, 4);
-  writeParquet(path.join(out, CLUSTERS.path), CLUSTERS, { cluster: new Int32Array([0, 1]), size: new BigInt64Array([2n, 2n]), centroid: { values: centroids, dims: d } }, 2);
+  writeParquet(
+    path.join(out, CLUSTERS.path),
+    CLUSTERS,
+    {
+      cluster: new Int32Array([0, 1]), size: new BigInt64Array([2n, 2n]), centroid: { values: centroids, dims: d },
+      keywords: [[], []],
+      keyword_scores: [new Float32Array(0), new Float32Array(0)],
+      representative_ids: [[], []],
+      representatives: [[], []],
+      label: ['', ''],
+    },
+    2,
+  );
 
   const db = await openRunDatabase(out);
   try {
