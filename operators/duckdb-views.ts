@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { TABLES } from '../schemas/tables.js';
+import { DEDUP, LABELS, TABLES } from '../schemas/tables.js';
 import { listParts } from './parquet.js';
 
 export interface RunDatabase {
@@ -29,7 +29,15 @@ async function vectorDims(connection: DuckDBConnection, source: string, column: 
   return rows.length ? Number(rows[0][0]) : null;
 }
 
-export async function openRunDatabase(outDir: string): Promise<RunDatabase> {
+export interface RunDatabaseOptions {
+  /**
+   * The labels view holds only the ids dedup/ kept (when dedup/ exists), so every query that
+   * sizes or draws from clusters sees the deduplicated data; `labels_all` keeps them all.
+   */
+  keptOnly?: boolean;
+}
+
+export async function openRunDatabase(outDir: string, options: RunDatabaseOptions = {}): Promise<RunDatabase> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   const views: string[] = [];
@@ -50,6 +58,12 @@ export async function openRunDatabase(outDir: string): Promise<RunDatabase> {
     await connection.run(`CREATE VIEW ${t.name} AS ${select} FROM ${source}`);
     views.push(t.name);
   }
+  if (options.keptOnly && views.includes(DEDUP.name) && views.includes(LABELS.name)) {
+    await connection.run(`ALTER VIEW ${LABELS.name} RENAME TO ${LABELS.name}_all`);
+    await connection.run(
+      `CREATE VIEW ${LABELS.name} AS SELECT * FROM ${LABELS.name}_all SEMI JOIN (SELECT ${DEDUP.col.id} FROM ${DEDUP.name} WHERE ${DEDUP.col.kept}) USING (${LABELS.col.id})`,
+    );
+  }
   return {
     connection,
     views,
@@ -61,8 +75,8 @@ export async function openRunDatabase(outDir: string): Promise<RunDatabase> {
 }
 
 /** Opens the run's database, runs `fn` on it, and always closes it. */
-export async function withRunDatabase<T>(outDir: string, fn: (conn: DuckDBConnection, views: string[]) => Promise<T>): Promise<T> {
-  const db = await openRunDatabase(outDir);
+export async function withRunDatabase<T>(outDir: string, fn: (conn: DuckDBConnection, views: string[]) => Promise<T>, options: RunDatabaseOptions = {}): Promise<T> {
+  const db = await openRunDatabase(outDir, options);
   try {
     return await fn(db.connection, db.views);
   } finally {

@@ -54,6 +54,16 @@ export const COMMAND_HELP: Record<string, string> = {
   one offline page with the map, the clusters by size with keywords, search and toggles.
 
   semclust report out/sotu-kmeans`,
+  dedup: `semclust dedup OUTDIR [FLAGS]
+  Removes semantic near-duplicates within each cluster (SemDeDup): an id whose cosine
+  similarity to an already kept id of its cluster is ≥ 1 − --dedup-epsilon is dropped,
+  visiting rows nearest the centroid first (--dedup-keep nearest|farthest|random).
+  Writes OUTDIR/dedup/ (id, cluster, kept, duplicate_of, similarity); a later sample
+  draws only kept ids. --write-kept FILE also writes the kept original records as JSONL.
+  In a pipeline file, list dedup in stages: [embed, fit, infer, dedup, sample].
+
+  semclust dedup out/b77 --dedup-epsilon 0.05 --write-kept out/b77-dedup.jsonl
+  semclust query out/b77 "SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed FROM dedup GROUP BY 1 ORDER BY 2 DESC"`,
   query: `semclust query OUTDIR "SQL" [--format table|csv|json]
   Runs DuckDB SQL over the outputs, with views rows, embeddings, labels, clusters,
   projection and sample.

@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 
-export const STAGES = ['embed', 'fit', 'infer', 'sample'] as const;
+export const STAGES = ['embed', 'fit', 'infer', 'dedup', 'sample'] as const;
+/** What `run` does when `stages` is not given: dedup only when listed. */
+const DEFAULT_STAGES = ['embed', 'fit', 'infer', 'sample'] as const;
 
 /**
  * Most requests in flight to one server. Each holds a batch of rows read ahead; beyond a few
@@ -26,7 +28,7 @@ export const settingsShape = {
     .optional()
     .describe('JSONL files, globs, or "-" for stdin; .gz files are read transparently'),
   output_dir: z.string().optional().describe('folder that receives every stage output'),
-  stages: z.array(z.enum(STAGES)).min(1).default([...STAGES]).describe('stages to run, in order'),
+  stages: z.array(z.enum(STAGES)).min(1).default([...DEFAULT_STAGES]).describe('stages to run, in order (dedup runs only when listed)'),
 
   text_key: z.string().min(1).default('text').describe('key path of the text in each record'),
   message_key: z
@@ -147,6 +149,18 @@ export const settingsShape = {
   sample_size: z.number().int().positive().default(1000).describe('rows in the final sample'),
   per_cluster: z.enum(['equal', 'sqrt']).default('sqrt').describe('equal shares, or 1 each + the rest by sqrt(cluster size)'),
   within: z.enum(['random', 'diverse']).default('random').describe('seeded random picks, or farthest-point picks from the centroid out'),
+
+  dedup_epsilon: z
+    .number()
+    .min(0)
+    .lt(1)
+    .default(0.01)
+    .describe("SemDeDup: a row whose cosine similarity to an already kept row of its cluster is ≥ 1 − ε is a duplicate (NeMo Curator's 0.01; Banking77 figures in docs/curate.md)"),
+  dedup_keep: z
+    .enum(['nearest', 'farthest', 'random'])
+    .default('nearest')
+    .describe('SemDeDup visiting order within a cluster: the kept row of a duplicate group is the one nearest the centroid, farthest from it, or a seeded random one'),
+  write_kept: z.string().min(1).optional().describe('semclust dedup: also write the original records of the kept rows to this JSONL file'),
 };
 
 export const Settings = z.strictObject(settingsShape);

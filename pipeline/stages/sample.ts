@@ -2,7 +2,8 @@
  * Stage 4: the representative sample. DuckDB gives the cluster sizes, the allocation rule
  * the quotas (core/allocate-quotas.ts), and DuckDB again the picks: a seeded hash order
  * within each cluster, or each cluster's rows for the farthest-point traversal
- * (core/farthest-point.ts). Noise (cluster −1) is never picked.
+ * (core/farthest-point.ts). Noise (cluster −1) is never picked. When dedup is complete,
+ * every query sees only the ids it kept (openRunDatabase keptOnly).
  */
 import path from 'node:path';
 import { allocateQuotas } from '../../core/allocate-quotas.js';
@@ -21,11 +22,19 @@ export const sampleStage: Stage<'sample'> = {
   name: 'sample',
   needs: ['infer'],
   settings: ['sample_size', 'per_cluster', 'within', 'seed'],
+  // Whether the sample draws from dedup's kept ids, and which: dedup is not in `needs` (it is
+  // optional), so its settings key the sample here. They come from the resolved settings,
+  // not dedup's recorded key, so a `run` that redoes dedup with a new ε redoes the sample too.
+  identity: async (s, _outDir, state) => {
+    const deduped = state.isComplete('dedup') || s.stages.includes('dedup');
+    return { key: { dedup: deduped ? { epsilon: s.dedup_epsilon, keep: s.dedup_keep, seed: s.dedup_keep === 'random' ? s.seed : null } : null }, changes: [] };
+  },
   resumable: false,
 
   async run(ctx): Promise<StageStats<'sample'>> {
     const s = ctx.settings;
     const dims = ctx.state.stats('embed').dims;
+    const keptOnly = ctx.state.isComplete('dedup');
     const { picks, clusters } = await withRunDatabase(ctx.outDir, async (conn) => {
       const sizeMap = await clusterSizes(conn);
       const clusterIds = Int32Array.from(sizeMap.keys());
@@ -45,7 +54,7 @@ export const sampleStage: Stage<'sample'> = {
       }
       progress.done(done);
       return { picks: out, clusters: clusterIds.length };
-    });
+    }, { keptOnly });
     picks.sort((a, b) => a.cluster - b.cluster || a.pick - b.pick);
     writeParquet(
       path.join(ctx.outDir, SAMPLE.path),
@@ -61,6 +70,8 @@ export const sampleStage: Stage<'sample'> = {
     const plot = await writePlot(ctx.outDir, s.seed, `sample of ${written} (${s.per_cluster}, ${s.within})`);
     if (plot) ctx.log(`plot: ${plot}`);
     ctx.log(`report: ${await writeReport(ctx.outDir, s)}`);
-    return { sampled: written, clusters_sampled: clustersPicked, clusters, per_cluster: s.per_cluster, within: s.within };
+    const dedupRemoved = keptOnly ? ctx.state.stats('dedup').removed : 0;
+    if (keptOnly) ctx.log(`sample: drawn from the ids dedup kept (${dedupRemoved.toLocaleString('en-US')} near-duplicates left out)`);
+    return { sampled: written, clusters_sampled: clustersPicked, clusters, per_cluster: s.per_cluster, within: s.within, dedup_removed: dedupRemoved };
   },
 };
