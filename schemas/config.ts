@@ -108,6 +108,14 @@ export const settingsShape = {
   hdbscan_min_samples: z.number().int().min(1).default(10).describe('neighbours that define a core point; higher = more noise'),
   hdbscan_cluster_selection_method: z.enum(['eom', 'leaf']).default('eom').describe('excess of mass (fewer, larger clusters) or leaf (many small ones)'),
   hdbscan_cluster_selection_epsilon: z.number().nonnegative().default(0).describe('merge clusters closer than this distance'),
+  hdbscan_allow_single_cluster: z
+    .boolean()
+    .default(false)
+    .describe("let HDBSCAN return one cluster when the data has no split (the hdbscan package's allow_single_cluster); otherwise such data is all noise"),
+  hdbscan_assign_noise: z
+    .boolean()
+    .default(false)
+    .describe('give every HDBSCAN noise row its most likely cluster (nearest clustered neighbour in mutual reachability, else nearest cluster mean); labels/ marks them reassigned'),
 
   enable_umap: z.boolean().default(false).describe('project with UMAP before clustering'),
   umap_dim: z.number().int().min(2).default(30).describe('dimensions clustering runs in (a 2-D projection is always made for plots)'),

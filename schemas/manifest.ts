@@ -61,6 +61,8 @@ export const STAGE_STATS = {
     noise_rows: z.number(),
     noise_fraction: z.number(),
     resumed_parts: z.number(),
+    /** Noise rows given their most likely cluster (hdbscan_assign_noise). */
+    reassigned_rows: z.number().default(0),
     cluster_stats: ClusterStatsSchema,
   }),
   dedup: z.object({

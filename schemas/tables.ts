@@ -57,8 +57,8 @@ export const LABELS = layout({
   name: 'labels',
   path: 'labels',
   parts: true,
-  columns: { id: 'utf8', cluster: 'int32', probability: 'float32' },
-  doc: 'cluster of every id (-1 = noise) and the membership probability (1 for k-means)',
+  columns: { id: 'utf8', cluster: 'int32', probability: 'float32', reassigned: 'bool' },
+  doc: 'cluster of every id (-1 = noise), the membership probability (1 for k-means), and whether HDBSCAN called the id noise and hdbscan_assign_noise gave it its most likely cluster (probability 0)',
 });
 
 export const CLUSTERS = layout({

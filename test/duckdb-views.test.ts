@@ -16,7 +16,7 @@ test('views type embedding and centroid as FLOAT[d], so array_cosine_similarity 
   const centroids = new Float32Array([0.8, 0.4, 0, 0.4, 0, 0.8]);
   for (const t of [EMBEDDINGS, LABELS]) fs.mkdirSync(path.join(out, t.path));
   writeParquet(path.join(out, EMBEDDINGS.path, partName(0)), EMBEDDINGS, { id: ids, embedding: { values: x, dims: d } }, 4);
-  writeParquet(path.join(out, LABELS.path, partName(0)), LABELS, { id: ids, cluster: labels, probability: new Float32Array(4).fill(1) }, 4);
+  writeParquet(path.join(out, LABELS.path, partName(0)), LABELS, { id: ids, cluster: labels, probability: new Float32Array(4).fill(1), reassigned: new Uint8Array(4) }, 4);
   writeParquet(
     path.join(out, CLUSTERS.path),
     CLUSTERS,
