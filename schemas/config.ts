@@ -156,7 +156,15 @@ export const settingsShape = {
 
   sample_size: z.number().int().positive().default(1000).describe('rows in the final sample'),
   per_cluster: z.enum(['equal', 'sqrt']).default('sqrt').describe('equal shares, or 1 each + the rest by sqrt(cluster size)'),
-  within: z.enum(['random', 'diverse']).default('random').describe('seeded random picks, or farthest-point picks from the centroid out'),
+  within: z
+    .enum(['random', 'diverse', 'top', 'weighted'])
+    .default('random')
+    .describe('seeded random picks, farthest-point picks from the centroid out, the highest score_key rows, or seeded score-weighted draws'),
+  score_key: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('key path of a quality score (a number) in each record, for within: top or weighted; missing and non-numeric scores are counted and drawn last'),
 
   dedup_epsilon: z
     .number()

@@ -90,6 +90,8 @@ export const STAGE_STATS = {
     within: z.string(),
     /** Rows dedup removed, which the sample could not draw (0 when dedup did not run). */
     dedup_removed: z.number().default(0),
+    /** --within top|weighted: ids scored, and those whose score was missing, not a number, or ≤ 0. */
+    scores: z.object({ scored: z.number(), missing: z.number(), non_numeric: z.number(), non_positive: z.number() }).optional(),
   }),
 } satisfies Record<StageName, z.ZodType>;
 
