@@ -110,6 +110,21 @@ export async function* clusterRows(conn: DuckDBConnection, spillDir: string, opt
   }
 }
 
+/** The centroids of `clusterIds`, in that order, in the clustering space (clusters.parquet). */
+export async function clusterCentroids(conn: DuckDBConnection, clusterIds: Int32Array): Promise<{ values: Float32Array; dims: number }> {
+  const c = CLUSTERS.col;
+  const byId = new Map<number, number[]>();
+  for (const [id, v] of (await conn.runAndReadAll(`SELECT ${c.cluster}, ${c.centroid} FROM ${CLUSTERS.name}`)).getRowsJS()) byId.set(Number(id), v as number[]);
+  const dims = byId.size > 0 ? [...byId.values()][0].length : 0;
+  const values = new Float32Array(clusterIds.length * dims);
+  clusterIds.forEach((id, i) => {
+    const v = byId.get(id);
+    if (!v) throw new Error(`cluster ${id} has no centroid in ${CLUSTERS.path}: the run folder is inconsistent; rerun infer`);
+    values.set(v, i * dims);
+  });
+  return { values, dims };
+}
+
 /** Centroids by cluster when they live in the embedding space (not in a UMAP space). */
 export async function embeddingSpaceCentroids(conn: DuckDBConnection, dims: number): Promise<Map<number, Float32Array>> {
   const out = new Map<number, Float32Array>();

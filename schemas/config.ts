@@ -155,7 +155,21 @@ export const settingsShape = {
     .describe('points drawn in report.html; beyond it a seeded subsample, every sampled row kept'),
 
   sample_size: z.number().int().positive().default(1000).describe('rows in the final sample'),
-  per_cluster: z.enum(['equal', 'sqrt']).default('sqrt').describe('equal shares, or 1 each + the rest by sqrt(cluster size)'),
+  per_cluster: z
+    .enum(['equal', 'sqrt', 'balanced'])
+    .default('sqrt')
+    .describe('equal shares, 1 each + the rest by sqrt(cluster size), or balanced: water-filling down a hierarchical k-means tree over the cluster centroids (Vo et al. 2024; see hierarchy_clusters)'),
+  hierarchy_clusters: z
+    .array(z.coerce.number().int().min(1))
+    .min(1)
+    .optional()
+    .describe('per_cluster balanced: k of each level above the run clusters, bottom-up (each level clusters the centroids of the level below), e.g. 100,10; left out, one water-filling over the clusters'),
+  hierarchy_resampling: z
+    .number()
+    .int()
+    .min(0)
+    .default(10)
+    .describe('per_cluster balanced: resampling refinement rounds per level (refit on the points nearest each centroid, Vo et al. 2024)'),
   within: z
     .enum(['random', 'diverse', 'top', 'weighted'])
     .default('random')

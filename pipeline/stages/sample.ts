@@ -12,7 +12,9 @@ import type { StageStats } from '../../schemas/manifest.js';
 import { FILES, SAMPLE } from '../../schemas/tables.js';
 import { withRunDatabase } from '../../operators/duckdb-views.js';
 import { writeParquet } from '../../operators/parquet.js';
-import { clusterRows, embeddingSpaceCentroids, loadQuotas, randomPicks, writeSampleJsonl, type Pick } from '../../operators/sample-picks.js';
+import { buildHierarchy } from '../../core/hierarchical-kmeans.js';
+import { balancedQuotas } from '../../core/balanced-quotas.js';
+import { clusterCentroids, clusterRows, embeddingSpaceCentroids, loadQuotas, randomPicks, writeSampleJsonl, type Pick } from '../../operators/sample-picks.js';
 import { loadScores, scoredPicks, type ScoreCounts } from '../../operators/sample-scores.js';
 import { clusterSizes } from '../cluster-stats.js';
 import { SettingsError } from '../settings.js';
@@ -24,8 +26,15 @@ import type { Stage } from '../stage.js';
 export const sampleStage: Stage<'sample'> = {
   name: 'sample',
   needs: ['infer'],
-  settings: ['sample_size', 'per_cluster', 'within', 'seed', 'score_key'],
-  keyed: (s) => ['sample_size', 'per_cluster', 'within', 'seed', ...(s.within === 'top' || s.within === 'weighted' ? (['score_key'] as const) : [])],
+  settings: ['sample_size', 'per_cluster', 'within', 'seed', 'score_key', 'hierarchy_clusters', 'hierarchy_resampling'],
+  keyed: (s) => [
+    'sample_size',
+    'per_cluster',
+    'within',
+    'seed',
+    ...(s.within === 'top' || s.within === 'weighted' ? (['score_key'] as const) : []),
+    ...(s.per_cluster === 'balanced' ? (['hierarchy_clusters', 'hierarchy_resampling'] as const) : []),
+  ],
   // Whether the sample draws from dedup's kept ids, and which: dedup is not in `needs` (it is
   // optional), so its settings key the sample here. They come from the resolved settings,
   // not dedup's recorded key, so a `run` that redoes dedup with a new ε redoes the sample too.
@@ -33,6 +42,13 @@ export const sampleStage: Stage<'sample'> = {
     // Checked while planning, before the old sample is removed.
     if ((s.within === 'top' || s.within === 'weighted') && !s.score_key) {
       throw new SettingsError(`--within ${s.within} ranks by a score: give --score-key PATH (the number in each record, e.g. quality.score)`);
+    }
+    if (s.per_cluster === 'balanced' && s.hierarchy_clusters && state.isComplete('infer')) {
+      let below = state.stats('infer').clusters;
+      for (const k of s.hierarchy_clusters) {
+        if (k >= below) throw new SettingsError(`--hierarchy-clusters ${s.hierarchy_clusters.join(',')}: each level needs fewer clusters than the level below (${k} ≥ ${below}); the run has ${state.stats('infer').clusters} clusters`);
+        below = k;
+      }
     }
     if (s.score_key) {
       try {
@@ -55,7 +71,13 @@ export const sampleStage: Stage<'sample'> = {
       const sizeMap = await clusterSizes(conn);
       const clusterIds = Int32Array.from(sizeMap.keys());
       const sizes = Int32Array.from(sizeMap.values());
-      await loadQuotas(conn, clusterIds, allocateQuotas(sizes, s.sample_size, s.per_cluster, s.seed));
+      let quotas: Int32Array;
+      if (s.per_cluster === 'balanced') {
+        const centroids = await clusterCentroids(conn, clusterIds);
+        const parents = s.hierarchy_clusters ? await buildHierarchy(centroids.values, clusterIds.length, centroids.dims, { ks: s.hierarchy_clusters, seed: s.seed, resampling: s.hierarchy_resampling }) : [];
+        quotas = balancedQuotas(sizes, parents, s.sample_size, s.seed);
+      } else quotas = allocateQuotas(sizes, s.sample_size, s.per_cluster, s.seed);
+      await loadQuotas(conn, clusterIds, quotas);
       if (s.within === 'random') return { picks: await randomPicks(conn, s.seed), clusters: clusterIds.length };
       if (s.within === 'top' || s.within === 'weighted') {
         scores = await loadScores(conn, s.score_key!);
