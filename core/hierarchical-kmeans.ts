@@ -13,6 +13,12 @@
  */
 import { fitKMeans } from './kmeans.js';
 
+/**
+ * One onnxruntime thread: a level holds at most the run's k points, and a multi-threaded sum
+ * gave a different tree in another process (eval:balanced, same seed), which the seed must not.
+ */
+const ONE_THREAD = { threads: 1 };
+
 export interface HierarchyOptions {
   /** k of each level above the points, bottom-up; each smaller than the level below. */
   ks: readonly number[];
@@ -77,7 +83,7 @@ export async function buildHierarchy(points: Float32Array, n: number, d: number,
   for (let level = 0; level < options.ks.length; level++) {
     const k = options.ks[level];
     const seed = options.seed + level;
-    let { centroids } = await fitKMeans(x, m, d, { k, seed });
+    let { centroids } = await fitKMeans(x, m, d, { k, seed, kernel: ONE_THREAD });
     const r = Math.max(1, Math.floor(m / k / 2));
     for (let round = 0; round < options.resampling; round++) {
       const subset = nearestPoints(x, m, d, centroids, k, r);
@@ -85,7 +91,7 @@ export async function buildHierarchy(points: Float32Array, n: number, d: number,
       if (subset.length < k) break;
       const sx = new Float32Array(subset.length * d);
       subset.forEach((i, t) => sx.set(x.subarray(i * d, i * d + d), t * d));
-      centroids = (await fitKMeans(sx, subset.length, d, { k, seed, init: centroids })).centroids;
+      centroids = (await fitKMeans(sx, subset.length, d, { k, seed, init: centroids, kernel: ONE_THREAD })).centroids;
     }
     parents.push(nearestCentroids(x, m, d, centroids, k));
     x = centroids;

@@ -1,7 +1,7 @@
 /**
  * Balanced sampling on an imbalanced Banking77: the 77 intents cut to a Zipf-like spread
  * (the intent of rank r keeps round(400 / r) texts, at least 5 and at most what it has —
- * Banking77's intents hold 35–187 texts, so the largest ranks are capped), intent order and
+ * no Banking77 intent holds 400 texts, so the first ranks are capped), intent order and
  * texts chosen by seed 77. Then embed → fit (k-means, k = 77) → infer, and a 1% (and 5%)
  * sample by each rule; printed: distinct intents in the sample, mean of 5 seeds, and its ratio
  * to a uniform random sample of the same size (seeded, drawn here from all rows).
@@ -23,7 +23,11 @@ const RULES: { name: string; values: Record<string, unknown> }[] = [
   { name: 'sqrt + random', values: { per_cluster: 'sqrt', within: 'random' } },
   { name: 'sqrt + diverse', values: { per_cluster: 'sqrt', within: 'diverse' } },
   { name: 'equal + diverse', values: { per_cluster: 'equal', within: 'diverse' } },
+  { name: 'balanced (flat) + random', values: { per_cluster: 'balanced', within: 'random' } },
   { name: 'balanced 10 + random', values: { per_cluster: 'balanced', hierarchy_clusters: [10], within: 'random' } },
+  { name: 'balanced 30 + random', values: { per_cluster: 'balanced', hierarchy_clusters: [30], within: 'random' } },
+  { name: 'balanced 30 no-resample', values: { per_cluster: 'balanced', hierarchy_clusters: [30], hierarchy_resampling: 0, within: 'random' } },
+  { name: 'balanced 20,5 + random', values: { per_cluster: 'balanced', hierarchy_clusters: [20, 5], within: 'random' } },
   { name: 'balanced 20,5 + diverse', values: { per_cluster: 'balanced', hierarchy_clusters: [20, 5], within: 'diverse' } },
 ];
 
