@@ -37,10 +37,16 @@ test('infer --hdbscan-assign-noise relabels only the noise rows, marks them reas
   const before = new Map((await query(out, 'SELECT id, cluster, probability FROM labels')).map((r) => [r.id as string, r]));
   const noise = [...before.values()].filter((r) => Number(r.cluster) < 0).length;
   assert.ok(noise > 0, 'the corpus has noise');
+  // dedup keeps HDBSCAN's noise rows: they have no cluster to be compared within.
+  const dedup = await runCli(['dedup', out, '--dedup-epsilon', '0.2', '--quiet']);
+  assert.equal(dedup.code, 0, dedup.stderr);
+  const [n] = await query(out, 'SELECT count(*)::INT AS rows, count(*) FILTER (WHERE kept AND duplicate_of IS NULL AND similarity IS NULL)::INT AS kept FROM dedup WHERE cluster = -1');
+  assert.deepEqual(n, { rows: noise, kept: noise });
+  assert.equal(JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).stages.dedup.stats.noise_rows, noise);
 
   const second = await runCli(['infer', out, ...flags, '--hdbscan-assign-noise']);
   assert.equal(second.code, 0, second.stderr);
-  assert.match(second.stderr, /hdbscan_assign_noise false → true: infer will be redone/);
+  assert.match(second.stderr, /hdbscan_assign_noise false → true: infer will be redone; dedup is removed and must be rerun/);
   assert.match(second.stderr, /fit: complete for these settings, skipped/);
   const after = await query(out, 'SELECT id, cluster, probability, reassigned FROM labels');
   assert.equal(after.length, before.size);
