@@ -85,11 +85,13 @@ test('a pipeline that lists dedup: a new ε redoes dedup and the sample in one r
   const file = path.join(dir, 'in.jsonl');
   corpus(file);
   const yaml = path.join(dir, 'p.yaml');
-  fs.writeFileSync(yaml, `input: in.jsonl\noutput_dir: out\nstages: [embed, fit, infer, dedup, sample]\nkmeans_num_clusters: 3\nsample_size: 1000\ndedup_epsilon: 0.02\n`);
+  fs.writeFileSync(yaml, `input: in.jsonl\noutput_dir: out\nstages: [embed, fit, infer, dedup, sample]\nkmeans_num_clusters: 3\nsample_size: 1000\ndedup_epsilon: 0.02\nwrite_kept: kept.jsonl\n`);
   const out = path.join(dir, 'out');
   const r1 = await runCli(['run', yaml, '--quiet']);
   assert.equal(r1.code, 0, r1.stderr);
   const removed1 = manifest(out).stages.dedup.stats.removed;
+  // write_kept in the file is relative to the file, like input and output_dir.
+  assert.equal(fs.readFileSync(path.join(dir, 'kept.jsonl'), 'utf8').trim().split('\n').length, manifest(out).stages.dedup.stats.kept);
   assert.equal(manifest(out).stages.sample.stats.dedup_removed, removed1);
 
   const r2 = await runCli(['run', yaml, '--dedup-epsilon', '0.3', '--quiet']);

@@ -120,6 +120,7 @@ export const sampleStage: Stage<'sample'> = {
           (s.within === 'weighted' ? `, not positive ${sc.non_positive.toLocaleString('en-US')}` : '') +
           (unusable > 0 ? ' (drawn only after every scored id of their cluster)' : ''),
       );
+      if (sc.scored === 0) ctx.log(`sample: warning: no record has a number at ${s.score_key}, so the picks are in seeded random order; check the key path (e.g. semclust query ${ctx.outDir} "SELECT record FROM rows LIMIT 3")`);
     }
     const dedupRemoved = keptOnly ? ctx.state.stats('dedup').removed : 0;
     if (keptOnly) ctx.log(`sample: drawn from the ids dedup kept (${dedupRemoved.toLocaleString('en-US')} near-duplicates left out)`);
