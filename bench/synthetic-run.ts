@@ -83,7 +83,7 @@ export async function writeSyntheticRun(dir: string, rows: number, partRows: num
     }
     const file = partName(part);
     writeParquet(path.join(dir, ROWS.path, file), ROWS, { id: ids, text: rowTexts, record: records, source: new Array(n).fill('synthetic.jsonl'), line }, n);
-    writeParquet(path.join(dir, LABELS.path, file), LABELS, { id: ids, cluster, probability: new Float32Array(n).fill(1) }, n);
+    writeParquet(path.join(dir, LABELS.path, file), LABELS, { id: ids, cluster, probability: new Float32Array(n).fill(1), reassigned: new Uint8Array(n) }, n);
     writeParquet(path.join(dir, PROJECTION.path, file), PROJECTION, { id: ids, x, y }, n);
   }
   writeParquet(path.join(dir, SAMPLE.path), SAMPLE, { id: sample.id, cluster: Int32Array.from(sample.cluster), pick: Int32Array.from(sample.pick) }, sample.id.length);

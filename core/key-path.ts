@@ -37,3 +37,21 @@ export function getAtPath(value: unknown, path: KeyPath): unknown {
   }
   return v;
 }
+
+/**
+ * The same path as a JSONPath for DuckDB's json_extract (`$."request"."messages"[0]."content"`),
+ * so a query reads the value the JSONL reader would. Keys are quoted, so spaces and dashes
+ * pass; a key holding `"` has no JSONPath spelling here and is refused.
+ */
+export function toJsonPath(path: KeyPath): string {
+  return (
+    '$' +
+    path
+      .map((seg) => {
+        if (typeof seg === 'number') return `[${seg}]`;
+        if (seg.includes('"')) throw new Error(`key "${seg}" holds a double quote, which a JSON path cannot address; rename the field`);
+        return `."${seg}"`;
+      })
+      .join('')
+  );
+}

@@ -17,6 +17,12 @@ export interface VectorColumn {
 
 export type ColumnValues<T extends ColumnType> = T extends 'utf8'
   ? readonly string[]
+  : T extends 'utf8?'
+    ? readonly (string | null)[]
+  : T extends 'bool'
+    ? Uint8Array
+  : T extends 'float32?'
+    ? Float32Array
   : T extends 'int32'
     ? Int32Array
     : T extends 'int64'
@@ -31,19 +37,31 @@ export type ColumnValues<T extends ColumnType> = T extends 'utf8'
 
 const utf8 = new TextEncoder();
 
-function utf8Data(values: readonly string[]): arrow.Data<arrow.Utf8> {
+/** Arrow validity bits (LSB first) for the rows where `valid(i)` holds. */
+function bitmap(length: number, valid: (i: number) => boolean): Uint8Array {
+  const bits = new Uint8Array((length + 7) >> 3);
+  for (let i = 0; i < length; i++) if (valid(i)) bits[i >> 3] |= 1 << (i & 7);
+  return bits;
+}
+
+function utf8Data(values: readonly (string | null)[]): arrow.Data<arrow.Utf8> {
   const offsets = new Int32Array(values.length + 1);
   let cap = 64;
-  for (const v of values) cap += v.length * 3;
+  let nulls = 0;
+  for (const v of values) {
+    if (v === null) nulls++;
+    else cap += v.length * 3;
+  }
   let bytes = new Uint8Array(cap);
   let pos = 0;
   for (let i = 0; i < values.length; i++) {
-    const r = utf8.encodeInto(values[i], bytes.subarray(pos));
-    pos += r.written;
+    const v = values[i];
+    if (v !== null) pos += utf8.encodeInto(v, bytes.subarray(pos)).written;
     offsets[i + 1] = pos;
   }
   bytes = bytes.slice(0, pos);
-  return arrow.makeData({ type: new arrow.Utf8(), length: values.length, valueOffsets: offsets, data: bytes });
+  const nullBitmap = nulls ? bitmap(values.length, (i) => values[i] !== null) : undefined;
+  return arrow.makeData({ type: new arrow.Utf8(), length: values.length, valueOffsets: offsets, data: bytes, nullBitmap, nullCount: nulls });
 }
 
 /** A list column: one offsets array over the concatenated items, the child built by `child`. */
@@ -61,7 +79,20 @@ function listData<T>(lists: readonly (ArrayLike<T> & Iterable<T>)[], itemType: a
 function columnData(type: ColumnType, values: unknown, length: number): arrow.Data {
   switch (type) {
     case 'utf8':
-      return utf8Data(values as string[]);
+    case 'utf8?':
+      return utf8Data(values as (string | null)[]);
+    case 'bool': {
+      const v = values as Uint8Array;
+      return arrow.makeData({ type: new arrow.Bool(), length, data: bitmap(length, (i) => v[i] !== 0) });
+    }
+    case 'float32?': {
+      // NaN stands for null in the values, so a Float32Array carries the column.
+      const v = values as Float32Array;
+      let nulls = 0;
+      for (let i = 0; i < length; i++) if (Number.isNaN(v[i])) nulls++;
+      const nullBitmap = nulls ? bitmap(length, (i) => !Number.isNaN(v[i])) : undefined;
+      return arrow.makeData({ type: new arrow.Float32(), length, data: v, nullBitmap, nullCount: nulls });
+    }
     case 'int32':
       return arrow.makeData({ type: new arrow.Int32(), length, data: values as Int32Array });
     case 'int64': {

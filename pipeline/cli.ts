@@ -10,6 +10,7 @@ import { log } from './progress.js';
 import { runQuery, type QueryFormat } from './query.js';
 import { writeReport } from './report.js';
 import { runStages } from './run-stages.js';
+import { writeKeptIfAsked } from './stages/dedup.js';
 import { describeStatus } from './status.js';
 import { VERSION } from './version.js';
 import { SettingsError, closestWord, loadPipelineFile, resolveSettings, type SettingsLayer } from './settings.js';
@@ -19,6 +20,7 @@ const STAGES_OF: Record<string, StageName[]> = {
   embed: ['embed'],
   fit: ['embed', 'fit'],
   infer: ['embed', 'fit', 'infer'],
+  dedup: ['dedup'],
   sample: ['sample'],
 };
 
@@ -107,6 +109,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const settings = resolveSettings(layers);
         if (!settings.output_dir) throw new UsageError(`${args.positionals[0]}: no output_dir; add output_dir: FOLDER to the file or pass --output-dir`);
         await runStages({ outDir: settings.output_dir, stages: settings.stages, layers, command, quiet });
+        if (settings.stages.includes('dedup')) await writeKeptIfAsked(settings.output_dir, settings, log);
         return 0;
       }
       case 'embed':
@@ -116,10 +119,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet });
         return 0;
       }
+      case 'dedup':
       case 'sample': {
         const outDir = existingRun(command, args.positionals);
         const layer = { origin: 'command line', values: { output_dir: outDir } };
-        await runStages({ outDir, stages: STAGES_OF.sample, layers: [layer, args.settings], command, strict: true, quiet });
+        await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet });
+        if (command === 'dedup') await writeKeptIfAsked(outDir, resolveSettings([layer, args.settings]), log);
         return 0;
       }
       case 'status': {

@@ -64,6 +64,8 @@ export function clusterCount(c: Clusterer): number {
 export interface LabeledBlock {
   labels: Int32Array;
   probabilities: Float32Array;
+  /** 1 where a noise row was given its most likely cluster (hdbscan_assign_noise). */
+  reassigned: Uint8Array;
   /** rows × 2 plot coordinates. */
   xy: Float32Array;
   /** The rows in the space they were clustered in (rows × spaceDims). */
@@ -88,39 +90,46 @@ export async function projectBlock(p: Projection, block: Float32Array, rows: num
 }
 
 interface Assigner {
-  run(space: Float32Array, rows: number): Promise<{ labels: Int32Array; probabilities: Float32Array }>;
+  run(space: Float32Array, rows: number): Promise<{ labels: Int32Array; probabilities: Float32Array; reassigned: Uint8Array }>;
   close(): Promise<void>;
 }
 
-async function openAssigner(c: Clusterer, threads?: number): Promise<Assigner> {
+export interface LabelerOptions {
+  threads?: number;
+  /** HDBSCAN: noise rows get their most likely cluster (core/hdbscan/assign-noise.ts). */
+  assignNoise?: boolean;
+}
+
+async function openAssigner(c: Clusterer, { threads, assignNoise }: LabelerOptions): Promise<Assigner> {
   if (c.kind === 'kmeans') {
     const kernel = await NearestCentroid.create(c.model.centroids, c.model.k, c.model.dims, { threads });
     return {
       run: async (space, rows) => {
         const labels = new Int32Array(rows);
         await kernel.assign(space, rows, labels, new Float32Array(rows));
-        return { labels, probabilities: new Float32Array(rows).fill(1) };
+        return { labels, probabilities: new Float32Array(rows).fill(1), reassigned: new Uint8Array(rows) };
       },
       close: () => kernel.close(),
     };
   }
-  const predictor = await HdbscanPredictor.create(c.model, { threads });
+  const predictor = await HdbscanPredictor.create(c.model, { threads, assignNoise });
   return {
     run: async (space, rows) => {
       const p = await predictor.predict(space, rows);
-      return { labels: p.labels, probabilities: Float32Array.from(p.probabilities) };
+      return { labels: p.labels, probabilities: Float32Array.from(p.probabilities), reassigned: p.reassigned };
     },
     close: () => predictor.close(),
   };
 }
 
-export async function openLabeler(fitted: FittedModel, threads?: number): Promise<Labeler> {
-  const assign = await openAssigner(fitted.clusterer, threads);
+export async function openLabeler(fitted: FittedModel, options: LabelerOptions = {}): Promise<Labeler> {
+  const threads = options.threads;
+  const assign = await openAssigner(fitted.clusterer, options);
   return {
     label: async (block, rows, dims) => {
       const { space, spaceDims, xy } = await projectBlock(fitted.projection, block, rows, dims, threads);
-      const { labels, probabilities } = await assign.run(space, rows);
-      return { labels, probabilities, xy, space, spaceDims };
+      const { labels, probabilities, reassigned } = await assign.run(space, rows);
+      return { labels, probabilities, reassigned, xy, space, spaceDims };
     },
     close: async () => {
       await assign.close();

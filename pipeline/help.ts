@@ -43,7 +43,10 @@ export const COMMAND_HELP: Record<string, string> = {
   records to OUTDIR/sample.jsonl and (id, cluster, pick) to OUTDIR/sample.parquet.
 
   semclust sample out/sotu --sample-size 1000 --per-cluster sqrt --within diverse
-  semclust sample out/sotu --sample-size 77 --per-cluster equal --seed 7`,
+  semclust sample out/sotu --sample-size 77 --per-cluster equal --seed 7
+  semclust sample out/big --per-cluster balanced --hierarchy-clusters 100,10
+  semclust sample out/big --within top --score-key quality.score
+  (after semclust dedup OUTDIR, only the kept rows are drawn; see docs/curate.md)`,
   status: `semclust status OUTDIR
   Prints each stage of the run in OUTDIR: the settings it ran with, when it finished,
   its figures, and what is stale (an interrupted attempt, an input changed since).
@@ -54,9 +57,19 @@ export const COMMAND_HELP: Record<string, string> = {
   one offline page with the map, the clusters by size with keywords, search and toggles.
 
   semclust report out/sotu-kmeans`,
+  dedup: `semclust dedup OUTDIR [FLAGS]
+  Removes semantic near-duplicates within each cluster (SemDeDup): an id whose cosine
+  similarity to an already kept id of its cluster is ≥ 1 − --dedup-epsilon is dropped,
+  visiting rows nearest the centroid first (--dedup-keep nearest|farthest|random).
+  Writes OUTDIR/dedup/ (id, cluster, kept, duplicate_of, similarity); a later sample
+  draws only kept ids. --write-kept FILE also writes the kept original records as JSONL.
+  In a pipeline file, list dedup in stages: [embed, fit, infer, dedup, sample].
+
+  semclust dedup out/b77 --dedup-epsilon 0.05 --write-kept out/b77-dedup.jsonl
+  semclust query out/b77 "SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed FROM dedup GROUP BY 1 ORDER BY 2 DESC"`,
   query: `semclust query OUTDIR "SQL" [--format table|csv|json]
   Runs DuckDB SQL over the outputs, with views rows, embeddings, labels, clusters,
-  projection and sample.
+  projection, sample and dedup.
 
   semclust query out/sotu "SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 10"
   semclust query out/sotu "SELECT r.text FROM rows r JOIN labels l USING (id) WHERE l.cluster = 3 LIMIT 5"
@@ -101,6 +114,7 @@ Usage:
   semclust embed INPUT... OUTDIR    JSONL → rows + embeddings
   semclust fit [INPUT...] OUTDIR    fit k-means / HDBSCAN on a sample
   semclust infer [INPUT...] OUTDIR  label every row, print cluster statistics
+  semclust dedup OUTDIR             drop semantic near-duplicates within clusters
   semclust sample OUTDIR            pick the representative sample
   semclust status OUTDIR            each stage's settings, figures, what is stale
   semclust report OUTDIR            write OUTDIR/report.html again

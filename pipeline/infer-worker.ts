@@ -8,8 +8,8 @@ import { loadFitted, openLabeler, type Labeler } from './fitted-model.js';
 
 await serveWorker(
   async (data) => {
-    const { outDir, threads } = data as { outDir: string; threads: number };
-    return { state: { outDir, labeler: await openLabeler(loadFitted(outDir), threads) } };
+    const { outDir, threads, assignNoise } = data as { outDir: string; threads: number; assignNoise: boolean };
+    return { state: { outDir, labeler: await openLabeler(loadFitted(outDir), { threads, assignNoise }) } };
   },
   (s: { outDir: string; labeler: Labeler }) => ({
     label: (job: InferJob) => labelPart(s.outDir, job, s.labeler),

@@ -31,7 +31,7 @@ export async function labelPart(outDir: string, job: InferJob, labeler: Labeler)
   const part = readEmbeddingPart(job.file, job.part);
   const out = await labeler.label(part.values, part.rows, part.dims);
   const name = partName(job.part);
-  writeParquet(path.join(outDir, LABELS.path, name), LABELS, { id: part.ids, cluster: out.labels, probability: out.probabilities }, part.rows);
+  writeParquet(path.join(outDir, LABELS.path, name), LABELS, { id: part.ids, cluster: out.labels, probability: out.probabilities, reassigned: out.reassigned }, part.rows);
   const x = new Float32Array(part.rows);
   const y = new Float32Array(part.rows);
   for (let i = 0; i < part.rows; i++) {

@@ -35,6 +35,7 @@ const commandFor: Record<StageName, string> = {
   embed: 'semclust embed INPUT... OUTDIR',
   fit: 'semclust fit OUTDIR (or infer, which refits and relabels)',
   infer: 'semclust infer OUTDIR',
+  dedup: 'semclust dedup OUTDIR',
   sample: 'semclust sample OUTDIR',
 };
 

@@ -36,6 +36,7 @@ const HINT: Record<StageName, string> = {
   embed: 'SELECT count(*) AS rows, count(DISTINCT id) AS ids FROM rows',
   fit: 'SELECT count(*) AS embedded FROM embeddings',
   infer: 'SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 10',
+  dedup: 'SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed, count(*) AS size FROM dedup GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
   sample: 'SELECT cluster, count(*) AS picked FROM sample GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
 };
 

@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 
-export const STAGES = ['embed', 'fit', 'infer', 'sample'] as const;
+export const STAGES = ['embed', 'fit', 'infer', 'dedup', 'sample'] as const;
+/** What `run` does when `stages` is not given: dedup only when listed. */
+const DEFAULT_STAGES = ['embed', 'fit', 'infer', 'sample'] as const;
 
 /**
  * Most requests in flight to one server. Each holds a batch of rows read ahead; beyond a few
@@ -26,7 +28,7 @@ export const settingsShape = {
     .optional()
     .describe('JSONL files, globs, or "-" for stdin; .gz files are read transparently'),
   output_dir: z.string().optional().describe('folder that receives every stage output'),
-  stages: z.array(z.enum(STAGES)).min(1).default([...STAGES]).describe('stages to run, in order'),
+  stages: z.array(z.enum(STAGES)).min(1).default([...DEFAULT_STAGES]).describe('stages to run, in order (dedup runs only when listed)'),
 
   text_key: z.string().min(1).default('text').describe('key path of the text in each record'),
   message_key: z
@@ -105,6 +107,14 @@ export const settingsShape = {
   hdbscan_min_samples: z.number().int().min(1).default(10).describe('neighbours that define a core point; higher = more noise'),
   hdbscan_cluster_selection_method: z.enum(['eom', 'leaf']).default('eom').describe('excess of mass (fewer, larger clusters) or leaf (many small ones)'),
   hdbscan_cluster_selection_epsilon: z.number().nonnegative().default(0).describe('merge clusters closer than this distance'),
+  hdbscan_allow_single_cluster: z
+    .boolean()
+    .default(false)
+    .describe("let HDBSCAN return one cluster when the data has no split (the hdbscan package's allow_single_cluster); otherwise such data is all noise"),
+  hdbscan_assign_noise: z
+    .boolean()
+    .default(false)
+    .describe('give every HDBSCAN noise row its most likely cluster (nearest clustered neighbour in mutual reachability, else nearest cluster mean); labels/ marks them reassigned'),
 
   enable_umap: z.boolean().default(false).describe('project with UMAP before clustering'),
   umap_dim: z.number().int().min(2).default(30).describe('dimensions clustering runs in (a 2-D projection is always made for plots)'),
@@ -144,8 +154,42 @@ export const settingsShape = {
     .describe('points drawn in report.html; beyond it a seeded subsample, every sampled row kept'),
 
   sample_size: z.number().int().positive().default(1000).describe('rows in the final sample'),
-  per_cluster: z.enum(['equal', 'sqrt']).default('sqrt').describe('equal shares, or 1 each + the rest by sqrt(cluster size)'),
-  within: z.enum(['random', 'diverse']).default('random').describe('seeded random picks, or farthest-point picks from the centroid out'),
+  per_cluster: z
+    .enum(['equal', 'sqrt', 'balanced'])
+    .default('sqrt')
+    .describe('equal shares, 1 each + the rest by sqrt(cluster size), or balanced: water-filling down a hierarchical k-means tree over the cluster centroids (Vo et al. 2024; see hierarchy_clusters)'),
+  hierarchy_clusters: z
+    .array(z.coerce.number().int().min(1))
+    .min(1)
+    .optional()
+    .describe('per_cluster balanced: k of each level above the run clusters, bottom-up (each level clusters the centroids of the level below), e.g. 100,10; left out, one water-filling over the clusters'),
+  hierarchy_resampling: z
+    .number()
+    .int()
+    .min(0)
+    .default(10)
+    .describe('per_cluster balanced: resampling refinement rounds per level (refit on the points nearest each centroid, Vo et al. 2024)'),
+  within: z
+    .enum(['random', 'diverse', 'top', 'weighted'])
+    .default('random')
+    .describe('seeded random picks, farthest-point picks from the centroid out, the highest score_key rows, or seeded score-weighted draws'),
+  score_key: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('key path of a quality score (a number) in each record, for within: top or weighted; missing and non-numeric scores are counted and drawn last'),
+
+  dedup_epsilon: z
+    .number()
+    .min(0)
+    .lt(1)
+    .default(0.01)
+    .describe("SemDeDup: a row whose cosine similarity to an already kept row of its cluster is ≥ 1 − ε is a duplicate (NeMo Curator's 0.01; Banking77 figures in docs/curate.md)"),
+  dedup_keep: z
+    .enum(['nearest', 'farthest', 'random'])
+    .default('nearest')
+    .describe('SemDeDup visiting order within a cluster: the kept row of a duplicate group is the one nearest the centroid, farthest from it, or a seeded random one'),
+  write_kept: z.string().min(1).optional().describe('semclust dedup: also write the original records of the kept rows to this JSONL file'),
 };
 
 export const Settings = z.strictObject(settingsShape);

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { STAGES, type StageName } from './config.js';
-import { CLUSTERS, EMBEDDINGS, FILES, LABELS, PROJECTION, ROWS, SAMPLE } from './tables.js';
+import { CLUSTERS, DEDUP, EMBEDDINGS, FILES, LABELS, PROJECTION, ROWS, SAMPLE } from './tables.js';
 
 /** One input file as the embed stage saw it; `path` is relative to OUTDIR, so OUTDIR can move. */
 export const InputIdentity = z.object({
@@ -61,7 +61,26 @@ export const STAGE_STATS = {
     noise_rows: z.number(),
     noise_fraction: z.number(),
     resumed_parts: z.number(),
+    /** Noise rows given their most likely cluster (hdbscan_assign_noise). */
+    reassigned_rows: z.number().default(0),
     cluster_stats: ClusterStatsSchema,
+  }),
+  dedup: z.object({
+    /** Ids seen (noise rows included; they are kept, having no cluster to compare within). */
+    rows: z.number(),
+    kept: z.number(),
+    removed: z.number(),
+    removed_fraction: z.number(),
+    noise_rows: z.number(),
+    clusters: z.number(),
+    /** Clusters that lost at least one row. */
+    clusters_with_duplicates: z.number(),
+    /** Share of its rows each cluster lost: percentiles over clusters (p10 … p99). */
+    removed_share_percentiles: z.record(z.string(), z.number()),
+    /** The five clusters that lost the largest share: [cluster, size, removed]. */
+    most_removed: z.array(z.tuple([z.number(), z.number(), z.number()])),
+    epsilon: z.number(),
+    keep: z.enum(['nearest', 'farthest', 'random']),
   }),
   sample: z.object({
     sampled: z.number(),
@@ -69,6 +88,10 @@ export const STAGE_STATS = {
     clusters: z.number(),
     per_cluster: z.string(),
     within: z.string(),
+    /** Rows dedup removed, which the sample could not draw (0 when dedup did not run). */
+    dedup_removed: z.number().default(0),
+    /** --within top|weighted: ids scored, and those whose score was missing, not a number, or ≤ 0. */
+    scores: z.object({ scored: z.number(), missing: z.number(), non_numeric: z.number(), non_positive: z.number() }).optional(),
   }),
 } satisfies Record<StageName, z.ZodType>;
 
@@ -104,5 +127,6 @@ export const STAGE_OUTPUTS: Record<StageName, readonly string[]> = {
   embed: [ROWS.path, EMBEDDINGS.path, FILES.rejects, `${PROGRESS_DIR}/embed`],
   fit: [FILES.model],
   infer: [LABELS.path, PROJECTION.path, CLUSTERS.path, FILES.plot, FILES.report, `${PROGRESS_DIR}/infer`],
+  dedup: [DEDUP.path, FILES.spill],
   sample: [FILES.sampleJsonl, SAMPLE.path, FILES.spill],
 };

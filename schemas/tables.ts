@@ -7,8 +7,9 @@
 /**
  * `vector` is FLOAT[dims] (a fixed-size list of float32); dims are known at write time.
  * `utf8_list` and `float32_list` are variable-length lists (VARCHAR[] and FLOAT[] in DuckDB).
+ * `utf8?` and `float32?` may hold nulls (null, and NaN in the values); `bool` is BOOLEAN.
  */
-export type ColumnType = 'utf8' | 'int32' | 'int64' | 'float32' | 'vector' | 'utf8_list' | 'float32_list';
+export type ColumnType = 'utf8' | 'utf8?' | 'bool' | 'int32' | 'int64' | 'float32' | 'float32?' | 'vector' | 'utf8_list' | 'float32_list';
 
 export interface TableLayout<C extends string = string> {
   /** View name in `semclust query`. */
@@ -56,8 +57,8 @@ export const LABELS = layout({
   name: 'labels',
   path: 'labels',
   parts: true,
-  columns: { id: 'utf8', cluster: 'int32', probability: 'float32' },
-  doc: 'cluster of every id (-1 = noise) and the membership probability (1 for k-means)',
+  columns: { id: 'utf8', cluster: 'int32', probability: 'float32', reassigned: 'bool' },
+  doc: 'cluster of every id (-1 = noise), the membership probability (1 for k-means), and whether HDBSCAN called the id noise and hdbscan_assign_noise gave it its most likely cluster (probability 0)',
 });
 
 export const CLUSTERS = layout({
@@ -85,7 +86,15 @@ export const SAMPLE = layout({
   doc: 'the chosen ids, their cluster and pick order within the cluster',
 });
 
-export const TABLES = [ROWS, EMBEDDINGS, PROJECTION, LABELS, CLUSTERS, SAMPLE] as const;
+export const DEDUP = layout({
+  name: 'dedup',
+  path: 'dedup',
+  parts: true,
+  columns: { id: 'utf8', cluster: 'int32', kept: 'bool', duplicate_of: 'utf8?', similarity: 'float32?' },
+  doc: 'SemDeDup decision for every id: kept or not, the kept id it duplicates (null when kept), and the highest cosine similarity to a kept id visited before it in its cluster (null for the first, and for noise rows, which are kept)',
+});
+
+export const TABLES = [ROWS, EMBEDDINGS, PROJECTION, LABELS, CLUSTERS, SAMPLE, DEDUP] as const;
 
 /** Non-Parquet outputs under OUTDIR. */
 export const FILES = {

@@ -53,7 +53,8 @@ test('the published JSON Schema is the one the settings schema generates', () =>
   assert.equal(committed, pipelineJsonSchema(), 'run npm run schema and commit the result');
   const schema = JSON.parse(committed);
   assert.equal(schema.additionalProperties, false);
-  assert.deepEqual(schema.properties.per_cluster.enum, ['equal', 'sqrt']);
+  assert.deepEqual(schema.properties.per_cluster.enum, ['equal', 'sqrt', 'balanced']);
+  assert.deepEqual(schema.properties.within.enum, ['random', 'diverse', 'top', 'weighted']);
 });
 
 test('the CLI exits 2 with usage for bad invocations and 0 for --help', async () => {

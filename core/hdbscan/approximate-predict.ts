@@ -15,11 +15,15 @@
  * ignores cluster_selection_epsilon; here prediction uses the fit's actual selection, so predicted
  * labels always mean the same clusters as the fit labels.
  *
+ * With `assignNoise`, a row that comes out as noise gets its most likely cluster instead
+ * (assign-noise.ts) and is flagged in `reassigned`; its probability stays 0.
+ *
  * A predictor is a pure function of the model and a block of rows, so workers can each decode the
  * model, create a predictor and stream blocks through it.
  */
 import { BlockTopK } from './block-top-k.js';
 import { distanceScale, FAR_SCALED, scaleRows, unscaleDistances } from './distance-scale.js';
+import { clusterMeans, fittedRowLabels, labelAt, nearestMean } from './assign-noise.js';
 import type { HdbscanModel } from './hdbscan-model.js';
 import { buildKdTree, type KdTree } from './kd-tree.js';
 import { nearestNeighbours } from './nearest-neighbours.js';
@@ -27,6 +31,21 @@ import { nearestNeighbours } from './nearest-neighbours.js';
 export interface Prediction {
   labels: Int32Array;
   probabilities: Float64Array;
+  /** 1 where a noise row was given its most likely cluster (assignNoise). */
+  reassigned: Uint8Array;
+}
+
+export interface PredictorOptions {
+  /** onnxruntime intra-op threads. */
+  threads?: number;
+  /** Give noise rows their most likely cluster (assign-noise.ts). */
+  assignNoise?: boolean;
+}
+
+/** What noise reassignment needs, computed once per predictor. */
+interface NoiseData {
+  fitLabels: Int32Array;
+  means: Float64Array;
 }
 
 const KD_LEAF = 16;
@@ -38,19 +57,25 @@ export class HdbscanPredictor {
     private readonly kernel: BlockTopK,
     /** The fit's distance scale (distance-scale.ts): blocks are divided by it before the search. */
     private readonly scale: number,
+    private readonly noise: NoiseData | null,
   ) {}
 
   /** Builds the kd-tree over the fitted rows and the onnxruntime kernel (threads: intra-op threads). */
-  static async create(model: HdbscanModel, options: { threads?: number } = {}): Promise<HdbscanPredictor> {
+  static async create(model: HdbscanModel, options: PredictorOptions = {}): Promise<HdbscanPredictor> {
     const { n, d } = model.meta;
     const scale = distanceScale(model.points, n, d);
     const tree = buildKdTree(scaleRows(model.points, scale), n, d, KD_LEAF);
-    return new HdbscanPredictor(model, tree, await BlockTopK.create(d, options.threads), scale);
+    let noise: NoiseData | null = null;
+    if (options.assignNoise) {
+      const fitLabels = fittedRowLabels(model);
+      noise = { fitLabels, means: clusterMeans(model, fitLabels) };
+    }
+    return new HdbscanPredictor(model, tree, await BlockTopK.create(d, options.threads), scale, noise);
   }
 
   /** Labels and probabilities for m rows (row-major, d columns). */
   async predict(block: Float32Array, m: number): Promise<Prediction> {
-    const { meta, predictionCore, pointParent, pointLambda, clusterParent, clusterBirth, clusterLabel, clusterMaxLambda } = this.model;
+    const { meta, predictionCore, pointParent, pointLambda, clusterParent, clusterBirth, clusterMaxLambda } = this.model;
     if (block.length < m * meta.d) throw new RangeError(`block holds ${block.length} values, expected ${m} × ${meta.d}`);
     const d = meta.d;
     for (let i = 0; i < m * d; i++) {
@@ -68,7 +93,21 @@ export class HdbscanPredictor {
     }
     const labels = new Int32Array(m).fill(-1);
     const probabilities = new Float64Array(m);
-    if (meta.labelCount === 0 || rows.length === 0) return { labels, probabilities };
+    const reassigned = new Uint8Array(m);
+    const noise = this.noise;
+    // Rule 2 of assign-noise.ts for rows that no search reaches.
+    const toNearestMean = () => {
+      if (!noise || meta.labelCount === 0) return;
+      for (let i = 0; i < m; i++) {
+        if (labels[i] >= 0 || reassigned[i]) continue;
+        labels[i] = nearestMean(noise.means, meta.labelCount, block.subarray(i * d, i * d + d), d);
+        reassigned[i] = 1;
+      }
+    };
+    if (meta.labelCount === 0 || rows.length === 0) {
+      toNearestMean();
+      return { labels, probabilities, reassigned };
+    }
     const searched = rows.length === m ? scaled : new Float32Array(rows.length * d);
     if (searched !== scaled) rows.forEach((i, r) => searched.set(scaled.subarray(i * d, i * d + d), r * d));
     const minSamples = meta.minSamples;
@@ -97,13 +136,33 @@ export class HdbscanPredictor {
       if (pointLambda[nearest] > lambda) {
         while (cluster > 0 && clusterBirth[cluster] >= lambda) cluster = clusterParent[cluster];
       }
-      const label = clusterLabel[cluster];
+      const label = labelAt(this.model, cluster, lambda);
       labels[i] = label;
-      if (label < 0) continue;
-      const maxLambda = clusterMaxLambda[cluster];
-      probabilities[i] = maxLambda > 0 ? Math.min(maxLambda, lambda) / maxLambda : 1;
+      if (label >= 0) {
+        const maxLambda = clusterMaxLambda[cluster];
+        probabilities[i] = maxLambda > 0 ? Math.min(maxLambda, lambda) / maxLambda : 1;
+        continue;
+      }
+      if (!noise) continue;
+      // Rule 1: the clustered candidate nearest in mutual reachability.
+      let best = -1;
+      let bestReach = Infinity;
+      for (let t = 0; t < k; t++) {
+        const j = indices[o + t];
+        if (j < 0 || noise.fitLabels[j] < 0) continue;
+        const mr = Math.max(predictionCore[j], core, distances[o + t]);
+        if (mr < bestReach) {
+          bestReach = mr;
+          best = j;
+        }
+      }
+      if (best >= 0) {
+        labels[i] = noise.fitLabels[best];
+        reassigned[i] = 1;
+      }
     }
-    return { labels, probabilities };
+    toNearestMean();
+    return { labels, probabilities, reassigned };
   }
 
   async close(): Promise<void> {
@@ -112,7 +171,7 @@ export class HdbscanPredictor {
 }
 
 /** One-off prediction of a single block (creates and closes a predictor). */
-export async function approximatePredict(model: HdbscanModel, block: Float32Array, m: number, options: { threads?: number } = {}): Promise<Prediction> {
+export async function approximatePredict(model: HdbscanModel, block: Float32Array, m: number, options: PredictorOptions = {}): Promise<Prediction> {
   const predictor = await HdbscanPredictor.create(model, options);
   try {
     return await predictor.predict(block, m);

@@ -23,6 +23,8 @@ export interface HdbscanOptions {
   minSamples?: number;
   clusterSelectionMethod?: SelectionMethod;
   clusterSelectionEpsilon?: number;
+  /** The `hdbscan` package's allow_single_cluster: the root may be the one cluster. */
+  allowSingleCluster?: boolean;
   /** onnxruntime intra-op threads; left out, one per physical core. */
   threads?: number;
   /** Phases: "core distances" (queries searched), "mst" (edges of n − 1), "tree" (0 then 1). */
@@ -88,8 +90,8 @@ export async function fitHdbscan(data: Float32Array, n: number, d: number, optio
       await kernel.close();
     }
   }
-  const selection = selectClusters(condensed, method, epsilon);
-  const { labels, probabilities } = labelPoints(condensed, selection);
+  const selection = selectClusters(condensed, method, epsilon, options.allowSingleCluster ?? false);
+  const { labels, probabilities } = labelPoints(condensed, selection, epsilon);
   return {
     labels,
     probabilities,

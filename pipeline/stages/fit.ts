@@ -61,7 +61,7 @@ async function clusteringSpace(p: Projection, sample: Float32Array, rows: number
 
 const UMAP_SETTINGS = ['umap_dim', 'umap_n_neighbors', 'umap_min_dist', 'umap_metric', 'umap_fit_sample'] as const;
 const KMEANS_SETTINGS = ['kmeans_num_clusters', 'kmeans_max_iter', 'kmeans_tol'] as const;
-const HDBSCAN_SETTINGS = ['hdbscan_min_cluster_size', 'hdbscan_min_samples', 'hdbscan_cluster_selection_method', 'hdbscan_cluster_selection_epsilon'] as const;
+const HDBSCAN_SETTINGS = ['hdbscan_min_cluster_size', 'hdbscan_min_samples', 'hdbscan_cluster_selection_method', 'hdbscan_cluster_selection_epsilon', 'hdbscan_allow_single_cluster'] as const;
 const COMMON = ['fit_sample', 'seed', 'cluster_alg', 'enable_umap'] as const;
 
 export const fitStage: Stage<'fit'> = {
@@ -115,12 +115,13 @@ export const fitStage: Stage<'fit'> = {
       minSamples: s.hdbscan_min_samples,
       clusterSelectionMethod: s.hdbscan_cluster_selection_method,
       clusterSelectionEpsilon: s.hdbscan_cluster_selection_epsilon,
+      allowSingleCluster: s.hdbscan_allow_single_cluster,
       threads: s.threads,
       onProgress: hdbscanProgress.onProgress,
     });
     hdbscanProgress.finish();
     if (fitted.model.meta.labelCount === 0) {
-      throw new Error(`HDBSCAN found no cluster in ${rows} rows: lower --hdbscan-min-cluster-size (now ${s.hdbscan_min_cluster_size}) or raise --fit-sample`);
+      throw new Error(`HDBSCAN found no cluster in ${rows} rows: lower --hdbscan-min-cluster-size (now ${s.hdbscan_min_cluster_size}), raise --fit-sample${s.hdbscan_allow_single_cluster ? '' : ', or pass --hdbscan-allow-single-cluster to accept one cluster'}`);
     }
     saveClusterer(dir, { kind: 'hdbscan', model: fitted.model });
     let noise = 0;

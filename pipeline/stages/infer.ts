@@ -6,6 +6,7 @@
  */
 import os from 'node:os';
 import type { StageStats } from '../../schemas/manifest.js';
+import { LABELS } from '../../schemas/tables.js';
 import { openRunDatabase } from '../../operators/duckdb-views.js';
 import { embeddingPartFiles } from '../../operators/read-embeddings.js';
 import { runPool } from '../../operators/worker-pool.js';
@@ -42,7 +43,8 @@ export const inferStage: Stage<'infer'> = {
   name: 'infer',
   needs: ['fit'],
   // What clusters.parquet describes each cluster with; the labels themselves depend on fit alone.
-  settings: ['keywords_top', 'keywords_vocabulary', 'representatives', 'label_endpoint', 'label_model'],
+  settings: ['keywords_top', 'keywords_vocabulary', 'representatives', 'label_endpoint', 'label_model', 'hdbscan_assign_noise'],
+  keyed: (s) => ['keywords_top', 'keywords_vocabulary', 'representatives', 'label_endpoint', 'label_model', ...(s.cluster_alg === 'hdbscan' ? (['hdbscan_assign_noise'] as const) : [])],
   resumable: true,
 
   async run(ctx): Promise<StageStats<'infer'>> {
@@ -64,7 +66,7 @@ export const inferStage: Stage<'infer'> = {
     const progress = ctx.progress('infer', 'rows');
     const entries = new Map(kept);
     let done = [...kept.values()].reduce((n, e) => n + e.rows, 0);
-    await runPool<InferJob, PartSummary>(new URL('../infer-worker.js', import.meta.url), { outDir: ctx.outDir, threads }, workers, 'label', jobs, (r) => {
+    await runPool<InferJob, PartSummary>(new URL('../infer-worker.js', import.meta.url), { outDir: ctx.outDir, threads, assignNoise: c.kind === 'hdbscan' && ctx.settings.hdbscan_assign_noise }, workers, 'label', jobs, (r) => {
       const entry = toEntry(r);
       ctx.ledger.record(r.part, entry);
       entries.set(r.part, entry);
@@ -90,16 +92,19 @@ export const inferStage: Stage<'infer'> = {
 
     const db = await openRunDatabase(ctx.outDir);
     let stats;
+    let reassigned = 0;
     try {
       stats = await clusterStats(db.connection);
+      reassigned = Number((await db.connection.runAndReadAll(`SELECT count(*) FILTER (WHERE ${LABELS.col.reassigned})::BIGINT FROM ${LABELS.name}`)).getRowsJS()[0][0]);
     } finally {
       db.close();
     }
     ctx.log(formatClusterStats(stats, (j) => describedAs(described[j])));
+    if (reassigned > 0) ctx.log(`infer: ${reassigned.toLocaleString('en-US')} noise rows given their most likely cluster (labels.reassigned)`);
     const method = `${c.kind === 'kmeans' ? `k-means k=${k}` : `HDBSCAN, ${k} clusters`}${fitted.projection.kind === 'pca' ? ', PCA 2-D' : ', UMAP 2-D'}`;
     const plot = await writePlot(ctx.outDir, ctx.settings.seed, method);
     if (plot) ctx.log(`plot: ${plot}`);
     ctx.log(`report: ${await writeReport(ctx.outDir, ctx.settings)}`);
-    return { rows: stats.total_rows, clusters: stats.clusters, noise_rows: stats.noise_rows, noise_fraction: stats.noise_fraction, resumed_parts: kept.size, cluster_stats: stats };
+    return { rows: stats.total_rows, clusters: stats.clusters, noise_rows: stats.noise_rows, noise_fraction: stats.noise_fraction, resumed_parts: kept.size, reassigned_rows: reassigned, cluster_stats: stats };
   },
 };

@@ -2,7 +2,8 @@
  * Stage 4: the representative sample. DuckDB gives the cluster sizes, the allocation rule
  * the quotas (core/allocate-quotas.ts), and DuckDB again the picks: a seeded hash order
  * within each cluster, or each cluster's rows for the farthest-point traversal
- * (core/farthest-point.ts). Noise (cluster −1) is never picked.
+ * (core/farthest-point.ts). Noise (cluster −1) is never picked. When dedup is complete,
+ * every query sees only the ids it kept (openRunDatabase keptOnly).
  */
 import path from 'node:path';
 import { allocateQuotas } from '../../core/allocate-quotas.js';
@@ -11,8 +12,13 @@ import type { StageStats } from '../../schemas/manifest.js';
 import { FILES, SAMPLE } from '../../schemas/tables.js';
 import { withRunDatabase } from '../../operators/duckdb-views.js';
 import { writeParquet } from '../../operators/parquet.js';
-import { clusterRows, embeddingSpaceCentroids, loadQuotas, randomPicks, writeSampleJsonl, type Pick } from '../../operators/sample-picks.js';
+import { buildHierarchy } from '../../core/hierarchical-kmeans.js';
+import { balancedQuotas } from '../../core/balanced-quotas.js';
+import { clusterCentroids, clusterRows, embeddingSpaceCentroids, loadQuotas, randomPicks, writeSampleJsonl, type Pick } from '../../operators/sample-picks.js';
+import { loadScores, scoredPicks, type ScoreCounts } from '../../operators/sample-scores.js';
 import { clusterSizes } from '../cluster-stats.js';
+import { SettingsError } from '../settings.js';
+import { parseKeyPath, toJsonPath } from '../../core/key-path.js';
 import { writePlot } from '../plot.js';
 import { writeReport } from '../report.js';
 import type { Stage } from '../stage.js';
@@ -20,18 +26,63 @@ import type { Stage } from '../stage.js';
 export const sampleStage: Stage<'sample'> = {
   name: 'sample',
   needs: ['infer'],
-  settings: ['sample_size', 'per_cluster', 'within', 'seed'],
+  settings: ['sample_size', 'per_cluster', 'within', 'seed', 'score_key', 'hierarchy_clusters', 'hierarchy_resampling'],
+  keyed: (s) => [
+    'sample_size',
+    'per_cluster',
+    'within',
+    'seed',
+    ...(s.within === 'top' || s.within === 'weighted' ? (['score_key'] as const) : []),
+    ...(s.per_cluster === 'balanced' ? (['hierarchy_clusters', 'hierarchy_resampling'] as const) : []),
+  ],
+  // Whether the sample draws from dedup's kept ids, and which: dedup is not in `needs` (it is
+  // optional), so its settings key the sample here. They come from the resolved settings,
+  // not dedup's recorded key, so a `run` that redoes dedup with a new ε redoes the sample too.
+  identity: async (s, _outDir, state) => {
+    // Checked while planning, before the old sample is removed.
+    if ((s.within === 'top' || s.within === 'weighted') && !s.score_key) {
+      throw new SettingsError(`--within ${s.within} ranks by a score: give --score-key PATH (the number in each record, e.g. quality.score)`);
+    }
+    if (s.per_cluster === 'balanced' && s.hierarchy_clusters && state.isComplete('infer')) {
+      let below = state.stats('infer').clusters;
+      for (const k of s.hierarchy_clusters) {
+        if (k >= below) throw new SettingsError(`--hierarchy-clusters ${s.hierarchy_clusters.join(',')}: each level needs fewer clusters than the level below (${k} ≥ ${below}); the run has ${state.stats('infer').clusters} clusters`);
+        below = k;
+      }
+    }
+    if (s.score_key) {
+      try {
+        toJsonPath(parseKeyPath(s.score_key));
+      } catch (e) {
+        throw new SettingsError(`--score-key: ${(e as Error).message}`);
+      }
+    }
+    const deduped = state.isComplete('dedup') || s.stages.includes('dedup');
+    return { key: { dedup: deduped ? { epsilon: s.dedup_epsilon, keep: s.dedup_keep, seed: s.dedup_keep === 'random' ? s.seed : null } : null }, changes: [] };
+  },
   resumable: false,
 
   async run(ctx): Promise<StageStats<'sample'>> {
     const s = ctx.settings;
+    let scores: ScoreCounts | null = null;
     const dims = ctx.state.stats('embed').dims;
+    const keptOnly = ctx.state.isComplete('dedup');
     const { picks, clusters } = await withRunDatabase(ctx.outDir, async (conn) => {
       const sizeMap = await clusterSizes(conn);
       const clusterIds = Int32Array.from(sizeMap.keys());
       const sizes = Int32Array.from(sizeMap.values());
-      await loadQuotas(conn, clusterIds, allocateQuotas(sizes, s.sample_size, s.per_cluster, s.seed));
+      let quotas: Int32Array;
+      if (s.per_cluster === 'balanced') {
+        const centroids = await clusterCentroids(conn, clusterIds);
+        const parents = s.hierarchy_clusters ? await buildHierarchy(centroids.values, clusterIds.length, centroids.dims, { ks: s.hierarchy_clusters, seed: s.seed, resampling: s.hierarchy_resampling }) : [];
+        quotas = balancedQuotas(sizes, parents, s.sample_size, s.seed);
+      } else quotas = allocateQuotas(sizes, s.sample_size, s.per_cluster, s.seed);
+      await loadQuotas(conn, clusterIds, quotas);
       if (s.within === 'random') return { picks: await randomPicks(conn, s.seed), clusters: clusterIds.length };
+      if (s.within === 'top' || s.within === 'weighted') {
+        scores = await loadScores(conn, s.score_key!);
+        return { picks: await scoredPicks(conn, s.seed, s.within), clusters: clusterIds.length };
+      }
       const centroids = await embeddingSpaceCentroids(conn, dims);
       const progress = ctx.progress('sample: diverse picks', 'clusters');
       const out: Pick[] = [];
@@ -45,7 +96,7 @@ export const sampleStage: Stage<'sample'> = {
       }
       progress.done(done);
       return { picks: out, clusters: clusterIds.length };
-    });
+    }, { keptOnly });
     picks.sort((a, b) => a.cluster - b.cluster || a.pick - b.pick);
     writeParquet(
       path.join(ctx.outDir, SAMPLE.path),
@@ -61,6 +112,18 @@ export const sampleStage: Stage<'sample'> = {
     const plot = await writePlot(ctx.outDir, s.seed, `sample of ${written} (${s.per_cluster}, ${s.within})`);
     if (plot) ctx.log(`plot: ${plot}`);
     ctx.log(`report: ${await writeReport(ctx.outDir, s)}`);
-    return { sampled: written, clusters_sampled: clustersPicked, clusters, per_cluster: s.per_cluster, within: s.within };
+    if (scores) {
+      const sc: ScoreCounts = scores;
+      const unusable = sc.missing + sc.non_numeric + (s.within === 'weighted' ? sc.non_positive : 0);
+      ctx.log(
+        `sample: ${s.score_key} scored ${sc.scored.toLocaleString('en-US')} ids; missing ${sc.missing.toLocaleString('en-US')}, not a number ${sc.non_numeric.toLocaleString('en-US')}` +
+          (s.within === 'weighted' ? `, not positive ${sc.non_positive.toLocaleString('en-US')}` : '') +
+          (unusable > 0 ? ' (drawn only after every scored id of their cluster)' : ''),
+      );
+      if (sc.scored === 0) ctx.log(`sample: warning: no record has a number at ${s.score_key}, so the picks are in seeded random order; check the key path (e.g. semclust query ${ctx.outDir} "SELECT record FROM rows LIMIT 3")`);
+    }
+    const dedupRemoved = keptOnly ? ctx.state.stats('dedup').removed : 0;
+    if (keptOnly) ctx.log(`sample: drawn from the ids dedup kept (${dedupRemoved.toLocaleString('en-US')} near-duplicates left out)`);
+    return { sampled: written, clusters_sampled: clustersPicked, clusters, per_cluster: s.per_cluster, within: s.within, dedup_removed: dedupRemoved, ...(scores ? { scores } : {}) };
   },
 };

@@ -1,0 +1,67 @@
+/**
+ * The dedup stage (SemDeDup, Abbas et al. 2023, arXiv 2303.09540): within each cluster of
+ * labels/, drop every id whose embedding is within cosine similarity 1 − ε of an id already
+ * kept (operators/dedup-clusters.ts); decisions to dedup/, statistics to the manifest. A
+ * later sample draws only kept ids. Not resumable: one pass over clusters in cluster order
+ * is cheaper to redo than to checkpoint (see docs/curate.md for its time).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { StageStats } from '../../schemas/manifest.js';
+import { FILES } from '../../schemas/tables.js';
+import { dedupClusters } from '../../operators/dedup-clusters.js';
+import { withRunDatabase } from '../../operators/duckdb-views.js';
+import { writeKeptRecords } from '../../operators/write-kept.js';
+import type { Settings } from '../../schemas/config.js';
+import type { Stage } from '../stage.js';
+
+/** Clusters deduplicated at once: one onnxruntime session each, single-threaded. */
+const CONCURRENCY = Math.max(1, Math.min(4, os.availableParallelism()));
+
+export const dedupStage: Stage<'dedup'> = {
+  name: 'dedup',
+  needs: ['infer'],
+  // write_kept is an export, not an output: it does not key the stage (see writeKeptIfAsked).
+  settings: ['dedup_epsilon', 'dedup_keep', 'seed', 'write_kept'],
+  keyed: (s) => ['dedup_epsilon', 'dedup_keep', ...(s.dedup_keep === 'random' ? (['seed'] as const) : [])],
+  resumable: false,
+
+  async run(ctx): Promise<StageStats<'dedup'>> {
+    const s = ctx.settings;
+    const dims = ctx.state.stats('embed').dims;
+    const clusters = ctx.state.stats('infer').clusters;
+    const progress = ctx.progress('dedup', 'clusters');
+    const stats = await withRunDatabase(ctx.outDir, (conn) =>
+      dedupClusters(conn, ctx.outDir, dims, {
+        epsilon: s.dedup_epsilon,
+        keep: s.dedup_keep,
+        seed: s.seed,
+        partRows: s.part_rows,
+        spillDir: path.join(ctx.outDir, FILES.spill),
+        concurrency: CONCURRENCY,
+        threads: s.threads,
+        onCluster: (done) => progress.update(done, clusters ? done / clusters : null),
+      }),
+    );
+    progress.done(stats.clusters);
+    const share = (x: number) => `${(x * 100).toFixed(1)}%`;
+    ctx.log(
+      `dedup: ${stats.removed.toLocaleString('en-US')} of ${stats.rows.toLocaleString('en-US')} ids removed (${share(stats.removed_fraction)}) at ε = ${stats.epsilon}, ` +
+        `${stats.clusters_with_duplicates} of ${stats.clusters} clusters had duplicates; removed share per cluster: ` +
+        Object.entries(stats.removed_share_percentiles)
+          .map(([k, v]) => `${k}=${share(v)}`)
+          .join(' '),
+    );
+    return stats;
+  },
+};
+
+/**
+ * `write_kept`: the kept records as JSONL, written after the stages whenever asked for —
+ * also when dedup was complete and skipped, since the file is an export, not a stage output.
+ */
+export async function writeKeptIfAsked(outDir: string, s: Settings, log: (m: string) => void): Promise<void> {
+  if (!s.write_kept) return;
+  const n = await writeKeptRecords(outDir, s.write_kept);
+  log(`dedup: ${n.toLocaleString('en-US')} kept records → ${s.write_kept}`);
+}

@@ -1,0 +1,203 @@
+/**
+ * SemDeDup quality on Banking77 with injected near-duplicates: 2,000 copies of random rows,
+ * each with one small seeded edit (a word dropped, two adjacent words swapped, a typo, the
+ * case or the punctuation changed), then embed → fit (k-means, k = 77) → infer → dedup at
+ * several ε. Prints, per ε:
+ *   precision: of the removed ids that carry a label (an injected copy or an original that was
+ *              copied), the share removed as a duplicate of their own group (original + copies)
+ *              or of a text one small edit apart (the oracle below)
+ *   strict:    the same over every removal, Banking77's own texts included (a removal of a
+ *              natural text counts as correct only when the oracle calls the pair one edit apart)
+ *   recall:    injected copies that did not survive beside their original (per edit too)
+ *   natural:   removals among Banking77's own texts, which carry no label. A natural removal
+ *              counts as correct when the two texts are one small edit apart by the same
+ *              definition the injection uses (lexicalNearDuplicate: same words up to case and
+ *              punctuation and order, one word more or less, or one word with a two-letter slip);
+ *              rewordings such as "I need to update my address." / "How do I update my
+ *              address?" (0.982 with the built-in model) count as wrong.
+ *
+ *   npm run eval:dedup                 (needs ../shared/data/banking77/banking77.jsonl;
+ *                                       elsewhere pass a JSONL file with "text" as the first argument)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRng, type Rng } from '../core/random.js';
+import { openRunDatabase } from '../operators/duckdb-views.js';
+import { runStages } from '../pipeline/run-stages.js';
+import { resolveSettings } from '../pipeline/settings.js';
+import { DEDUP, ROWS } from '../schemas/tables.js';
+import { REPO_ROOT } from './repo-root.js';
+
+const COPIES = 2000;
+const EPSILONS = [0.001, 0.003, 0.005, 0.01, 0.02, 0.05, 0.1];
+const EDITS = ['drop', 'swap', 'typo', 'case', 'punct'] as const;
+type Edit = (typeof EDITS)[number];
+
+function edit(text: string, kind: Edit, rng: Rng): string {
+  const words = text.split(' ');
+  switch (kind) {
+    case 'drop': {
+      if (words.length < 4) return text;
+      words.splice(rng.int(words.length), 1);
+      return words.join(' ');
+    }
+    case 'swap': {
+      if (words.length < 2) return text;
+      const i = rng.int(words.length - 1);
+      [words[i], words[i + 1]] = [words[i + 1], words[i]];
+      return words.join(' ');
+    }
+    case 'typo': {
+      const long = words.map((w, i) => [w, i] as const).filter(([w]) => /^[a-z]{4,}$/i.test(w));
+      if (long.length === 0) return text;
+      const [w, i] = long[rng.int(long.length)];
+      const p = 1 + rng.int(w.length - 2);
+      // Swap two neighbouring letters, the commonest typing slip.
+      words[i] = w.slice(0, p) + w[p + 1] + w[p] + w.slice(p + 2);
+      return words.join(' ');
+    }
+    case 'case':
+      return rng.next() < 0.5 ? text.toLowerCase() : text.toUpperCase();
+    case 'punct': {
+      const stripped = text.replace(/[?.!]+$/, '');
+      return stripped === text ? `${text}?` : rng.next() < 0.5 ? stripped : `${stripped}!!`;
+    }
+  }
+}
+
+function words(text: string): string[] {
+  return text.toLowerCase().replace(/[^a-z0-9']+/g, ' ').trim().split(' ').filter(Boolean).sort();
+}
+
+/** Levenshtein distance, stopped early above `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** One edit of the injected kinds apart: word multisets equal (case, punctuation, order),
+ * or differing by one word added or dropped, or by one word changed by ≤ 2 letters. */
+function lexicalNearDuplicate(a: string, b: string): boolean {
+  const wa = words(a);
+  const wb = words(b);
+  const onlyA = wa.filter((w) => !wb.includes(w));
+  const onlyB = wb.filter((w) => !wa.includes(w));
+  if (Math.abs(wa.length - wb.length) > 1) return false;
+  if (onlyA.length + onlyB.length === 0) return true;
+  if (onlyA.length + onlyB.length === 1) return true;
+  return onlyA.length === 1 && onlyB.length === 1 && editDistance(onlyA[0], onlyB[0], 2) <= 2;
+}
+
+interface Injected {
+  lines: string[];
+  /** Per injected line: its group (the original's line index) and edit. */
+  copies: { of: number; kind: Edit }[];
+}
+
+function inject(source: string, seed: number): Injected {
+  const originals = fs.readFileSync(source, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string });
+  const seen = new Set(originals.map((r) => r.text));
+  const rng = createRng(seed);
+  const lines = originals.map((r, i) => JSON.stringify({ ...r, group: i }));
+  const copies: Injected['copies'] = [];
+  while (copies.length < COPIES) {
+    const of = rng.int(originals.length);
+    const kind = EDITS[copies.length % EDITS.length];
+    const text = edit(originals[of].text, kind, rng);
+    if (seen.has(text)) continue;
+    seen.add(text);
+    lines.push(JSON.stringify({ ...originals[of], text, group: of, edit: kind }));
+    copies.push({ of, kind });
+  }
+  // Copies are shuffled in among the originals so file order gives nothing away.
+  for (let i = lines.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [lines[i], lines[j]] = [lines[j], lines[i]];
+  }
+  return { lines, copies };
+}
+
+async function evaluate(outDir: string) {
+  const db = await openRunDatabase(outDir);
+  try {
+    const r = await db.connection.runAndReadAll(
+      `SELECT d.${DEDUP.col.id}, d.${DEDUP.col.kept}, d.${DEDUP.col.duplicate_of},
+              json_extract(r.${ROWS.col.record}, '$.group')::INT, json_extract_string(r.${ROWS.col.record}, '$.edit'), r.${ROWS.col.text}
+       FROM ${DEDUP.name} d JOIN (SELECT DISTINCT ON (${ROWS.col.id}) * FROM ${ROWS.name}) r USING (${ROWS.col.id})`,
+    );
+    const rows = r.getRowsJS() as [string, boolean, string | null, number, string | null, string][];
+    const textOf = new Map(rows.map(([id, , , , , t]) => [id, t]));
+    const groupOf = new Map(rows.map(([id, , , g]) => [id, g]));
+    const keptOf = new Map(rows.map(([id, kept]) => [id, kept]));
+    const originalOf = new Map<number, string>();
+    for (const [id, , , g, e] of rows) if (e === null) originalOf.set(g, id);
+    const copied = new Set(rows.filter(([, , , , e]) => e !== null).map(([, , , g]) => g));
+    let labelled = 0;
+    let labelledCorrect = 0;
+    let removed = 0;
+    let correct = 0;
+    let natural = 0;
+    let naturalCorrect = 0;
+    for (const [id, kept, dup, g] of rows) {
+      if (kept) continue;
+      removed++;
+      const right = groupOf.get(dup!) === g || lexicalNearDuplicate(textOf.get(id)!, textOf.get(dup!)!);
+      if (right) correct++;
+      if (copied.has(g)) {
+        labelled++;
+        if (right) labelledCorrect++;
+      }
+      if (groupOf.get(dup!) !== g) {
+        natural++;
+        if (right) naturalCorrect++;
+      }
+    }
+    const recall = new Map<string, [number, number]>();
+    for (const [id, kept, , g, e] of rows) {
+      if (e === null) continue;
+      const caught = !(kept && keptOf.get(originalOf.get(g)!));
+      const [c, n] = recall.get(e) ?? [0, 0];
+      recall.set(e, [c + (caught ? 1 : 0), n + 1]);
+      void id;
+    }
+    const totals = [...recall.values()].reduce(([c, n], [c2, n2]) => [c + c2, n + n2], [0, 0]);
+    return { removed, precision: labelled ? labelledCorrect / labelled : 1, strict: removed ? correct / removed : 1, naturalCorrect, natural, recall: totals[0] / totals[1], copies: totals[1], byEdit: recall };
+  } finally {
+    db.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const source = path.resolve(process.argv[2] ?? path.join(REPO_ROOT, '../shared/data/banking77/banking77.jsonl'));
+  if (!fs.existsSync(source)) {
+    console.error(`${source} not found: pass a JSONL file with a "text" field (e.g. Banking77) as the first argument`);
+    process.exit(2);
+  }
+  const outRoot = path.join(REPO_ROOT, 'out', 'eval-dedup');
+  fs.mkdirSync(outRoot, { recursive: true });
+  const input = path.join(outRoot, 'banking77-injected.jsonl');
+  const injected = inject(source, 11);
+  fs.writeFileSync(input, injected.lines.join('\n') + '\n');
+  const outDir = path.join(outRoot, 'run');
+  const base = { input, output_dir: outDir, kmeans_num_clusters: 77, seed: 42 };
+  const defaults = resolveSettings([{ origin: 'eval', values: base }]);
+  const quiet = { quiet: true, log: () => {} };
+  await runStages({ outDir, stages: ['embed', 'fit', 'infer'], layers: [{ origin: 'eval', values: base }], ...quiet });
+  console.log(`${injected.lines.length} rows (${COPIES} injected copies: ${EDITS.join(', ')} in equal shares), k-means k = 77, keep ${defaults.dedup_keep}`);
+  console.log('epsilon  removed  precision  recall  strict  natural removals (one edit apart)  recall by edit');
+  for (const epsilon of [...new Set([...EPSILONS, defaults.dedup_epsilon])].sort((a, b) => a - b)) {
+    await runStages({ outDir, stages: ['dedup'], layers: [{ origin: 'eval', values: { ...base, dedup_epsilon: epsilon } }], ...quiet });
+    const e = await evaluate(outDir);
+    const byEdit = [...e.byEdit].map(([k, [c, n]]) => `${k} ${(c / n).toFixed(3)}`).join(', ');
+    const mark = epsilon === defaults.dedup_epsilon ? ' (default)' : '';
+    console.log(`${String(epsilon).padStart(7)}  ${String(e.removed).padStart(7)}  ${e.precision.toFixed(4).padStart(9)}  ${e.recall.toFixed(4)}  ${e.strict.toFixed(3)}  ${`${e.natural} (${e.naturalCorrect})`.padStart(33)}  ${byEdit}${mark}`);
+  }
+}
+
+await main();
