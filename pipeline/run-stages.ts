@@ -97,7 +97,11 @@ export async function runStages(request: RunRequest): Promise<RunState> {
       : 'interrupted before any stage began';
     say(`semclust: ${signal}: ${what}`);
     lock.release();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    // Die by the same signal, as a shell expects (130 / 143): process.exit() would run
+    // onnxruntime's static destructors under worker threads still using it (SIGABRT, measured).
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.kill(process.pid, signal);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -4,6 +4,8 @@
  * part: each durable part records the input position it ends at, and a rerun after a
  * crash keeps those parts and reads on from there.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Settings } from '../../schemas/config.js';
@@ -30,6 +32,9 @@ const inputsOf = (s: Settings) => (s.input === undefined ? [] : Array.isArray(s.
 async function inputChanges(s: Settings, outDir: string, recorded: readonly InputIdentity[], given: ReadonlySet<string>): Promise<SettingChange[]> {
   const inputs = inputsOf(s);
   if (inputs.includes(STDIN)) return given.has('input') ? [{ key: 'input', from: 'stdin', to: 'stdin (read again: it cannot be identified)' }] : [];
+  // Inputs that are gone (moved, deleted, or OUTDIR copied elsewhere) do not undo a complete
+  // embed stage that nobody asked to redo: its rows and embeddings are all later stages read.
+  if (!given.has('input') && recorded.every((r) => !fs.existsSync(path.resolve(outDir, r.path)))) return [];
   const now = statInputs(await resolveInputs(inputs), outDir);
   const changes: SettingChange[] = [];
   const before = new Map(recorded.map((r) => [r.path, r]));
