@@ -159,3 +159,12 @@ test('an endpoint is recorded without its credentials, and asked for again when 
     await local.close();
   }
 });
+
+test('identical runs draw the identical plot (point order does not depend on thread timing)', async () => {
+  const a = path.join(dir, 'plot-a');
+  const b = path.join(dir, 'plot-b');
+  for (const out of [a, b]) assert.equal((await runCli(['infer', small, out, '--kmeans-num-clusters', '5', '--quiet'])).code, 0);
+  const svg = (out: string) => fs.readFileSync(path.join(out, 'plot.svg'), 'utf8').split(path.basename(out)).join('OUT');
+  assert.ok(svg(a).includes('<circle') || svg(a).includes('<path'), 'the plot has points');
+  assert.equal(svg(a), svg(b));
+});
