@@ -23,6 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { NearestCentroid } from '../core/kernels/nearest-centroid.js';
+import { ThreadChoice } from '../core/kernels/thread-choice.js';
 import { exactInertia, fitKMeans } from '../core/kmeans.js';
 import { kmeansPlusPlus } from '../core/kmeans-plusplus.js';
 import { encodeModel } from '../core/onnx/model.js';
@@ -148,7 +149,7 @@ async function benchFit(x: Float32Array, data: string, threads: number | undefin
 }
 
 /** The same product without ArgMin/ReduceMin: every b × k score comes back to JS. */
-async function rawMatMul(centroids: Float32Array, threads: number | undefined): Promise<ort.InferenceSession> {
+async function rawMatMul(centroids: Float32Array, threads: number | undefined): Promise<ThreadChoice> {
   const transposed = new Float32Array(D * ASSIGN_K);
   for (let c = 0; c < ASSIGN_K; c++) for (let j = 0; j < D; j++) transposed[j * ASSIGN_K + c] = centroids[c * D + j];
   const bytes = encodeModel({
@@ -158,12 +159,9 @@ async function rawMatMul(centroids: Float32Array, threads: number | undefined): 
     initializers: [{ name: 'ct', dims: [D, ASSIGN_K], data: transposed }],
     nodes: [{ op: 'MatMul', inputs: ['x', 'ct'], outputs: ['y'] }],
   });
-  return ort.InferenceSession.create(bytes, {
-    intraOpNumThreads: threads ?? 0,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
+  // The same session machinery as the kernel (spinning off; left to choose, one thread or all
+  // as measured run by run), so that the ratio measures the graph and not the thread count.
+  return ThreadChoice.create(bytes, threads);
 }
 
 async function benchAssign(threads: number | undefined): Promise<void> {
@@ -193,7 +191,7 @@ async function benchAssign(threads: number | undefined): Promise<void> {
       add(bare, async () => {
         for (let s = 0; s < rows; s += kernel.blockRows) {
           const b = Math.min(kernel.blockRows, rows - s);
-          await raw.run({ x: new ort.Tensor('float32', block.subarray(s * D, (s + b) * D), [b, D]) });
+          await raw.run({ x: new ort.Tensor('float32', block.subarray(s * D, (s + b) * D), [b, D]) }, b);
         }
       });
     if ((start / GEN_BLOCK) % 2 === 0) {

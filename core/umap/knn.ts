@@ -12,6 +12,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { encodeModel, type Graph } from '../onnx/model.js';
+import { sessionOptions } from '../onnx/session-options.js';
 import type { OnStep } from '../progress-event.js';
 import { CandidateHeaps, finishRow, type ExactContext } from './knn-exact.js';
 import { columnMeans, errorBound, maxOf, Prepared, roundingErrors, squaredNorms } from './knn-rows.js';
@@ -61,11 +62,7 @@ function transpose(rows: Float32Array, n: number, w: number): Float32Array {
 }
 
 function session(graph: Graph, threads: number | undefined): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(encodeModel(graph), {
-    intraOpNumThreads: threads ?? 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-  });
+  return ort.InferenceSession.create(encodeModel(graph), sessionOptions(threads ?? 1));
 }
 
 const scalar = (name: string, v: number) => ({ name, dims: [], data: new Float32Array([v]) });
