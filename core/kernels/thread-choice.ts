@@ -2,9 +2,9 @@
  * A kernel session that picks its own thread count while it runs. Left to choose, it holds the
  * same graph twice, on one intra-op thread and on onnxruntime's default (one per physical core),
  * times each run, and sends every
- * run to whichever has taken less wall time per unit of work lately; the other still gets one
- * run in RECHECK_EVERY, so a change of load (a neighbour's process starting or ending) moves
- * the choice. MLAS splits a Gemm over output rows and columns, never over the summed axis, and
+ * run to whichever has taken less wall time per unit of work lately; the other still gets a run
+ * now and then (every 32 to 1,024 runs), so a change of load (a neighbour's process starting or
+ * ending) moves the choice. MLAS splits a Gemm over output rows and columns, never over the summed axis, and
  * the kernels' other ops are row-wise, so both sessions give the same bits: the choice changes
  * speed only (test/core/kernels/thread-choice.test.ts compares them).
  *
@@ -18,11 +18,14 @@ import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { sessionOptions } from '../onnx/session-options.js';
 
-/** Runs of the first session to be timed before the other is tried, and how often the one not
- * chosen is run again to refresh its figure. One run in 32 on the slower side costs at most
- * 1/32 of the gap between the two. */
+/** Timed runs each side gets before the choice starts (a session's first run is not timed). */
 const TRIAL_RUNS = 3;
-const RECHECK_EVERY = 32;
+/** The side not chosen is run again after this many runs at first; each recheck that keeps the
+ * choice doubles the gap up to RECHECK_MAX, and one that changes it starts again from
+ * RECHECK_MIN. Under steady load the rechecks cost well under 1% of the runs (HDBSCAN's
+ * ~10⁴–10⁵ small runs measured 1.009× one thread with a fixed 1-in-32 recheck). */
+const RECHECK_MIN = 32;
+const RECHECK_MAX = 1024;
 /** Weight of the newest run in each side's running figure (an exponential moving average). */
 const NEWEST = 0.25;
 
@@ -42,19 +45,25 @@ interface Side extends SideRecord {
 }
 
 /**
- * Which of two sides takes the next run (0 or 1), given each side's record and the runs made so
- * far: side 0 until it has TRIAL_RUNS timed runs (its first is not timed), then side 1 likewise,
- * then the lower rate, except that every RECHECK_EVERY-th run goes to the other side.
+ * Which of two sides takes the next run (0 or 1): side 0 until it has TRIAL_RUNS timed runs, then
+ * side 1 likewise, then the lower rate (ties to side 0, one thread: the lighter load on a shared
+ * host), or the other side when a recheck is due.
  */
-export function chooseSide(a: SideRecord, b: SideRecord, runs: number): 0 | 1 {
+export function chooseSide(a: SideRecord, b: SideRecord, recheckDue: boolean): 0 | 1 {
   if (a.runs <= TRIAL_RUNS) return 0;
   if (b.runs <= TRIAL_RUNS) return 1;
   const best = a.rate <= b.rate ? 0 : 1;
-  return runs % RECHECK_EVERY === 0 ? ((1 - best) as 0 | 1) : best;
+  return recheckDue ? ((1 - best) as 0 | 1) : best;
+}
+
+/** The gap to the next recheck after one that kept (`kept`) or changed the choice. */
+export function nextRecheckGap(gap: number, kept: boolean): number {
+  return kept ? Math.min(RECHECK_MAX, gap * 2) : RECHECK_MIN;
 }
 
 export class ThreadChoice {
-  private runs = 0;
+  private gap = RECHECK_MIN;
+  private sinceRecheck = 0;
 
   private constructor(private readonly sides: Side[]) {}
 
@@ -84,23 +93,26 @@ export class ThreadChoice {
    * cost (rows, or rows × columns where both vary), so that runs of different sizes compare.
    */
   async run(feeds: Feeds, work = 1): Promise<Results> {
-    const side = this.pick();
+    const [a, b] = this.sides;
+    if (b === undefined) return a.session.run(feeds);
+    const before = chooseSide(a, b, false);
+    const recheck = this.sinceRecheck >= this.gap && a.runs > TRIAL_RUNS && b.runs > TRIAL_RUNS;
+    const side = this.sides[chooseSide(a, b, recheck)];
     const t0 = performance.now();
     const out = await side.session.run(feeds);
     const rate = (performance.now() - t0) / 1000 / Math.max(work, 1e-9);
     // A session's first run allocates its buffers and pre-packs constant weights: not timed.
     if (side.runs > 0) side.rate = Number.isNaN(side.rate) ? rate : NEWEST * rate + (1 - NEWEST) * side.rate;
     side.runs++;
-    this.runs++;
+    this.sinceRecheck++;
+    if (recheck) {
+      this.gap = nextRecheckGap(this.gap, chooseSide(a, b, false) === before);
+      this.sinceRecheck = 0;
+    }
     return out;
   }
 
   async release(): Promise<void> {
     for (const s of this.sides) await s.session.release();
-  }
-
-  private pick(): Side {
-    const [a, b] = this.sides;
-    return b === undefined ? a : this.sides[chooseSide(a, b, this.runs)];
   }
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { Tensor } from 'onnxruntime-node';
-import { chooseSide, ThreadChoice, type SideRecord } from '../../../core/kernels/thread-choice.js';
+import { chooseSide, nextRecheckGap, ThreadChoice, type SideRecord } from '../../../core/kernels/thread-choice.js';
 import { encodeModel } from '../../../core/onnx/model.js';
 import { createRng } from '../../../core/random.js';
 
@@ -47,26 +47,48 @@ test('left to choose, ThreadChoice holds a one-thread and a default-thread sessi
   }
 });
 
-test('chooseSide: trials on side 0 (first run untimed), then side 1, then the lower rate, the other side every 32nd run', () => {
-  const picks: number[] = [];
+test('chooseSide: trials on side 0 (first run untimed), then side 1, then the lower rate, the other side when a recheck is due', () => {
   const a: SideRecord = { runs: 0, rate: NaN };
   const b: SideRecord = { runs: 0, rate: NaN };
-  for (let run = 0; run < 70; run++) {
-    const side = chooseSide(a, b, run);
+  const picks: number[] = [];
+  for (let run = 0; run < 8; run++) {
+    // A recheck asked for during the trials changes nothing.
+    const side = chooseSide(a, b, true);
     picks.push(side);
     const rec = side === 0 ? a : b;
     if (rec.runs > 0) rec.rate = side === 0 ? 3 : 1; // side 1 is three times faster per unit
     rec.runs++;
   }
-  assert.deepEqual(picks.slice(0, 8), [0, 0, 0, 0, 1, 1, 1, 1]);
-  const rechecks = picks.flatMap((p, run) => (run >= 8 && p === 0 ? [run] : []));
-  assert.deepEqual(rechecks, [32, 64]);
-  // Side 0 turns faster: it wins every run but the rechecks of side 1.
-  a.rate = 0.5;
-  assert.equal(chooseSide(a, b, 70), 0);
-  assert.equal(chooseSide(a, b, 96), 1);
+  assert.deepEqual(picks, [0, 0, 0, 0, 1, 1, 1, 1]);
+  assert.equal(chooseSide(a, b, false), 1);
+  assert.equal(chooseSide(a, b, true), 0);
+  a.rate = 0.5; // side 0 turns faster
+  assert.equal(chooseSide(a, b, false), 0);
+  assert.equal(chooseSide(a, b, true), 1);
   // Equal rates go to side 0 (one thread: the lighter load on a shared host).
-  assert.equal(chooseSide({ runs: 9, rate: 1 }, { runs: 9, rate: 1 }, 71), 0);
+  assert.equal(chooseSide({ runs: 9, rate: 1 }, { runs: 9, rate: 1 }, false), 0);
+});
+
+test('nextRecheckGap: doubles from 32 up to 1,024 while rechecks keep the choice, back to 32 when one changes it', () => {
+  const gaps: number[] = [];
+  let gap = 32;
+  for (let i = 0; i < 7; i++) gaps.push((gap = nextRecheckGap(gap, true)));
+  assert.deepEqual(gaps, [64, 128, 256, 512, 1024, 1024, 1024]);
+  assert.equal(nextRecheckGap(1024, false), 32);
+});
+
+test('a choosing ThreadChoice keeps running both sides: after the trials the one not chosen still gets rechecks', { skip: availableParallelism() < 2 && 'needs 2 CPUs' }, async () => {
+  const choice = await ThreadChoice.create(matmulModel(4));
+  try {
+    const x = block(64, 5);
+    for (let run = 0; run < 8 + 32 * 3; run++) await choice.run({ x }, 64);
+    const counts = Object.values(choice.runsByThreads);
+    assert.equal(counts[0] + counts[1], 8 + 96);
+    // Trials give each side 4; the rechecks at gaps 32 and 64 give the one not chosen at least 1 more.
+    assert.ok(Math.min(...counts) >= 5, JSON.stringify(choice.runsByThreads));
+  } finally {
+    await choice.release();
+  }
 });
 
 test('ThreadChoice rejects a bad thread count', async () => {
