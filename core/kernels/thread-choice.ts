@@ -94,7 +94,10 @@ export class ThreadChoice {
    */
   async run(feeds: Feeds, work = 1): Promise<Results> {
     const [a, b] = this.sides;
-    if (b === undefined) return a.session.run(feeds);
+    if (b === undefined) {
+      a.runs++;
+      return a.session.run(feeds);
+    }
     const before = chooseSide(a, b, false);
     const recheck = this.sinceRecheck >= this.gap && a.runs > TRIAL_RUNS && b.runs > TRIAL_RUNS;
     const side = this.sides[chooseSide(a, b, recheck)];

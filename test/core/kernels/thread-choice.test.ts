@@ -39,6 +39,7 @@ test('left to choose, ThreadChoice holds a one-thread and a default-thread sessi
       const b = (await single.run({ x }, 512 + run)).y.data as Float32Array;
       assert.deepEqual(a, b, `run ${run}`);
     }
+    assert.deepEqual(single.runsByThreads, { '1': 12 });
     // Both sides had their trial runs.
     for (const runs of Object.values(choosing.runsByThreads)) assert.ok(runs >= 4, JSON.stringify(choosing.runsByThreads));
   } finally {
