@@ -1,12 +1,11 @@
 /**
  * A kernel session that picks its own thread count while it runs. Left to choose, it holds the
  * same graph twice, on one intra-op thread and on onnxruntime's default (one per physical core),
- * times each run, and sends every
- * run to whichever has taken less wall time per unit of work lately; the other still gets a run
- * now and then (every 32 to 1,024 runs), so a change of load (a neighbour's process starting or
- * ending) moves the choice. MLAS splits a Gemm over output rows and columns, never over the summed axis, and
- * the kernels' other ops are row-wise, so both sessions give the same bits: the choice changes
- * speed only (test/core/kernels/thread-choice.test.ts compares them).
+ * times each run, and sends every run to whichever has taken less wall time per unit of work
+ * lately; the other still gets a run now and then (every 32 to 1,024 runs), so a change of load (a
+ * neighbour's process starting or ending) moves the choice. MLAS splits a Gemm over output rows
+ * and columns, never over the summed axis, and the kernels' other ops are row-wise, so both
+ * sessions give the same bits: the choice changes speed only (thread-choice.test.ts compares them).
  *
  * Why not just use every core: on the shared 2-core host (load 4–5) two threads stayed slower
  * than one even with spinning off, because each parallel section waits for its slowest thread
@@ -22,8 +21,9 @@ import { sessionOptions } from '../onnx/session-options.js';
 const TRIAL_RUNS = 3;
 /** The side not chosen is run again after this many runs at first; each recheck that keeps the
  * choice doubles the gap up to RECHECK_MAX, and one that changes it starts again from
- * RECHECK_MIN. Under steady load the rechecks cost well under 1% of the runs (HDBSCAN's
- * ~10⁴–10⁵ small runs measured 1.009× one thread with a fixed 1-in-32 recheck). */
+ * RECHECK_MIN. Trials and rechecks were 2–3% of the ~1,100 runs of a 50k × 30 HDBSCAN fit,
+ * which measured 1.01–1.03× one thread (CPU time equal); a fixed 1-in-32 recheck would keep
+ * paying that on long fits. */
 const RECHECK_MIN = 32;
 const RECHECK_MAX = 1024;
 /** Weight of the newest run in each side's running figure (an exponential moving average). */
