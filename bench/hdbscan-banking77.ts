@@ -2,7 +2,7 @@
  * HDBSCAN on real data against the Python `hdbscan` package: Banking77 embedded by the
  * built-in model, projected by semclust's UMAP to 30 dimensions (cosine, 15 neighbours,
  * seed 42), then the same 30-d file clustered by both (min_cluster_size 40, min_samples 10;
- * the package with boruvka_kdtree, one job). Prints times, clusters, noise, the ARI between
+ * the package with boruvka_kdtree, one job); semclust on one thread, then default threads. Prints times, clusters, noise, the ARI between
  * the two label sets (target ≥ 0.9), and each side's NMI against the intents on non-noise rows.
  *
  * Peer: /usr/bin/python3 bench/peers/hdbscan_labels.py with the package on HDBSCAN_PEER_PYTHONPATH.
@@ -38,9 +38,14 @@ const x = umap.embeddings[0];
 const file = path.join(work, 'banking77-umap30.f32');
 fs.writeFileSync(file, new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
 
-const t0 = performance.now();
-const ours = await fitHdbscan(x, n, DIM, { minClusterSize: MIN_CLUSTER_SIZE, minSamples: MIN_SAMPLES, threads: 1 });
-const ourSeconds = (performance.now() - t0) / 1000;
+const fit = async (threads: number | undefined) => {
+  const t0 = performance.now();
+  const result = await fitHdbscan(x, n, DIM, { minClusterSize: MIN_CLUSTER_SIZE, minSamples: MIN_SAMPLES, threads });
+  return { labels: result.labels, seconds: (performance.now() - t0) / 1000 };
+};
+const { labels: oursLabels, seconds: ourSeconds } = await fit(1);
+const ours = { labels: oursLabels };
+const byDefault = await fit(undefined);
 
 const categories = new Map<string, number>();
 const truth = Int32Array.from(texts, (t) => categories.get(t.category) ?? (categories.set(t.category, categories.size), categories.size - 1));
@@ -52,6 +57,8 @@ function describe(name: string, labels: Int32Array, seconds: number): void {
 }
 console.log(`HDBSCAN on Banking77 → built-in model → semclust UMAP ${DIM}-d (${n} rows), min_cluster_size ${MIN_CLUSTER_SIZE}, min_samples ${MIN_SAMPLES}`);
 describe('semclust (1 thread)', ours.labels, ourSeconds);
+describe('semclust (default)', byDefault.labels, byDefault.seconds);
+console.log(`default / 1 thread: ${(byDefault.seconds / ourSeconds).toFixed(3)}; same labels: ${byDefault.labels.every((l, i) => l === ours.labels[i])}`);
 
 const peerPath = process.env.HDBSCAN_PEER_PYTHONPATH;
 if (!peerPath) {

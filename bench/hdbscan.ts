@@ -3,7 +3,7 @@
  *
  * Data: 50,000 × 30 seeded synthetic blobs (16 blobs of varied size and spread, 3% uniform
  * noise), min_cluster_size 100, min_samples 10, written as raw float32 that both sides read.
- * 1. Fit: semclust (one onnxruntime thread, then default threads) vs hdbscan
+ * 1. Fit: semclust (one onnxruntime thread and default threads, in turn, best of 2) vs hdbscan
  *    algorithm='boruvka_kdtree' (core_dist_n_jobs=1, then the package default); wall and CPU
  *    seconds, time ratio (target ≤ 1.0), clusters, noise fraction, ARI of the label sets
  *    (computed by the peer with sklearn's adjusted_rand_score; target ≥ 0.95).
@@ -234,8 +234,18 @@ const file = (name: string, a: Float32Array | Int32Array): string => {
 console.log(`data: ${N.toLocaleString('en-US')} × ${D}, ${BLOBS} blobs + ${NOISE * 100}% noise, seed ${SEED}; files in ${DIR}`);
 console.log(`${os.cpus().length} CPUs, shared machine: wall-clock figures move with other load; compare ratios from the same run`);
 
-const [one, oneTime] = await timed(() => fitHdbscan(x, N, D, { minClusterSize: MIN_CLUSTER_SIZE, minSamples: MIN_SAMPLES, threads: 1 }));
-const [fit, fitTime] = await timed(() => fitHdbscan(x, N, D, { minClusterSize: MIN_CLUSTER_SIZE, minSamples: MIN_SAMPLES }));
+// One thread and default threads in turn, twice, each keeping its faster run: a neighbour's
+// load then falls on both alike.
+const fitWith = (threads: number | undefined) => timed(() => fitHdbscan(x, N, D, { minClusterSize: MIN_CLUSTER_SIZE, minSamples: MIN_SAMPLES, threads }));
+const faster = <T>(a: [T, Timing] | undefined, b: [T, Timing]): [T, Timing] => (a === undefined || b[1].seconds < a[1].seconds ? b : a);
+let oneRun: [Awaited<ReturnType<typeof fitHdbscan>>, Timing] | undefined;
+let defaultRun: typeof oneRun;
+for (let round = 0; round < 2; round++) {
+  oneRun = faster(oneRun, await fitWith(1));
+  defaultRun = faster(defaultRun, await fitWith(undefined));
+}
+const [one, oneTime] = oneRun!;
+const [fit, fitTime] = defaultRun!;
 const same = one.labels.every((l, i) => l === fit.labels[i]);
 
 const [predictor, prepTime] = await timed(() => HdbscanPredictor.create(fit.model));
@@ -281,6 +291,7 @@ if (typeof peer === 'string') {
   console.log(`ARI vs the generating blobs (noise as one class): semclust ${peer.semclust.ari_vs_truth.toFixed(4)}, hdbscan ${peer.fits.default.ari_vs_truth.toFixed(4)}`);
 }
 console.log(`semclust one-thread and default-thread fits give identical labels: ${same}`);
+console.log(`semclust default threads / one thread (wall, best of 2 each, interleaved; goal ≤ 1): ${(fitTime.seconds / oneTime.seconds).toFixed(3)}`);
 
 console.log(`\n## approximate prediction`);
 console.log(`predictor set-up (kd-tree + kernel) ${fmt(prepTime.seconds)}`);

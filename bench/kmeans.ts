@@ -9,10 +9,11 @@
  *    of both sides are scored by the same JS code on the same data.
  * 2. Assignment: 1M × 384 synthetic rows (generated block by block, memory bounded) against
  *    1,000 centroids: NearestCentroid (labels + distances) vs session.run of X·Cᵀ alone, on the
- *    same blocks, one thread and default threads.
+ *    same blocks, one thread and default threads (default: each kernel chooses, see ThreadChoice).
  *
  * Fit timings are the best of REPEATS runs on each side (wall and CPU minima taken separately),
- * which filters out the worst of the load from other processes on a shared host.
+ * which filters out the worst of the load from other processes on a shared host; one thread and
+ * default threads run in turn (fit) or block by block (assignment), so their ratio is fair.
  *
  * Usage: node dist/bench/kmeans.js [repeats=3]   (peer: /usr/bin/python3 bench/peers/kmeans_sklearn.py)
  */
@@ -23,7 +24,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { NearestCentroid } from '../core/kernels/nearest-centroid.js';
-import { exactInertia, fitKMeans } from '../core/kmeans.js';
+import { ThreadChoice } from '../core/kernels/thread-choice.js';
+import { exactInertia, fitKMeans, type KMeansResult } from '../core/kmeans.js';
 import { kmeansPlusPlus } from '../core/kmeans-plusplus.js';
 import { encodeModel } from '../core/onnx/model.js';
 import { createRng } from '../core/random.js';
@@ -80,16 +82,24 @@ async function inertiaOf(x: Float32Array, centroids: Float32Array): Promise<numb
   return exactInertia(x, D, centroids, labels);
 }
 
-/** Best of REPEATS runs of f: wall and CPU minima, and the last result (runs are deterministic). */
-async function bestOf<T>(f: () => Promise<T>): Promise<[T, Timing]> {
-  let best: Timing = { seconds: Infinity, cpu: Infinity };
-  let value!: T;
+/** One thread, then the library default (left out: each kernel chooses, see ThreadChoice). */
+const THREAD_SETTINGS = [1, undefined] as const;
+const settingLabel = (threads: number | undefined): string => (threads === 1 ? 'one thread' : 'default threads');
+
+/**
+ * Best of REPEATS runs of each function, taken in turn (a, b, a, b, …) so that a neighbour's
+ * load falls on all of them alike: wall and CPU minima, and the last result (runs are
+ * deterministic).
+ */
+async function bestOfEach<T>(fs: (() => Promise<T>)[]): Promise<[T, Timing][]> {
+  const best: [T, Timing][] = fs.map(() => [undefined as T, { seconds: Infinity, cpu: Infinity }]);
   for (let r = 0; r < REPEATS; r++) {
-    const [v, t] = await timed(f);
-    value = v;
-    best = { seconds: Math.min(best.seconds, t.seconds), cpu: Math.min(best.cpu, t.cpu) };
+    for (const [i, f] of fs.entries()) {
+      const [v, t] = await timed(f);
+      best[i] = [v, { seconds: Math.min(best[i][1].seconds, t.seconds), cpu: Math.min(best[i][1].cpu, t.cpu) }];
+    }
   }
-  return [value, best];
+  return best;
 }
 
 interface PeerReport {
@@ -112,14 +122,29 @@ function runPeer(data: string, init: string, out: string, oneThread: boolean): P
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as PeerReport;
 }
 
-async function benchFit(x: Float32Array, data: string, threads: number | undefined): Promise<void> {
-  const label = threads === 1 ? 'one thread' : 'default threads';
-  const kernel = { threads };
-  const [seeds, seeding] = await bestOf(() => kmeansPlusPlus(x, N, D, K, createRng(SEED), kernel));
+/** Seeding, Lloyd from the same start and the full fit, one thread and default threads interleaved. */
+async function benchFit(x: Float32Array, data: string): Promise<void> {
+  const kernels = THREAD_SETTINGS.map((threads) => ({ threads }));
+  const seeding = await bestOfEach(kernels.map((kernel) => () => kmeansPlusPlus(x, N, D, K, createRng(SEED), kernel)));
+  const lloyd = await bestOfEach(kernels.map((kernel, i) => () => fitKMeans(x, N, D, { k: K, seed: SEED, maxIter: MAX_ITER, tol: TOL, init: seeding[i][0], kernel })));
+  const full = await bestOfEach(kernels.map((kernel) => () => fitKMeans(x, N, D, { k: K, seed: SEED, maxIter: MAX_ITER, tol: TOL, kernel })));
+  for (const [i, threads] of THREAD_SETTINGS.entries()) await reportFit(x, data, threads, seeding[i], lloyd[i], full[i]);
+  const r = (pair: [unknown, Timing][]): string => ratio(pair[1][1].seconds, pair[0][1].seconds);
+  console.log('\n## k-means: default threads / one thread (wall, same run, interleaved; goal ≤ 1)');
+  console.log(`full fit ${r(full)}   k-means++ seeding ${r(seeding)}   Lloyd from same start ${r(lloyd)}`);
+}
+
+async function reportFit(
+  x: Float32Array,
+  data: string,
+  threads: number | undefined,
+  [seeds, seeding]: [Float32Array, Timing],
+  [lloyd, lloydTime]: [KMeansResult, Timing],
+  [full, fitTime]: [KMeansResult, Timing],
+): Promise<void> {
+  const label = settingLabel(threads);
   const init = path.join(DIR, `init-${label.replace(' ', '-')}.f32`);
   writeFileSync(init, seeds);
-  const [lloyd, lloydTime] = await bestOf(() => fitKMeans(x, N, D, { k: K, seed: SEED, maxIter: MAX_ITER, tol: TOL, init: seeds, kernel }));
-  const [full, fitTime] = await bestOf(() => fitKMeans(x, N, D, { k: K, seed: SEED, maxIter: MAX_ITER, tol: TOL, kernel }));
 
   const out = path.join(DIR, `sklearn-${label.replace(' ', '-')}`);
   const peer = runPeer(data, init, out, threads === 1);
@@ -148,7 +173,7 @@ async function benchFit(x: Float32Array, data: string, threads: number | undefin
 }
 
 /** The same product without ArgMin/ReduceMin: every b × k score comes back to JS. */
-async function rawMatMul(centroids: Float32Array, threads: number | undefined): Promise<ort.InferenceSession> {
+async function rawMatMul(centroids: Float32Array, threads: number | undefined): Promise<ThreadChoice> {
   const transposed = new Float32Array(D * ASSIGN_K);
   for (let c = 0; c < ASSIGN_K; c++) for (let j = 0; j < D; j++) transposed[j * ASSIGN_K + c] = centroids[c * D + j];
   const bytes = encodeModel({
@@ -158,60 +183,63 @@ async function rawMatMul(centroids: Float32Array, threads: number | undefined): 
     initializers: [{ name: 'ct', dims: [D, ASSIGN_K], data: transposed }],
     nodes: [{ op: 'MatMul', inputs: ['x', 'ct'], outputs: ['y'] }],
   });
-  return ort.InferenceSession.create(bytes, {
-    intraOpNumThreads: threads ?? 0,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
+  // The same session machinery as the kernel (spinning off; left to choose, one thread or all
+  // as measured run by run), so that the ratio measures the graph and not the thread count.
+  return ThreadChoice.create(bytes, threads);
 }
 
-async function benchAssign(threads: number | undefined): Promise<void> {
+/**
+ * NearestCentroid and the bare MatMul, one thread and default threads, on the same generated
+ * blocks: per block all four runs, in an order that rotates, so that cache state and neighbours'
+ * load fall on each alike.
+ */
+async function benchAssign(): Promise<void> {
   const rng = createRng(SEED + 1);
   const centroids = Float32Array.from({ length: ASSIGN_K * D }, () => rng.gaussian());
-  const kernel = await NearestCentroid.create(centroids, ASSIGN_K, D, { threads });
-  const raw = await rawMatMul(centroids, threads);
   const block = new Float32Array(GEN_BLOCK * D);
   const labels = new Int32Array(GEN_BLOCK);
   const dist = new Float32Array(GEN_BLOCK);
-  const ours: Timing = { seconds: 0, cpu: 0 };
-  const bare: Timing = { seconds: 0, cpu: 0 };
+  const sides = await Promise.all(
+    THREAD_SETTINGS.map(async (threads) => {
+      const kernel = await NearestCentroid.create(centroids, ASSIGN_K, D, { threads });
+      return { threads, kernel, raw: await rawMatMul(centroids, threads), ours: { seconds: 0, cpu: 0 }, bare: { seconds: 0, cpu: 0 } };
+    }),
+  );
   const add = async (into: Timing, f: () => Promise<void>): Promise<void> => {
     const [, t] = await timed(f);
     into.seconds += t.seconds;
     into.cpu += t.cpu;
   };
-  for (let start = 0; start < ASSIGN_ROWS; start += GEN_BLOCK) {
+  const runs = sides.flatMap((side) => [
+    (rows: number) => add(side.ours, () => side.kernel.assign(block, rows, labels, dist)),
+    (rows: number) =>
+      add(side.bare, async () => {
+        for (let s = 0; s < rows; s += side.kernel.blockRows) {
+          const b = Math.min(side.kernel.blockRows, rows - s);
+          await side.raw.run({ x: new ort.Tensor('float32', block.subarray(s * D, (s + b) * D), [b, D]) }, b);
+        }
+      }),
+  ]);
+  for (let start = 0, n = 0; start < ASSIGN_ROWS; start += GEN_BLOCK, n++) {
     const rows = Math.min(GEN_BLOCK, ASSIGN_ROWS - start);
     for (let i = 0; i < rows; i++) {
       const c = rng.int(ASSIGN_K) * D;
       for (let j = 0; j < D; j++) block[i * D + j] = centroids[c + j] + rng.next() - 0.5;
     }
-    // Alternate which side runs first so that cache state and neighbours' load fall on both.
-    const runOurs = (): Promise<void> => add(ours, () => kernel.assign(block, rows, labels, dist));
-    const runRaw = (): Promise<void> =>
-      add(bare, async () => {
-        for (let s = 0; s < rows; s += kernel.blockRows) {
-          const b = Math.min(kernel.blockRows, rows - s);
-          await raw.run({ x: new ort.Tensor('float32', block.subarray(s * D, (s + b) * D), [b, D]) });
-        }
-      });
-    if ((start / GEN_BLOCK) % 2 === 0) {
-      await runOurs();
-      await runRaw();
-    } else {
-      await runRaw();
-      await runOurs();
-    }
+    for (let r = 0; r < runs.length; r++) await runs[(n + r) % runs.length](rows);
   }
-  await kernel.close();
-  await raw.release();
-  const label = threads === 1 ? 'one thread' : 'default threads';
-  console.log(`\n## assignment ${ASSIGN_ROWS.toLocaleString('en-US')} × ${D} against ${ASSIGN_K} centroids, ${label}, ${kernel.blockRows} rows per run`);
-  console.log('                                          wall        CPU');
-  console.log(`NearestCentroid (labels + distances)  ${fmt(ours.seconds).padStart(9)}  ${fmt(ours.cpu).padStart(9)}`);
-  console.log(`raw MatMul X·Cᵀ (scores to JS)        ${fmt(bare.seconds).padStart(9)}  ${fmt(bare.cpu).padStart(9)}`);
-  console.log(`ratio NearestCentroid / raw MatMul    ${ratio(ours.seconds, bare.seconds).padStart(9)}  ${ratio(ours.cpu, bare.cpu).padStart(9)}   (target ≤ 1.1)`);
+  for (const side of sides) {
+    await side.kernel.close();
+    await side.raw.release();
+    const { ours, bare } = side;
+    console.log(`\n## assignment ${ASSIGN_ROWS.toLocaleString('en-US')} × ${D} against ${ASSIGN_K} centroids, ${settingLabel(side.threads)}, ${side.kernel.blockRows} rows per run`);
+    console.log('                                          wall        CPU');
+    console.log(`NearestCentroid (labels + distances)  ${fmt(ours.seconds).padStart(9)}  ${fmt(ours.cpu).padStart(9)}`);
+    console.log(`raw MatMul X·Cᵀ (scores to JS)        ${fmt(bare.seconds).padStart(9)}  ${fmt(bare.cpu).padStart(9)}`);
+    console.log(`ratio NearestCentroid / raw MatMul    ${ratio(ours.seconds, bare.seconds).padStart(9)}  ${ratio(ours.cpu, bare.cpu).padStart(9)}   (target ≤ 1.1)`);
+  }
+  const [one, def] = sides;
+  console.log(`\nassignment, default threads / one thread (wall, same run, interleaved; goal ≤ 1): NearestCentroid ${ratio(def.ours.seconds, one.ours.seconds)}, raw MatMul ${ratio(def.bare.seconds, one.bare.seconds)}`);
 }
 
 mkdirSync(DIR, { recursive: true });
@@ -219,7 +247,5 @@ const data = path.join(DIR, `blobs-${N}x${D}-k${K}-seed${SEED}.f32`);
 if (!existsSync(data)) writeBlobs(data);
 const x = readF32(data, N * D);
 console.log(`data: ${data}; ${os.cpus().length} CPUs; fit timings best of ${REPEATS}`);
-await benchFit(x, data, 1);
-await benchFit(x, data, undefined);
-await benchAssign(1);
-await benchAssign(undefined);
+await benchFit(x, data);
+await benchAssign();

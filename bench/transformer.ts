@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
+import { sessionOptions } from '../core/onnx/session-options.js';
 import { bertEncoderGraph, bertParameters, MINILM_L6, randomBertWeights } from '../core/onnx/bert-encoder-graph.js';
 import { encodeModel } from '../core/onnx/model.js';
 import { quantizeDynamic } from '../core/onnx/quantize-dynamic.js';
@@ -76,7 +77,8 @@ interface Run {
 }
 
 async function runOnnx(file: string, batches: Batch[], options: ort.InferenceSession.SessionOptions): Promise<Run> {
-  const session = await ort.InferenceSession.create(file, { interOpNumThreads: 1, executionMode: 'sequential', ...options });
+  // The project's options (core/onnx/session-options.ts: spinning off), then the row's own.
+  const session = await ort.InferenceSession.create(file, { ...sessionOptions(), ...options });
   const hidden = config.hidden;
   const feeds = batches.map((b) => {
     const dims = [b.rows, b.seq];
@@ -180,10 +182,10 @@ async function main(): Promise<void> {
   const rate = (r: Run): number => SENTENCES / r.seconds;
   const fmt = (r: Run): string => `${rate(r).toFixed(1).padStart(7)} sentences/s (${r.seconds.toFixed(2)} s)`;
   for (const threads of [1, 'default'] as const) {
-    const intraOpNumThreads = threads === 1 ? 1 : 0;
     const torch = runTorch(threads);
-    const fp32 = await runOnnx(fp32File, batches, { intraOpNumThreads, graphOptimizationLevel: 'all' });
-    const q8 = await runOnnx(q8File, batches, { intraOpNumThreads, graphOptimizationLevel: 'all' });
+    const options = sessionOptions(threads === 1 ? 1 : undefined);
+    const fp32 = await runOnnx(fp32File, batches, options);
+    const q8 = await runOnnx(q8File, batches, options);
     console.log(`\n${threads === 1 ? 'one thread' : `default threads (onnxruntime: one per core${typeof torch === 'string' ? '' : `; PyTorch chose ${torch.threads}`})`}:`);
     if (typeof torch === 'string') console.log(`  PyTorch fp32: not run (${torch}); apt-get update && apt-get install -y python3-torch`);
     else console.log(`  PyTorch fp32        ${fmt(torch)}`);
@@ -199,7 +201,7 @@ async function main(): Promise<void> {
     ['1 thread, basic', { intraOpNumThreads: 1, graphOptimizationLevel: 'basic' }],
     ['1 thread, extended', { intraOpNumThreads: 1, graphOptimizationLevel: 'extended' }],
     ['1 thread, all', { intraOpNumThreads: 1, graphOptimizationLevel: 'all' }],
-    ['default threads, all, spinning on', { intraOpNumThreads: 0, graphOptimizationLevel: 'all' }],
+    ['default threads, all, spinning on', { intraOpNumThreads: 0, graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '1' } } } }],
     ['default threads, all, spinning off', { intraOpNumThreads: 0, graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } }],
   ];
   for (const [label, options] of settings) {

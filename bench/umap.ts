@@ -19,7 +19,9 @@
  * for SGD; umap-learn uses numba's threads (reported) for NN-descent, SGD single-threaded
  * because it is seeded.
  *
- * Usage: npm run bench:umap [-- --transform-rows N] [-- --no-banking77]   (Banking77: scripts/banking77-data.ts)
+ * 3. Threads: the fit and the transform's kNN with one thread and with the default, same run.
+ *
+ * Usage: npm run bench:umap [-- --transform-rows N] [-- --no-banking77] [-- --threads-only]   (Banking77: scripts/banking77-data.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -218,10 +220,10 @@ async function compare(title: string, x: Float32Array, labels: Int32Array, nFit:
 }
 
 /** The transform's neighbour search by itself, in the same blocks, with the int8 bound's record. */
-async function searchAlone(fitX: Float32Array, newX: Float32Array, dim: number): Promise<{ search: Timing; stats: KnnStats }> {
+async function searchAlone(fitX: Float32Array, newX: Float32Array, dim: number, threads: number | undefined = THREADS): Promise<{ search: Timing; stats: KnnStats }> {
   const stats: KnnStats = { rows: 0, fallbackRows: 0 };
   const [, search] = await timed(async () => {
-    const index = await KnnIndex.create(fitX, dim, { k: 15, metric: 'cosine', threads: THREADS, stats });
+    const index = await KnnIndex.create(fitX, dim, { k: 15, metric: 'cosine', threads, stats });
     for (let start = 0; start < newX.length / dim; start += BLOCK) await index.query(newX.subarray(start * dim, (start + BLOCK) * dim));
     await index.close();
   });
@@ -247,9 +249,33 @@ async function banking77(): Promise<{ x: Float32Array; labels: Int32Array; nFit:
   }
 }
 
+/**
+ * The onnxruntime parts (the fit's self-kNN, the transform's kNN) with one thread and with the
+ * library default (threads left out: chosen run by run, see core/kernels/thread-choice.ts), in
+ * the same run, alternating so that load from other processes falls on both.
+ */
+async function threadScaling(x: Float32Array, nFit: number, dim: number): Promise<void> {
+  const fitX = x.subarray(0, nFit * dim), newX = x.subarray(nFit * dim, (nFit + Math.min(20_000, x.length / dim - nFit)) * dim);
+  const fits: Record<string, Timing> = {}, searches: Record<string, Timing> = {};
+  for (const threads of [1, undefined, 1, undefined]) {
+    const key = threads === 1 ? '1 thread' : 'default';
+    const [, fit] = await timed(() => fitUmap(fitX, dim, { nNeighbors: 15, minDist: 0.1, metric: 'cosine', seed: SEED, threads, dims: [30] }));
+    const { search } = await searchAlone(fitX, newX, dim, threads);
+    const min = (a: Timing | undefined, b: Timing): Timing => (a === undefined || b.seconds < a.seconds ? b : a);
+    fits[key] = min(fits[key], fit);
+    searches[key] = min(searches[key], search);
+  }
+  console.log(`\n## threads: fit ${nFit.toLocaleString('en-US')} × ${dim} → 30-d, and the kNN of ${(newX.length / dim).toLocaleString('en-US')} new rows alone (best of 2 each)`);
+  console.log(`${''.padEnd(22)} ${'1 thread'.padStart(22)} ${'default'.padStart(22)}   default / 1 thread`);
+  console.log(`${'fit → 30-d'.padEnd(22)} ${s(fits['1 thread']).padStart(22)} ${s(fits.default).padStart(22)}   ${(fits.default.seconds / fits['1 thread'].seconds).toFixed(3)}`);
+  console.log(`${'transform kNN alone'.padEnd(22)} ${s(searches['1 thread']).padStart(22)} ${s(searches.default).padStart(22)}   ${(searches.default.seconds / searches['1 thread'].seconds).toFixed(3)}`);
+}
+
 mkdirSync(DIR, { recursive: true });
 console.log(`# bench:umap — ${os.cpus().length} cores (${os.cpus()[0].model}), node ${process.version}; semclust: onnxruntime ${THREADS} threads for kNN, SGD in one thread (WebAssembly SIMD)`);
 const synth = synthetic(FIT_ROWS + TRANSFORM_ROWS);
+await threadScaling(synth.x, FIT_ROWS, D);
+if (argv.includes('--threads-only')) process.exit(0);
 await compare('Synthetic', synth.x, synth.labels, FIT_ROWS, D, true);
 if (!argv.includes('--no-banking77')) {
   const b = await banking77();

@@ -155,6 +155,23 @@ test('CandidateDistances caps each distance at the row’s closest distance and 
   for (let t = 0; t < m; t++) assert.ok(Math.abs(potentials[t] - columns[t]) < 1e-6 * columns[t]);
 });
 
+test('NearestCentroid and AssignAndSum give a row tied between equal centroids the lower index', async () => {
+  const d = 3;
+  // Centroids 1 and 2 are the same point; centroid 0 and 3 are far away.
+  const centroids = Float32Array.from([9, 9, 9, 1, 0, 0, 1, 0, 0, -9, -9, -9]);
+  const x = Float32Array.from([1, 0, 0, 1.1, 0, 0, -9, -9, -9]);
+  const kernel = await NearestCentroid.create(centroids, 4, d);
+  const labels = new Int32Array(3);
+  await kernel.assign(x, 3, labels, new Float32Array(3));
+  await kernel.close();
+  assert.deepEqual([...labels], [1, 1, 3]);
+  const step = await AssignAndSum.create(4, d);
+  const stepLabels = new Int32Array(3);
+  await step.run(x, 3, centroids, stepLabels, { sums: new Float64Array(4 * d), counts: new Float64Array(4) });
+  await step.close();
+  assert.deepEqual([...stepLabels], [1, 1, 3]);
+});
+
 test('kernels reject a bad thread count', async () => {
   await assert.rejects(NearestCentroid.create(new Float32Array(4), 2, 2, { threads: 0 }), /threads/);
 });

@@ -8,8 +8,8 @@
  * Both blocks are centred on `centre` (the query block's middle) inside the graph, which keeps
  * that expansion's cancellation small; callers pass raw rows, so their side is plain copying.
  */
-import type * as ort from 'onnxruntime-node';
 import { Tensor } from 'onnxruntime-node';
+import type { ThreadChoice } from '../kernels/thread-choice.js';
 import { createKernelSession } from '../kernels/session.js';
 import type { Node, ValueInfo } from '../onnx/model.js';
 
@@ -34,8 +34,8 @@ export function kernelError(d: number, qNorm: number, rNorm: number): number {
 
 export class BlockTopK {
   private constructor(
-    private readonly nearestSession: ort.InferenceSession,
-    private readonly reachSession: ort.InferenceSession,
+    private readonly nearestSession: ThreadChoice,
+    private readonly reachSession: ThreadChoice,
     readonly d: number,
   ) {}
 
@@ -80,7 +80,7 @@ export class BlockTopK {
 
   /** k nearest reference rows (by squared Euclidean distance) for each of m query rows. */
   async nearest(q: Float32Array, m: number, r: Float32Array, n: number, centre: Float32Array, k: number): Promise<TopK> {
-    const out = await this.nearestSession.run(this.feeds(q, m, r, n, centre, k));
+    const out = await this.nearestSession.run(this.feeds(q, m, r, n, centre, k), m * n);
     return { values: out.values.data as Float32Array, positions: out.positions.data as Int32Array, k };
   }
 
@@ -89,10 +89,13 @@ export class BlockTopK {
    * the same along the row, so it cannot change which references win.
    */
   async nearestReachable(q: Float32Array, m: number, r: Float32Array, rcore2: Float32Array, n: number, centre: Float32Array, k: number): Promise<TopK> {
-    const out = await this.reachSession.run({
-      ...this.feeds(q, m, r, n, centre, k),
-      rcore: new Tensor('float32', rcore2.subarray(0, n), [n]),
-    });
+    const out = await this.reachSession.run(
+      {
+        ...this.feeds(q, m, r, n, centre, k),
+        rcore: new Tensor('float32', rcore2.subarray(0, n), [n]),
+      },
+      m * n,
+    );
     return { values: out.values.data as Float32Array, positions: out.positions.data as Int32Array, k };
   }
 

@@ -5,13 +5,13 @@
  * once per fit) because with a handful of candidates recomputing them would cost as much as the
  * product itself.
  */
-import type * as ort from 'onnxruntime-node';
 import { Tensor } from 'onnxruntime-node';
+import type { ThreadChoice } from './thread-choice.js';
 import { resolveBlockRows, createKernelSession, rowSquaredNorms, type KernelOptions } from './session.js';
 
 export class CandidateDistances {
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: ThreadChoice,
     readonly d: number,
     readonly blockRows: number,
   ) {}
@@ -61,13 +61,16 @@ export class CandidateDistances {
     const potentials = new Float64Array(m);
     for (let start = 0; start < n; start += this.blockRows) {
       const b = Math.min(this.blockRows, n - start);
-      const result = await this.session.run({
-        x: new Tensor('float32', x.subarray(start * d, (start + b) * d), [b, d]),
-        xn: new Tensor('float32', norms.subarray(start, start + b), [b, 1]),
-        closest: new Tensor('float32', closest.subarray(start, start + b), [b, 1]),
-        c,
-        cn,
-      });
+      const result = await this.session.run(
+        {
+          x: new Tensor('float32', x.subarray(start * d, (start + b) * d), [b, d]),
+          xn: new Tensor('float32', norms.subarray(start, start + b), [b, 1]),
+          closest: new Tensor('float32', closest.subarray(start, start + b), [b, 1]),
+          c,
+          cn,
+        },
+        b,
+      );
       const capped = result.capped.data as Float32Array;
       out.set(capped, start * m);
       for (let i = 0; i < b; i++) {

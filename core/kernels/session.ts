@@ -3,26 +3,19 @@
  * code, and the block size the kernels stream rows through.
  */
 import { availableParallelism } from 'node:os';
-import * as ort from 'onnxruntime-node';
 import { encodeModel, type Graph } from '../onnx/model.js';
+import { ThreadChoice } from './thread-choice.js';
 
 export interface KernelOptions {
-  /** onnxruntime intra-op threads; left out, onnxruntime uses one per physical core. */
+  /** onnxruntime intra-op threads; left out, the kernel chooses between one and one per core
+   * as it runs (see ThreadChoice). */
   threads?: number;
   /** Rows per session.run; left out, each kernel picks its measured default. */
   blockRows?: number;
 }
 
-export async function createKernelSession(graph: Graph, threads?: number): Promise<ort.InferenceSession> {
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
-    throw new RangeError(`threads must be a positive integer, got ${threads}`);
-  }
-  return ort.InferenceSession.create(encodeModel(graph), {
-    intraOpNumThreads: threads ?? 0,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
+export function createKernelSession(graph: Graph, threads?: number): Promise<ThreadChoice> {
+  return ThreadChoice.create(encodeModel(graph), threads);
 }
 
 /** options.blockRows, validated, or `fallback`. */

@@ -12,6 +12,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { encodeModel, type Graph } from '../onnx/model.js';
+import { ThreadChoice } from '../kernels/thread-choice.js';
 import type { OnStep } from '../progress-event.js';
 import { CandidateHeaps, finishRow, type ExactContext } from './knn-exact.js';
 import { columnMeans, errorBound, maxOf, Prepared, roundingErrors, squaredNorms } from './knn-rows.js';
@@ -29,7 +30,7 @@ export interface Neighbors {
 export interface KnnOptions {
   k: number;
   metric: UmapMetric;
-  /** onnxruntime intra-op threads. */
+  /** onnxruntime intra-op threads; left out, chosen between one and all cores as it runs. */
   threads?: number;
   /** Counts searched rows and those the int8 bound could not settle. */
   stats?: KnnStats;
@@ -60,12 +61,9 @@ function transpose(rows: Float32Array, n: number, w: number): Float32Array {
   return t;
 }
 
-function session(graph: Graph, threads: number | undefined): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(encodeModel(graph), {
-    intraOpNumThreads: threads ?? 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-  });
+/** The kernels' one thread rule: `threads` if given, else chosen run by run (ThreadChoice). */
+function session(graph: Graph, threads: number | undefined): Promise<ThreadChoice> {
+  return ThreadChoice.create(encodeModel(graph), threads);
 }
 
 const scalar = (name: string, v: number) => ({ name, dims: [], data: new Float32Array([v]) });
@@ -135,7 +133,7 @@ async function floatSearch(
       const c0 = bounds[b], c = bounds[b + 1] - c0;
       const feeds: Record<string, ort.Tensor> = { q, r: new ort.Tensor('float32', ref.rows.subarray(c0 * dim, (c0 + c) * dim), [c, dim]) };
       if (ref.half) feeds.h = new ort.Tensor('float32', ref.half.subarray(c0, c0 + c), [1, c]);
-      const result = await search.run(feeds);
+      const result = await search.run(feeds, c);
       const score = result.score.data as Float32Array, index = result.index.data as BigInt64Array;
       for (let i = 0; i < m; i++) heaps.offer(i, score, index, i * kc, kc, 1, c0, -1);
     }
@@ -155,7 +153,7 @@ export class KnnIndex {
   private readonly exactNorms: Float64Array | null;
 
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: ThreadChoice,
     private readonly reference: Float32Array,
     private readonly ref: Prepared,
     private readonly refMaxErr: number,
@@ -245,7 +243,7 @@ export class KnnIndex {
     const failed: number[] = [];
     for (let start = 0; start < rows; start += this.rowsPerRun) {
       const end = Math.min(rows, start + this.rowsPerRun);
-      const result = await this.session.run({ q: new ort.Tensor('float32', q.rows.subarray(start * dim, end * dim), [end - start, dim]) });
+      const result = await this.session.run({ q: new ort.Tensor('float32', q.rows.subarray(start * dim, end * dim), [end - start, dim]) }, end - start);
       const qscale = (result.qscale.data as Float32Array)[0];
       const qzero = (result.qzero32.data as Int32Array)[0];
       const errors = roundingErrors(q.rows, start, end, dim, qscale, qzero, 0, 255);
@@ -338,7 +336,7 @@ export async function selfKnn(data: Float32Array, dim: number, options: KnnOptio
         const p = bounds[bi + 1] - bounds[bi];
         feeds.a = new ort.Tensor('float32', rowsOf(bi), [p, dim]);
         if (prep.half) feeds.ha = new ort.Tensor('float32', prep.half.subarray(bounds[bi], bounds[bi + 1]), [p, 1]);
-        const out = await pairs.run(feeds);
+        const out = await pairs.run(feeds, p * q);
         const rowScore = out.rowScore.data as Float32Array, rowIndex = out.rowIndex.data as BigInt64Array;
         for (let r = 0; r < p; r++) heaps.offer(bounds[bi] + r, rowScore, rowIndex, r * pairK, pairK, 1, bounds[bj], bounds[bi] + r);
         if (bi === bj) continue;

@@ -11,6 +11,7 @@ import { halfToFloat32 } from '../../core/float16.js';
 import { clsPool, meanPool } from '../../core/pooling.js';
 import { type Embedder, normalizeRows } from './embedder.js';
 import { cudaStartError, executionProviders, type Device } from './execution-provider.js';
+import { sessionOptions } from '../../core/onnx/session-options.js';
 import { DTYPES, onnxModelFiles, type Dtype } from './onnx-files.js';
 import { readJsonIfExists } from './read-json.js';
 
@@ -82,9 +83,7 @@ export async function openOnnxFolder(dir: string, options: OnnxFolderOptions = {
 
   const providers = executionProviders(options.device);
   const session = await ort.InferenceSession.create(modelFile, {
-    intraOpNumThreads: options.threads ?? 0,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
+    ...sessionOptions(options.threads),
     ...providers,
   }).catch((err: unknown) => {
     throw options.device === 'cuda' ? cudaStartError(err) : err;

@@ -12,6 +12,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { encodeModel } from '../../core/onnx/model.js';
+import { sessionOptions } from '../../core/onnx/session-options.js';
 import { STATIC_INPUT, STATIC_OUTPUT, staticEmbeddingGraph } from '../../core/onnx/static-embedding-graph.js';
 import { parseSafetensors, readFloat32, readIntegers } from '../../core/safetensors.js';
 import { foldStaticTable } from '../../core/static-table.js';
@@ -97,12 +98,7 @@ export async function openStaticFolder(folder: string, layout: StaticLayout, opt
     dropIds: unkId === undefined ? [] : [unkId],
   });
   const fallback = new Float32Array(dims).fill(1 / Math.sqrt(dims));
-  const session = await ort.InferenceSession.create(encodeModel(staticEmbeddingGraph({ table, dims, fallback })), {
-    intraOpNumThreads: options.threads ?? 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
+  const session = await ort.InferenceSession.create(encodeModel(staticEmbeddingGraph({ table, dims, fallback })), sessionOptions(options.threads ?? 1));
   const maxLength = options.maxLength ?? (layout.kind === 'model2vec' ? MODEL2VEC_MAX_LENGTH : Infinity);
 
   const embed = async (texts: readonly string[]): Promise<Float32Array> => {

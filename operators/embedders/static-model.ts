@@ -13,6 +13,7 @@ import * as ort from 'onnxruntime-node';
 import type { Embedder } from './embedder.js';
 import { foldSif } from '../../core/sif-table.js';
 import { encodeModel } from '../../core/onnx/model.js';
+import { sessionOptions } from '../../core/onnx/session-options.js';
 import { STATIC_INPUT, STATIC_OUTPUT, staticEmbeddingGraph } from '../../core/onnx/static-embedding-graph.js';
 import {
   PAD_TOKEN,
@@ -108,12 +109,7 @@ async function loadModel(folder: string, name: string, options: StaticModelOptio
   const vocab: string[] = [];
   for (const [token, id] of Object.entries(tokenizer.model.vocab as Record<string, number>)) vocab[id] = token;
   const words = new WordTokenizer(vocab);
-  const session = await ort.InferenceSession.create(join(folder, 'onnx', 'model.onnx'), {
-    intraOpNumThreads: options.threads ?? 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
+  const session = await ort.InferenceSession.create(join(folder, 'onnx', 'model.onnx'), sessionOptions(options.threads ?? 1));
   const dims: number = config.hidden_size;
   const maxLength = options.maxLength ?? config.max_seq_length;
 
