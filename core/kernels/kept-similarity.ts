@@ -5,7 +5,7 @@
  * b × m scores), plus the b × b Gram matrix of the block for the in-block pass that JS does
  * sequentially. Memory is O(b × m) inside onnxruntime; m ≤ cluster size.
  */
-import type * as ort from 'onnxruntime-node';
+import type { ThreadChoice } from './thread-choice.js';
 import { Tensor } from 'onnxruntime-node';
 import type { Node } from '../onnx/model.js';
 import { createKernelSession } from './session.js';
@@ -29,7 +29,7 @@ export interface KeptSimilarityResult {
 
 export class KeptSimilarity {
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: ThreadChoice,
     readonly d: number,
   ) {}
 
@@ -56,10 +56,13 @@ export class KeptSimilarity {
   /** `block` holds b rows, `kept` m ≥ 1 rows (both row-major, d wide). */
   async run(block: Float32Array, b: number, kept: Float32Array, m: number): Promise<KeptSimilarityResult> {
     const d = this.d;
-    const out = await this.session.run({
-      x: new Tensor('float32', block.subarray(0, b * d), [b, d]),
-      kept: new Tensor('float32', kept.subarray(0, m * d), [m, d]),
-    });
+    const out = await this.session.run(
+      {
+        x: new Tensor('float32', block.subarray(0, b * d), [b, d]),
+        kept: new Tensor('float32', kept.subarray(0, m * d), [m, d]),
+      },
+      b * m,
+    );
     return { best: out.best.data as Float32Array, arg: out.arg.data as Int32Array, gram: out.gram.data as Float32Array };
   }
 
