@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CLUSTERS, EMBEDDINGS, LABELS, ROWS, SAMPLE } from '../schemas/tables.js';
-import { AtomicFileWriter } from './write-file-atomic.js';
+import { writeQueryLines } from './write-query-lines.js';
 
 export interface Pick {
   id: string;
@@ -140,24 +140,11 @@ export async function embeddingSpaceCentroids(conn: DuckDBConnection, dims: numb
 export async function writeSampleJsonl(conn: DuckDBConnection, file: string): Promise<number> {
   const r = ROWS.col;
   const s = SAMPLE.col;
-  const result = await conn.stream(`
-    SELECT arg_min(r.${r.record}, (r.${r.source}, r.${r.line})) AS record
-    FROM ${SAMPLE.name} s JOIN ${ROWS.name} r USING (${s.id})
-    GROUP BY s.${s.id}, s.${s.cluster}, s.${s.pick} ORDER BY s.${s.cluster}, s.${s.pick}`);
-  const out = new AtomicFileWriter(file);
-  let n = 0;
-  try {
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const records = chunk.getColumns()[0] as string[];
-      out.write(records.join('\n') + '\n');
-      n += records.length;
-    }
-    out.commit();
-  } catch (e) {
-    out.abort();
-    throw e;
-  }
-  return n;
+  return writeQueryLines(
+    conn,
+    `SELECT arg_min(r.${r.record}, (r.${r.source}, r.${r.line})) AS record
+     FROM ${SAMPLE.name} s JOIN ${ROWS.name} r USING (${s.id})
+     GROUP BY s.${s.id}, s.${s.cluster}, s.${s.pick} ORDER BY s.${s.cluster}, s.${s.pick}`,
+    file,
+  );
 }

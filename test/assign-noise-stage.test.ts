@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRng } from '../core/random.js';
 import { tempDir } from './support/paths.js';
-import { runCli } from './support/cli.js';
+import { runCli, queryRows } from './support/cli.js';
 
 const TOPICS = [
   ['card', 'arrived', 'delivery', 'post', 'mail', 'waiting', 'track', 'shipped'],
@@ -12,12 +12,6 @@ const TOPICS = [
   ['pin', 'blocked', 'locked', 'reset', 'forgot', 'code', 'unlock', 'attempts'],
 ];
 const OTHER = ['weather', 'garden', 'piano', 'river', 'mountain', 'coffee', 'novel', 'bicycle', 'violin', 'harbour', 'tulip', 'glacier'];
-
-async function query(out: string, sql: string): Promise<Record<string, unknown>[]> {
-  const r = await runCli(['query', out, sql, '--format', 'json']);
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout.trim() ? r.stdout.trim().split('\n').map((l) => JSON.parse(l)) : [];
-}
 
 test('infer --hdbscan-assign-noise relabels only the noise rows, marks them reassigned, keeps the fit, and counts them', async () => {
   const dir = tempDir('assign-noise');
@@ -34,13 +28,13 @@ test('infer --hdbscan-assign-noise relabels only the noise rows, marks them reas
   const flags = ['--cluster-alg', 'hdbscan', '--hdbscan-min-cluster-size', '20', '--hdbscan-min-samples', '5', '--quiet'];
   const first = await runCli(['infer', file, out, ...flags]);
   assert.equal(first.code, 0, first.stderr);
-  const before = new Map((await query(out, 'SELECT id, cluster, probability FROM labels')).map((r) => [r.id as string, r]));
+  const before = new Map((await queryRows(out, 'SELECT id, cluster, probability FROM labels')).map((r) => [r.id as string, r]));
   const noise = [...before.values()].filter((r) => Number(r.cluster) < 0).length;
   assert.ok(noise > 0, 'the corpus has noise');
   // dedup keeps HDBSCAN's noise rows: they have no cluster to be compared within.
   const dedup = await runCli(['dedup', out, '--dedup-epsilon', '0.2', '--quiet']);
   assert.equal(dedup.code, 0, dedup.stderr);
-  const [n] = await query(out, 'SELECT count(*)::INT AS rows, count(*) FILTER (WHERE kept AND duplicate_of IS NULL AND similarity IS NULL)::INT AS kept FROM dedup WHERE cluster = -1');
+  const [n] = await queryRows(out, 'SELECT count(*)::INT AS rows, count(*) FILTER (WHERE kept AND duplicate_of IS NULL AND similarity IS NULL)::INT AS kept FROM dedup WHERE cluster = -1');
   assert.deepEqual(n, { rows: noise, kept: noise });
   assert.equal(JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).stages.dedup.stats.noise_rows, noise);
 
@@ -48,7 +42,7 @@ test('infer --hdbscan-assign-noise relabels only the noise rows, marks them reas
   assert.equal(second.code, 0, second.stderr);
   assert.match(second.stderr, /hdbscan_assign_noise false → true: infer will be redone; dedup is removed and must be rerun/);
   assert.match(second.stderr, /fit: complete for these settings, skipped/);
-  const after = await query(out, 'SELECT id, cluster, probability, reassigned FROM labels');
+  const after = await queryRows(out, 'SELECT id, cluster, probability, reassigned FROM labels');
   assert.equal(after.length, before.size);
   let reassigned = 0;
   for (const r of after) {
@@ -69,6 +63,6 @@ test('infer --hdbscan-assign-noise relabels only the noise rows, marks them reas
   assert.equal(stats.reassigned_rows, noise);
   assert.equal(stats.noise_rows, 0);
   // The cluster sizes in clusters.parquet include the reassigned rows.
-  const [{ total }] = await query(out, 'SELECT sum(size)::INT AS total FROM clusters');
+  const [{ total }] = await queryRows(out, 'SELECT sum(size)::INT AS total FROM clusters');
   assert.equal(total, before.size);
 });

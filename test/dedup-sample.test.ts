@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './support/paths.js';
-import { runCli } from './support/cli.js';
+import { runCli, queryRows } from './support/cli.js';
 
 const TOPICS = [
   ['card', 'arrived', 'delivery', 'post', 'mail', 'waiting', 'track', 'shipped', 'late', 'address'],
@@ -28,12 +28,6 @@ function corpus(file: string): void {
   fs.writeFileSync(file, lines.join('\n') + '\n');
 }
 
-async function query(out: string, sql: string): Promise<Record<string, unknown>[]> {
-  const r = await runCli(['query', out, sql, '--format', 'json']);
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout.trim() ? r.stdout.trim().split('\n').map((l) => JSON.parse(l)) : [];
-}
-
 const manifest = (out: string) => JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
 
 test('sample after dedup draws only kept ids; dedup reruns are skipped or redo the sample; --write-kept is written when dedup is skipped', async () => {
@@ -47,9 +41,9 @@ test('sample after dedup draws only kept ids; dedup reruns are skipped or redo t
   // A sample larger than the data takes every kept id: exactly the kept set, nothing removed.
   const s1 = await runCli(['sample', out, '--sample-size', '1000', '--quiet']);
   assert.equal(s1.code, 0, s1.stderr);
-  const [{ kept, removed }] = await query(out, 'SELECT count(*) FILTER (WHERE kept)::INT AS kept, count(*) FILTER (WHERE NOT kept)::INT AS removed FROM dedup');
+  const [{ kept, removed }] = await queryRows(out, 'SELECT count(*) FILTER (WHERE kept)::INT AS kept, count(*) FILTER (WHERE NOT kept)::INT AS removed FROM dedup');
   assert.ok(Number(removed) >= 45, `removed ${removed}`);
-  const [{ sampled, not_kept }] = await query(out, 'SELECT count(*)::INT AS sampled, count(*) FILTER (WHERE NOT d.kept)::INT AS not_kept FROM sample s JOIN dedup d USING (id)');
+  const [{ sampled, not_kept }] = await queryRows(out, 'SELECT count(*)::INT AS sampled, count(*) FILTER (WHERE NOT d.kept)::INT AS not_kept FROM sample s JOIN dedup d USING (id)');
   assert.equal(sampled, kept);
   assert.equal(not_kept, 0);
   assert.equal(manifest(out).stages.sample.stats.dedup_removed, removed);
@@ -68,10 +62,10 @@ test('sample after dedup draws only kept ids; dedup reruns are skipped or redo t
   assert.equal(d3.code, 0, d3.stderr);
   assert.equal(manifest(out).stages.sample, undefined);
   assert.equal(fs.existsSync(path.join(out, 'sample.parquet')), false);
-  const [{ kept: kept3 }] = await query(out, 'SELECT count(*) FILTER (WHERE kept)::INT AS kept FROM dedup');
+  const [{ kept: kept3 }] = await queryRows(out, 'SELECT count(*) FILTER (WHERE kept)::INT AS kept FROM dedup');
   assert.ok(Number(kept3) < Number(kept));
   assert.equal((await runCli(['sample', out, '--sample-size', '1000', '--quiet'])).code, 0);
-  const [{ n }] = await query(out, 'SELECT count(*)::INT AS n FROM sample');
+  const [{ n }] = await queryRows(out, 'SELECT count(*)::INT AS n FROM sample');
   assert.equal(n, kept3);
 
   // dedup flags belong to dedup: sample refuses them.
@@ -100,7 +94,7 @@ test('a pipeline that lists dedup: a new ε redoes dedup and the sample in one r
   const m = manifest(out);
   assert.ok(m.stages.dedup.stats.removed > removed1);
   assert.equal(m.stages.sample.stats.dedup_removed, m.stages.dedup.stats.removed);
-  const [{ n, kept }] = await query(out, 'SELECT count(*)::INT AS n, count(*) FILTER (WHERE d.kept)::INT AS kept FROM sample JOIN dedup d USING (id)');
+  const [{ n, kept }] = await queryRows(out, 'SELECT count(*)::INT AS n, count(*) FILTER (WHERE d.kept)::INT AS kept FROM sample JOIN dedup d USING (id)');
   assert.equal(n, kept);
   assert.equal(n, m.stages.dedup.stats.kept);
 

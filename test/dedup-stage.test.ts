@@ -3,19 +3,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './support/paths.js';
-import { runCli } from './support/cli.js';
+import { runCli, queryRows } from './support/cli.js';
 
 const TOPICS = [
   ['card', 'arrived', 'delivery', 'post', 'mail', 'waiting', 'track', 'shipped', 'late', 'address'],
   ['exchange', 'rate', 'currency', 'euro', 'dollar', 'conversion', 'foreign', 'pound', 'fee', 'abroad'],
   ['pin', 'blocked', 'locked', 'reset', 'forgot', 'code', 'unlock', 'attempts', 'wrong', 'app'],
 ];
-
-async function query(out: string, sql: string): Promise<Record<string, unknown>[]> {
-  const r = await runCli(['query', out, sql, '--format', 'json']);
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout.trim() ? r.stdout.trim().split('\n').map((l) => JSON.parse(l)) : [];
-}
 
 test('dedup: word-swapped copies are removed within their cluster, decisions are consistent, kept records written once per id', async () => {
   const dir = tempDir('dedup');
@@ -47,7 +41,7 @@ test('dedup: word-swapped copies are removed within their cluster, decisions are
 
   // Each copy pair: never both kept, and when one is kept the other names it (both may go
   // when a third text has the same words).
-  const decisions = await query(out, `SELECT r.text, d.kept, dk.text AS dup_text, d.similarity FROM dedup d JOIN rows r USING (id) LEFT JOIN rows dk ON dk.id = d.duplicate_of`);
+  const decisions = await queryRows(out, `SELECT r.text, d.kept, dk.text AS dup_text, d.similarity FROM dedup d JOIN rows r USING (id) LEFT JOIN rows dk ON dk.id = d.duplicate_of`);
   const byText = new Map(decisions.map((d) => [d.text as string, d]));
   for (const [a, b] of copies) {
     const da = byText.get(a)!;
@@ -60,7 +54,7 @@ test('dedup: word-swapped copies are removed within their cluster, decisions are
     assert.ok(Number((da.kept ? db : da).similarity) > 0.9999);
   }
   // Every dropped id names a kept id of its own cluster and was within 1 − ε of it; kept ids were not.
-  const bad = await query(
+  const bad = await queryRows(
     out,
     `SELECT count(*)::INT AS n FROM dedup d LEFT JOIN dedup k ON k.id = d.duplicate_of
      WHERE (NOT d.kept AND (k.id IS NULL OR NOT k.kept OR k.cluster <> d.cluster OR d.similarity < 0.98))
@@ -68,17 +62,17 @@ test('dedup: word-swapped copies are removed within their cluster, decisions are
   );
   assert.deepEqual(bad, [{ n: 0 }]);
   // Only the first id visited in each cluster has no earlier kept id to compare with.
-  const firsts = await query(out, 'SELECT count(*) FILTER (WHERE similarity IS NULL AND kept)::INT AS n, count(DISTINCT cluster)::INT AS k FROM dedup');
+  const firsts = await queryRows(out, 'SELECT count(*) FILTER (WHERE similarity IS NULL AND kept)::INT AS n, count(DISTINCT cluster)::INT AS k FROM dedup');
   assert.deepEqual(firsts, [{ n: 3, k: 3 }]);
   // The cosine similarity recomputed by DuckDB from the embeddings agrees.
-  const sims = await query(
+  const sims = await queryRows(
     out,
     `SELECT max(abs(array_cosine_similarity(e.embedding, k.embedding) - d.similarity)) AS err FROM dedup d JOIN embeddings e USING (id) JOIN embeddings k ON k.id = d.duplicate_of`,
   );
   assert.ok(Number(sims[0].err) < 1e-5);
 
   const stats = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).stages.dedup.stats;
-  const [{ n: keptIds }] = await query(out, 'SELECT count(*)::INT AS n FROM dedup WHERE kept');
+  const [{ n: keptIds }] = await queryRows(out, 'SELECT count(*)::INT AS n FROM dedup WHERE kept');
   assert.equal(stats.kept, keptIds);
   assert.equal(stats.rows, 225);
   assert.ok(stats.removed >= copies.length);

@@ -5,15 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { runCli } from './support/cli.js';
+import { runCli, queryRows } from './support/cli.js';
 import { tempDir } from './support/paths.js';
 import { TOPICS, writeTopicTexts } from './support/topic-texts.js';
-
-async function query(out: string, sql: string): Promise<Record<string, unknown>[]> {
-  const r = await runCli(['query', out, sql, '--format', 'json']);
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout.trim() ? r.stdout.trim().split('\n').map((l) => JSON.parse(l)) : [];
-}
 
 test('infer stores keywords of each cluster from its own topic, prints them with the largest clusters, and the rows nearest the centre', async () => {
   const dir = tempDir('describe');
@@ -23,7 +17,7 @@ test('infer stores keywords of each cluster from its own topic, prints them with
   const infer = await runCli(['infer', file, out, '--kmeans-num-clusters', '4', '--keywords-top', '6', '--representatives', '5', '--quiet']);
   assert.equal(infer.code, 0, infer.stderr);
 
-  const clusters = await query(
+  const clusters = await queryRows(
     out,
     `SELECT c.cluster, c.keywords, c.keyword_scores, c.representative_ids, c.representatives, c.label, m.topic FROM clusters c
      JOIN (SELECT l.cluster, mode(json_extract(r.record, '$.topic')::INT) AS topic FROM labels l JOIN rows r USING (id) GROUP BY 1) m USING (cluster)`,
@@ -42,7 +36,7 @@ test('infer stores keywords of each cluster from its own topic, prints them with
   }
 
   // Brute force: cosine of every row to its cluster's normalised mean embedding.
-  const rows = await query(out, 'SELECT e.id, e.embedding, l.cluster, r.text FROM embeddings e JOIN labels l USING (id) JOIN (SELECT DISTINCT ON (id) id, text FROM rows) r USING (id)');
+  const rows = await queryRows(out, 'SELECT e.id, e.embedding, l.cluster, r.text FROM embeddings e JOIN labels l USING (id) JOIN (SELECT DISTINCT ON (id) id, text FROM rows) r USING (id)');
   for (const c of clusters) {
     const members = rows.filter((r) => r.cluster === c.cluster);
     const dims = (members[0].embedding as number[]).length;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FILES } from '../schemas/tables.js';
 import { tempDir } from './support/paths.js';
-import { runCli } from './support/cli.js';
+import { runCli, queryRows } from './support/cli.js';
 
 const TOPICS = [
   ['card', 'arrived', 'delivery', 'post', 'mail', 'waiting', 'track', 'shipped'],
@@ -24,12 +24,6 @@ function writeTopics(file: string, perTopic: number): void {
   fs.writeFileSync(file, lines.join('\n') + '\n');
 }
 
-async function query(out: string, sql: string): Promise<Record<string, unknown>[]> {
-  const r = await runCli(['query', out, sql, '--format', 'json']);
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout.trim() ? r.stdout.trim().split('\n').map((l) => JSON.parse(l)) : [];
-}
-
 test('fit → infer → sample with k-means: every row labelled, exact sample, seeded', async () => {
   const dir = tempDir('kmpipe');
   const file = path.join(dir, 'topics.jsonl');
@@ -41,7 +35,7 @@ test('fit → infer → sample with k-means: every row labelled, exact sample, s
   assert.match(infer.stderr, /size percentiles: p1=/);
 
   // Topics are recovered: each cluster is dominated by one topic.
-  const purity = await query(
+  const purity = await queryRows(
     out,
     `SELECT cluster, max(n) / sum(n) AS purity FROM (
        SELECT l.cluster, json_extract(r.record, '$.topic') AS topic, count(*) AS n
@@ -49,7 +43,7 @@ test('fit → infer → sample with k-means: every row labelled, exact sample, s
   );
   assert.equal(purity.length, 4);
   for (const p of purity) assert.ok(Number(p.purity) > 0.9, JSON.stringify(purity));
-  const sizes = await query(out, 'SELECT sum(size)::INT AS n, count(*)::INT AS k, min(len(centroid))::INT AS d FROM clusters');
+  const sizes = await queryRows(out, 'SELECT sum(size)::INT AS n, count(*)::INT AS k, min(len(centroid))::INT AS d FROM clusters');
   assert.deepEqual(sizes, [{ n: 600, k: 4, d: 100 }]);
 
   const sample = await runCli(['sample', out, '--sample-size', '37', '--per-cluster', 'sqrt', '--within', 'diverse', '--quiet']);
@@ -58,12 +52,12 @@ test('fit → infer → sample with k-means: every row labelled, exact sample, s
   assert.equal(records.length, 37);
   const originals = new Set(fs.readFileSync(file, 'utf8').trim().split('\n'));
   for (const r of records) assert.ok(originals.has(r), 'sample.jsonl holds original records');
-  const picks = await query(out, 'SELECT cluster, count(*)::INT AS n, count(DISTINCT id)::INT AS ids, max(pick)::INT AS last FROM sample GROUP BY cluster ORDER BY cluster');
+  const picks = await queryRows(out, 'SELECT cluster, count(*)::INT AS n, count(DISTINCT id)::INT AS ids, max(pick)::INT AS last FROM sample GROUP BY cluster ORDER BY cluster');
   assert.equal(picks.length, 4);
   for (const p of picks) assert.equal(p.n, p.ids);
   assert.equal(picks.reduce((s, p) => s + Number(p.n), 0), 37);
 
-  const ids = async () => (await query(out, 'SELECT id FROM sample ORDER BY id')).map((r) => r.id);
+  const ids = async () => (await queryRows(out, 'SELECT id FROM sample ORDER BY id')).map((r) => r.id);
   const random1 = (await runCli(['sample', out, '--sample-size', '20', '--within', 'random', '--seed', '5', '--quiet']), await ids());
   const random2 = (await runCli(['sample', out, '--sample-size', '20', '--within', 'random', '--seed', '5', '--quiet']), await ids());
   const random3 = (await runCli(['sample', out, '--sample-size', '20', '--within', 'random', '--seed', '6', '--quiet']), await ids());
@@ -111,16 +105,16 @@ test('UMAP + HDBSCAN: noise is labelled -1, counted, and never sampled', async (
   const r = await runCli(['infer', file, out, '--enable-umap', '--umap-dim', '5', '--cluster-alg', 'hdbscan', '--hdbscan-min-cluster-size', '30', '--hdbscan-min-samples', '5', '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /noise: \d+ rows/);
-  const [counts] = await query(out, 'SELECT count(*)::INT AS n, count(*) FILTER (WHERE cluster < 0)::INT AS noise, count(DISTINCT cluster) FILTER (WHERE cluster >= 0)::INT AS k FROM labels');
+  const [counts] = await queryRows(out, 'SELECT count(*)::INT AS n, count(*) FILTER (WHERE cluster < 0)::INT AS noise, count(DISTINCT cluster) FILTER (WHERE cluster >= 0)::INT AS k FROM labels');
   assert.equal(counts.n, 485);
   assert.ok(Number(counts.k) >= 2, JSON.stringify(counts));
-  const projection = await query(out, 'SELECT count(*)::INT AS n FROM projection');
+  const projection = await queryRows(out, 'SELECT count(*)::INT AS n FROM projection');
   assert.equal(projection[0].n, 485);
   assert.ok(fs.existsSync(path.join(out, FILES.plot)));
   const s = await runCli(['sample', out, '--sample-size', '50', '--quiet']);
   assert.equal(s.code, 0, s.stderr);
-  const noisePicked = await query(out, 'SELECT count(*)::INT AS n FROM sample JOIN labels l USING (id) WHERE l.cluster < 0');
+  const noisePicked = await queryRows(out, 'SELECT count(*)::INT AS n FROM sample JOIN labels l USING (id) WHERE l.cluster < 0');
   assert.equal(noisePicked[0].n, 0);
-  const picked = await query(out, 'SELECT count(*)::INT AS n FROM sample');
+  const picked = await queryRows(out, 'SELECT count(*)::INT AS n FROM sample');
   assert.equal(picked[0].n, 50);
 });

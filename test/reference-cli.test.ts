@@ -7,18 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCli } from './support/cli.js';
+import { runCli, queryRows } from './support/cli.js';
 import { sotuChatJsonl } from './support/corpus.js';
 import { tempDir } from './support/paths.js';
 
 const dir = tempDir('reference');
 const input = sotuChatJsonl(3000);
-
-async function query(out: string, sql: string): Promise<Record<string, unknown>> {
-  const r = await runCli(['query', out, sql, '--format', 'json']);
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout.trim().split('\n')[0]);
-}
 
 test('the k-means commands: fit, inference, sample', async () => {
   const out = path.join(dir, 'kmeans');
@@ -30,10 +24,10 @@ test('the k-means commands: fit, inference, sample', async () => {
   assert.match(inference.stderr, /fit: complete for these settings, skipped/);
   const sample = await runCli(['sample', out, ...model, '--kmeans_num_clusters', '100', '--sample_size', '10000']);
   assert.equal(sample.code, 0, sample.stderr);
-  const labels = await query(out, 'SELECT count(*) AS n, max(cluster) AS top FROM labels');
+  const labels = (await queryRows(out, 'SELECT count(*) AS n, max(cluster) AS top FROM labels'))[0];
   assert.deepEqual([Number(labels.n), Number(labels.top)], [2999, 99]);
   // The user turn of each Llama-3 prompt was embedded, not the template around it.
-  const text = await query(out, "SELECT count(*) AS n FROM rows WHERE text LIKE '%<|start_header_id|>%'");
+  const text = (await queryRows(out, "SELECT count(*) AS n FROM rows WHERE text LIKE '%<|start_header_id|>%'"))[0];
   assert.equal(Number(text.n), 0);
   // 10,000 asked of 2,999 rows: every row once.
   assert.equal(fs.readFileSync(path.join(out, 'sample.jsonl'), 'utf8').trim().split('\n').length, 2999);
@@ -53,7 +47,7 @@ test('the HDBSCAN commands with --enable_umap True', async () => {
   assert.match(status.stdout, /enable_umap=true/);
   assert.match(status.stdout, /projection=umap 30-d/);
   // Noise is never sampled.
-  const noise = await query(out, 'SELECT count(*) AS n FROM sample WHERE cluster < 0');
+  const noise = (await queryRows(out, 'SELECT count(*) AS n FROM sample WHERE cluster < 0'))[0];
   assert.equal(Number(noise.n), 0);
 });
 

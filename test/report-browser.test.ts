@@ -12,19 +12,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FILES } from '../schemas/tables.js';
 import { chromiumPath, INSTALL_HINT, launchChromium } from '../scripts/chromium.js';
-import { runCli } from './support/cli.js';
+import { runCli, queryRows } from './support/cli.js';
 import { tempDir } from './support/paths.js';
 import { writeTopicTexts } from './support/topic-texts.js';
 
 const required = process.env.SEMCLUST_REQUIRE_BROWSER === '1';
 const browserPath = chromiumPath();
 const skip = !browserPath && !required ? `no Chromium for the browser test: ${INSTALL_HINT}` : false;
-
-async function query(out: string, sql: string): Promise<Record<string, unknown>[]> {
-  const r = await runCli(['query', out, sql, '--format', 'json']);
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout.trim() ? r.stdout.trim().split('\n').map((l) => JSON.parse(l)) : [];
-}
 
 interface PageHooks {
   points: number;
@@ -56,7 +50,7 @@ test('report.html in Chromium: every point drawn, hover shows the row, a cluster
   const html = fs.readFileSync(path.join(out, FILES.report), 'utf8');
   assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!www\.w3\.org)/, 'self-contained: no external script, style or URL');
 
-  const projected = Number((await query(out, 'SELECT count(*)::INT AS n FROM projection'))[0].n);
+  const projected = Number((await queryRows(out, 'SELECT count(*)::INT AS n FROM projection'))[0].n);
   assert.equal(projected, texts.length);
 
   const browser = await launchChromium();
@@ -80,7 +74,7 @@ test('report.html in Chromium: every point drawn, hover shows the row, a cluster
 
     // Map words: the largest cluster's top two keywords are written, and no two words overlap.
     const words = await page.evaluate(() => window.semclust.mapWords);
-    const [first] = await query(out, 'SELECT cluster, keywords FROM clusters ORDER BY size DESC, cluster LIMIT 1');
+    const [first] = await queryRows(out, 'SELECT cluster, keywords FROM clusters ORDER BY size DESC, cluster LIMIT 1');
     assert.equal(words[0].cluster, first.cluster);
     assert.equal(words[0].text, (first.keywords as string[]).slice(0, 2).join(', '));
     for (const [i, a] of words.entries()) {
@@ -106,8 +100,8 @@ test('report.html in Chromium: every point drawn, hover shows the row, a cluster
     assert.equal(tip, state.texts[target]);
 
     // Click the largest cluster in the list: exactly its rows are highlighted.
-    const [largest] = await query(out, 'SELECT cluster, size::INT AS size FROM clusters ORDER BY size DESC, cluster LIMIT 1');
-    const members = await query(out, `SELECT r.text FROM labels l JOIN rows r USING (id) WHERE l.cluster = ${largest.cluster}`);
+    const [largest] = await queryRows(out, 'SELECT cluster, size::INT AS size FROM clusters ORDER BY size DESC, cluster LIMIT 1');
+    const members = await queryRows(out, `SELECT r.text FROM labels l JOIN rows r USING (id) WHERE l.cluster = ${largest.cluster}`);
     await page.click(`#clusters li[data-cluster="${largest.cluster}"]`);
     const highlighted = await page.evaluate(() => window.semclust.highlighted());
     assert.equal(highlighted.length, largest.size);

@@ -7,15 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCli } from './support/cli.js';
+import { runCli, queryRows } from './support/cli.js';
 import { sotuJsonl } from './support/corpus.js';
 import { tempDir } from './support/paths.js';
-
-async function query(out: string, sql: string): Promise<Record<string, unknown>[]> {
-  const r = await runCli(['query', out, sql, '--format', 'json']);
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout.trim() ? r.stdout.trim().split('\n').map((l) => JSON.parse(l)) : [];
-}
 
 const dir = tempDir('protocol');
 const input = path.join(dir, 'in.jsonl');
@@ -28,16 +22,16 @@ test('fit with k = 100, then infer OUT and sample OUT without repeating INPUT or
   const infer = await runCli(['infer', out, '--quiet']);
   assert.equal(infer.code, 0, infer.stderr);
   assert.match(infer.stderr, /embed: complete for these settings, skipped\nfit: complete for these settings, skipped/);
-  const [labels] = await query(out, 'SELECT count(DISTINCT cluster) AS k, max(cluster) AS top, count(*) AS n FROM labels');
+  const [labels] = await queryRows(out, 'SELECT count(DISTINCT cluster) AS k, max(cluster) AS top, count(*) AS n FROM labels');
   assert.equal(Number(labels.top), 99);
   assert.ok(Number(labels.k) <= 100 && Number(labels.k) > 80, `clusters used: ${labels.k}`);
-  const [clusters] = await query(out, 'SELECT count(*) AS n FROM clusters');
+  const [clusters] = await queryRows(out, 'SELECT count(*) AS n FROM clusters');
   assert.equal(Number(clusters.n), 100);
 
   const sample = await runCli(['sample', out, '--sample-size', '500', '--quiet']);
   assert.equal(sample.code, 0, sample.stderr);
   assert.equal(fs.readFileSync(path.join(out, 'sample.jsonl'), 'utf8').trim().split('\n').length, 500);
-  const [picked] = await query(out, 'SELECT max(cluster) AS top FROM sample');
+  const [picked] = await queryRows(out, 'SELECT max(cluster) AS top FROM sample');
   assert.ok(Number(picked.top) <= 99);
 });
 
@@ -66,7 +60,7 @@ test('a changed k prints the stages it redoes and why before any work, and the s
   const lines = r.stderr.split('\n');
   assert.equal(lines[0], 'kmeans_num_clusters 100 → 120: fit and infer will be redone; sample is removed and must be rerun');
   assert.equal(fs.existsSync(path.join(out, 'sample.jsonl')), false);
-  const [clusters] = await query(out, 'SELECT count(*) AS n FROM clusters');
+  const [clusters] = await queryRows(out, 'SELECT count(*) AS n FROM clusters');
   assert.equal(Number(clusters.n), 120);
 });
 

@@ -5,13 +5,7 @@ import path from 'node:path';
 import { balancedQuotas } from '../core/balanced-quotas.js';
 import { createRng } from '../core/random.js';
 import { tempDir } from './support/paths.js';
-import { runCli } from './support/cli.js';
-
-async function query(out: string, sql: string): Promise<Record<string, unknown>[]> {
-  const r = await runCli(['query', out, sql, '--format', 'json']);
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout.trim() ? r.stdout.trim().split('\n').map((l) => JSON.parse(l)) : [];
-}
+import { runCli, queryRows } from './support/cli.js';
 
 test('semclust sample --per-cluster balanced: the sample has the target size and, without levels, the water-filling quotas; levels must shrink', async () => {
   const dir = tempDir('balanced');
@@ -29,14 +23,14 @@ test('semclust sample --per-cluster balanced: the sample has the target size and
 
   const flat = await runCli(['sample', out, '--sample-size', '40', '--per-cluster', 'balanced', '--quiet']);
   assert.equal(flat.code, 0, flat.stderr);
-  const sizes = await query(out, 'SELECT cluster, count(*)::INT AS n FROM labels GROUP BY 1 ORDER BY 1');
-  const picked = new Map((await query(out, 'SELECT cluster, count(*)::INT AS n FROM sample GROUP BY 1')).map((r) => [r.cluster, r.n]));
+  const sizes = await queryRows(out, 'SELECT cluster, count(*)::INT AS n FROM labels GROUP BY 1 ORDER BY 1');
+  const picked = new Map((await queryRows(out, 'SELECT cluster, count(*)::INT AS n FROM sample GROUP BY 1')).map((r) => [r.cluster, r.n]));
   const want = balancedQuotas(Int32Array.from(sizes, (r) => Number(r.n)), [], 40, 42);
   sizes.forEach((r, i) => assert.equal(picked.get(r.cluster) ?? 0, want[i], `cluster ${r.cluster}`));
 
   const tree = await runCli(['sample', out, '--sample-size', '40', '--per-cluster', 'balanced', '--hierarchy-clusters', '3', '--within', 'diverse', '--quiet']);
   assert.equal(tree.code, 0, tree.stderr);
-  const [{ n }] = await query(out, 'SELECT count(*)::INT AS n FROM sample');
+  const [{ n }] = await queryRows(out, 'SELECT count(*)::INT AS n FROM sample');
   assert.equal(n, 40);
   const stats = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).stages.sample;
   assert.equal(stats.stats.per_cluster, 'balanced');

@@ -1,4 +1,5 @@
 /** Runs the real `semclust` binary in a child process. */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI } from './paths.js';
 
@@ -23,4 +24,11 @@ export function startCli(args: string[], input?: string | Buffer): { child: Chil
 
 export function runCli(args: string[], input?: string | Buffer): Promise<CliResult> {
   return startCli(args, input).done;
+}
+
+/** `semclust query OUT SQL --format json`, its rows parsed; fails the test when the query fails. */
+export async function queryRows(out: string, sql: string): Promise<Record<string, unknown>[]> {
+  const r = await runCli(['query', out, sql, '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.trim() ? r.stdout.trim().split('\n').map((l) => JSON.parse(l)) : [];
 }
