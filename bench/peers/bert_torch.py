@@ -113,4 +113,5 @@ def main():
     print(json.dumps({"threads": torch.get_num_threads(), "seconds": seconds, "cpu_seconds": cpu, "sentences": sum(b[0].shape[0] for b in batches)}))
 
 
-main()
+if __name__ == "__main__":
+    main()
