@@ -11,8 +11,9 @@
  * The second limit is the one that matters for speed. With the token budget alone, 512 texts
  * of a sentence-length mix (log-normal around 24 tokens, a tail to 250) fell into groups of
  * 164 → 44 and 44 → 11 tokens, each padded to its longest: 33,055 padded tokens for 15,985
- * real ones, 7.86 s of CPU against 2.87 s with a 10% cap (17,537 padded; one onnxruntime
- * thread, MiniLM-L6 shape; docs/performance.md).
+ * real ones and 7.86 s of CPU (one onnxruntime thread, MiniLM-L6 shape; docs/performance.md).
+ * Capped at 5%: 16,741 tokens, 2.61–2.74 s. With no padding at all (2.48–2.58 s) calls of 32
+ * texts, as a server gets them, split into one-row runs and slowed to 3.33 s against 3.00 s.
  */
 
 export interface LengthGroupOptions {
@@ -22,8 +23,8 @@ export interface LengthGroupOptions {
   maxPadShare: number;
 }
 
-/** The ONNX-folder embedder's setting: see the header for the measurement behind 10%. */
-export const EMBEDDER_GROUPS: LengthGroupOptions = { tokensPerRun: 16384, maxPadShare: 0.1 };
+/** The ONNX-folder embedder's setting: see the header for the measurement behind 5%. */
+export const EMBEDDER_GROUPS: LengthGroupOptions = { tokensPerRun: 16384, maxPadShare: 0.05 };
 
 export function lengthGroups(lengths: ArrayLike<number>, options: LengthGroupOptions = EMBEDDER_GROUPS): Uint32Array[] {
   const { tokensPerRun, maxPadShare } = options;
