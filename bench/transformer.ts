@@ -5,12 +5,15 @@
  * tokens) is written as a Transformers.js-layout folder (onnx/model.onnx, and
  * onnx/model_quantized.onnx from core/onnx/quantize-dynamic.ts) and its weights exported to a
  * PyTorch module of the same architecture (bench/peers/bert_torch.py, Debian's python3-torch
- * under /usr/bin/python3). Both embed the same token ids in the same length-sorted batches,
- * mean pooling + L2 norm, at one thread and at default threads. Prints sentences/s, ratios to
- * PyTorch fp32, the max abs difference of fp32 vectors, and for q8 the mean and worst cosine
- * similarity to the fp32 vectors. Then onnxruntime's optimisation levels and thread spinning.
+ * under /usr/bin/python3). Both embed the same token ids in the same batches: the length groups
+ * the ONNX-folder embedder forms for one embed() call (core/length-groups.ts; SENTENCES defaults
+ * to the embed stage's 512 texts per call), mean pooling + L2 norm, at one thread and at default
+ * threads. Prints sentences/s, ratios to PyTorch fp32, the max abs difference of fp32 vectors,
+ * and for q8 the mean and worst cosine similarity to the fp32 vectors. Then the same texts in
+ * the embedder's previous groups (token budget only) and in sentence-transformers' batches
+ * (sorted, BATCH rows), and onnxruntime's optimisation levels and thread spinning.
  *
- *   npm run bench:transformer [-- SENTENCES [BATCH]]     (defaults 256 and 32)
+ *   npm run bench:transformer [-- SENTENCES [BATCH]]     (defaults 512 and 32)
  *
  * Without python3-torch (apt-get update && apt-get install -y python3-torch) the ONNX figures
  * are printed alone.
@@ -27,9 +30,10 @@ import { encodeModel } from '../core/onnx/model.js';
 import { quantizeDynamic } from '../core/onnx/quantize-dynamic.js';
 import { meanPool } from '../core/pooling.js';
 import { createRng } from '../core/random.js';
+import { EMBEDDER_GROUPS, lengthGroups } from '../core/length-groups.js';
 import { normalizeRows } from '../operators/embedders/embedder.js';
 
-const SENTENCES = Number(process.argv[2] ?? 256);
+const SENTENCES = Number(process.argv[2] ?? 512);
 const BATCH = Number(process.argv[3] ?? 32);
 const MAX_LENGTH = 256;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -46,33 +50,43 @@ interface Batch {
 
 /**
  * Token ids of a sentence-length mix: [CLS] + 6–250 content tokens + [SEP], lengths log-normal
- * around 24 (short prompts and questions, a tail of paragraphs), sorted longest first and
- * padded per batch, as sentence-transformers' encode() does.
+ * around 24 (short prompts and questions, a tail of paragraphs), sorted longest first as
+ * both sentence-transformers' encode() and the embedder do.
  */
-function makeBatches(n: number, batch: number): Batch[] {
+function makeTexts(n: number): number[][] {
   const rng = createRng(7);
   const lengths = Array.from({ length: n }, () => Math.min(MAX_LENGTH - 2, Math.max(6, Math.round(Math.exp(Math.log(24) + 0.7 * rng.gaussian())))));
   lengths.sort((a, b) => b - a);
-  const batches: Batch[] = [];
-  for (let s = 0; s < n; s += batch) {
-    const group = lengths.slice(s, s + batch);
-    const seq = group[0] + 2;
+  return lengths.map((len) => [101, ...Array.from({ length: len }, () => 1000 + Math.floor(rng.next() * (config.vocab - 1000))), 102]);
+}
+
+/** Padded batches of the texts, one per group of text indices (each group longest first). */
+function padBatches(texts: number[][], groups: ArrayLike<number>[]): Batch[] {
+  return groups.map((group) => {
+    const seq = texts[group[0]].length;
     const ids: number[] = [];
     const mask: number[] = [];
-    for (const len of group) {
-      const row = [101, ...Array.from({ length: len }, () => 1000 + Math.floor(rng.next() * (config.vocab - 1000))), 102];
+    for (const i of Array.from(group)) {
       for (let t = 0; t < seq; t++) {
-        ids.push(t < row.length ? row[t] : 0);
-        mask.push(t < row.length ? 1 : 0);
+        ids.push(t < texts[i].length ? texts[i][t] : 0);
+        mask.push(t < texts[i].length ? 1 : 0);
       }
     }
-    batches.push({ rows: group.length, seq, ids, mask });
-  }
-  return batches;
+    return { rows: group.length, seq, ids, mask };
+  });
+}
+
+/** sentence-transformers' encode(): sorted longest first, then `batch` rows at a time. */
+function fixedGroups(n: number, batch: number): number[][] {
+  const groups: number[][] = [];
+  for (let s = 0; s < n; s += batch) groups.push(Array.from({ length: Math.min(batch, n - s) }, (_, k) => s + k));
+  return groups;
 }
 
 interface Run {
   seconds: number;
+  /** CPU time of the process over the timed pass: at one thread, a figure that load from other processes disturbs less. */
+  cpuSeconds: number;
   vectors: Float32Array;
 }
 
@@ -82,14 +96,17 @@ async function runOnnx(file: string, batches: Batch[], options: ort.InferenceSes
   const hidden = config.hidden;
   const feeds = batches.map((b) => {
     const dims = [b.rows, b.seq];
-    return {
+    const all: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(b.ids, BigInt), dims),
       attention_mask: new ort.Tensor('int64', BigInt64Array.from(b.mask, BigInt), dims),
       token_type_ids: new ort.Tensor('int64', new BigInt64Array(b.rows * b.seq), dims),
     };
+    // torch.onnx.export drops token_type_ids when the module never reads it.
+    return Object.fromEntries(session.inputNames.map((name) => [name, all[name]]));
   });
   await session.run(feeds[0]);
   const vectors = new Float32Array(batches.reduce((s, b) => s + b.rows, 0) * hidden);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   let row = 0;
   for (let i = 0; i < batches.length; i++) {
@@ -99,20 +116,21 @@ async function runOnnx(file: string, batches: Batch[], options: ort.InferenceSes
     row += b.rows;
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
   await session.release();
-  return { seconds, vectors: normalizeRows(vectors, hidden) };
+  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, vectors: normalizeRows(vectors, hidden) };
 }
 
-function runTorch(threads: number | 'default'): (Run & { threads: number }) | string {
+function runTorch(threads: number | 'default', batchesFile = 'batches.json'): (Run & { threads: number; cpuSeconds: number }) | string {
   const out = path.join(work, `torch-${threads}.f32`);
-  const r = spawnSync('/usr/bin/python3', [path.join(here, '..', '..', 'bench', 'peers', 'bert_torch.py'), path.join(work, 'weights.json'), path.join(work, 'weights.bin'), path.join(work, 'batches.json'), String(threads), out], {
+  const r = spawnSync('/usr/bin/python3', [path.join(here, '..', '..', 'bench', 'peers', 'bert_torch.py'), path.join(work, 'weights.json'), path.join(work, 'weights.bin'), path.join(work, batchesFile), String(threads), out], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
   if (r.status !== 0) return (r.stderr || r.error?.message || 'failed').trim().split('\n').slice(-1)[0];
-  const res = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; cpu_seconds: number; threads: number };
   const bytes = fs.readFileSync(out);
-  return { seconds: res.seconds, threads: res.threads, vectors: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) };
+  return { seconds: res.seconds, cpuSeconds: res.cpu_seconds, threads: res.threads, vectors: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) };
 }
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
@@ -170,30 +188,59 @@ async function main(): Promise<void> {
   for (const p of params) fs.writeSync(fd, new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.byteLength));
   fs.closeSync(fd);
   fs.writeFileSync(path.join(work, 'weights.json'), JSON.stringify(manifest));
-  const batches = makeBatches(SENTENCES, BATCH);
+  // The same module through torch.onnx.export, the graph an optimum export gives users.
+  const exportFile = path.join(work, 'torch-export-opset14.onnx');
+  const exported = spawnSync('/usr/bin/python3', [path.join(here, '..', '..', 'bench', 'peers', 'bert_torch_export.py'), path.join(work, 'weights.json'), path.join(work, 'weights.bin'), '14', exportFile], { encoding: 'utf8' });
+  const exportError = exported.status === 0 ? null : (exported.stderr || exported.error?.message || 'failed').trim().split('\n').slice(-1)[0];
+
+  const texts = makeTexts(SENTENCES);
+  const lengths = texts.map((t) => t.length);
+  const batches = padBatches(texts, lengthGroups(lengths));
+  const budgetOnly = padBatches(texts, lengthGroups(lengths, { tokensPerRun: EMBEDDER_GROUPS.tokensPerRun, maxPadShare: Infinity }));
+  const fixed = padBatches(texts, fixedGroups(SENTENCES, BATCH));
   fs.writeFileSync(path.join(work, 'batches.json'), JSON.stringify({ batches }));
-  const tokens = batches.reduce((s, b) => s + b.mask.reduce((x, y) => x + y, 0), 0);
-  const padded = batches.reduce((s, b) => s + b.rows * b.seq, 0);
+  fs.writeFileSync(path.join(work, 'batches-fixed.json'), JSON.stringify({ batches: fixed }));
+  const tokens = lengths.reduce((s, l) => s + l, 0);
+  const paddedOf = (bs: Batch[]): number => bs.reduce((s, b) => s + b.rows * b.seq, 0);
+  const padded = paddedOf(batches);
 
   console.log(`bench:transformer — all-MiniLM-L6-v2 shape (${config.layers} layers, hidden ${config.hidden}, ${config.heads} heads, intermediate ${config.intermediate}, vocab ${config.vocab}), seeded weights`);
-  console.log(`${SENTENCES} sentences, ${tokens} tokens (${padded} with padding), batch ${BATCH}, max length ${MAX_LENGTH}; ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}; onnxruntime-node ${ort.env.versions.common}`);
+  console.log(`${SENTENCES} sentences, ${tokens} tokens, max length ${MAX_LENGTH}; ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}; onnxruntime-node ${ort.env.versions.common}`);
+  console.log(`the embedder's length groups (≤ ${EMBEDDER_GROUPS.tokensPerRun} padded tokens, padding ≤ ${EMBEDDER_GROUPS.maxPadShare * 100}%): ${batches.length} batches of ${batches.map((b) => b.rows).join(', ')} rows, ${padded} tokens with padding`);
   console.log(`model folder (Transformers.js layout): ${modelDir}`);
 
   const rate = (r: Run): number => SENTENCES / r.seconds;
-  const fmt = (r: Run): string => `${rate(r).toFixed(1).padStart(7)} sentences/s (${r.seconds.toFixed(2)} s)`;
+  const fmt = (r: Run): string => `${rate(r).toFixed(1).padStart(7)} sentences/s (${r.seconds.toFixed(2)} s, CPU ${r.cpuSeconds.toFixed(2)} s)`;
   for (const threads of [1, 'default'] as const) {
     const torch = runTorch(threads);
     const options = sessionOptions(threads === 1 ? 1 : undefined);
     const fp32 = await runOnnx(fp32File, batches, options);
     const q8 = await runOnnx(q8File, batches, options);
+    const viaTorch = exportError ? null : await runOnnx(exportFile, batches, options);
     console.log(`\n${threads === 1 ? 'one thread' : `default threads (onnxruntime: one per core${typeof torch === 'string' ? '' : `; PyTorch chose ${torch.threads}`})`}:`);
     if (typeof torch === 'string') console.log(`  PyTorch fp32: not run (${torch}); apt-get update && apt-get install -y python3-torch`);
-    else console.log(`  PyTorch fp32        ${fmt(torch)}`);
-    const vsTorch = (r: Run): string => (typeof torch === 'string' ? '' : `  ${(rate(r) / rate(torch)).toFixed(2)}× PyTorch fp32`);
+    else console.log(`  PyTorch fp32        ${fmt(torch)}, ${(torch.cpuSeconds / torch.seconds).toFixed(2)} cores busy`);
+    const vsTorch = (r: Run): string =>
+      typeof torch === 'string' ? '' : `  ${(rate(r) / rate(torch)).toFixed(2)}× PyTorch fp32${threads === 1 ? ` (CPU time: ${(torch.cpuSeconds / r.cpuSeconds).toFixed(2)}×)` : ''}`;
     console.log(`  semclust ONNX fp32  ${fmt(fp32)}${vsTorch(fp32)} (goal ≥ 1.5×)${typeof torch === 'string' ? '' : `; max abs diff of vectors ${maxAbsDiff(fp32.vectors, torch.vectors).toExponential(2)}`}`);
     const cos = cosines(q8.vectors, fp32.vectors, config.hidden);
+    if (viaTorch) console.log(`  torch.onnx.export   ${fmt(viaTorch)}${vsTorch(viaTorch)}; max abs diff of vectors to the built graph ${maxAbsDiff(viaTorch.vectors, fp32.vectors).toExponential(2)}`);
+    else console.log(`  torch.onnx.export: not run (${exportError})`);
     console.log(`  semclust ONNX q8    ${fmt(q8)}${vsTorch(q8)} (goal ≥ 3×); cosine to fp32 vectors mean ${cos.mean.toFixed(5)}, worst ${cos.worst.toFixed(5)}`);
   }
+
+  // The same texts in other batches, fp32 at default threads.
+  console.log('\nbatching, fp32, default threads (sentences/s):');
+  const grouped = await runOnnx(fp32File, batches, sessionOptions());
+  console.log(`  embedder's length groups (above)           ${paddedOf(batches).toString().padStart(6)} padded tokens  ONNX ${rate(grouped).toFixed(1).padStart(7)}`);
+  const previous = await runOnnx(fp32File, budgetOnly, sessionOptions());
+  console.log(`  token budget alone (the embedder before)   ${paddedOf(budgetOnly).toString().padStart(6)} padded tokens  ONNX ${rate(previous).toFixed(1).padStart(7)}  (${(rate(grouped) / rate(previous)).toFixed(2)}× slower than the groups)`);
+  const torchFixed = runTorch('default', 'batches-fixed.json');
+  const onnxFixed = await runOnnx(fp32File, fixed, sessionOptions());
+  console.log(
+    `  sentence-transformers' ${BATCH}-row batches      ${paddedOf(fixed).toString().padStart(6)} padded tokens  ONNX ${rate(onnxFixed).toFixed(1).padStart(7)}` +
+      (typeof torchFixed === 'string' ? '' : `  PyTorch ${rate(torchFixed).toFixed(1)}  (${(rate(onnxFixed) / rate(torchFixed)).toFixed(2)}×; embedder's groups vs these PyTorch batches ${(rate(grouped) / rate(torchFixed)).toFixed(2)}×)`),
+  );
 
   console.log('\nonnxruntime settings, fp32 and q8 (sentences/s):');
   const settings: [string, ort.InferenceSession.SessionOptions][] = [
@@ -209,8 +256,10 @@ async function main(): Promise<void> {
     const b = await runOnnx(q8File, batches, options);
     console.log(`  ${label.padEnd(36)} fp32 ${rate(a).toFixed(1).padStart(7)}   q8 ${rate(b).toFixed(1).padStart(7)}`);
   }
-  for (const [label, file] of [['fp32', fp32File], ['q8', q8File]] as const) {
-    const optimized = path.join(work, `optimized-${label}.onnx`);
+  const optimisedFiles: [string, string][] = [['fp32', fp32File], ['q8', q8File]];
+  if (!exportError) optimisedFiles.push(['torch.onnx.export fp32', exportFile]);
+  for (const [label, file] of optimisedFiles) {
+    const optimized = path.join(work, `optimized-${label.replace(/\W+/g, '-')}.onnx`);
     const s = await ort.InferenceSession.create(file, { intraOpNumThreads: 1, graphOptimizationLevel: 'all', optimizedModelFilePath: optimized });
     await s.release();
     console.log(`  ops after optimisation 'all', ${label}: ${opCounts(optimized, FUSED_OPS)}`);

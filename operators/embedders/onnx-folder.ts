@@ -8,6 +8,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { halfToFloat32 } from '../../core/float16.js';
+import { lengthGroups } from '../../core/length-groups.js';
 import { clsPool, meanPool } from '../../core/pooling.js';
 import { type Embedder, normalizeRows } from './embedder.js';
 import { cudaStartError, executionProviders, type Device } from './execution-provider.js';
@@ -35,9 +36,6 @@ export interface OnnxFolderOptions {
 
 const TOKEN_INPUTS = ['input_ids', 'attention_mask', 'token_type_ids'] as const;
 const TOKEN_LEVEL_OUTPUTS = ['last_hidden_state', 'token_embeddings'];
-// Texts are sorted by length and grouped so one forward pass holds about this many padded
-// tokens: short texts are not padded to a long neighbour, and activation memory stays bounded.
-const TOKENS_PER_RUN = 16384;
 // Models whose position ids start after the padding index (fairseq heritage), so
 // max_position_embeddings overstates the usable length by pad_token_id + 1.
 const OFFSET_POSITION_MODELS = new Set(['roberta', 'xlm-roberta', 'xlm-roberta-xl', 'camembert', 'mpnet', 'longformer', 'data2vec-text']);
@@ -136,18 +134,15 @@ export async function openOnnxFolder(dir: string, options: OnnxFolderOptions = {
 
     const embed = async (texts: readonly string[]): Promise<Float32Array> => {
       const encoded = texts.map(encode);
-      const order = Uint32Array.from(encoded.keys()).sort((a, b) => encoded[b].length - encoded[a].length);
       const out = new Float32Array(texts.length * dims);
-      for (let start = 0; start < order.length; ) {
-        const seq = encoded[order[start]].length;
-        const count = Math.max(1, Math.min(order.length - start, Math.floor(TOKENS_PER_RUN / seq)));
-        const group = order.subarray(start, start + count);
-        const rows = Array.from(group, (i) => encoded[i]);
-        const { values, mask } = await forward(rows, seq);
+      // Length buckets with a token budget and a padding cap (core/length-groups.ts).
+      for (const group of lengthGroups(encoded.map((ids) => ids.length))) {
+        const seq = encoded[group[0]].length;
+        const count = group.length;
+        const { values, mask } = await forward(Array.from(group, (i) => encoded[i]), seq);
         const pooled =
           pooling === null ? values : pooling === 'cls' ? clsPool(values, mask, count, seq, dims) : meanPool(values, mask, count, seq, dims);
         for (let r = 0; r < count; r++) out.set(pooled.subarray(r * dims, (r + 1) * dims), group[r] * dims);
-        start += count;
       }
       return normalizeRows(out, dims);
     };
