@@ -49,11 +49,14 @@ export class EmbedPartsWriter {
   private vectors: Float32Array;
   private readonly writer = new ParquetWriterThread();
   private recorded: Promise<void> = Promise.resolve();
+  /** Parts below this number are in the ledger. */
+  private recordedParts: number;
   readonly totals: EmbedTotals;
 
   constructor(private readonly o: EmbedPartsOptions) {
     this.vectors = new Float32Array(o.partRows * o.dims);
     this.totals = { ...o.start };
+    this.recordedParts = o.start.parts;
   }
 
   async write(batch: EmbeddedBatch): Promise<void> {
@@ -88,10 +91,17 @@ export class EmbedPartsWriter {
     return this.totals;
   }
 
-  /** Stops the writer thread once its queued parts are done, ignoring their errors (the stage failed). */
+  /**
+   * Stops the writer thread once its queued parts are done, ignoring their errors (the stage
+   * failed). A part cut off half-way (its rows file renamed into place, its embeddings file
+   * never written) is removed, so the folder holds exactly the recorded parts.
+   */
   async abort(): Promise<void> {
     await this.writer.abort();
     await this.recorded.catch(() => {});
+    for (let part = this.recordedParts; part < this.totals.parts; part++) {
+      for (const dir of [ROWS.path, EMBEDDINGS.path]) fs.rmSync(path.join(this.o.outDir, dir, partName(part)), { force: true });
+    }
   }
 
   private async flush(): Promise<void> {
@@ -119,6 +129,7 @@ export class EmbedPartsWriter {
       await rows.durable;
       await vectors.durable;
       this.o.ledger.record(part, entry);
+      this.recordedParts = part + 1;
     });
     this.recorded.catch(() => {});
     this.ids = [];
