@@ -16,6 +16,7 @@ import { STATIC_MODEL, openEmbedder } from '../../operators/embedders/open-embed
 import { RECIPE_REVISION } from '../../operators/embedders/static-model.js';
 import { openEmbedderInWorker } from '../../operators/embedders/worker-embedder.js';
 import { keepEmbedParts, type EmbedCheckpoint } from '../../operators/embed-resume.js';
+import { openPrecomputedVectors, takeVectors, type PrecomputedVectors } from '../../operators/precomputed-vectors.js';
 import { extractTexts } from '../../operators/extract-text.js';
 import { statInputs } from '../../operators/input-identity.js';
 import { STDIN, contentDigest, readLines, resolveInputs, totalInputBytes } from '../../operators/read-lines.js';
@@ -58,19 +59,21 @@ export function batchLinesFor(partRows: number): number {
   return Math.ceil(partRows / Math.ceil(partRows / MAX));
 }
 
-export const embedStage: Stage<'embed', Embedder> = {
+export const embedStage: Stage<'embed', Embedder | PrecomputedVectors> = {
   name: 'embed',
   needs: [],
-  settings: ['input', 'text_key', 'message_key', 'max_line_bytes', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows'],
+  settings: ['input', 'text_key', 'message_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows'],
   // The hub revision and weights file pick the vectors, so they key the stage; the device does
   // not, nor which servers serve the model (adding a server must not re-embed): only that it is served.
-  keyed: (s) => ['input', s.message_key ? 'message_key' : 'text_key', 'max_line_bytes', 'embedding_model', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows'],
+  keyed: (s) => ['input', s.message_key ? 'message_key' : 'text_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows'],
   identity: async (s, outDir, state, given) => {
-    if (inputsOf(s).length === 0) throw new Error('no input: give JSONL files, globs or "-" for stdin');
-    try {
-      parseKeyPath(s.message_key ?? s.text_key);
-    } catch (e) {
-      throw new SettingsError(`--${s.message_key ? 'message-key' : 'text-key'}: ${(e as Error).message}`);
+    if (inputsOf(s).length === 0) throw new Error('no input: give JSONL, Parquet, CSV or TSV files, globs, folders or "-" for stdin');
+    for (const [flag, keyPath] of [[s.message_key ? 'message-key' : 'text-key', s.message_key ?? s.text_key], ['embedding-column', s.embedding_column]]) {
+      try {
+        if (keyPath !== undefined) parseKeyPath(keyPath);
+      } catch (e) {
+        throw new SettingsError(`--${flag}: ${(e as Error).message}`);
+      }
     }
     // A new built-in recipe gives different vectors, so it must not reuse old embeddings.
     const key = { static_recipe: s.embedding_model === STATIC_MODEL && !s.embedding_endpoint ? RECIPE_REVISION : null, served: s.embedding_endpoint !== undefined };
@@ -81,7 +84,8 @@ export const embedStage: Stage<'embed', Embedder> = {
   resumable: true,
 
   // A missing model, a wrong endpoint or port fail here, before the old embeddings are removed.
-  prepare: (ctx) => {
+  prepare: async (ctx) => {
+    if (ctx.settings.embedding_column) return openPrecomputedVectors(await resolveInputs(inputsOf(ctx.settings)), ctx.settings.embedding_column, ctx.settings.max_line_bytes);
     const modelProgress = ctx.progress('embed: preparing model', 'steps');
     // Local models run in a worker thread; a remote server needs no thread of its own.
     const open = ctx.settings.embedding_endpoint ? openEmbedder : openEmbedderInWorker;
@@ -89,6 +93,7 @@ export const embedStage: Stage<'embed', Embedder> = {
   },
 
   async run(ctx, embedder): Promise<StageStats<'embed'>> {
+    if (!('embed' in embedder)) return embedAll(ctx, embedder);
     try {
       return await embedAll(ctx, embedder);
     } finally {
@@ -97,7 +102,7 @@ export const embedStage: Stage<'embed', Embedder> = {
   },
 };
 
-async function embedAll(ctx: StageRun, embedder: Embedder): Promise<StageStats<'embed'>> {
+async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors): Promise<StageStats<'embed'>> {
   const s = ctx.settings;
   const sources = await resolveInputs(inputsOf(s));
   const files = statInputs(sources, ctx.outDir);
@@ -137,8 +142,10 @@ async function embedAll(ctx: StageRun, embedder: Embedder): Promise<StageStats<'
           start: last ? { position: last.position, digests: last.digests } : undefined,
         }),
       ),
-      extractTexts({ keyPath }),
-      embedRows(embedder, { batchSize: s.batch_size, inFlight: s.embedding_endpoint ? httpBatchesInFlight(s.max_concurrency, batchLinesFor(s.part_rows)) : 2, seen: kept.seen ?? undefined }),
+      extractTexts({ keyPath, vectors: 'column' in embedder ? { keyPath: embedder.column, dims: embedder.dims } : undefined }),
+      'column' in embedder
+        ? takeVectors(embedder.dims, { seen: kept.seen ?? undefined })
+        : embedRows(embedder, { batchSize: s.batch_size, inFlight: s.embedding_endpoint ? httpBatchesInFlight(s.max_concurrency, batchLinesFor(s.part_rows)) : 2, seen: kept.seen ?? undefined }),
       async (batches: AsyncIterable<EmbeddedBatch>) => {
         for await (const b of batches) {
           rejects.add(b.linesRead, b.rejects);
@@ -171,7 +178,7 @@ async function embedAll(ctx: StageRun, embedder: Embedder): Promise<StageStats<'
     dims: embedder.dims,
     model: embedder.model,
     // issue 12: the commit a hub model resolved to; pass it back as `revision` to rerun on the same weights.
-    model_revision: embedder.revision ?? null,
+    model_revision: ('revision' in embedder && embedder.revision) || null,
     inputs,
     resumed_parts: kept.parts,
   };
