@@ -7,8 +7,9 @@
  */
 
 const TOKENS = ['-Infinity', 'Infinity', 'NaN'] as const;
-/** A string no JSON text decodes to by accident: a NUL prefix. */
+/** A string no JSON text decodes to by accident: a NUL prefix (written escaped, as JSON requires). */
 const MARK = '\u0000non-finite:';
+const MARK_JSON = '\\u0000non-finite:';
 
 export interface NonFiniteParse {
   value: unknown;
@@ -37,7 +38,7 @@ export function parseNonFiniteJson(text: string): NonFiniteParse {
     const token = TOKENS.find((t) => text.startsWith(t, i));
     if (!token) continue;
     const before = text.slice(from, i);
-    marked += `${before}"${MARK}${token}"`;
+    marked += `${before}"${MARK_JSON}${token}"`;
     nulled += `${before}null`;
     i += token.length - 1;
     from = i + 1;

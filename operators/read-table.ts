@@ -25,12 +25,15 @@ const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
  * The table function that reads `file`. CSV fields are all read as text (`all_varchar`):
  * DuckDB guesses column types from a sample and stops with a conversion error when a later
  * row does not fit the guess, and a guessed number would turn the text "007" into 7. An
- * empty field is null, a quoted empty field ("") an empty string, as in JSON.
+ * empty field is null, a quoted empty field ("") an empty string, as in JSON. `skip` and
+ * `comment` are fixed because DuckDB's sniffer otherwise guesses them, and its guesses drop
+ * rows silently (measured: one ragged last row made it skip every row before it; lines
+ * starting with "#" vanished as comments).
  */
 function tableSource(file: string, format: TableFormat): string {
   if (format === 'parquet') return `read_parquet(${sqlString(file)})`;
-  const delim = format === 'csv' ? ',' : '\\t';
-  return `read_csv(${sqlString(file)}, header = true, delim = E'${delim}', quote = '"', escape = '"', all_varchar = true, allow_quoted_nulls = false)`;
+  const delim = format === 'csv' ? ',' : '\t';
+  return `read_csv(${sqlString(file)}, header = true, delim = '${delim}', quote = '"', escape = '"', all_varchar = true, allow_quoted_nulls = false, skip = 0, comment = '')`;
 }
 
 export interface TableChunk {
@@ -44,7 +47,7 @@ export interface TableChunk {
 function unreadable(file: string, e: unknown): Error {
   return new Error(
     `${file}: DuckDB could not read it as ${tableFormat(file)} (${(e as Error).message}). ` +
-      'Rows before it in finished parts are kept and a rerun resumes after them; check the file (for CSV/TSV: a header row, one delimiter, UTF-8), or leave it out of the input.',
+      'Rows before it in finished parts are kept and a rerun resumes after them; check the file (for CSV/TSV: a header row, the same number of fields on every row, UTF-8), or leave it out of the input.',
     { cause: e },
   );
 }
