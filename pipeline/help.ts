@@ -112,12 +112,12 @@ Progress goes to stderr (NDJSON when stderr is not a terminal); results to stdou
 }
 
 export function mainHelp(): string {
-  return `semclust — turn a large pile of JSONL text into a small, representative sample
+  return `semclust — turn a large pile of text (JSONL, Parquet, CSV) into a small, representative sample
 by semantic clustering: embed → (UMAP) → cluster → sample, every stage Parquet.
 
 Usage:
   semclust run PIPELINE.yaml        run a declared pipeline
-  semclust embed INPUT... OUTDIR    JSONL → rows + embeddings
+  semclust embed INPUT... OUTDIR    JSONL / Parquet / CSV / TSV → rows + embeddings
   semclust fit [INPUT...] OUTDIR    fit k-means / HDBSCAN on a sample
   semclust infer [INPUT...] OUTDIR  label every row, print cluster statistics
   semclust dedup OUTDIR             drop semantic near-duplicates within clusters
