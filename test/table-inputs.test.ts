@@ -178,6 +178,15 @@ test('a Hugging Face-style dataset folder (data/train-0000N-of-00002.parquet) is
   assert.deepEqual([got[0].slice(1), got[699].slice(1), got[700].slice(1), got[N - 1].slice(1)], [[shards[0], 1], [shards[0], 700], [shards[1], 1], [shards[1], N - 700]]);
   const manifest = JSON.parse(fs.readFileSync(path.join(out, FILES.manifest), 'utf8'));
   assert.deepEqual(manifest.stages.embed.stats.inputs.map((i: { path: string }) => path.basename(i.path)), shards.map((s) => path.basename(s)));
+
+  // The same folder with a shard more is another input: embed is redone, and says why first.
+  const third = path.join(hf, 'data', 'test-00000-of-00001.parquet');
+  await sql(`COPY (SELECT * FROM read_json('${jsonl}') LIMIT 10) TO '${third}' (FORMAT parquet)`);
+  const again = await runCli(['embed', hf, out, '--part-rows', '500', '--message-key', 'request.messages[0].content', '--quiet']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /input \.\.\/hf-dataset\/data\/test-00000-of-00001\.parquet absent → a new file \(\d+ bytes\): embed will be redone/);
+  const [[total]] = await sql<[number]>(`SELECT count(*)::INT FROM ${parts(out, ROWS)}`);
+  assert.equal(total, N + 10);
 });
 
 /** The parts of `table` under `out`, by name and content hash (the Parquet writer is deterministic). */

@@ -29,8 +29,11 @@ import { SettingsError } from '../settings.js';
 
 const inputsOf = (s: Settings) => (s.input === undefined ? [] : Array.isArray(s.input) ? s.input : [s.input]);
 
-/** The recorded inputs against the files now: changed sizes, or mtimes whose content changed. */
-async function inputChanges(s: Settings, outDir: string, recorded: readonly InputIdentity[], given: ReadonlySet<string>): Promise<SettingChange[]> {
+/**
+ * The recorded inputs against the files now: changed sizes, or mtimes whose content changed;
+ * and, when the input setting is the same folder or glob, files that appeared or went away.
+ */
+async function inputChanges(s: Settings, outDir: string, recorded: readonly InputIdentity[], given: ReadonlySet<string>, sameSetting: boolean): Promise<SettingChange[]> {
   const inputs = inputsOf(s);
   if (inputs.includes(STDIN)) return given.has('input') ? [{ key: 'input', from: 'stdin', to: 'stdin (read again: it cannot be identified)' }] : [];
   // Inputs that are gone (moved, deleted, or OUTDIR copied elsewhere) do not undo a complete
@@ -46,6 +49,11 @@ async function inputChanges(s: Settings, outDir: string, recorded: readonly Inpu
     else if (r.mtime_ms !== f.mtime_ms && (await contentDigest(`${outDir}/${f.path}`)) !== r.xxh3) {
       changes.push({ key: `input ${f.path}`, from: `content ${r.xxh3.slice(0, 8)}`, to: 'edited (same size, new content)' });
     }
+  }
+  if (sameSetting) {
+    const paths = new Set(now.map((f) => f.path));
+    for (const f of now) if (!before.has(f.path)) changes.push({ key: `input ${f.path}`, from: 'absent', to: `a new file (${f.size} bytes)` });
+    for (const r of recorded) if (!paths.has(r.path)) changes.push({ key: `input ${r.path}`, from: `${r.size} bytes`, to: 'gone' });
   }
   return changes;
 }
@@ -76,9 +84,13 @@ export const embedStage: Stage<'embed', Embedder | PrecomputedVectors> = {
       }
     }
     // A new built-in recipe gives different vectors, so it must not reuse old embeddings.
-    const key = { static_recipe: s.embedding_model === STATIC_MODEL && !s.embedding_endpoint ? RECIPE_REVISION : null, served: s.embedding_endpoint !== undefined };
+    // Precomputed vectors do not depend on the built-in recipe or on a server.
+    const model = !s.embedding_column;
+    const key = { static_recipe: model && s.embedding_model === STATIC_MODEL && !s.embedding_endpoint ? RECIPE_REVISION : null, served: model && s.embedding_endpoint !== undefined };
     const rec = state.isComplete('embed') ? state.stats('embed') : null;
-    return { key, changes: rec ? await inputChanges(s, outDir, rec.inputs, given) : [] };
+    const setting = inputsOf(s).map((p) => path.relative(outDir, path.resolve(p)) || '.');
+    const sameSetting = JSON.stringify(state.record('embed')?.settings.input) === JSON.stringify(setting);
+    return { key, changes: rec ? await inputChanges(s, outDir, rec.inputs, given, sameSetting) : [] };
   },
   remembered: ['embedding_endpoint'],
   resumable: true,
