@@ -14,6 +14,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { PROGRESS_DIR } from '../schemas/manifest.js';
 import { EMBEDDINGS, FILES, ROWS } from '../schemas/tables.js';
 import { listParts } from '../operators/parquet.js';
+import { contentDigest, readLines, type LineBatch } from '../operators/read-lines.js';
 import { llama3Prompt, sotuSample } from './support/corpus.js';
 import { runCli, startCli } from './support/cli.js';
 import { tempDir } from './support/paths.js';
@@ -153,6 +154,29 @@ test('bad rows in Parquet and CSV (null, number, empty, missing) go to rejects.j
   assert.deepEqual(texts.find((t) => t[1] === 9), ['# a heading, not a comment', 9]);
 });
 
+test('readLines over JSONL then Parquet resumes from any batch end to the same remaining rows, with the same digests', async () => {
+  const parquet = path.join(dir, 'resume.parquet');
+  await sql(`COPY (SELECT * FROM read_json('${jsonl}') LIMIT 450) TO '${parquet}' (FORMAT parquet)`);
+  const sources = [jsonl, parquet];
+  const read = async (start?: LineBatch) => {
+    const batches: LineBatch[] = [];
+    for await (const b of readLines(sources, { maxLineBytes: 1 << 20, batchLines: 100, start: start && { position: start.end, digests: start.digests } })) batches.push(b);
+    return batches;
+  };
+  const all = await read();
+  const flat = (bs: LineBatch[]) => bs.flatMap((b) => b.lines.map((l, i) => `${b.sources[i]}:${b.lineNumbers[i]} ${l}`));
+  const everything = flat(all);
+  assert.equal(everything.length, N + 450);
+  assert.deepEqual(all[all.length - 1].digests, [await contentDigest(jsonl), await contentDigest(parquet)]);
+  // Batch ends inside the JSONL, at its last line (batch 14), and inside the Parquet file.
+  for (const k of [3, 14, 15, 16, 18]) {
+    const tail = await read(all[k]);
+    assert.deepEqual(flat(tail), everything.slice(flat(all.slice(0, k + 1)).length), `resumed after batch ${k}`);
+    assert.deepEqual(tail[tail.length - 1].digests, all[all.length - 1].digests);
+  }
+  assert.deepEqual(all[15].end, { source: 1, line: 100, byte: 0, digestState: null });
+});
+
 test('a CSV row with an extra field stops the run with the file named and what to do', async () => {
   const csv = path.join(dir, 'ragged.csv');
   fs.writeFileSync(csv, 'id,text\n1,hello there\n2,a,b\n');
@@ -160,6 +184,11 @@ test('a CSV row with an extra field stops the run with the file named and what t
   assert.equal(r.code, 1);
   assert.match(r.stderr, new RegExp(`${csv.replace(/[.]/g, '\\.')}: DuckDB could not read it as csv`));
   assert.match(r.stderr, /a rerun resumes after them/);
+  const damaged = path.join(dir, 'damaged.parquet');
+  fs.writeFileSync(damaged, 'PAR1 this is not a Parquet file');
+  const d = await runCli(['embed', damaged, path.join(dir, 'damaged-out'), '--quiet']);
+  assert.equal(d.code, 1);
+  assert.match(d.stderr, new RegExp(`${damaged.replace(/[.]/g, '\\.')}: DuckDB could not read it as parquet`));
 });
 
 test('a Hugging Face-style dataset folder (data/train-0000N-of-00002.parquet) is read shard by shard, in order', { timeout: 60_000 }, async () => {
