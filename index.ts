@@ -5,6 +5,8 @@ export * as tables from './schemas/tables.js';
 export { readLines, resolveInputs, type LineBatch } from './operators/read-lines.js';
 export { extractTexts, type RowBatch } from './operators/extract-text.js';
 export { embedRows, type EmbeddedBatch } from './operators/embed.js';
+export { readTableRecords, tableFormat, type TableFormat } from './operators/read-table.js';
+export { openPrecomputedVectors, takeVectors, type PrecomputedVectors } from './operators/precomputed-vectors.js';
 export type { Embedder } from './operators/embedders/embedder.js';
 export { openEmbedder } from './operators/embedders/open-embedder.js';
 export { openStaticModel } from './operators/embedders/static-model.js';

@@ -5,6 +5,8 @@
  */
 import { getAtPath, parseKeyPath } from '../core/key-path.js';
 import { userMessageOf } from '../core/llama3-prompt.js';
+import { parseNonFiniteJson } from '../core/non-finite-json.js';
+import { toUnitVector } from '../core/unit-vector.js';
 import { createRowIdHasher } from '../core/row-id.js';
 import type { InputPosition, LineBatch } from './read-lines.js';
 import type { Reject } from './reject.js';
@@ -22,15 +24,34 @@ export interface RowBatch {
   /** Where reading stands after this batch, and the digests of finished inputs (see read-lines.ts). */
   end: InputPosition;
   digests: (string | null)[];
+  /** With `vectors`: each row's precomputed unit vector, row-aligned (rows × dims). */
+  vectors?: Float32Array;
 }
 
 export interface ExtractOptions {
   /** Key path such as `text` or `request.messages[0].content`. */
   keyPath: string;
+  /** Precomputed vectors (`--embedding-column`): their key path and the run's dimension. */
+  vectors?: { keyPath: string; dims: number };
+}
+
+/** JSON.parse, falling back to bare NaN / ±Infinity (Python's json.dumps, DuckDB's to_json): the record is then kept with them as null. */
+export function parseRecord(line: string): { record: unknown; line: string } {
+  try {
+    return { record: JSON.parse(line), line };
+  } catch (e) {
+    try {
+      const { value, text } = parseNonFiniteJson(line);
+      return { record: value, line: text };
+    } catch {
+      throw e;
+    }
+  }
 }
 
 export function extractTexts(options: ExtractOptions) {
   const path = parseKeyPath(options.keyPath);
+  const vec = options.vectors ? { ...options.vectors, path: parseKeyPath(options.vectors.keyPath) } : null;
   return async function* extract(batches: AsyncIterable<LineBatch>): AsyncGenerator<RowBatch> {
     const idOf = await createRowIdHasher();
     for await (const batch of batches) {
@@ -46,12 +67,13 @@ export function extractTexts(options: ExtractOptions) {
         end: batch.end,
         digests: batch.digests,
       };
+      const vectors: Float32Array[] = [];
       for (let i = 0; i < batch.lines.length; i++) {
-        const line = batch.lines[i];
         const where = { source: batch.sources[i], line: batch.lineNumbers[i] };
         let record: unknown;
+        let line: string;
         try {
-          record = JSON.parse(line);
+          ({ record, line } = parseRecord(batch.lines[i]));
         } catch (e) {
           out.rejects.push({ ...where, reason: 'invalid_json', detail: (e as Error).message });
           continue;
@@ -70,11 +92,24 @@ export function extractTexts(options: ExtractOptions) {
           out.rejects.push({ ...where, reason: 'empty_text', detail: `"${options.keyPath}" is empty` });
           continue;
         }
+        if (vec) {
+          const checked = toUnitVector(getAtPath(record, vec.path), vec.dims, vec.keyPath);
+          if ('problem' in checked) {
+            out.rejects.push({ ...where, reason: checked.problem, detail: checked.detail });
+            continue;
+          }
+          vectors.push(checked.vector);
+        }
         out.ids.push(idOf(text));
         out.texts.push(text);
         out.records.push(line);
         out.sources.push(where.source);
         out.lines.push(where.line);
+      }
+      if (vec) {
+        const flat = new Float32Array(vectors.length * vec.dims);
+        vectors.forEach((v, i) => flat.set(v, i * vec.dims));
+        out.vectors = flat;
       }
       yield out;
     }

@@ -1,22 +1,27 @@
 /**
  * The parse operator's first half: JSONL sources (files, globs, "-" for stdin; gzip read
  * transparently) as batches of decoded lines with their file and 1-based line number.
+ * Parquet, CSV and TSV files join the same batches as one JSON record per row, numbered
+ * by row (read-table.ts).
  * Lines that cannot become text — invalid UTF-8, over the size limit, blank — come out as
  * rejects in the same batch, so nothing is dropped silently. Memory is bounded by the
  * batch size and the line limit: an over-long line is skipped without buffering it.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { Readable, pipeline } from 'node:stream';
 import zlib from 'node:zlib';
 import { createXXHash128 } from 'hash-wasm';
 import { glob } from 'tinyglobby';
 import type { Reject } from './reject.js';
+import { readTableRecords, tableFormat } from './read-table.js';
 
 export const STDIN = '-';
 
 /**
  * Where reading stands: `line` lines of source `source` consumed, ending `byte` bytes into
  * its (decompressed) stream, and the state of that source's content digest at that point.
+ * For a Parquet / CSV / TSV source, `line` is the rows consumed (`byte` 0, no digest state).
  * A batch's `end` is a resume point: reading again from it continues exactly after it.
  */
 export interface InputPosition {
@@ -48,7 +53,10 @@ export interface ReadLinesOptions {
   start?: { position: InputPosition; digests: (string | null)[] };
 }
 
-/** Expands globs, keeps "-" and plain paths; fails when a path or glob matches nothing. */
+/** The data files a folder input stands for: a Hugging Face dataset folder keeps its shards as data/train-00000-of-00002.parquet. */
+const FOLDER_FILES = '**/*.{parquet,csv,tsv,csv.gz,tsv.gz,jsonl,jsonl.gz,ndjson,ndjson.gz}';
+
+/** Expands globs and folders (their data files, sorted), keeps "-" and plain paths; fails when one matches nothing. */
 export async function resolveInputs(inputs: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const input of inputs) {
@@ -56,7 +64,10 @@ export async function resolveInputs(inputs: readonly string[]): Promise<string[]
       out.push(input);
     } else if (fs.existsSync(input)) {
       if (fs.statSync(input).isDirectory()) {
-        throw new Error(`input "${input}" is a folder: pass its files or a glob such as "${input}/*.jsonl"`);
+        const files = (await glob(FOLDER_FILES, { cwd: input, onlyFiles: true })).sort().map((f) => path.join(input, f));
+        if (files.length === 0) throw new Error(`input "${input}" is a folder with no .parquet, .csv, .tsv or .jsonl file in it: pass its files or a glob`);
+        out.push(...files);
+        continue;
       }
       out.push(input);
     } else {
@@ -169,6 +180,33 @@ export async function* readLines(sources: readonly string[], options: ReadLinesO
     const source = sources[si];
     const label = source === STDIN ? '<stdin>' : source;
     const resuming = si === startAt.source;
+    if (source !== STDIN && tableFormat(source)) {
+      const size = fs.statSync(source).size;
+      const sourceStart = bytesRead;
+      let row = resuming ? startAt.line : 0;
+      for await (const chunk of readTableRecords(source, row)) {
+        for (const record of chunk.records) {
+          row++;
+          const bytes = Buffer.byteLength(record);
+          if (bytes > options.maxLineBytes) batch.rejects.push({ source: label, line: row, reason: 'line_too_long', detail: `${bytes} bytes of JSON > ${options.maxLineBytes}` });
+          else {
+            batch.lines.push(record);
+            batch.sources.push(label);
+            batch.lineNumbers.push(row);
+          }
+          if (full()) {
+            bytesRead = sourceStart + Math.round(size * (chunk.fraction ?? 0));
+            at = { source: si, line: row, byte: 0, digestState: null };
+            yield take();
+          }
+        }
+      }
+      // The digest is of the file's bytes (as contentDigest reads them), taken in a second pass.
+      digests[si] = await contentDigest(source);
+      bytesRead = sourceStart + size;
+      at = { source: si + 1, line: 0, byte: 0, digestState: null };
+      continue;
+    }
     let lineNo = resuming ? startAt.line : 0;
     let offset = resuming ? startAt.byte : 0;
     if (resuming) bytesRead += offset;

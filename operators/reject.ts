@@ -1,5 +1,8 @@
+import type { VectorProblem } from '../core/unit-vector.js';
+
 /** A bad input line: where it was and why it was not used. Rejects go to OUTDIR/rejects.jsonl. */
 export type RejectReason =
+  | VectorProblem
   | 'invalid_utf8'
   | 'line_too_long'
   | 'empty_line'
@@ -23,4 +26,9 @@ export const REJECT_HINTS: Record<RejectReason, string> = {
   missing_key: 'check --text-key / --message-key against the records',
   not_a_string: 'the key path must lead to a string',
   empty_text: 'the text is empty or only whitespace',
+  not_a_vector: 'check --embedding-column against the records: it must lead to an array of numbers',
+  vector_dims: 'every vector must have the dimension of the first row; fix the rows or leave them out',
+  vector_not_numeric: 'a vector holds a value that is not a number',
+  vector_not_finite: 'a vector holds NaN or an infinity',
+  vector_zero: 'an all-zero vector has no direction to compare by cosine',
 };

@@ -13,15 +13,21 @@ export const COMMAND_HELP: Record<string, string> = {
   semclust run examples/sotu-kmeans.yaml
   semclust run examples/sotu-kmeans.yaml --kmeans-num-clusters 50 --sample-size 200`,
   embed: `semclust embed INPUT... OUTDIR [FLAGS]
-  Reads JSONL (files, globs, .gz, or - for stdin), extracts the text, and writes
-  OUTDIR/rows/ and OUTDIR/embeddings/ as Parquet, bad lines to OUTDIR/rejects.jsonl.
+  Reads JSONL (files, globs, .gz, or - for stdin), Parquet, CSV or TSV (by extension;
+  a folder such as a Hugging Face dataset reads its data files), extracts the text, and
+  writes OUTDIR/rows/ and OUTDIR/embeddings/ as Parquet, bad rows to OUTDIR/rejects.jsonl
+  (a Parquet/CSV row is its record as JSON, its line its row number). With
+  --embedding-column the vectors come from the records and no model runs.
 
   semclust embed ${SOTU} out/sotu --text-key text
   semclust embed chats.jsonl out/chat --message-key "request.messages[0].content"
   cat data/*.jsonl | semclust embed - out/stdin
   semclust embed 'logs/*.jsonl.gz' out/logs --embedding-model sentence-transformers/all-MiniLM-L6-v2
   semclust embed data.jsonl out/llama --embedding-endpoint http://127.0.0.1:8000/v1 \\
-      --embedding-model meta-llama/Llama-3.1-8B --max-concurrency 8`,
+      --embedding-model meta-llama/Llama-3.1-8B --max-concurrency 8
+  semclust embed 'hf/ultrachat/data/train-*.parquet' out/chat --message-key "messages[0].content"
+  semclust embed prompts.csv out/csv --text-key prompt
+  semclust embed vectors.parquet out/pre --text-key text --embedding-column embedding`,
   fit: `semclust fit [INPUT...] OUTDIR [FLAGS]
   Embeds if needed, then fits the cluster model on a seeded sample and saves it in
   OUTDIR/model/: JSON metadata plus raw little-endian arrays (numpy.fromfile reads
@@ -106,12 +112,12 @@ Progress goes to stderr (NDJSON when stderr is not a terminal); results to stdou
 }
 
 export function mainHelp(): string {
-  return `semclust — turn a large pile of JSONL text into a small, representative sample
+  return `semclust — turn a large pile of text (JSONL, Parquet, CSV) into a small, representative sample
 by semantic clustering: embed → (UMAP) → cluster → sample, every stage Parquet.
 
 Usage:
   semclust run PIPELINE.yaml        run a declared pipeline
-  semclust embed INPUT... OUTDIR    JSONL → rows + embeddings
+  semclust embed INPUT... OUTDIR    JSONL / Parquet / CSV / TSV → rows + embeddings
   semclust fit [INPUT...] OUTDIR    fit k-means / HDBSCAN on a sample
   semclust infer [INPUT...] OUTDIR  label every row, print cluster statistics
   semclust dedup OUTDIR             drop semantic near-duplicates within clusters

@@ -26,7 +26,7 @@ export const settingsShape = {
   input: z
     .union([z.string(), z.array(z.string()).min(1)])
     .optional()
-    .describe('JSONL files, globs, or "-" for stdin; .gz files are read transparently'),
+    .describe('JSONL, Parquet, CSV or TSV files (by extension: .parquet, .csv, .tsv, .csv.gz, .tsv.gz; anything else is JSONL), globs, folders (their data files, e.g. a Hugging Face dataset with data/train-00000-of-00002.parquet), or "-" for stdin; .gz JSONL is read transparently'),
   output_dir: z.string().optional().describe('folder that receives every stage output'),
   stages: z.array(z.enum(STAGES)).min(1).default([...DEFAULT_STAGES]).describe('stages to run, in order (dedup runs only when listed)'),
 
@@ -44,6 +44,11 @@ export const settingsShape = {
     .default(0.1)
     .describe('stop the run when more than this fraction of lines is rejected'),
 
+  embedding_column: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('key path of precomputed vectors in each record (a Parquet list/array column, or a JSON array in JSONL): used instead of a model, checked to one dimension (the first row\'s), L2-normalised; NaN, infinite, non-numeric or wrongly sized vectors are rejected'),
   embedding_model: z
     .string()
     .min(1)

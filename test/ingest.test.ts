@@ -132,7 +132,12 @@ test('gzip files, globs and stdin read the same rows as the plain file', async (
   assert.deepEqual(stdin.sources[0], '<stdin>');
   assert.equal(globbed.texts.length, 10_000);
   await assert.rejects(resolveInputs([path.join(dir, 'nothing-*.jsonl')]), /matches no file/);
-  await assert.rejects(resolveInputs([dir]), /is a folder/);
+  // A folder stands for its data files, sorted; one with none is refused.
+  assert.deepEqual(await resolveInputs([dir]), [path.join(dir, 'a.jsonl'), path.join(dir, 'b.jsonl.gz')]);
+  const empty = path.join(dir, 'empty');
+  fs.mkdirSync(empty);
+  fs.writeFileSync(path.join(empty, 'README.md'), '# not data\n');
+  await assert.rejects(resolveInputs([empty]), /is a folder with no \.parquet, \.csv, \.tsv or \.jsonl file in it/);
 });
 
 test('the record column keeps the original JSON line', async () => {

@@ -16,6 +16,7 @@ import { STATIC_MODEL, openEmbedder } from '../../operators/embedders/open-embed
 import { RECIPE_REVISION } from '../../operators/embedders/static-model.js';
 import { openEmbedderInWorker } from '../../operators/embedders/worker-embedder.js';
 import { keepEmbedParts, type EmbedCheckpoint } from '../../operators/embed-resume.js';
+import { openPrecomputedVectors, takeVectors, type PrecomputedVectors } from '../../operators/precomputed-vectors.js';
 import { extractTexts } from '../../operators/extract-text.js';
 import { statInputs } from '../../operators/input-identity.js';
 import { STDIN, contentDigest, readLines, resolveInputs, totalInputBytes } from '../../operators/read-lines.js';
@@ -28,8 +29,11 @@ import { SettingsError } from '../settings.js';
 
 const inputsOf = (s: Settings) => (s.input === undefined ? [] : Array.isArray(s.input) ? s.input : [s.input]);
 
-/** The recorded inputs against the files now: changed sizes, or mtimes whose content changed. */
-async function inputChanges(s: Settings, outDir: string, recorded: readonly InputIdentity[], given: ReadonlySet<string>): Promise<SettingChange[]> {
+/**
+ * The recorded inputs against the files now: changed sizes, or mtimes whose content changed;
+ * and, when the input setting is the same folder or glob, files that appeared or went away.
+ */
+async function inputChanges(s: Settings, outDir: string, recorded: readonly InputIdentity[], given: ReadonlySet<string>, sameSetting: boolean): Promise<SettingChange[]> {
   const inputs = inputsOf(s);
   if (inputs.includes(STDIN)) return given.has('input') ? [{ key: 'input', from: 'stdin', to: 'stdin (read again: it cannot be identified)' }] : [];
   // Inputs that are gone (moved, deleted, or OUTDIR copied elsewhere) do not undo a complete
@@ -46,6 +50,11 @@ async function inputChanges(s: Settings, outDir: string, recorded: readonly Inpu
       changes.push({ key: `input ${f.path}`, from: `content ${r.xxh3.slice(0, 8)}`, to: 'edited (same size, new content)' });
     }
   }
+  if (sameSetting) {
+    const paths = new Set(now.map((f) => f.path));
+    for (const f of now) if (!before.has(f.path)) changes.push({ key: `input ${f.path}`, from: 'absent', to: `a new file (${f.size} bytes)` });
+    for (const r of recorded) if (!paths.has(r.path)) changes.push({ key: `input ${r.path}`, from: `${r.size} bytes`, to: 'gone' });
+  }
   return changes;
 }
 
@@ -58,30 +67,37 @@ export function batchLinesFor(partRows: number): number {
   return Math.ceil(partRows / Math.ceil(partRows / MAX));
 }
 
-export const embedStage: Stage<'embed', Embedder> = {
+export const embedStage: Stage<'embed', Embedder | PrecomputedVectors> = {
   name: 'embed',
   needs: [],
-  settings: ['input', 'text_key', 'message_key', 'max_line_bytes', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows'],
+  settings: ['input', 'text_key', 'message_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows'],
   // The hub revision and weights file pick the vectors, so they key the stage; the device does
   // not, nor which servers serve the model (adding a server must not re-embed): only that it is served.
-  keyed: (s) => ['input', s.message_key ? 'message_key' : 'text_key', 'max_line_bytes', 'embedding_model', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows'],
+  keyed: (s) => ['input', s.message_key ? 'message_key' : 'text_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows'],
   identity: async (s, outDir, state, given) => {
-    if (inputsOf(s).length === 0) throw new Error('no input: give JSONL files, globs or "-" for stdin');
-    try {
-      parseKeyPath(s.message_key ?? s.text_key);
-    } catch (e) {
-      throw new SettingsError(`--${s.message_key ? 'message-key' : 'text-key'}: ${(e as Error).message}`);
+    if (inputsOf(s).length === 0) throw new Error('no input: give JSONL, Parquet, CSV or TSV files, globs, folders or "-" for stdin');
+    for (const [flag, keyPath] of [[s.message_key ? 'message-key' : 'text-key', s.message_key ?? s.text_key], ['embedding-column', s.embedding_column]]) {
+      try {
+        if (keyPath !== undefined) parseKeyPath(keyPath);
+      } catch (e) {
+        throw new SettingsError(`--${flag}: ${(e as Error).message}`);
+      }
     }
     // A new built-in recipe gives different vectors, so it must not reuse old embeddings.
-    const key = { static_recipe: s.embedding_model === STATIC_MODEL && !s.embedding_endpoint ? RECIPE_REVISION : null, served: s.embedding_endpoint !== undefined };
+    // Precomputed vectors do not depend on the built-in recipe or on a server.
+    const model = !s.embedding_column;
+    const key = { static_recipe: model && s.embedding_model === STATIC_MODEL && !s.embedding_endpoint ? RECIPE_REVISION : null, served: model && s.embedding_endpoint !== undefined };
     const rec = state.isComplete('embed') ? state.stats('embed') : null;
-    return { key, changes: rec ? await inputChanges(s, outDir, rec.inputs, given) : [] };
+    const setting = inputsOf(s).map((p) => path.relative(outDir, path.resolve(p)) || '.');
+    const sameSetting = JSON.stringify(state.record('embed')?.settings.input) === JSON.stringify(setting);
+    return { key, changes: rec ? await inputChanges(s, outDir, rec.inputs, given, sameSetting) : [] };
   },
   remembered: ['embedding_endpoint'],
   resumable: true,
 
   // A missing model, a wrong endpoint or port fail here, before the old embeddings are removed.
-  prepare: (ctx) => {
+  prepare: async (ctx) => {
+    if (ctx.settings.embedding_column) return openPrecomputedVectors(await resolveInputs(inputsOf(ctx.settings)), ctx.settings.embedding_column, ctx.settings.max_line_bytes);
     const modelProgress = ctx.progress('embed: preparing model', 'steps');
     // Local models run in a worker thread; a remote server needs no thread of its own.
     const open = ctx.settings.embedding_endpoint ? openEmbedder : openEmbedderInWorker;
@@ -89,6 +105,7 @@ export const embedStage: Stage<'embed', Embedder> = {
   },
 
   async run(ctx, embedder): Promise<StageStats<'embed'>> {
+    if (!('embed' in embedder)) return embedAll(ctx, embedder);
     try {
       return await embedAll(ctx, embedder);
     } finally {
@@ -97,7 +114,7 @@ export const embedStage: Stage<'embed', Embedder> = {
   },
 };
 
-async function embedAll(ctx: StageRun, embedder: Embedder): Promise<StageStats<'embed'>> {
+async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors): Promise<StageStats<'embed'>> {
   const s = ctx.settings;
   const sources = await resolveInputs(inputsOf(s));
   const files = statInputs(sources, ctx.outDir);
@@ -137,8 +154,10 @@ async function embedAll(ctx: StageRun, embedder: Embedder): Promise<StageStats<'
           start: last ? { position: last.position, digests: last.digests } : undefined,
         }),
       ),
-      extractTexts({ keyPath }),
-      embedRows(embedder, { batchSize: s.batch_size, inFlight: s.embedding_endpoint ? httpBatchesInFlight(s.max_concurrency, batchLinesFor(s.part_rows)) : 2, seen: kept.seen ?? undefined }),
+      extractTexts({ keyPath, vectors: 'column' in embedder ? { keyPath: embedder.column, dims: embedder.dims } : undefined }),
+      'column' in embedder
+        ? takeVectors(embedder.dims, { seen: kept.seen ?? undefined })
+        : embedRows(embedder, { batchSize: s.batch_size, inFlight: s.embedding_endpoint ? httpBatchesInFlight(s.max_concurrency, batchLinesFor(s.part_rows)) : 2, seen: kept.seen ?? undefined }),
       async (batches: AsyncIterable<EmbeddedBatch>) => {
         for await (const b of batches) {
           rejects.add(b.linesRead, b.rejects);
@@ -171,7 +190,7 @@ async function embedAll(ctx: StageRun, embedder: Embedder): Promise<StageStats<'
     dims: embedder.dims,
     model: embedder.model,
     // issue 12: the commit a hub model resolved to; pass it back as `revision` to rerun on the same weights.
-    model_revision: embedder.revision ?? null,
+    model_revision: ('revision' in embedder && embedder.revision) || null,
     inputs,
     resumed_parts: kept.parts,
   };
