@@ -134,14 +134,14 @@ export async function main(argv: readonly string[]): Promise<number> {
           return 0;
         }
         // After a sharded embed: check and merge its shards before anything reads them.
-        if (command !== 'embed' && args.positionals.length > 0) await mergeAll(args.positionals[args.positionals.length - 1]);
+        if (command !== 'embed' && args.positionals.length > 0) for (const m of await mergeAll(args.positionals[args.positionals.length - 1], log, quiet)) if (m.merged) log(m.summary);
         const { outDir, layer } = inputsAndOutDir(command, args.positionals);
         await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet });
         return 0;
       }
       case 'dedup':
       case 'sample': {
-        if (args.positionals.length === 1) await mergeAll(args.positionals[0]);
+        if (args.positionals.length === 1) for (const m of await mergeAll(args.positionals[0], log, quiet)) if (m.merged) log(m.summary);
         const outDir = existingRun(command, args.positionals);
         const layer = { origin: 'command line', values: { output_dir: outDir } };
         await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet });
@@ -150,7 +150,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       case 'merge': {
         if (args.positionals.length !== 1) throw new UsageError(COMMAND_HELP.merge);
-        const lines = await mergeAll(args.positionals[0]);
+        const lines = (await mergeAll(args.positionals[0], log, quiet)).map((m) => m.summary);
         process.stdout.write((lines.length > 0 ? lines : [`${args.positionals[0]}: no stage ran sharded here; nothing to merge`]).join('\n') + '\n');
         return 0;
       }

@@ -39,6 +39,12 @@ import {
 import type { StageRun } from './stage.js';
 import { STAGE_LIST } from './stages/index.js';
 
+/** What a merge did: `merged` is false when manifest.json already recorded the merged stage. */
+export interface Merged {
+  summary: string;
+  merged: boolean;
+}
+
 /** Some shard is missing or unfinished: the message names them and the commands to rerun. */
 export class ShardsIncomplete extends Error {}
 
@@ -71,7 +77,7 @@ function check(outDir: string, stage: ShardedStage, records: ShardRecord[], miss
   }
   if (problems.length > 0) {
     throw new ShardsIncomplete(
-      [`${outDir}: the sharded ${stage} stage is not complete: ${problems.length} of ${n} shards are not done`, ...problems, `rerun ${problems.length > 1 ? 'them' : 'it'} (each from any machine that sees ${outDir}), then merge again:`, ...reruns].join('\n'),
+      [`${outDir}: the sharded ${stage} stage is not complete: ${problems.length} of ${n} shards ${problems.length === 1 ? 'is' : 'are'} not done`, ...problems, `rerun ${problems.length > 1 ? 'them' : 'it'} (each from any machine that sees ${outDir}), then merge again:`, ...reruns].join('\n'),
     );
   }
 }
@@ -129,11 +135,11 @@ const already = (state: RunState, stage: ShardedStage, key: string) => {
 };
 
 /** Checks and merges a sharded embed; null when embed did not run sharded here. */
-export async function mergeEmbed(outDir: string, say: (m: string) => void = log): Promise<string | null> {
+export async function mergeEmbed(outDir: string, say: (m: string) => void = log, quiet = false): Promise<Merged | null> {
   const records = readShardRecords(outDir, 'embed');
   const attempt = latestAttempt(records);
   if (!attempt) return null;
-  if (already(RunState.open(outDir), 'embed', attempt.key)) return `embed: ${attempt.count} shards, merged already`;
+  if (already(RunState.open(outDir), 'embed', attempt.key)) return { summary: `embed: ${attempt.count} shards, merged earlier`, merged: false };
   const latest = attempt.records.reduce((a, b) => (a.started_at >= b.started_at ? a : b));
   const total = latest.total;
   const units: UnitRecord[] = [];
@@ -148,11 +154,11 @@ export async function mergeEmbed(outDir: string, say: (m: string) => void = log)
   const lock = RunLock.acquire(outDir, 'run', `merge ${outDir}`, say);
   try {
     const state = RunState.open(outDir);
-    if (already(state, 'embed', attempt.key)) return `embed: ${attempt.count} shards, merged already`;
+    if (already(state, 'embed', attempt.key)) return { summary: `embed: ${attempt.count} shards, merged earlier`, merged: false };
     removeStaleUnits(outDir, total);
     const rows = units.reduce((n, u) => n + u.rows, 0);
     const seen = new IdSet(Math.max(1 << 16, rows));
-    const progress = new Progress({ stage: 'merge embed', unit: 'parts', quiet: false });
+    const progress = new Progress({ stage: 'merge embed', unit: 'parts', quiet });
     let embedded = 0;
     let rewritten = 0;
     const files = listParts(path.join(outDir, EMBEDDINGS.path));
@@ -191,19 +197,19 @@ export async function mergeEmbed(outDir: string, say: (m: string) => void = log)
     };
     const started = attempt.records.map((r) => r.started_at).sort()[0];
     state.adopt('embed', attempt.key, latest.settings, started, stats);
-    return `embed: ${attempt.count} shards merged: ${total} input units, ${rows.toLocaleString('en-US')} rows, ${embedded.toLocaleString('en-US')} embedded (${rewritten} parts rewritten without ids an earlier unit embedded), ${files.length} parts`;
+    return { merged: true, summary: `embed: ${attempt.count} shards merged: ${total} input units, ${rows.toLocaleString('en-US')} rows, ${embedded.toLocaleString('en-US')} embedded (${rewritten} parts rewritten without ids an earlier unit embedded), ${files.length} parts` };
   } finally {
     lock.release();
   }
 }
 
 /** Checks and merges a sharded infer; null when infer did not run sharded here. */
-export async function mergeInfer(outDir: string, say: (m: string) => void = log, quiet = false): Promise<string | null> {
+export async function mergeInfer(outDir: string, say: (m: string) => void = log, quiet = false): Promise<Merged | null> {
   const records = readShardRecords(outDir, 'infer');
   const attempt = latestAttempt(records);
   if (!attempt) return null;
   const state0 = RunState.open(outDir);
-  if (already(state0, 'infer', attempt.key)) return `infer: ${attempt.count} shards, merged already`;
+  if (already(state0, 'infer', attempt.key)) return { summary: `infer: ${attempt.count} shards, merged earlier`, merged: false };
   const c = loadFitted(outDir).clusterer;
   const jobs = inferJobs(outDir, clusterCount(c), c.kind === 'hdbscan');
   const ledger = new PartLedger<InferEntry>(stageDir(outDir, 'infer'));
@@ -215,7 +221,7 @@ export async function mergeInfer(outDir: string, say: (m: string) => void = log,
   const lock = RunLock.acquire(outDir, 'run', `merge ${outDir}`, say);
   try {
     const state = RunState.open(outDir);
-    if (already(state, 'infer', attempt.key)) return `infer: ${attempt.count} shards, merged already`;
+    if (already(state, 'infer', attempt.key)) return { summary: `infer: ${attempt.count} shards, merged earlier`, merged: false };
     const base = recordedShardLayer(outDir, 'infer')!;
     const [plan] = await planStages(state, STAGE_LIST, ['infer'], [base], 'merge', false);
     if (plan.key !== attempt.key) {
@@ -237,19 +243,16 @@ export async function mergeInfer(outDir: string, say: (m: string) => void = log,
     const started = attempt.records.map((r) => r.started_at).sort()[0];
     const latest = attempt.records.reduce((a, b) => (a.started_at >= b.started_at ? a : b));
     state.adopt('infer', attempt.key, latest.settings, started, { ...stats, shards: attempt.count });
-    return `infer: ${attempt.count} shards merged: ${jobs.length} parts, ${stats.rows.toLocaleString('en-US')} rows in ${stats.clusters} clusters`;
+    return { merged: true, summary: `infer: ${attempt.count} shards merged: ${jobs.length} parts, ${stats.rows.toLocaleString('en-US')} rows in ${stats.clusters} clusters` };
   } finally {
     lock.release();
   }
 }
 
-/** Every sharded stage of OUTDIR, in stage order: the lines to print (empty when none ran sharded). */
-export async function mergeAll(outDir: string, say: (m: string) => void = log): Promise<string[]> {
-  const lines: string[] = [];
-  const e = await mergeEmbed(outDir, say);
-  if (e) lines.push(e);
-  const i = await mergeInfer(outDir, say);
-  if (i) lines.push(i);
-  return lines;
+/** Every sharded stage of OUTDIR, in stage order (empty when none ran sharded). */
+export async function mergeAll(outDir: string, say: (m: string) => void = log, quiet = false): Promise<Merged[]> {
+  const out: Merged[] = [];
+  for (const m of [await mergeEmbed(outDir, say, quiet), await mergeInfer(outDir, say, quiet)]) if (m) out.push(m);
+  return out;
 }
 

@@ -175,14 +175,14 @@ export async function runEmbedShard(run: ShardRun): Promise<void> {
         if (isDone(prior, u, plan.key, outDir)) {
           kept++;
           bytesDone += u.end - u.start;
-          cursor.set(u.source, { at: u.end, lines: (u.start === c.at ? c.lines : c.lines + (await countNewlines(u.source, c.at, u.start))) + prior!.lines_read });
+          cursor.set(u.source, { at: u.end, lines: c.lines + (await countNewlines(u.source, c.at, u.start)) + prior!.lines_read });
           continue;
         }
         const startLine = u.whole ? 0 : c.lines + (await countNewlines(u.source, c.at, u.start));
         const before = bytesDone;
         const r = await embedUnit({ outDir, settings: s, embedder, key: plan.key, seen, onRows: (n, b) => {
           rows += n;
-          progress.update(rows, myBytes ? (before + b) / myBytes : null);
+          progress.update(rows, myBytes ? Math.min(1, (before + b) / myBytes) : null);
         } }, u, startLine);
         embedded += r.embedded;
         bytesDone += u.end - u.start;
