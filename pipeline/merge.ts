@@ -50,9 +50,15 @@ export class ShardsIncomplete extends Error {}
 
 const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 
+/** Inputs are recorded relative to OUTDIR; shown absolute when OUTDIR was given absolute, else from here. */
+function shownAs(outDir: string): (file: string) => string {
+  return (file) => (path.isAbsolute(outDir) ? file : path.relative(process.cwd(), file) || '.');
+}
+
 function rerunCommand(outDir: string, stage: ShardedStage, r: ShardRecord | undefined, anyRecord: ShardRecord, index: number, count: number): string {
   const base = r ?? anyRecord;
-  const inputs = stage === 'embed' && Array.isArray(base.settings.input) ? (base.settings.input as string[]).map((p) => quote(path.relative(process.cwd(), path.resolve(outDir, p)) || '.')) : [];
+  const shown = shownAs(outDir);
+  const inputs = stage === 'embed' && Array.isArray(base.settings.input) ? (base.settings.input as string[]).map((p) => quote(shown(path.resolve(outDir, p)))) : [];
   return ['semclust', stage, ...inputs, quote(outDir), '--shard', `${index}/${count}`].join(' ');
 }
 

@@ -115,7 +115,7 @@ test('a missing shard: fit and sample fail naming it and the command that reruns
   assert.equal(fit.code, 1, fit.stderr);
   assert.match(fit.stderr, /the sharded embed stage is not complete: 1 of 4 shards is not done\n  shard 2 of 4 never ran/);
   const rerun = /^ {2}semclust (embed .* --shard 2\/4)$/m.exec(fit.stderr);
-  assert.ok(rerun, fit.stderr);
+  assert.equal(rerun?.[1], `embed ${input} ${gz} ${out} --shard 2/4`, fit.stderr);
   await ok([...rerun[1].split(' '), '--quiet']);
   await ok(['fit', out, ...FIT]);
   await sameAsOneProcess(out, ['embed']);
@@ -124,7 +124,7 @@ test('a missing shard: fit and sample fail naming it and the command that reruns
   const sample = await runCli(['sample', out, '--sample-size', '300']);
   assert.equal(sample.code, 1, sample.stderr);
   assert.match(sample.stderr, /the sharded infer stage is not complete: 1 of 4 shards is not done\n  shard 1 of 4 never ran/);
-  assert.match(sample.stderr, new RegExp(`semclust infer ${path.relative(process.cwd(), out).replace(/[.]/g, '\\.')} --shard 1/4`));
+  assert.ok(sample.stderr.includes(`\n  semclust infer ${out} --shard 1/4\n`), sample.stderr);
   await shards('infer', out, [1]);
   await ok(['sample', out, '--sample-size', '300', '--quiet']);
   await sameAsOneProcess(out, ['infer', 'sample']);
