@@ -52,6 +52,14 @@ export async function planShard(run: ShardRun, stage: ShardedStage): Promise<Sta
   checkShardFolder(run.outDir);
   const state = RunState.open(run.outDir);
   const base = recordedShardLayer(run.outDir, stage);
+  // Endpoints are recorded without credentials: a rerun must be given them again, as for one process.
+  for (const [key, value] of Object.entries(base?.values ?? {})) {
+    if (!key.endsWith('_endpoint') || !JSON.stringify(value).includes('***')) continue;
+    delete base!.values[key];
+    if (!run.layers.some((l) => l.values[key] !== undefined)) {
+      throw new SettingsError(`${run.outDir}: the ${key} the other shards recorded had credentials, which are never stored; pass --${key.replace(/_/g, '-')} again`);
+    }
+  }
   const [plan] = await planStages(state, STAGE_LIST, [stage], base ? [base, ...run.layers] : run.layers, run.command, true);
   const rec = state.record(stage);
   if (!rec) return plan;

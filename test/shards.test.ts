@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { test } from 'node:test';
+import { openEmbedder } from '../operators/embedders/open-embedder.js';
+import { startEmbeddingServer } from '../operators/embedding-server.js';
 import { embeddingsById } from '../operators/read-embeddings.js';
 import { queryRows, runCli, startCli } from './support/cli.js';
 import { sotuSample } from './support/corpus.js';
@@ -172,5 +174,30 @@ test('stdin cannot be sharded, and a scheduler index without its count says whic
     assert.match(b.stderr, /AWS_BATCH_JOB_ARRAY_INDEX is set \(an AWS Batch array job\) but the shard count is not: add --num-shards N/);
   } finally {
     delete process.env.AWS_BATCH_JOB_ARRAY_INDEX;
+  }
+});
+
+test('endpoint credentials are never recorded by a shard; a rerun of another shard is asked for them again', async () => {
+  const local = await openEmbedder({ embedding_model: 'static' } as Parameters<typeof openEmbedder>[0]);
+  const server = await startEmbeddingServer(local, { host: '127.0.0.1', port: 0 });
+  const out = path.join(dir, 'secret');
+  const small = path.join(dir, 'small.jsonl');
+  fs.writeFileSync(small, Array.from({ length: 300 }, (_, i) => JSON.stringify({ text: `passage ${i} about the union` })).join('\n') + '\n');
+  const endpoint = `${server.url}?api-key=s3cr3t-value`;
+  const unit = ['--shard-unit-bytes', '4096'];
+  try {
+    await ok(['embed', small, out, '--shard', '0/2', '--embedding-endpoint', endpoint, '--embedding-model', local.model, ...unit, '--quiet']);
+    const recorded = fs.readdirSync(path.join(out, 'progress', 'embed')).filter((f) => f.endsWith('.json')).map((f) => fs.readFileSync(path.join(out, 'progress', 'embed', f), 'utf8'));
+    assert.ok(recorded.length > 1 && recorded.every((t) => !t.includes('s3cr3t')));
+    const bare = await runCli(['embed', small, out, '--shard', '1/2', '--quiet']);
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /the embedding_endpoint the other shards recorded had credentials, which are never stored; pass --embedding-endpoint again/);
+    await ok(['embed', small, out, '--shard', '1/2', '--embedding-endpoint', endpoint, '--quiet']);
+    const merge = await runCli(['merge', out]);
+    assert.equal(merge.code, 0, merge.stderr);
+    assert.doesNotMatch(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'), /s3cr3t/);
+  } finally {
+    await server.close();
+    await local.close();
   }
 });
