@@ -35,6 +35,8 @@ export interface EmbedPartsOptions {
   start: EmbedTotals;
   /** What else the ledger records with a part (input position, reject counts), taken when the part is cut. */
   checkpoint: () => Record<string, unknown>;
+  /** File name of part N (default part-N.parquet; a shard names its unit's parts part-U-K). */
+  partName?: (part: number) => string;
 }
 
 export class EmbedPartsWriter {
@@ -100,13 +102,13 @@ export class EmbedPartsWriter {
     await this.writer.abort();
     await this.recorded.catch(() => {});
     for (let part = this.recordedParts; part < this.totals.parts; part++) {
-      for (const dir of [ROWS.path, EMBEDDINGS.path]) fs.rmSync(path.join(this.o.outDir, dir, partName(part)), { force: true });
+      for (const dir of [ROWS.path, EMBEDDINGS.path]) fs.rmSync(path.join(this.o.outDir, dir, (this.o.partName ?? partName)(part)), { force: true });
     }
   }
 
   private async flush(): Promise<void> {
     const part = this.totals.parts;
-    const name = partName(part);
+    const name = (this.o.partName ?? partName)(part);
     const n = this.ids.length;
     const m = this.embeddedIds.length;
     const line = Float64Array.from(this.lines);

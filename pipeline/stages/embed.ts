@@ -25,6 +25,7 @@ import { EmbedPartsWriter } from '../../operators/write-embed-parts.js';
 import type { SettingChange, Stage, StageRun } from '../stage.js';
 import type { Embedder } from '../../operators/embedders/embedder.js';
 import { parseKeyPath } from '../../core/key-path.js';
+import type { IdSet } from '../../core/id-set.js';
 import { SettingsError } from '../settings.js';
 
 const inputsOf = (s: Settings) => (s.input === undefined ? [] : Array.isArray(s.input) ? s.input : [s.input]);
@@ -114,11 +115,23 @@ export const embedStage: Stage<'embed', Embedder | PrecomputedVectors> = {
   },
 };
 
+/**
+ * Records → rows with text (and, for precomputed vectors, each record's vector) → one vector
+ * per new id: the two steps every embed run wires, one process or one shard.
+ */
+export function embedSteps(embedder: Embedder | PrecomputedVectors, s: Settings, seen: IdSet | undefined) {
+  const keyPath = s.message_key ?? s.text_key;
+  if ('column' in embedder) {
+    return [extractTexts({ keyPath, vectors: { keyPath: embedder.column, dims: embedder.dims } }), takeVectors(embedder.dims, { seen })] as const;
+  }
+  const inFlight = s.embedding_endpoint ? httpBatchesInFlight(s.max_concurrency, batchLinesFor(s.part_rows)) : 2;
+  return [extractTexts({ keyPath }), embedRows(embedder, { batchSize: s.batch_size, inFlight, seen })] as const;
+}
+
 async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors): Promise<StageStats<'embed'>> {
   const s = ctx.settings;
   const sources = await resolveInputs(inputsOf(s));
   const files = statInputs(sources, ctx.outDir);
-  const keyPath = s.message_key ?? s.text_key;
   const kept = keepEmbedParts({
     outDir: ctx.outDir,
     ledger: ctx.ledger,
@@ -154,10 +167,7 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
           start: last ? { position: last.position, digests: last.digests } : undefined,
         }),
       ),
-      extractTexts({ keyPath, vectors: 'column' in embedder ? { keyPath: embedder.column, dims: embedder.dims } : undefined }),
-      'column' in embedder
-        ? takeVectors(embedder.dims, { seen: kept.seen ?? undefined })
-        : embedRows(embedder, { batchSize: s.batch_size, inFlight: s.embedding_endpoint ? httpBatchesInFlight(s.max_concurrency, batchLinesFor(s.part_rows)) : 2, seen: kept.seen ?? undefined }),
+      ...embedSteps(embedder, s, kept.seen ?? undefined),
       async (batches: AsyncIterable<EmbeddedBatch>) => {
         for await (const b of batches) {
           rejects.add(b.linesRead, b.rejects);
