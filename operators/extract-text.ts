@@ -24,6 +24,8 @@ export interface RowBatch {
   /** Where reading stands after this batch, and the digests of finished inputs (see read-lines.ts). */
   end: InputPosition;
   digests: (string | null)[];
+  /** Passed on from LineBatch: the part ends with this batch. */
+  endsUnit?: boolean;
   /** With `vectors`: each row's precomputed unit vector, row-aligned (rows × dims). */
   vectors?: Float32Array;
 }
@@ -66,6 +68,7 @@ export function extractTexts(options: ExtractOptions) {
         bytesRead: batch.bytesRead,
         end: batch.end,
         digests: batch.digests,
+        endsUnit: batch.endsUnit,
       };
       const vectors: Float32Array[] = [];
       for (let i = 0; i < batch.lines.length; i++) {

@@ -42,6 +42,8 @@ export interface LineBatch {
   end: InputPosition;
   /** xxh3-128 hex of every source finished so far (null for stdin). */
   digests: (string | null)[];
+  /** The batch is the last of a shard unit (see `unitBytes`): the part it is in ends with it. */
+  endsUnit?: boolean;
 }
 
 export interface ReadLinesOptions {
@@ -53,6 +55,13 @@ export interface ReadLinesOptions {
   start?: { position: InputPosition; digests: (string | null)[] };
   /** Stop at this byte of the first source read (a plain file; a shard's unit ends at a line start). */
   end?: number;
+  /**
+   * End a batch (marked `endsUnit`) wherever a shard unit ends (operators/input-units.ts: at
+   * the first line start at or after each multiple of this many bytes of a plain file, and at
+   * every file's end), so one process cuts its parts where N shards do and both give the same
+   * parts, batches and therefore the same results for batch-sensitive steps.
+   */
+  unitBytes?: number;
 }
 
 /** The data files a folder input stands for: a Hugging Face dataset folder keeps its shards as data/train-00000-of-00002.parquet. */
@@ -94,6 +103,16 @@ export function totalInputBytes(sources: readonly string[]): number | null {
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 const NEWLINE = 0x0a;
+
+function isGzipFile(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    return fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 /** The decompressed bytes of one source from `offset` (raw files seek; gzip is re-read). */
 async function* rawChunks(source: string, stdin: NodeJS.ReadableStream | undefined, offset: number, onBytes: (n: number) => void, end?: number) {
@@ -170,19 +189,22 @@ export async function* readLines(sources: readonly string[], options: ReadLinesO
   let at: InputPosition = startAt;
 
   const full = () => batch.lines.length + batch.rejects.length >= batchLines;
-  const take = () => {
+  const take = (endsUnit = false) => {
     const b = batch;
     b.bytesRead = bytesRead;
     b.end = at;
     b.digests = [...digests];
+    if (endsUnit) b.endsUnit = true;
     batch = newBatch();
     return b;
   };
+  const unitBytes = options.unitBytes;
 
   for (let si = startAt.source; si < sources.length; si++) {
     const source = sources[si];
     const label = source === STDIN ? '<stdin>' : source;
     const resuming = si === startAt.source;
+    if (unitBytes !== undefined && si > startAt.source && batch.lines.length + batch.rejects.length > 0) yield take(true);
     if (source !== STDIN && tableFormat(source)) {
       const size = fs.statSync(source).size;
       const sourceStart = bytesRead;
@@ -217,6 +239,8 @@ export async function* readLines(sources: readonly string[], options: ReadLinesO
     if (resuming && startAt.digestState) hasher.load(Buffer.from(startAt.digestState, 'base64'));
     let pending: Buffer | null = null;
     let overLong = 0;
+    // The next unit boundary of a plain file: the first line start at or after it begins a unit.
+    let nextUnit = unitBytes !== undefined && source !== STDIN && !isGzipFile(source) ? (Math.floor(offset / unitBytes) + 1) * unitBytes : Infinity;
 
     const emit = (bytes: Buffer) => {
       lineNo++;
@@ -264,11 +288,13 @@ export async function* readLines(sources: readonly string[], options: ReadLinesO
           pending = null;
           offset += nl + 1 - start;
           start = nl + 1;
-          if (full()) {
+          const unitEnds = offset >= nextUnit;
+          if (unitEnds) nextUnit = (Math.floor(offset / unitBytes!) + 1) * unitBytes!;
+          if (full() || (unitEnds && batch.lines.length + batch.rejects.length > 0)) {
             hasher.update(chunk.subarray(hashed, start));
             hashed = start;
             mark();
-            yield take();
+            yield take(unitEnds);
           }
         }
         hasher.update(chunk.subarray(hashed));

@@ -82,7 +82,8 @@ export class EmbedPartsWriter {
     this.vectors.set(batch.vectors, used);
     this.embeddedIds.push(...batch.embeddedIds);
     this.partLines += batch.ids.length + batch.rejects.length;
-    if (this.partLines >= this.o.partRows) await this.flush();
+    // A part never spans two shard units, so one process and N shards cut the same parts.
+    if (this.partLines >= this.o.partRows || (batch.endsUnit && this.partLines > 0)) await this.flush();
   }
 
   /** Writes what is buffered and waits until every part is durable and recorded; returns the totals. */

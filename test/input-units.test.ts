@@ -6,6 +6,7 @@ import zlib from 'node:zlib';
 import { test } from 'node:test';
 import { createRng } from '../core/random.js';
 import { countNewlines, listUnits, unitsOfSource } from '../operators/input-units.js';
+import { readLines } from '../operators/read-lines.js';
 import { tempDir } from './support/paths.js';
 
 const dir = tempDir('units');
@@ -61,5 +62,29 @@ test('countNewlines counts the newlines of a byte range', async () => {
   fs.writeFileSync(file, text);
   for (const [from, to] of [[0, text.length], [5, 5], [10, 20000], [17, text.length]]) {
     assert.equal(await countNewlines(file, from, to), text.slice(from, to).split('\n').length - 1);
+  }
+});
+
+test('one process reading with unitBytes ends a batch exactly where each unit ends, across files', async () => {
+  const rng = createRng(11);
+  const a = path.join(dir, 'c.jsonl');
+  const b = path.join(dir, 'd.jsonl');
+  fs.writeFileSync(a, Array.from({ length: 900 }, (_, i) => JSON.stringify({ text: 'w'.repeat(rng.int(i % 97 === 0 ? 900 : 60)) })).join('\n') + '\n');
+  fs.writeFileSync(b, Array.from({ length: 300 }, () => JSON.stringify({ text: 'v'.repeat(rng.int(80)) })).join('\n') + '\n');
+  for (const size of [512, 4096, 10_000]) {
+    const units = listUnits([a, b], size).filter((u) => u.end > u.start);
+    // Each unit's end as the position a batch ends at: (file, byte), the last unit of a file at the next file's start.
+    const want = units.map((u, i) => (units[i + 1]?.source === u.source ? `${u.source}@${u.end}` : `next@${u.source}`));
+    const got: string[] = [];
+    let lines = 0;
+    for await (const batch of readLines([a, b], { maxLineBytes: 1 << 20, batchLines: 50, unitBytes: size })) {
+      lines += batch.lines.length;
+      if (!batch.endsUnit) continue;
+      const src = [a, b][batch.end.source];
+      got.push(src === undefined || batch.end.byte === 0 ? `next@${[a, b][batch.end.source - 1]}` : `${src}@${batch.end.byte}`);
+    }
+    assert.equal(lines, 1200);
+    // The input's last unit ends with the last batch, which needs no mark.
+    assert.deepEqual(got, want.slice(0, -1), `unit size ${size}`);
   }
 });

@@ -71,10 +71,10 @@ export function batchLinesFor(partRows: number): number {
 export const embedStage: Stage<'embed', Embedder | PrecomputedVectors> = {
   name: 'embed',
   needs: [],
-  settings: ['input', 'text_key', 'message_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows'],
+  settings: ['input', 'text_key', 'message_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes'],
   // The hub revision and weights file pick the vectors, so they key the stage; the device does
   // not, nor which servers serve the model (adding a server must not re-embed): only that it is served.
-  keyed: (s) => ['input', s.message_key ? 'message_key' : 'text_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows'],
+  keyed: (s) => ['input', s.message_key ? 'message_key' : 'text_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes'],
   identity: async (s, outDir, state, given) => {
     if (inputsOf(s).length === 0) throw new Error('no input: give JSONL, Parquet, CSV or TSV files, globs, folders or "-" for stdin');
     for (const [flag, keyPath] of [[s.message_key ? 'message-key' : 'text-key', s.message_key ?? s.text_key], ['embedding-column', s.embedding_column]]) {
@@ -165,6 +165,7 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
           stdin: ctx.stdin,
           batchLines: batchLinesFor(s.part_rows),
           start: last ? { position: last.position, digests: last.digests } : undefined,
+          unitBytes: s.shard_unit_bytes,
         }),
       ),
       ...embedSteps(embedder, s, kept.seen ?? undefined),
