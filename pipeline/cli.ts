@@ -5,6 +5,8 @@ import { openEmbedder } from '../operators/embedders/open-embedder.js';
 import { startEmbeddingServer } from '../operators/embedding-server.js';
 import { parseArgs } from './flags.js';
 import { COMMAND_HELP, mainHelp, settingsHelp } from './help.js';
+import { launch } from './launch/command.js';
+import { LaunchUsageError } from './launch/stage-command.js';
 import { RunState } from './manifest.js';
 import { log } from './progress.js';
 import { runQuery, type QueryFormat } from './query.js';
@@ -95,6 +97,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       const guess = closestWord(command, [...Object.keys(COMMAND_HELP), ...Object.keys(SYNONYMS)]);
       throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''} (semclust --help lists the commands)`);
     }
+    // launch's own options come before --, the stage command's flags after it.
+    if (command === 'launch') {
+      if (rest.length === 0 || rest[0] === '--help' || rest[0] === '-h') {
+        process.stdout.write(COMMAND_HELP.launch + '\n');
+        return 0;
+      }
+      return await launch(rest, log);
+    }
     const args = parseArgs(rest, ['help', 'quiet', 'format', 'port', 'host'], ['help', 'quiet']);
     if (args.options.help) {
       process.stdout.write(`${COMMAND_HELP[command]}\n\n${settingsHelp()}\n`);
@@ -152,7 +162,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return 2;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof SettingsError) {
+    if (e instanceof UsageError || e instanceof SettingsError || e instanceof LaunchUsageError) {
       log(`semclust ${command}: ${e.message}`);
       return 2;
     }
