@@ -2,7 +2,7 @@
  * A stand-in stage command for the scheduler plumbing tests (the brief's "tiny command"): a
  * Node script that writes the words it was called with and the scheduler's shard variables to
  * RECORDS/<pid>.json, so a test sees exactly what a rendered job runs, quoting included.
- * FAIL_SHARD=i makes `--shard i/N` exit 3; SLEEP_S=s makes a shard sleep first.
+ * FAIL_SHARD=i makes `--shard i/N` exit 3; SLEEP_SHARD=i makes it sleep 60 s before it succeeds.
  * `merge OUT` exits 0 when EXPECT_SHARDS shards have succeeded (standing in for semclust merge).
  */
 import fs from 'node:fs';
@@ -31,7 +31,7 @@ for (const v of ['SLURM_ARRAY_TASK_ID', 'SLURM_ARRAY_TASK_COUNT', 'JOB_COMPLETIO
 fs.writeFileSync(path.join(records, process.pid + '.json'), JSON.stringify({ argv, env, cwd: process.cwd() }));
 console.log('recorder: shard ' + shard + ' ran');
 if (shard !== '' && shard === process.env.FAIL_SHARD) { console.error('recorder: shard ' + shard + ' fails'); process.exit(3); }
-if (process.env.SLEEP_S) await new Promise((r) => setTimeout(r, Number(process.env.SLEEP_S) * 1000));
+if (shard !== '' && shard === process.env.SLEEP_SHARD) await new Promise((r) => setTimeout(r, 60000));
 if (shard !== '') fs.writeFileSync(path.join(records, 'shard-' + shard + '.done'), '');
 `;
 
