@@ -99,7 +99,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     // launch's own options come before --, the stage command's flags after it.
     if (command === 'launch') {
-      if (rest.length === 0 || rest[0] === '--help' || rest[0] === '-h') {
+      if (rest.length === 0) throw new UsageError(COMMAND_HELP.launch);
+      if (rest[0] === '--help' || rest[0] === '-h') {
         process.stdout.write(COMMAND_HELP.launch + '\n');
         return 0;
       }

@@ -24,7 +24,7 @@ export function parseMemoryMiB(raw: string): number | undefined {
 /** `90m`, `2h`, `1h30m`, `45s`, Slurm's `H:MM:SS`, `D-HH:MM:SS`, or plain minutes (Slurm's convention) → seconds. */
 export function parseDurationS(raw: string): number | undefined {
   const s = raw.trim();
-  if (/^\d+$/.test(s)) return Number(s) * 60;
+  if (/^\d+$/.test(s)) return Number(s) * 60 || undefined;
   const units = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/i.exec(s);
   if (units && s !== '') return ((Number(units[1] ?? 0) * 24 + Number(units[2] ?? 0)) * 60 + Number(units[3] ?? 0)) * 60 + Number(units[4] ?? 0) || undefined;
   const clock = /^(?:(\d+)-)?(\d+):(\d\d)(?::(\d\d))?$/.exec(s);
