@@ -100,3 +100,9 @@ test('scancel of one running task: launch reports it cancelled with the rerun co
   );
   assert.ok(s.said.includes('1 of 4 shards failed: 1'));
 });
+
+test('a job sbatch refuses (an unknown partition) fails with sbatch’s own reason', { skip: slurmSkip }, async () => {
+  const s = setup('slurm-refused');
+  await assert.rejects(s.job(['--partition', 'no-such-partition']), /sbatch refused out\/launch\/slurm\/embed\.sbatch: sbatch: error: .*invalid partition/i);
+  assert.equal(readRecords(s.records).length, 0);
+});

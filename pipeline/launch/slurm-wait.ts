@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { shellJoin } from '../../core/shell-quote.js';
-import type { LaunchJob } from './job.js';
+import { mergeArgv, type LaunchJob } from './job.js';
 import type { ShardFailure } from './local.js';
 import { slurmLogs, slurmScript, slurmStatus } from './slurm.js';
 
@@ -19,6 +19,8 @@ const run = promisify(execFile);
 const ENDED = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'OUT_OF_MEMORY', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE', 'SPECIAL_EXIT', 'REVOKED']);
 /** Once a second: a shard runs for minutes, and squeue is one cheap RPC to slurmctld. */
 const POLL_MS = 1000;
+/** How long squeue may keep failing before launch stops waiting (the job itself is not touched). */
+const SQUEUE_PATIENCE_MS = 120_000;
 
 export interface SlurmOutcome {
   jobId: string;
@@ -38,14 +40,43 @@ export function parseSqueue(text: string): Map<number, string> {
 export async function submitSlurm(job: LaunchJob, tasks: readonly number[], say: (m: string) => void): Promise<SlurmOutcome> {
   const script = slurmScript(job);
   const array = tasks.length === job.shards ? [] : [`--array=${tasks.join(',')}`];
-  const { stdout } = await run('sbatch', ['--parsable', ...array, script], { cwd: job.cwd });
-  const jobId = stdout.trim().split(';')[0];
+  const submitted = await run('sbatch', ['--parsable', ...array, script], { cwd: job.cwd }).catch((e: { stderr?: string; message: string }) => {
+    throw new Error(`sbatch refused ${script}: ${(e.stderr || e.message).trim()}`);
+  });
+  const jobId = submitted.stdout.trim().split(';')[0];
   say(`slurm: submitted job ${jobId} (${tasks.length} task${tasks.length > 1 ? 's' : ''}); logs in ${slurmLogs(job)}/`);
-  let states = new Map<number, string>();
+  // Ctrl-C stops the waiting, not the job: say how to follow or stop it.
+  const onInterrupt = () => {
+    say(`slurm: job ${jobId} keeps running; follow it with squeue -j ${jobId}, stop it with scancel ${jobId}, then ${shellJoin(mergeArgv(job))}`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    return { jobId, failures: await follow(job, jobId, tasks, say) };
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+async function follow(job: LaunchJob, jobId: string, tasks: readonly number[], say: (m: string) => void): Promise<ShardFailure[]> {
+  const states = new Map<number, string>();
   let shown = '';
+  let failingSince = 0;
   for (;;) {
-    const q = await run('squeue', ['-h', '-r', '-t', 'all', '-j', jobId, '-o', '%K %T'], { cwd: job.cwd }).catch((e: { stderr?: string }) => ({ stdout: '', stderr: e.stderr ?? '' }));
-    const now = parseSqueue(q.stdout);
+    let listing: string;
+    try {
+      listing = (await run('squeue', ['-h', '-r', '-t', 'all', '-j', jobId, '-o', '%K %T'], { cwd: job.cwd })).stdout;
+      failingSince = 0;
+    } catch (e) {
+      // slurmctld restarting or briefly unreachable: keep asking for a while.
+      failingSince ||= Date.now();
+      if (Date.now() - failingSince > SQUEUE_PATIENCE_MS) {
+        throw new Error(`squeue has failed for ${SQUEUE_PATIENCE_MS / 1000} s (${((e as { stderr?: string }).stderr ?? '').trim() || (e as Error).message}); job ${jobId} may still run: check squeue -j ${jobId}, then ${shellJoin(mergeArgv(job))}`);
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      continue;
+    }
+    const now = parseSqueue(listing);
     for (const [task, state] of now) states.set(task, state);
     const counts = new Map<string, number>();
     for (const state of states.values()) counts.set(state, (counts.get(state) ?? 0) + 1);
@@ -57,6 +88,12 @@ export async function submitSlurm(job: LaunchJob, tasks: readonly number[], say:
     if (done) break;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
+  return taskFailures(job, jobId, tasks, states);
+}
+
+/** The tasks that did not exit 0, from the status files the script writes and Slurm's last state. */
+function taskFailures(job: LaunchJob, jobId: string, tasks: readonly number[], states: Map<number, string>): ShardFailure[] {
+  const script = slurmScript(job);
   const failures: ShardFailure[] = [];
   for (const task of tasks) {
     const log = path.join(slurmLogs(job), `${job.stage.command}-${jobId}_${task}.log`);
@@ -67,5 +104,5 @@ export async function submitSlurm(job: LaunchJob, tasks: readonly number[], say:
     const state = states.get(task)?.toLowerCase() ?? 'gone';
     failures.push({ shard: task, why: code === null ? `${state} before it finished` : `exit ${code}`, rerun, log });
   }
-  return { jobId, failures };
+  return failures;
 }
