@@ -118,7 +118,7 @@ test('batch: a job definition and an array submission of size 4; the container c
   await assert.rejects(s.run(['batch', '--shards', '1', '--image', 'i', '--', 'embed', 'in.jsonl', 'out']), /2 to 10,000 children, not 1/);
 });
 
-test('ray: one Jobs REST body per shard (entrypoint with --shard i/4, entrypoint_num_gpus); submit.sh posts exactly those bodies to POST /api/jobs/', async () => {
+test('ray: one Jobs REST body per shard (entrypoint with --shard i/4, entrypoint_num_gpus); submit.sh, and launch given --ray-address, post exactly those bodies to POST /api/jobs/', async () => {
   const s = setup('launch-ray-render');
   const code = await s.run(['ray', '--shards', '4', '--gpus', '1', '--cpus', '2', '--semclust', s.semclust, '--no-submit', '--', 'embed', 'in put.jsonl', 'out', '--text-key', TRICKY]);
   assert.equal(code, 0);
@@ -151,11 +151,15 @@ test('ray: one Jobs REST body per shard (entrypoint with --shard i/4, entrypoint
     // Not execFileSync: the server answers on this thread's event loop.
     const { stdout } = await promisify(execFile)('sh', [path.join(s.dir, 'out/launch/ray/submit.sh')], { cwd: s.dir, env: { ...process.env, RAY_ADDRESS: address } });
     assert.equal(stdout.trim().split('\n').length, 4, 'one answer per shard');
+    // Given an address, launch posts the same bodies itself.
+    s.said.length = 0;
+    assert.equal(await s.run(['ray', '--shards', '4', '--gpus', '1', '--cpus', '2', '--ray-address', address, '--semclust', s.semclust, '--', 'embed', 'in put.jsonl', 'out', '--text-key', TRICKY]), 0);
+    assert.deepEqual(s.said.filter((m) => m.startsWith('ray: shard')), [0, 1, 2, 3].map((i) => `ray: shard ${i}/4 submitted as raysubmit_${5 + i}`));
   } finally {
     server.close();
   }
-  assert.deepEqual(received.map((r) => [r.method, r.url, r.type]), Array(4).fill(['POST', '/api/jobs/', 'application/json']));
-  assert.deepEqual(received.map((r) => r.body), bodies);
+  assert.deepEqual(received.map((r) => [r.method, r.url, r.type]), Array(8).fill(['POST', '/api/jobs/', 'application/json']));
+  assert.deepEqual(received.map((r) => r.body), [...bodies, ...bodies]);
 });
 
 test('without the client on PATH, launch prints the exact commands that submit the rendered files', async () => {

@@ -18,7 +18,8 @@ import { mergeArgv, type LaunchJob, type Rendered } from './job.js';
 import { renderBatch } from './batch.js';
 import { renderK8s } from './k8s.js';
 import { runLocal, type ShardFailure } from './local.js';
-import { renderRay } from './ray.js';
+import { rayAddress, renderRay } from './ray.js';
+import { submitRay } from './ray-submit.js';
 import { renderSlurm, slurmLogs, slurmStatus } from './slurm.js';
 import { submitSlurm } from './slurm-wait.js';
 import { LaunchUsageError, parseStageCommand } from './stage-command.js';
@@ -157,8 +158,16 @@ export async function launch(argv: readonly string[], say: (m: string) => void, 
   writeRendered(job, rendered);
   say(`${job.scheduler}: rendered ${rendered.files.map((f) => f.path).join(', ')}`);
   const noQueue = job.scheduler === 'batch' && !job.options.job_queue;
-  if (job.options.no_submit || !onPath(rendered.client) || noQueue) {
-    const why = job.options.no_submit ? '--no-submit' : noQueue ? 'no --job-queue (edit jobQueue in the submission file, or pass --job-queue)' : `${rendered.client} is not on PATH`;
+  // Ray is reached over HTTP: an address given is as good as the CLI on PATH.
+  const reachable = onPath(rendered.client) || (job.scheduler === 'ray' && Boolean(job.options.ray_address ?? process.env.RAY_ADDRESS));
+  if (job.options.no_submit || !reachable || noQueue) {
+    const why = job.options.no_submit
+      ? '--no-submit'
+      : noQueue
+        ? 'no --job-queue (edit jobQueue in the submission file, or pass --job-queue)'
+        : job.scheduler === 'ray'
+          ? 'ray is not on PATH and no --ray-address or RAY_ADDRESS was given'
+          : `${rendered.client} is not on PATH`;
     say(`not submitted (${why}); to submit, run:`);
     for (const c of rendered.submit) say(`  ${shellJoin(c)}`);
     say('when the shards have finished:');
@@ -170,6 +179,12 @@ export async function launch(argv: readonly string[], say: (m: string) => void, 
     reportFailures(outcome.failures, job, say);
     const merged = await mergeCheck(job, say);
     return outcome.failures.length > 0 ? 1 : merged;
+  }
+  if (job.scheduler === 'ray') {
+    await submitRay(rayAddress(job), (rendered as ReturnType<typeof renderRay>).bodies, say);
+    say('submitted; when the shards have finished:');
+    for (const c of rendered.after) say(`  ${c}`);
+    return 0;
   }
   const code = await runCommands(rendered.submit, cwd, say);
   if (code !== 0) {

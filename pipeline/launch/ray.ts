@@ -1,8 +1,10 @@
 /**
  * Ray: one job per shard through the Ray Jobs REST API (POST /api/jobs/ with a shell
  * `entrypoint`, `entrypoint_num_gpus` when --gpus is given), rendered as one request body per
- * shard plus submit.sh, which posts them with curl; `ray job submit` does the same when the
- * Ray CLI is installed. Reference: docs.ray.io/en/latest/cluster/running-applications/job-submission/rest.html
+ * shard plus submit.sh, which posts them with curl. launch posts the same bodies itself
+ * (ray-submit.ts) rather than through `ray job submit`, whose `--` words are re-joined with
+ * Windows quoting (subprocess.list2cmdline) and would mangle a quoted entrypoint.
+ * Reference: docs.ray.io/en/latest/cluster/running-applications/job-submission/rest.html
  */
 import { shellJoin, shellQuote } from '../../core/shell-quote.js';
 import { fileIn, mergeArgv, shardArgv, type LaunchJob, type Rendered } from './job.js';
@@ -32,8 +34,13 @@ export function rayBody(job: LaunchJob, shard: number): RayJobBody {
   };
 }
 
-export function renderRay(job: LaunchJob): Rendered {
-  const address = job.options.ray_address ?? process.env.RAY_ADDRESS ?? DEFAULT_ADDRESS;
+/** --ray-address, else $RAY_ADDRESS, else the local head's dashboard. */
+export function rayAddress(job: LaunchJob): string {
+  return (job.options.ray_address ?? process.env.RAY_ADDRESS ?? DEFAULT_ADDRESS).replace(/\/+$/, '');
+}
+
+export function renderRay(job: LaunchJob): Rendered & { bodies: RayJobBody[] } {
+  const address = rayAddress(job);
   const bodies = Array.from({ length: job.shards }, (_, i) => ({ path: fileIn(job, `${job.stage.command}-shard-${i}.json`), body: rayBody(job, i) }));
   const script = fileIn(job, 'submit.sh');
   const text = `#!/bin/sh
@@ -45,15 +52,11 @@ set -eu
 address=\${RAY_ADDRESS:-${address}}
 ${bodies.map((b) => `curl -fsS -X POST "$address/api/jobs/" -H 'Content-Type: application/json' --data @${shellQuote(b.path)}; echo`).join('\n')}
 `;
-  const flags = (b: RayJobBody) => [
-    ...(b.entrypoint_num_cpus ? ['--entrypoint-num-cpus', String(b.entrypoint_num_cpus)] : []),
-    ...(b.entrypoint_num_gpus ? ['--entrypoint-num-gpus', String(b.entrypoint_num_gpus)] : []),
-    ...(b.entrypoint_memory ? ['--entrypoint-memory', String(b.entrypoint_memory)] : []),
-  ];
   return {
     files: [...bodies.map((b) => ({ path: b.path, text: JSON.stringify(b.body, null, 2) + '\n' })), { path: script, text, executable: true }],
     client: 'ray',
-    submit: bodies.map((b) => ['ray', 'job', 'submit', '--address', address, '--no-wait', ...flags(b.body), '--', 'sh', '-c', b.body.entrypoint]),
-    after: [shellJoin(['ray', 'job', 'list', '--address', address]), shellJoin(mergeArgv(job))],
+    submit: [['sh', script]],
+    after: [`curl -fsS ${shellJoin([`${address}/api/jobs/`])}   (each job's status; all SUCCEEDED when done)`, shellJoin(mergeArgv(job))],
+    bodies: bodies.map((b) => b.body),
   };
 }
