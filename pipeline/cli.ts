@@ -6,7 +6,7 @@ import { startEmbeddingServer } from '../operators/embedding-server.js';
 import { parseArgs } from './flags.js';
 import { COMMAND_HELP, mainHelp, settingsHelp } from './help.js';
 import { launch } from './launch/command.js';
-import { LaunchUsageError } from './launch/stage-command.js';
+import { LaunchUsageError } from './launch/job.js';
 import { RunState } from './manifest.js';
 import { log } from './progress.js';
 import { runQuery, type QueryFormat } from './query.js';

@@ -5,9 +5,7 @@
  * --mount-path. Reference: docs.aws.amazon.com/batch/latest/userguide/array_jobs.html
  */
 import { shellJoin } from '../../core/shell-quote.js';
-import { requireUnder } from './k8s.js';
-import { fileIn, mergeArgv, shardArgv, type LaunchJob, type Rendered } from './job.js';
-import { LaunchUsageError } from './stage-command.js';
+import { LaunchUsageError, fileIn, mergeArgv, requireOnVolume, shardArgv, type LaunchJob, type Rendered } from './job.js';
 
 /** AWS Batch's limits on an array job's size. */
 const MIN_ARRAY = 2;
@@ -20,7 +18,7 @@ export function renderBatch(job: LaunchJob): Rendered {
     throw new LaunchUsageError(`AWS Batch array jobs have ${MIN_ARRAY} to ${MAX_ARRAY.toLocaleString('en-US')} children, not ${job.shards}; for one shard run the stage command itself`);
   }
   if (o.efs && !o.mount_path) throw new LaunchUsageError('--efs needs --mount-path: where the file system is mounted in the container');
-  if (o.mount_path) requireUnder(job.stage.outDir, o.mount_path);
+  if (o.mount_path) requireOnVolume(job.stage.outDir, o.mount_path);
   const resources = [
     { type: 'VCPU', value: String(o.cpus ?? 1) },
     { type: 'MEMORY', value: String(o.mem ?? 2048) },

@@ -14,7 +14,7 @@ import { LAUNCH_BOOLEANS, LAUNCH_KEYS, SCHEDULERS, launchOptionsSchema, type Lau
 import { shellJoin } from '../../core/shell-quote.js';
 import { writeFileAtomic } from '../../operators/write-file-atomic.js';
 import { closestWord } from '../settings.js';
-import { mergeArgv, type LaunchJob, type Rendered } from './job.js';
+import { LaunchUsageError, mergeArgv, type LaunchJob, type Rendered } from './job.js';
 import { renderBatch } from './batch.js';
 import { renderK8s } from './k8s.js';
 import { runLocal, type ShardFailure } from './local.js';
@@ -22,7 +22,7 @@ import { rayAddress, renderRay } from './ray.js';
 import { submitRay } from './ray-submit.js';
 import { renderSlurm, slurmLogs, slurmStatus } from './slurm.js';
 import { submitSlurm } from './slurm-wait.js';
-import { LaunchUsageError, parseStageCommand } from './stage-command.js';
+import { parseStageCommand } from './stage-command.js';
 
 const RENDER: Record<Exclude<Scheduler, 'local'>, (job: LaunchJob) => Rendered> = { slurm: renderSlurm, k8s: renderK8s, batch: renderBatch, ray: renderRay };
 

@@ -6,6 +6,9 @@
 import path from 'node:path';
 import type { LaunchOptions, Scheduler } from '../../schemas/launch.js';
 
+/** A launch that cannot be rendered as asked: exit 2 with the message (the fix in it). */
+export class LaunchUsageError extends Error {}
+
 export interface StageCommand {
   /** embed or infer (the reference's `inference` is accepted and written as infer). */
   command: 'embed' | 'infer';
@@ -60,4 +63,16 @@ export function mergeArgv(job: LaunchJob): string[] {
 /** A rendered file's path relative to the folder launch ran in, as printed in commands. */
 export function fileIn(job: LaunchJob, name: string): string {
   return path.join(job.dir, name);
+}
+
+/**
+ * OUTDIR must be on the shared volume, or every pod would write its own folder in its own
+ * container. A relative OUTDIR is relative to the volume's root (the container starts there),
+ * so launch runs in the folder that is the volume locally and no path names where it is mounted.
+ */
+export function requireOnVolume(outDir: string, mountPath: string): void {
+  const rel = path.posix.relative(mountPath, path.posix.resolve(mountPath, outDir));
+  if (rel === '' || rel.startsWith('..')) {
+    throw new LaunchUsageError(`OUTDIR ${outDir} is not inside --mount-path ${mountPath}: give a path relative to the volume's root (out/run) or one under ${mountPath}`);
+  }
 }

@@ -5,17 +5,15 @@
  * there (workingDir), so the stage command's relative paths are relative to the volume.
  * Reference: kubernetes.io/docs/concepts/workloads/controllers/job/#completion-mode
  */
-import path from 'node:path';
 import { stringify } from 'yaml';
 import { shellJoin } from '../../core/shell-quote.js';
-import { fileIn, mergeArgv, shardArgv, type LaunchJob, type Rendered } from './job.js';
-import { LaunchUsageError } from './stage-command.js';
+import { LaunchUsageError, fileIn, mergeArgv, requireOnVolume, shardArgv, type LaunchJob, type Rendered } from './job.js';
 
 export function renderK8s(job: LaunchJob): Rendered {
   const o = job.options;
   if (!o.image) throw new LaunchUsageError('k8s needs --image IMAGE: a container image with semclust on PATH');
   if (!o.pvc || !o.mount_path) throw new LaunchUsageError('k8s needs --pvc CLAIM and --mount-path PATH: every pod writes OUTDIR on that shared volume');
-  requireUnder(job.stage.outDir, o.mount_path);
+  requireOnVolume(job.stage.outDir, o.mount_path);
   const requests: Record<string, string> = {};
   if (o.cpus) requests.cpu = String(o.cpus);
   if (o.mem) requests.memory = `${o.mem}Mi`;
@@ -60,16 +58,4 @@ export function renderK8s(job: LaunchJob): Rendered {
     submit: [['kubectl', 'apply', ...ns, '-f', file]],
     after: [shellJoin(['kubectl', 'wait', ...ns, '--for=condition=complete', '--timeout=24h', `job/${job.name}`]), `${shellJoin(mergeArgv(job))}   (where the volume is mounted)`],
   };
-}
-
-/**
- * OUTDIR must be on the shared volume, or every pod would write its own folder in its own
- * container. A relative OUTDIR is relative to the volume's root (the container starts there),
- * so launch runs in the folder that is the volume locally and no path names where it is mounted.
- */
-export function requireUnder(outDir: string, mountPath: string): void {
-  const rel = path.posix.relative(mountPath, path.posix.resolve(mountPath, outDir));
-  if (rel === '' || rel.startsWith('..')) {
-    throw new LaunchUsageError(`OUTDIR ${outDir} is not inside --mount-path ${mountPath}: give a path relative to the volume's root (out/run) or one under ${mountPath}`);
-  }
 }

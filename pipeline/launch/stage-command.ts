@@ -5,9 +5,7 @@
  */
 import { SHARDED_COMMANDS } from '../../schemas/launch.js';
 import { parseArgs } from '../flags.js';
-import type { StageCommand } from './job.js';
-
-export class LaunchUsageError extends Error {}
+import { LaunchUsageError, type StageCommand } from './job.js';
 
 const SYNONYMS: Record<string, string> = { inference: 'infer' };
 
