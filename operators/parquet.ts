@@ -155,7 +155,8 @@ export function listParts(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
-    .filter((f) => /^part-\d+\.parquet$/.test(f))
+    // part-N (one process) or part-U-K (part K of input unit U, written by a shard): names sort in input order.
+    .filter((f) => /^part-\d+(-\d+)?\.parquet$/.test(f))
     .sort()
     .map((f) => path.join(dir, f));
 }

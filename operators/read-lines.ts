@@ -46,6 +46,8 @@ export interface ReadLinesOptions {
   stdin?: NodeJS.ReadableStream;
   /** Resume after this position (a previous batch's `end`), with the digests finished before it. */
   start?: { position: InputPosition; digests: (string | null)[] };
+  /** Stop at this byte of the first source read (a plain file; a shard's unit ends at a line start). */
+  end?: number;
 }
 
 /** Expands globs, keeps "-" and plain paths; fails when a path or glob matches nothing. */
@@ -83,7 +85,7 @@ const GZIP_MAGIC_1 = 0x8b;
 const NEWLINE = 0x0a;
 
 /** The decompressed bytes of one source from `offset` (raw files seek; gzip is re-read). */
-async function* rawChunks(source: string, stdin: NodeJS.ReadableStream | undefined, offset: number, onBytes: (n: number) => void) {
+async function* rawChunks(source: string, stdin: NodeJS.ReadableStream | undefined, offset: number, onBytes: (n: number) => void, end?: number) {
   const raw = source === STDIN ? (stdin ?? process.stdin) : fs.createReadStream(source, { highWaterMark: 1 << 20 });
   const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   const first = await it.next();
@@ -102,13 +104,14 @@ async function* rawChunks(source: string, stdin: NodeJS.ReadableStream | undefin
   }
   const gzipped = firstChunk.length >= 2 && firstChunk[0] === GZIP_MAGIC_0 && firstChunk[1] === GZIP_MAGIC_1;
   if (!gzipped) {
-    if (offset === 0) {
+    if (offset === 0 && end === undefined) {
       yield* counted();
       return;
     }
     // Resuming a plain file: seek instead of reading what is already done.
     (raw as fs.ReadStream).destroy();
-    const rest = fs.createReadStream(source, { start: offset, highWaterMark: 1 << 20 });
+    if (end !== undefined && end <= offset) return;
+    const rest = fs.createReadStream(source, { start: offset, end: end === undefined ? undefined : end - 1, highWaterMark: 1 << 20 });
     for await (const chunk of rest) {
       onBytes((chunk as Buffer).length);
       yield chunk as Buffer;
@@ -212,7 +215,7 @@ export async function* readLines(sources: readonly string[], options: ReadLinesO
 
     const sourceStart = bytesRead;
     try {
-      for await (const chunk of rawChunks(source, options.stdin, offset, (n) => (bytesRead += n))) {
+      for await (const chunk of rawChunks(source, options.stdin, offset, (n) => (bytesRead += n), resuming ? options.end : undefined)) {
         let start = 0;
         let hashed = 0;
         for (;;) {

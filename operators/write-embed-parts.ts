@@ -35,6 +35,8 @@ export interface EmbedPartsOptions {
   start: EmbedTotals;
   /** What else the ledger records with a part (input position, reject counts), taken when the part is cut. */
   checkpoint: () => Record<string, unknown>;
+  /** File name of part N (default part-N.parquet; a shard names its unit's parts part-U-K). */
+  partName?: (part: number) => string;
 }
 
 export class EmbedPartsWriter {
@@ -96,7 +98,7 @@ export class EmbedPartsWriter {
 
   private async flush(): Promise<void> {
     const part = this.totals.parts;
-    const name = partName(part);
+    const name = (this.o.partName ?? partName)(part);
     const n = this.ids.length;
     const m = this.embeddedIds.length;
     const line = Float64Array.from(this.lines);

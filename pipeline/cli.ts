@@ -12,6 +12,10 @@ import { log } from './progress.js';
 import { runQuery, type QueryFormat } from './query.js';
 import { writeReport } from './report.js';
 import { runStages } from './run-stages.js';
+import { ShardsIncomplete, mergeAll } from './merge.js';
+import { runEmbedShard } from './shard-embed.js';
+import { runInferShard } from './shard-infer.js';
+import { ShardSpecError, resolveShard } from './shard-spec.js';
 import { writeKeptIfAsked } from './stages/dedup.js';
 import { describeStatus } from './status.js';
 import { VERSION } from './version.js';
@@ -106,7 +110,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       return await launch(rest, log);
     }
-    const args = parseArgs(rest, ['help', 'quiet', 'format', 'port', 'host'], ['help', 'quiet']);
+    const args = parseArgs(rest, ['help', 'quiet', 'format', 'port', 'host', ...(command === 'embed' || command === 'infer' ? ['shard', 'num-shards'] : [])], ['help', 'quiet']);
     if (args.options.help) {
       process.stdout.write(`${COMMAND_HELP[command]}\n\n${settingsHelp()}\n`);
       return 0;
@@ -126,16 +130,39 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'embed':
       case 'fit':
       case 'infer': {
+        const shard = command === 'fit' ? null : resolveShard({ shard: args.options.shard as string | undefined, numShards: args.options['num-shards'] as string | undefined }, process.env);
+        if (shard) {
+          const outDir = args.positionals[args.positionals.length - 1];
+          if (outDir === undefined) throw new UsageError(COMMAND_HELP[command]);
+          if (args.positionals.slice(0, -1).includes('-')) throw new UsageError('stdin cannot be sharded: every shard would need the whole stream. Write it to a file on storage all shards see and pass that, or drop --shard');
+          const values: Record<string, unknown> = { output_dir: outDir };
+          if (args.positionals.length > 1) {
+            if (command === 'infer') throw new UsageError(`infer --shard labels what embed wrote: give only OUTDIR (semclust infer ${outDir} --shard ${shard.index}/${shard.count})`);
+            values.input = args.positionals.slice(0, -1);
+          }
+          const run = { outDir, shard, layers: [{ origin: 'command line', values }, args.settings], command, quiet };
+          await (command === 'embed' ? runEmbedShard(run) : runInferShard(run));
+          return 0;
+        }
+        // After a sharded embed: check and merge its shards before anything reads them.
+        if (command !== 'embed' && args.positionals.length > 0) for (const m of await mergeAll(args.positionals[args.positionals.length - 1], log, quiet)) if (m.merged) log(m.summary);
         const { outDir, layer } = inputsAndOutDir(command, args.positionals);
         await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet });
         return 0;
       }
       case 'dedup':
       case 'sample': {
+        if (args.positionals.length === 1) for (const m of await mergeAll(args.positionals[0], log, quiet)) if (m.merged) log(m.summary);
         const outDir = existingRun(command, args.positionals);
         const layer = { origin: 'command line', values: { output_dir: outDir } };
         await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet });
         if (command === 'dedup') await writeKeptIfAsked(outDir, resolveSettings([layer, args.settings]), log);
+        return 0;
+      }
+      case 'merge': {
+        if (args.positionals.length !== 1) throw new UsageError(COMMAND_HELP.merge);
+        const lines = (await mergeAll(args.positionals[0], log, quiet)).map((m) => m.summary);
+        process.stdout.write((lines.length > 0 ? lines : [`${args.positionals[0]}: no stage ran sharded here; nothing to merge`]).join('\n') + '\n');
         return 0;
       }
       case 'status': {
@@ -163,7 +190,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return 2;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof SettingsError || e instanceof LaunchUsageError) {
+    if (e instanceof ShardsIncomplete) {
+      log(`semclust ${command}: ${e.message}`);
+      return 1;
+    }
+    if (e instanceof UsageError || e instanceof SettingsError || e instanceof ShardSpecError || e instanceof LaunchUsageError) {
       log(`semclust ${command}: ${e.message}`);
       return 2;
     }

@@ -22,7 +22,10 @@ export const COMMAND_HELP: Record<string, string> = {
   cat data/*.jsonl | semclust embed - out/stdin
   semclust embed 'logs/*.jsonl.gz' out/logs --embedding-model sentence-transformers/all-MiniLM-L6-v2
   semclust embed data.jsonl out/llama --embedding-endpoint http://127.0.0.1:8000/v1 \\
-      --embedding-model meta-llama/Llama-3.1-8B --max-concurrency 8`,
+      --embedding-model meta-llama/Llama-3.1-8B --max-concurrency 8
+  semclust embed data.jsonl out/big --shard 2/4     (one of 4 shards; then semclust merge out/big)
+  --shard I/N (I from 0), or --num-shards N with JOB_COMPLETION_INDEX / AWS_BATCH_JOB_ARRAY_INDEX;
+  SLURM_ARRAY_TASK_ID with its count needs neither. See docs/shards.md.`,
   fit: `semclust fit [INPUT...] OUTDIR [FLAGS]
   Embeds if needed, then fits the cluster model on a seeded sample and saves it in
   OUTDIR/model/: JSON metadata plus raw little-endian arrays (numpy.fromfile reads
@@ -38,7 +41,15 @@ export const COMMAND_HELP: Record<string, string> = {
   stages it redoes. Also spelled \`inference\` (the reference tool's name).
 
   semclust infer ${SOTU} out/sotu --kmeans-num-clusters 80
-  semclust fit ${SOTU} out/sotu --kmeans-num-clusters 100 && semclust infer out/sotu`,
+  semclust fit ${SOTU} out/sotu --kmeans-num-clusters 100 && semclust infer out/sotu
+  semclust infer out/big --shard 2/4      (one of 4 shards, after fit; then semclust merge out/big)`,
+  merge: `semclust merge OUTDIR
+  Checks that every shard of each sharded stage (embed, infer --shard I/N) finished, and
+  records the stage as one: an id embedded by several shards keeps its first input unit's
+  embedding. Exit 1 names the missing shards and the commands that rerun them. fit, infer,
+  dedup and sample run the same check first. See docs/shards.md.
+
+  semclust merge out/big`,
   sample: `semclust sample OUTDIR [FLAGS]
   Picks --sample-size rows across clusters (noise excluded) and writes the original
   records to OUTDIR/sample.jsonl and (id, cluster, pick) to OUTDIR/sample.parquet.
@@ -138,6 +149,7 @@ Usage:
   semclust infer [INPUT...] OUTDIR  label every row, print cluster statistics
   semclust dedup OUTDIR             drop semantic near-duplicates within clusters
   semclust sample OUTDIR            pick the representative sample
+  semclust merge OUTDIR             check and merge the shards of a sharded embed / infer
   semclust status OUTDIR            each stage's settings, figures, what is stale
   semclust report OUTDIR            write OUTDIR/report.html again
   semclust query OUTDIR "SQL"       DuckDB over the outputs

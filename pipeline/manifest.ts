@@ -80,6 +80,30 @@ export class RunState {
     return r;
   }
 
+  /**
+   * Records a stage whose outputs were written elsewhere (the N shards of a sharded stage,
+   * checked and merged): its outputs are kept, every later stage's are removed.
+   */
+  adopt<N extends StageName>(stage: N, key: string, settings: Record<string, unknown>, startedAt: string, stats: StageStats<N>): StageRecord {
+    for (const s of STAGES.slice(STAGES.indexOf(stage) + 1)) {
+      for (const out of STAGE_OUTPUTS[s]) fs.rmSync(path.join(this.outDir, out), { recursive: true, force: true });
+      delete this.manifest.stages[s];
+    }
+    const finished = new Date();
+    const r: StageRecord = {
+      status: 'complete',
+      key,
+      settings,
+      started_at: startedAt,
+      finished_at: finished.toISOString(),
+      seconds: (finished.getTime() - Date.parse(startedAt)) / 1000,
+      stats: STAGE_STATS[stage].parse(stats) as Record<string, unknown>,
+    };
+    this.manifest.stages[stage] = r;
+    this.save();
+    return r;
+  }
+
   /** Begins a running stage again from nothing (an interrupted attempt that cannot be resumed). */
   restart(stage: StageName): void {
     const r = this.manifest.stages[stage];

@@ -96,6 +96,12 @@ export const settingsShape = {
     .describe("where local ONNX transformer models run; cuda needs onnxruntime-node's CUDA 12 provider files (see docs/models.md)"),
 
   part_rows: z.number().int().positive().default(16384).describe('rows per Parquet part file (memory holds one part)'),
+  shard_unit_bytes: z
+    .number()
+    .int()
+    .min(4096)
+    .default(64 << 20)
+    .describe('embed --shard: each plain JSONL file is split into units of this many bytes (cut at line starts; a .gz file is one unit); unit u belongs to shard u mod N'),
 
   seed: z.number().int().default(42).describe('seed for every random choice'),
   fit_sample: fractionOrCount.default(1).describe('rows the cluster model is fitted on: a fraction or a count'),

@@ -45,6 +45,8 @@ export const STAGE_STATS = {
     inputs: z.array(InputIdentity),
     /** Parts kept from an interrupted attempt instead of being embedded again. */
     resumed_parts: z.number(),
+    /** Set when the stage ran as N shards and was merged (pipeline/merge.ts). */
+    shards: z.number().optional(),
   }),
   fit: z.object({
     fit_rows: z.number(),
@@ -64,6 +66,8 @@ export const STAGE_STATS = {
     /** Noise rows given their most likely cluster (hdbscan_assign_noise). */
     reassigned_rows: z.number().default(0),
     cluster_stats: ClusterStatsSchema,
+    /** Set when the stage ran as N shards and was merged (pipeline/merge.ts). */
+    shards: z.number().optional(),
   }),
   dedup: z.object({
     /** Ids seen (noise rows included; they are kept, having no cluster to compare within). */

@@ -16,10 +16,10 @@ import { clusterCount, loadFitted } from '../fitted-model.js';
 import type { InferJob, PartSummary } from '../label-part.js';
 import { writePlot } from '../plot.js';
 import { writeReport } from '../report.js';
-import type { Stage } from '../stage.js';
+import type { Stage, StageRun } from '../stage.js';
 
 /** A part's summary as its ledger entry (JSON: sums as base64 float64). */
-interface InferEntry {
+export interface InferEntry {
   rows: number;
   spaceDims: number;
   counts: number[];
@@ -39,6 +39,75 @@ function sumsOf(e: InferEntry): Float64Array | null {
   return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
+/** Every embeddings part as an infer job (part number = position in part order). */
+export function inferJobs(outDir: string, k: number, withSums: boolean): InferJob[] {
+  return embeddingPartFiles(outDir).map((file, part) => ({ part, file, k, withSums }));
+}
+
+/**
+ * Labels `jobs` on a pool of worker threads, recording each part's summary in the ledger.
+ * `cores` bounds the workers × onnxruntime threads (a shard given --threads T uses T cores).
+ */
+export async function labelParts(ctx: StageRun, jobs: readonly InferJob[], entries: Map<number, InferEntry>, options: { cores?: number; total: number | null }): Promise<void> {
+  const fitted = loadFitted(ctx.outDir);
+  const c = fitted.clusterer;
+  const cores = options.cores ?? os.availableParallelism();
+  const workers = Math.max(1, Math.min(jobs.length, cores));
+  // Few parts: give each worker's onnxruntime the spare cores instead.
+  const threads = options.cores !== undefined ? Math.max(1, Math.floor(cores / workers)) : (ctx.settings.threads ?? Math.max(1, Math.floor(cores / workers)));
+  const progress = ctx.progress('infer', 'rows');
+  let done = [...entries.values()].reduce((n, e) => n + e.rows, 0);
+  await runPool<InferJob, PartSummary>(new URL('../infer-worker.js', import.meta.url), { outDir: ctx.outDir, threads, assignNoise: c.kind === 'hdbscan' && ctx.settings.hdbscan_assign_noise }, workers, 'label', [...jobs], (r) => {
+    const entry = toEntry(r);
+    ctx.ledger.record(r.part, entry);
+    entries.set(r.part, entry);
+    done += r.rows;
+    progress.update(done, options.total ? done / options.total : null);
+  });
+  progress.done(done);
+}
+
+/** After every part is labelled: cluster centres, clusters.parquet, cluster statistics, plot and report. */
+export async function finishInfer(ctx: StageRun, entries: ReadonlyMap<number, InferEntry>, resumedParts: number): Promise<StageStats<'infer'>> {
+  const fitted = loadFitted(ctx.outDir);
+  const c = fitted.clusterer;
+  const k = clusterCount(c);
+  const withSums = c.kind === 'hdbscan';
+  // k-means centres are the model's; HDBSCAN's are the means of their members.
+  const counts = new Float64Array(k);
+  let spaceDims = c.kind === 'kmeans' ? c.model.dims : 0;
+  const sums = withSums ? new Float64Array(k * Math.max(1, ...[...entries.values()].map((e) => e.spaceDims))) : null;
+  // Part order, so the float sums are added in the same order however the parts were labelled.
+  for (const part of [...entries.keys()].sort((a, b) => a - b)) {
+    const e = entries.get(part)!;
+    spaceDims = e.spaceDims;
+    e.counts.forEach((n, j) => (counts[j] += n));
+    const s = sumsOf(e);
+    if (sums && s) for (let j = 0; j < s.length; j++) sums[j] += s[j];
+  }
+  const centroids = c.kind === 'kmeans' ? c.model.centroids : new Float32Array(k * spaceDims);
+  if (sums) for (let j = 0; j < k; j++) for (let t = 0; t < spaceDims; t++) centroids[j * spaceDims + t] = counts[j] > 0 ? sums[j * spaceDims + t] / counts[j] : 0;
+  // clusters.parquet with keywords, representative texts and optional LLM labels.
+  const described = await describeClusters(ctx.outDir, { sizes: counts, centroids, dims: spaceDims }, ctx.settings, ctx.log);
+
+  const db = await openRunDatabase(ctx.outDir);
+  let stats;
+  let reassigned = 0;
+  try {
+    stats = await clusterStats(db.connection);
+    reassigned = Number((await db.connection.runAndReadAll(`SELECT count(*) FILTER (WHERE ${LABELS.col.reassigned})::BIGINT FROM ${LABELS.name}`)).getRowsJS()[0][0]);
+  } finally {
+    db.close();
+  }
+  ctx.log(formatClusterStats(stats, (j) => describedAs(described[j])));
+  if (reassigned > 0) ctx.log(`infer: ${reassigned.toLocaleString('en-US')} noise rows given their most likely cluster (labels.reassigned)`);
+  const method = `${c.kind === 'kmeans' ? `k-means k=${k}` : `HDBSCAN, ${k} clusters`}${fitted.projection.kind === 'pca' ? ', PCA 2-D' : ', UMAP 2-D'}`;
+  const plot = await writePlot(ctx.outDir, ctx.settings.seed, method);
+  if (plot) ctx.log(`plot: ${plot}`);
+  ctx.log(`report: ${await writeReport(ctx.outDir, ctx.settings)}`);
+  return { rows: stats.total_rows, clusters: stats.clusters, noise_rows: stats.noise_rows, noise_fraction: stats.noise_fraction, resumed_parts: resumedParts, reassigned_rows: reassigned, cluster_stats: stats };
+}
+
 export const inferStage: Stage<'infer'> = {
   name: 'infer',
   needs: ['fit'],
@@ -48,63 +117,12 @@ export const inferStage: Stage<'infer'> = {
   resumable: true,
 
   async run(ctx): Promise<StageStats<'infer'>> {
-    const fitted = loadFitted(ctx.outDir);
-    const c = fitted.clusterer;
-    const k = clusterCount(c);
-    const withSums = c.kind === 'hdbscan';
+    const c = loadFitted(ctx.outDir).clusterer;
     const kept = ctx.resuming ? (ctx.ledger.entries() as Map<number, InferEntry>) : new Map<number, InferEntry>();
-    const jobs: InferJob[] = embeddingPartFiles(ctx.outDir)
-      .map((file, part) => ({ part, file, k, withSums }))
-      .filter((j) => !kept.has(j.part));
+    const jobs = inferJobs(ctx.outDir, clusterCount(c), c.kind === 'hdbscan').filter((j) => !kept.has(j.part));
     if (kept.size > 0) ctx.log(`infer: keeping ${kept.size} labelled parts, labelling ${jobs.length} more`);
-
-    const cores = os.availableParallelism();
-    const workers = Math.max(1, Math.min(jobs.length, cores));
-    // Few parts: give each worker's onnxruntime the spare cores instead.
-    const threads = ctx.settings.threads ?? Math.max(1, Math.floor(cores / workers));
-    const total = ctx.state.stats('embed').embedded;
-    const progress = ctx.progress('infer', 'rows');
     const entries = new Map(kept);
-    let done = [...kept.values()].reduce((n, e) => n + e.rows, 0);
-    await runPool<InferJob, PartSummary>(new URL('../infer-worker.js', import.meta.url), { outDir: ctx.outDir, threads, assignNoise: c.kind === 'hdbscan' && ctx.settings.hdbscan_assign_noise }, workers, 'label', jobs, (r) => {
-      const entry = toEntry(r);
-      ctx.ledger.record(r.part, entry);
-      entries.set(r.part, entry);
-      done += r.rows;
-      progress.update(done, total ? done / total : null);
-    });
-    progress.done(done);
-
-    // k-means centres are the model's; HDBSCAN's are the means of their members.
-    const counts = new Float64Array(k);
-    let spaceDims = c.kind === 'kmeans' ? c.model.dims : 0;
-    const sums = withSums ? new Float64Array(k * Math.max(1, ...[...entries.values()].map((e) => e.spaceDims))) : null;
-    for (const e of entries.values()) {
-      spaceDims = e.spaceDims;
-      e.counts.forEach((n, j) => (counts[j] += n));
-      const s = sumsOf(e);
-      if (sums && s) for (let j = 0; j < s.length; j++) sums[j] += s[j];
-    }
-    const centroids = c.kind === 'kmeans' ? c.model.centroids : new Float32Array(k * spaceDims);
-    if (sums) for (let j = 0; j < k; j++) for (let t = 0; t < spaceDims; t++) centroids[j * spaceDims + t] = counts[j] > 0 ? sums[j * spaceDims + t] / counts[j] : 0;
-    // clusters.parquet with keywords, representative texts and optional LLM labels.
-    const described = await describeClusters(ctx.outDir, { sizes: counts, centroids, dims: spaceDims }, ctx.settings, ctx.log);
-
-    const db = await openRunDatabase(ctx.outDir);
-    let stats;
-    let reassigned = 0;
-    try {
-      stats = await clusterStats(db.connection);
-      reassigned = Number((await db.connection.runAndReadAll(`SELECT count(*) FILTER (WHERE ${LABELS.col.reassigned})::BIGINT FROM ${LABELS.name}`)).getRowsJS()[0][0]);
-    } finally {
-      db.close();
-    }
-    ctx.log(formatClusterStats(stats, (j) => describedAs(described[j])));
-    if (reassigned > 0) ctx.log(`infer: ${reassigned.toLocaleString('en-US')} noise rows given their most likely cluster (labels.reassigned)`);
-    const method = `${c.kind === 'kmeans' ? `k-means k=${k}` : `HDBSCAN, ${k} clusters`}${fitted.projection.kind === 'pca' ? ', PCA 2-D' : ', UMAP 2-D'}`;
-    const plot = await writePlot(ctx.outDir, ctx.settings.seed, method);
-    if (plot) ctx.log(`plot: ${plot}`);
-    ctx.log(`report: ${await writeReport(ctx.outDir, ctx.settings)}`);
-    return { rows: stats.total_rows, clusters: stats.clusters, noise_rows: stats.noise_rows, noise_fraction: stats.noise_fraction, resumed_parts: kept.size, reassigned_rows: reassigned, cluster_stats: stats };
+    await labelParts(ctx, jobs, entries, { total: ctx.state.stats('embed').embedded });
+    return finishInfer(ctx, entries, kept.size);
   },
 };
