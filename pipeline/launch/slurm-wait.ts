@@ -98,7 +98,7 @@ function taskFailures(job: LaunchJob, jobId: string, tasks: readonly number[], s
   for (const task of tasks) {
     const log = path.join(slurmLogs(job), `${job.stage.command}-${jobId}_${task}.log`);
     const rerun = shellJoin(['sbatch', `--array=${task}`, script]);
-    const statusFile = path.join(job.cwd, slurmStatus(job), `${jobId}-${task}.exit`);
+    const statusFile = path.resolve(job.cwd, slurmStatus(job), `${jobId}-${task}.exit`);
     const code = fs.existsSync(statusFile) ? fs.readFileSync(statusFile, 'utf8').trim() : null;
     if (code === '0') continue;
     const state = states.get(task)?.toLowerCase() ?? 'gone';
