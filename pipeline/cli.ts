@@ -5,6 +5,8 @@ import { openEmbedder } from '../operators/embedders/open-embedder.js';
 import { startEmbeddingServer } from '../operators/embedding-server.js';
 import { parseArgs } from './flags.js';
 import { COMMAND_HELP, mainHelp, settingsHelp } from './help.js';
+import { launch } from './launch/command.js';
+import { LaunchUsageError } from './launch/job.js';
 import { RunState } from './manifest.js';
 import { log } from './progress.js';
 import { runQuery, type QueryFormat } from './query.js';
@@ -99,6 +101,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       const guess = closestWord(command, [...Object.keys(COMMAND_HELP), ...Object.keys(SYNONYMS)]);
       throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''} (semclust --help lists the commands)`);
     }
+    // launch's own options come before --, the stage command's flags after it.
+    if (command === 'launch') {
+      if (rest.length === 0) throw new UsageError(COMMAND_HELP.launch);
+      if (rest[0] === '--help' || rest[0] === '-h') {
+        process.stdout.write(COMMAND_HELP.launch + '\n');
+        return 0;
+      }
+      return await launch(rest, log);
+    }
     const args = parseArgs(rest, ['help', 'quiet', 'format', 'port', 'host', ...(command === 'embed' || command === 'infer' ? ['shard', 'num-shards'] : [])], ['help', 'quiet']);
     if (args.options.help) {
       process.stdout.write(`${COMMAND_HELP[command]}\n\n${settingsHelp()}\n`);
@@ -183,7 +194,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       log(`semclust ${command}: ${e.message}`);
       return 1;
     }
-    if (e instanceof UsageError || e instanceof SettingsError || e instanceof ShardSpecError) {
+    if (e instanceof UsageError || e instanceof SettingsError || e instanceof ShardSpecError || e instanceof LaunchUsageError) {
       log(`semclust ${command}: ${e.message}`);
       return 2;
     }

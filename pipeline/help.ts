@@ -1,5 +1,6 @@
 /** `--help` texts: what each command does, real examples, and every setting from the schema. */
 import { SETTING_KEYS, settingsShape, type SettingKey } from '../schemas/config.js';
+import { LAUNCH_BOOLEANS, LAUNCH_KEYS, launchShape } from '../schemas/launch.js';
 import { baseSchema, descriptionOf } from './settings.js';
 
 /** The demo corpus that `npm start` (or `npm run corpus`) builds from an npm package: docs/corpus.md. */
@@ -99,6 +100,27 @@ export const COMMAND_HELP: Record<string, string> = {
 
   semclust serve --port 8080
   semclust serve --embedding-model ./models/all-MiniLM-L6-v2 --port 8081`,
+  launch: `semclust launch local|slurm|k8s|batch|ray --shards N [OPTIONS] -- STAGE COMMAND
+  Runs embed or infer as N shards (shard i gets --shard i/N, or --num-shards N and the
+  scheduler's index) and renders the job into OUTDIR/launch/<scheduler>/: an sbatch --array
+  script, a Kubernetes Indexed Job, AWS Batch job definition + array submission, or one Ray
+  Jobs REST body per shard with submit.sh. local runs the shards here; slurm submits when
+  sbatch is on PATH and waits; kubectl, aws and ray submit when on PATH; otherwise the exact
+  commands are printed. A launch that waited ends with the merge check (semclust merge OUTDIR)
+  and names each failed shard with the command that reruns it. See docs/cluster.md.
+
+  semclust launch local --shards 4 -- embed data/*.jsonl out/run
+  semclust launch slurm --shards 64 --cpus 4 --mem 8G --time 2h --partition cpu -- embed 'data/*.jsonl' out/run
+  semclust fit out/run --kmeans-num-clusters 1000 && semclust launch slurm --shards 64 -- infer out/run
+  semclust launch k8s --shards 16 --image ghcr.io/me/semclust:1 --pvc data --mount-path /data -- embed in/*.jsonl out/run
+  semclust launch batch --shards 16 --image IMAGE --efs fs-0123 --mount-path /mnt/efs --job-queue q -- embed in.jsonl out/run
+  semclust launch ray --shards 8 --gpus 1 -- embed /shared/in.jsonl /shared/out --embedding-endpoint http://vllm:8000/v1
+
+Options:
+${LAUNCH_KEYS.map((key) => {
+    const flag = LAUNCH_BOOLEANS.includes(key) ? `--${key.replace(/_/g, '-')}` : `--${key.replace(/_/g, '-')} <value>`;
+    return `  ${flag.padEnd(24)} ${launchShape[key].description ?? ''}`;
+  }).join('\n')}`,
   schema: `semclust schema
   Prints the JSON Schema of pipeline files (also in schemas/pipeline.schema.json).`,
 };
@@ -138,6 +160,7 @@ Usage:
   semclust report OUTDIR            write OUTDIR/report.html again
   semclust query OUTDIR "SQL"       DuckDB over the outputs
   semclust serve                    OpenAI-compatible embedding server
+  semclust launch SCHED --shards N -- embed|infer …   run a stage as N shards (local, slurm, k8s, batch, ray)
   semclust help COMMAND             examples for one command
 
 Quick start (offline, built-in model):

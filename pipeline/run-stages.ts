@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { StageName } from '../schemas/config.js';
 import { PROGRESS_DIR } from '../schemas/manifest.js';
+import { FILES } from '../schemas/tables.js';
 import { PartLedger } from '../operators/part-ledger.js';
 import { RunLock, RunLockError } from '../operators/run-lock.js';
 import { RunState } from './manifest.js';
@@ -60,7 +61,8 @@ function summaryLines(state: RunState, outDir: string, stages: readonly StageNam
 /** Anything in OUTDIR that a semclust run did not write refuses the run: it would be deleted. */
 function checkRunFolder(outDir: string): void {
   if (!fs.existsSync(outDir) || RunState.exists(outDir)) return;
-  const entries = fs.readdirSync(outDir).filter((f) => !f.endsWith('.lock'));
+  // launch renders its job files into OUTDIR/launch/ before the shards' first stage begins.
+  const entries = fs.readdirSync(outDir).filter((f) => !f.endsWith('.lock') && f !== FILES.launch);
   if (entries.length > 0) {
     const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? `, … (${entries.length} entries)` : '');
     throw new RunLockError(`${outDir} is not empty (${shown}) and holds no semclust run (no manifest.json); a run would replace what is there: choose a new or empty folder`);

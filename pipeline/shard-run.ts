@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { FILES } from '../schemas/tables.js';
 import { RunLock, RunLockError } from '../operators/run-lock.js';
 import { RunState } from './manifest.js';
 import { planStages, type StagePlan } from './plan.js';
@@ -40,7 +41,8 @@ export function recordedShardLayer(outDir: string, stage: ShardedStage): Setting
 /** Only what semclust shards write may be in OUTDIR before a manifest exists. */
 function checkShardFolder(outDir: string): void {
   if (!fs.existsSync(outDir) || RunState.exists(outDir)) return;
-  const foreign = fs.readdirSync(outDir).filter((f) => !f.endsWith('.lock') && !['rows', 'embeddings', 'progress'].includes(f));
+  // launch/ holds the job files `semclust launch` rendered before the shards started.
+  const foreign = fs.readdirSync(outDir).filter((f) => !f.endsWith('.lock') && !['rows', 'embeddings', 'progress', FILES.launch].includes(f));
   if (foreign.length > 0) {
     throw new RunLockError(`${outDir} holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''} and no semclust run: shards would write beside it; choose a new or empty folder`);
   }

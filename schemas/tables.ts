@@ -107,4 +107,6 @@ export const FILES = {
   spill: 'spill',
   report: 'report.html',
   labelCache: 'cluster-labels.json',
+  /** Job files `semclust launch` renders (OUTDIR/launch/<scheduler>/); written before the first stage runs. */
+  launch: 'launch',
 } as const;

@@ -1,0 +1,197 @@
+/**
+ * `semclust launch SCHEDULER --shards N [options] -- STAGE COMMAND`: checks the stage command,
+ * renders the job into OUTDIR/launch/<scheduler>/, then runs it (local), submits it when the
+ * scheduler's client is on PATH (sbatch waits for the array and reports each task; kubectl,
+ * aws and ray submit and say how to follow), or prints the exact commands. A launch that waited
+ * for its shards ends with the merge check, `semclust merge OUTDIR`, and returns its exit code.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FILES } from '../../schemas/tables.js';
+import { LAUNCH_BOOLEANS, LAUNCH_KEYS, SCHEDULERS, launchOptionsSchema, type LaunchKey, type Scheduler } from '../../schemas/launch.js';
+import { shellJoin } from '../../core/shell-quote.js';
+import { writeFileAtomic } from '../../operators/write-file-atomic.js';
+import { closestWord } from '../settings.js';
+import { LaunchUsageError, mergeArgv, type LaunchJob, type Rendered } from './job.js';
+import { renderBatch } from './batch.js';
+import { renderK8s } from './k8s.js';
+import { runLocal, type ShardFailure } from './local.js';
+import { rayAddress, renderRay } from './ray.js';
+import { submitRay } from './ray-submit.js';
+import { renderSlurm, slurmLogs, slurmStatus } from './slurm.js';
+import { submitSlurm } from './slurm-wait.js';
+import { parseStageCommand } from './stage-command.js';
+
+const RENDER: Record<Exclude<Scheduler, 'local'>, (job: LaunchJob) => Rendered> = { slurm: renderSlurm, k8s: renderK8s, batch: renderBatch, ray: renderRay };
+
+/** This semclust, as a shard on this machine (or a cluster sharing its file system) calls it. */
+const THIS_CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/semclust.js');
+
+/** `--shards 4 --cpus=8 --no-submit` → the launch options, typed by schemas/launch.ts. */
+export function parseLaunchOptions(words: readonly string[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    const m = /^--([a-z][a-z0-9_-]*)(?:=(.*))?$/.exec(word);
+    if (!m) throw new LaunchUsageError(`unexpected "${word}" before --; the stage command goes after --: semclust launch SCHEDULER --shards N -- embed IN… OUT`);
+    const key = m[1].replace(/-/g, '_') as LaunchKey;
+    if (!LAUNCH_KEYS.includes(key)) {
+      const guess = closestWord(key, [...LAUNCH_KEYS]);
+      throw new LaunchUsageError(`unknown launch option --${m[1]}${guess ? `; did you mean --${guess.replace(/_/g, '-')}?` : ''} (semclust help launch lists them; stage flags go after --)`);
+    }
+    if (LAUNCH_BOOLEANS.includes(key)) {
+      values[key] = m[2] === undefined ? true : m[2] !== 'false';
+      continue;
+    }
+    const value = m[2] ?? words[++i];
+    if (value === undefined) throw new LaunchUsageError(`--${m[1]} needs a value`);
+    values[key] = value;
+  }
+  return values;
+}
+
+export function onPath(exe: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+    try {
+      fs.accessSync(path.join(dir, exe), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Splits a --semclust value into words the way a shell would for plain words (`node /x/bin/semclust.js`). */
+const words = (s: string) => s.trim().split(/\s+/);
+
+export function buildJob(argv: readonly string[], cwd: string): LaunchJob {
+  const sep = argv.indexOf('--');
+  if (sep < 0) throw new LaunchUsageError('no -- before the stage command: semclust launch SCHEDULER --shards N [options] -- embed IN… OUT');
+  const [scheduler, ...optionWords] = argv.slice(0, sep);
+  if (!(SCHEDULERS as readonly string[]).includes(scheduler)) {
+    throw new LaunchUsageError(`${scheduler === undefined ? 'no scheduler' : `unknown scheduler "${scheduler}"`}: write one of ${SCHEDULERS.join(', ')} first (semclust launch slurm --shards 4 -- …)`);
+  }
+  const raw = parseLaunchOptions(optionWords);
+  if (raw.shards === undefined) throw new LaunchUsageError('--shards N is required: how many shards to split the stage into');
+  const parsed = launchOptionsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new LaunchUsageError(`--${String(issue.path[0] ?? '').replace(/_/g, '-')}: ${issue.message}`);
+  }
+  const options = parsed.data;
+  const stage = parseStageCommand(argv.slice(sep + 1));
+  const bad = options.only?.find((s) => s >= options.shards);
+  if (bad !== undefined) throw new LaunchUsageError(`--only ${bad}: shards are numbered 0 to ${options.shards - 1}`);
+  if (options.only && scheduler !== 'local' && scheduler !== 'slurm') throw new LaunchUsageError(`--only reruns shards with local or slurm; on ${scheduler} resubmit the shard as the rendered files say`);
+  const hostSide = scheduler === 'local' || scheduler === 'slurm';
+  return {
+    scheduler: scheduler as Scheduler,
+    stage,
+    shards: options.shards,
+    options,
+    semclust: options.semclust ? words(options.semclust) : hostSide ? [process.execPath, THIS_CLI] : ['semclust'],
+    name: options.job_name ?? `semclust-${stage.command}`,
+    dir: path.join(stage.outDir, FILES.launch, scheduler),
+    cwd,
+  };
+}
+
+function writeRendered(job: LaunchJob, rendered: Rendered): void {
+  for (const file of rendered.files) {
+    const target = path.resolve(job.cwd, file.path);
+    writeFileAtomic(target, file.text);
+    if (file.executable) fs.chmodSync(target, 0o755);
+  }
+}
+
+/** Runs `semclust merge OUTDIR` with this process's output; its exit code ends the launch. */
+function mergeCheck(job: LaunchJob, say: (m: string) => void): Promise<number> {
+  const [exe, ...args] = mergeArgv(job);
+  say(`merge check: ${shellJoin(mergeArgv(job))}`);
+  return new Promise((resolve) => {
+    const child = spawn(exe, args, { cwd: job.cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', (e) => {
+      say(`could not run the merge check: ${e.message}`);
+      resolve(1);
+    });
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+function reportFailures(failures: readonly ShardFailure[], job: LaunchJob, say: (m: string) => void): void {
+  if (failures.length === 0) return;
+  say(`${failures.length} of ${job.shards} shards failed: ${failures.map((f) => f.shard).join(', ')}`);
+  for (const f of failures) say(`  shard ${f.shard}/${job.shards}: ${f.why}${f.log ? ` (log ${f.log})` : ''}; rerun it: ${f.rerun}`);
+  say(`finished units are kept, so a rerun does only what the shard had left; then: ${shellJoin(mergeArgv(job))}`);
+}
+
+async function runCommands(commands: readonly string[][], cwd: string, say: (m: string) => void): Promise<number> {
+  for (const [exe, ...args] of commands) {
+    say(`$ ${shellJoin([exe, ...args])}`);
+    const code = await new Promise<number>((resolve) => {
+      const child = spawn(exe, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+      child.on('error', () => resolve(127));
+      child.on('close', (c) => resolve(c ?? 1));
+    });
+    if (code !== 0) return code;
+  }
+  return 0;
+}
+
+export async function launch(argv: readonly string[], say: (m: string) => void, cwd = process.cwd()): Promise<number> {
+  const job = buildJob(argv, cwd);
+  const shards = job.options.only ?? Array.from({ length: job.shards }, (_, i) => i);
+  if (job.scheduler === 'local') {
+    say(`local: ${shards.length} shard${shards.length > 1 ? 's' : ''} of semclust ${job.stage.command}, ${Math.min(job.options.parallelism ?? job.shards, shards.length)} at a time`);
+    const failures = await runLocal(job, shards);
+    reportFailures(failures, job, say);
+    const merged = await mergeCheck(job, say);
+    return failures.length > 0 ? 1 : merged;
+  }
+  const rendered = RENDER[job.scheduler](job);
+  if (job.scheduler === 'slurm') {
+    fs.mkdirSync(path.resolve(cwd, slurmLogs(job)), { recursive: true });
+    fs.mkdirSync(path.resolve(cwd, slurmStatus(job)), { recursive: true });
+  }
+  writeRendered(job, rendered);
+  say(`${job.scheduler}: rendered ${rendered.files.map((f) => f.path).join(', ')}`);
+  const noQueue = job.scheduler === 'batch' && !job.options.job_queue;
+  // Ray is reached over HTTP: an address given is as good as the CLI on PATH.
+  const reachable = onPath(rendered.client) || (job.scheduler === 'ray' && Boolean(job.options.ray_address ?? process.env.RAY_ADDRESS));
+  if (job.options.no_submit || !reachable || noQueue) {
+    const why = job.options.no_submit
+      ? '--no-submit'
+      : noQueue
+        ? 'no --job-queue (edit jobQueue in the submission file, or pass --job-queue)'
+        : job.scheduler === 'ray'
+          ? 'ray is not on PATH and no --ray-address or RAY_ADDRESS was given'
+          : `${rendered.client} is not on PATH`;
+    say(`not submitted (${why}); to submit, run:`);
+    for (const c of rendered.submit) say(`  ${shellJoin(c)}`);
+    say('when the shards have finished:');
+    for (const c of rendered.after) say(`  ${c}`);
+    return 0;
+  }
+  if (job.scheduler === 'slurm') {
+    const outcome = await submitSlurm(job, shards, say);
+    reportFailures(outcome.failures, job, say);
+    const merged = await mergeCheck(job, say);
+    return outcome.failures.length > 0 ? 1 : merged;
+  }
+  if (job.scheduler === 'ray') {
+    await submitRay(rayAddress(job), (rendered as ReturnType<typeof renderRay>).bodies, say);
+    say('submitted; when the shards have finished:');
+    for (const c of rendered.after) say(`  ${c}`);
+    return 0;
+  }
+  const code = await runCommands(rendered.submit, cwd, say);
+  if (code !== 0) {
+    say(`${rendered.client} exited with ${code}; the rendered files are in ${job.dir}`);
+    return 1;
+  }
+  say('submitted; when the shards have finished:');
+  for (const c of rendered.after) say(`  ${c}`);
+  return 0;
+}

@@ -1,0 +1,61 @@
+/**
+ * Kubernetes: one Indexed Job (batch/v1, completionMode: Indexed, completions N). Kubernetes
+ * gives pod i JOB_COMPLETION_INDEX=i; the stage command gets --num-shards N and reads it.
+ * OUTDIR lives on a PersistentVolumeClaim mounted at --mount-path in every pod, which starts
+ * there (workingDir), so the stage command's relative paths are relative to the volume.
+ * Reference: kubernetes.io/docs/concepts/workloads/controllers/job/#completion-mode
+ */
+import { stringify } from 'yaml';
+import { shellJoin } from '../../core/shell-quote.js';
+import { LaunchUsageError, fileIn, mergeArgv, requireOnVolume, shardArgv, type LaunchJob, type Rendered } from './job.js';
+
+export function renderK8s(job: LaunchJob): Rendered {
+  const o = job.options;
+  if (!o.image) throw new LaunchUsageError('k8s needs --image IMAGE: a container image with semclust on PATH');
+  if (!o.pvc || !o.mount_path) throw new LaunchUsageError('k8s needs --pvc CLAIM and --mount-path PATH: every pod writes OUTDIR on that shared volume');
+  requireOnVolume(job.stage.outDir, o.mount_path);
+  const requests: Record<string, string> = {};
+  if (o.cpus) requests.cpu = String(o.cpus);
+  if (o.mem) requests.memory = `${o.mem}Mi`;
+  const limits: Record<string, string> = o.gpus ? { 'nvidia.com/gpu': String(o.gpus) } : {};
+  const manifest = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: job.name, ...(o.namespace ? { namespace: o.namespace } : {}), labels: { app: 'semclust', 'semclust/command': job.stage.command } },
+    spec: {
+      completionMode: 'Indexed',
+      completions: job.shards,
+      parallelism: o.parallelism ?? job.shards,
+      // A failed pod is retried on its own index; a rerun of the same Job skips finished units.
+      backoffLimit: 3 * job.shards,
+      ...(o.time ? { activeDeadlineSeconds: o.time } : {}),
+      template: {
+        metadata: { labels: { app: 'semclust' } },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [
+            {
+              name: 'semclust',
+              image: o.image,
+              command: shardArgv(job, null),
+              workingDir: o.mount_path,
+              ...(Object.keys(requests).length || Object.keys(limits).length
+                ? { resources: { ...(Object.keys(requests).length ? { requests } : {}), ...(Object.keys(limits).length ? { limits } : {}) } }
+                : {}),
+              volumeMounts: [{ name: 'out', mountPath: o.mount_path }],
+            },
+          ],
+          volumes: [{ name: 'out', persistentVolumeClaim: { claimName: o.pvc } }],
+        },
+      },
+    },
+  };
+  const file = fileIn(job, `${job.stage.command}-job.yaml`);
+  const ns = o.namespace ? ['-n', o.namespace] : [];
+  return {
+    files: [{ path: file, text: `# semclust launch k8s: ${job.shards} shards of semclust ${job.stage.command} (an Indexed Job)\n${stringify(manifest)}` }],
+    client: 'kubectl',
+    submit: [['kubectl', 'apply', ...ns, '-f', file]],
+    after: [shellJoin(['kubectl', 'wait', ...ns, '--for=condition=complete', '--timeout=24h', `job/${job.name}`]), `${shellJoin(mergeArgv(job))}   (where the volume is mounted)`],
+  };
+}
