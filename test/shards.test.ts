@@ -13,8 +13,8 @@ import zlib from 'node:zlib';
 import { test } from 'node:test';
 import { openEmbedder } from '../operators/embedders/open-embedder.js';
 import { startEmbeddingServer } from '../operators/embedding-server.js';
-import { embeddingsById } from '../operators/read-embeddings.js';
 import { queryRows, runCli, startCli } from './support/cli.js';
+import { assertSameRun, type Compared } from './support/same-run.js';
 import { sotuSample } from './support/corpus.js';
 import { tempDir } from './support/paths.js';
 
@@ -55,28 +55,7 @@ async function shards(stage: 'embed' | 'infer', out: string, which: number[], ex
   results.forEach((r, k) => assert.equal(r.code, 0, `shard ${which[k]}: ${r.stderr}`));
 }
 
-async function sameAsOneProcess(out: string, stages: ('embed' | 'infer' | 'sample' | 'projection')[]): Promise<void> {
-  const digest = async (o: string, sql: string) => (await queryRows(o, sql))[0];
-  const checks: Record<string, string> = {
-    embed: `SELECT count(*) AS n, md5(string_agg(concat_ws('|', id, text, record, source, line), ',' ORDER BY source, line)) AS h FROM rows`,
-    infer: `SELECT count(*) AS n, md5(string_agg(concat_ws('|', id, cluster, probability), ',' ORDER BY id)) AS h FROM labels`,
-    sample: `SELECT count(*) AS n, md5(string_agg(concat_ws('|', id, cluster), ',' ORDER BY id)) AS h FROM sample`,
-    projection: `SELECT count(*) AS n, md5(string_agg(concat_ws('|', id, x, y), ',' ORDER BY id)) AS h FROM projection`,
-  };
-  for (const s of stages) assert.deepEqual(await digest(out, checks[s]), await digest(one, checks[s]), `${s} differs`);
-  if (stages.includes('embed')) {
-    const a = embeddingsById(out);
-    const b = embeddingsById(one);
-    assert.deepEqual(a.ids, b.ids, 'embedding ids, in part order');
-    for (const id of b.ids) assert.ok(Buffer.from(a.byId.get(id)!.buffer).equals(Buffer.from(b.byId.get(id)!.buffer)), `vector of ${id}`);
-    assert.equal(fs.readFileSync(path.join(out, 'rejects.jsonl'), 'utf8'), fs.readFileSync(path.join(one, 'rejects.jsonl'), 'utf8'));
-  }
-  if (stages.includes('infer')) {
-    const clusters = `SELECT md5(string_agg(concat_ws('|', cluster, size, keywords::VARCHAR, representative_ids::VARCHAR), ',' ORDER BY cluster)) AS h FROM clusters`;
-    assert.deepEqual(await digest(out, clusters), await digest(one, clusters));
-  }
-  if (stages.includes('sample')) assert.equal(fs.readFileSync(path.join(out, 'sample.jsonl'), 'utf8'), fs.readFileSync(path.join(one, 'sample.jsonl'), 'utf8'));
-}
+const sameAsOneProcess = (out: string, stages: Compared[]) => assertSameRun(out, one, stages);
 
 test('one-process reference run', { timeout: 300_000 }, async () => {
   await ok(['embed', input, gz, one, ...COMMON, ...UNIT]);

@@ -1,6 +1,6 @@
 /**
  * Two run folders hold the same result: rows (ids, texts, records, sources, lines), embeddings
- * bitwise and in part order, rejects.jsonl, labels, clusters and the sample. For comparing a
+ * bitwise and in part order, rejects.jsonl, labels, clusters, the sample and the plot's map. For comparing a
  * sharded run with a one-process run of the same inputs.
  */
 import assert from 'node:assert/strict';
@@ -9,12 +9,13 @@ import path from 'node:path';
 import { embeddingsById } from '../../operators/read-embeddings.js';
 import { queryRows } from './cli.js';
 
-export type Compared = 'embed' | 'infer' | 'sample';
+export type Compared = 'embed' | 'infer' | 'sample' | 'projection';
 
 const DIGEST: Record<Compared, string> = {
   embed: `SELECT count(*) AS n, md5(string_agg(concat_ws('|', id, text, record, source, line), ',' ORDER BY source, line)) AS h FROM rows`,
   infer: `SELECT count(*) AS n, md5(string_agg(concat_ws('|', id, cluster, probability), ',' ORDER BY id)) AS h FROM labels`,
   sample: `SELECT count(*) AS n, md5(string_agg(concat_ws('|', id, cluster), ',' ORDER BY id)) AS h FROM sample`,
+  projection: `SELECT count(*) AS n, md5(string_agg(concat_ws('|', id, x, y), ',' ORDER BY id)) AS h FROM projection`,
 };
 const CLUSTERS = `SELECT md5(string_agg(concat_ws('|', cluster, size, keywords::VARCHAR, representative_ids::VARCHAR), ',' ORDER BY cluster)) AS h FROM clusters`;
 
