@@ -9,7 +9,8 @@ import type { StageName } from '../schemas/config.js';
 import { PROGRESS_DIR } from '../schemas/manifest.js';
 import { FILES } from '../schemas/tables.js';
 import { PartLedger } from '../operators/part-ledger.js';
-import { RunLock, RunLockError } from '../operators/run-lock.js';
+import { RunLockError } from '../operators/run-lock.js';
+import { holdLock } from './hold-lock.js';
 import { RunState } from './manifest.js';
 import { describePlan, planStages } from './plan.js';
 import { Progress, log } from './progress.js';
@@ -88,26 +89,15 @@ export async function runStages(request: RunRequest): Promise<RunState> {
   const { outDir, stages } = request;
   const say = request.log ?? log;
   checkRunFolder(outDir);
-  const lock = RunLock.acquire(outDir, 'run', `${request.command ?? 'run'} ${outDir}`, say);
   let current: { name: StageName; ledger: PartLedger<unknown>; resumable: boolean } | null = null;
   // A signal says what was interrupted and what a rerun does, and frees OUTDIR.
-  const onSignal = (signal: NodeJS.Signals) => {
-    const what = current
+  const interrupted = () =>
+    current
       ? current.resumable
         ? `${current.name} interrupted with ${current.ledger.entries().size} parts durable; rerun the same command to continue after them`
         : `${current.name} interrupted; rerun the same command to redo it (earlier stages are kept)`
       : 'interrupted before any stage began';
-    say(`semclust: ${signal}: ${what}`);
-    lock.release();
-    // Die by the same signal, as a shell expects (130 / 143): process.exit() would run
-    // onnxruntime's static destructors under worker threads still using it (SIGABRT, measured).
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.kill(process.pid, signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
+  return holdLock(outDir, 'run', `${request.command ?? 'run'} ${outDir}`, say, interrupted, async () => {
     const stale = removeStaleTemps(outDir, 2);
     if (stale > 0) say(`${outDir}: removed ${stale} partial file${stale > 1 ? 's' : ''} left by an interrupted write`);
     const state = RunState.open(outDir);
@@ -144,9 +134,5 @@ export async function runStages(request: RunRequest): Promise<RunState> {
     }
     say(summaryLines(state, outDir, stages).join('\n'));
     return state;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    lock.release();
-  }
+  });
 }

@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FILES } from '../schemas/tables.js';
-import { RunLock, RunLockError } from '../operators/run-lock.js';
+import { RunLockError } from '../operators/run-lock.js';
+import { holdLock } from './hold-lock.js';
 import { RunState } from './manifest.js';
 import { planStages, type StagePlan } from './plan.js';
 import { log } from './progress.js';
@@ -78,23 +79,13 @@ export async function planShard(run: ShardRun, stage: ShardedStage): Promise<Sta
 
 /** Runs `work` holding this shard's own lock scope; a signal frees it and says how to continue. */
 export async function withShardLock(run: ShardRun, stage: ShardedStage, work: () => Promise<void>): Promise<void> {
-  const say = run.log ?? log;
   const { index, count } = run.shard;
-  const lock = RunLock.acquire(run.outDir, shardLockScope(stage, run.shard), `${run.command} ${run.outDir} --shard ${index}/${count}`, say);
-  const onSignal = (signal: NodeJS.Signals) => {
-    say(`semclust: ${signal}: ${stage} shard ${index}/${count} interrupted; rerun the same command to continue after its finished ${stage === 'embed' ? 'units' : 'parts'}`);
-    lock.release();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.kill(process.pid, signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    await work();
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    lock.release();
-  }
+  await holdLock(
+    run.outDir,
+    shardLockScope(stage, run.shard),
+    `${run.command} ${run.outDir} --shard ${index}/${count}`,
+    run.log ?? log,
+    () => `${stage} shard ${index}/${count} interrupted; rerun the same command to continue after its finished ${stage === 'embed' ? 'units' : 'parts'}`,
+    work,
+  );
 }

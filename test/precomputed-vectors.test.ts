@@ -8,24 +8,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { EMBEDDINGS, FILES, LABELS, ROWS } from '../schemas/tables.js';
 import { runCli } from './support/cli.js';
 import { sotuJsonl } from './support/corpus.js';
 import { tempDir } from './support/paths.js';
+import { parts, sql } from './support/sql.js';
 
-async function sql<T = unknown[]>(query: string): Promise<T[]> {
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
-  try {
-    return (await c.runAndReadAll(query)).getRowsJS() as T[];
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-}
-
-const parts = (out: string, table: { path: string }) => `read_parquet('${path.join(out, table.path)}/part-*.parquet')`;
 const cluster = ['--kmeans-num-clusters', '12', '--seed', '7', '--plot-projection', 'pca', '--quiet'];
 
 const dir = tempDir('precomputed');

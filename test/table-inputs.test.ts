@@ -10,7 +10,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { PROGRESS_DIR } from '../schemas/manifest.js';
 import { EMBEDDINGS, FILES, ROWS } from '../schemas/tables.js';
 import { listParts } from '../operators/parquet.js';
@@ -18,19 +17,7 @@ import { contentDigest, readLines, type LineBatch } from '../operators/read-line
 import { llama3Prompt, sotuSample } from './support/corpus.js';
 import { runCli, startCli } from './support/cli.js';
 import { tempDir } from './support/paths.js';
-
-async function sql<T = unknown[]>(query: string): Promise<T[]> {
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
-  try {
-    return (await c.runAndReadAll(query)).getRowsJS() as T[];
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-}
-
-const parts = (out: string, table: { path: string }) => `read_parquet('${path.join(out, table.path)}/part-*.parquet')`;
+import { parts, sql } from './support/sql.js';
 
 const N = 1500;
 const dir = tempDir('tables');
