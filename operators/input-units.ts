@@ -8,7 +8,7 @@
  * groups as units would be the next step).
  */
 import fs from 'node:fs';
-import { STDIN } from './read-lines.js';
+import { STDIN, isGzipFile } from './read-lines.js';
 import { tableFormat } from './read-table.js';
 
 export interface InputUnit {
@@ -38,17 +38,12 @@ function lineStartAtOrAfter(fd: number, pos: number, size: number): number {
   return size;
 }
 
-function isGzip(fd: number): boolean {
-  const head = Buffer.alloc(2);
-  return fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
-}
-
 /** The byte ranges of one source file, unit numbers from `first`. */
 export function unitsOfSource(source: string, unitBytes: number, first: number): InputUnit[] {
   const size = fs.statSync(source).size;
   const fd = fs.openSync(source, 'r');
   try {
-    if (tableFormat(source) !== null || isGzip(fd)) return [{ unit: first, source, start: 0, end: size, whole: true }];
+    if (tableFormat(source) !== null || isGzipFile(source)) return [{ unit: first, source, start: 0, end: size, whole: true }];
     const starts: number[] = [];
     for (let nominal = 0; nominal < size || starts.length === 0; nominal += unitBytes) starts.push(lineStartAtOrAfter(fd, nominal, size));
     return starts.map((start, i) => ({ unit: first + i, source, start, end: starts[i + 1] ?? size, whole: false }));

@@ -104,7 +104,8 @@ const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 const NEWLINE = 0x0a;
 
-function isGzipFile(file: string): boolean {
+/** Whether a file starts with the gzip magic bytes (what rawChunks decompresses). */
+export function isGzipFile(file: string): boolean {
   const fd = fs.openSync(file, 'r');
   try {
     const head = Buffer.alloc(2);

@@ -16,8 +16,9 @@ import { EMBEDDINGS, FILES, ROWS } from '../schemas/tables.js';
 import type { StageStats } from '../schemas/manifest.js';
 import { listParts, readParquet, stringsOf, vectorsOf, writeParquet } from '../operators/parquet.js';
 import { PartLedger } from '../operators/part-ledger.js';
-import { RunLock } from '../operators/run-lock.js';
-import { tempPathFor } from '../operators/write-file-atomic.js';
+import { AtomicFileWriter } from '../operators/write-file-atomic.js';
+import { shellJoin } from '../core/shell-quote.js';
+import { holdLock } from './hold-lock.js';
 import { RunState } from './manifest.js';
 import { planStages } from './plan.js';
 import { Progress, log } from './progress.js';
@@ -48,8 +49,6 @@ export interface Merged {
 /** Some shard is missing or unfinished: the message names them and the commands to rerun. */
 export class ShardsIncomplete extends Error {}
 
-const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-
 /** Inputs are recorded relative to OUTDIR; shown absolute when OUTDIR was given absolute, else from here. */
 function shownAs(outDir: string): (file: string) => string {
   return (file) => (path.isAbsolute(outDir) ? file : path.relative(process.cwd(), file) || '.');
@@ -58,8 +57,8 @@ function shownAs(outDir: string): (file: string) => string {
 function rerunCommand(outDir: string, stage: ShardedStage, r: ShardRecord | undefined, anyRecord: ShardRecord, index: number, count: number): string {
   const base = r ?? anyRecord;
   const shown = shownAs(outDir);
-  const inputs = stage === 'embed' && Array.isArray(base.settings.input) ? (base.settings.input as string[]).map((p) => quote(shown(path.resolve(outDir, p)))) : [];
-  return ['semclust', stage, ...inputs, quote(outDir), '--shard', `${index}/${count}`].join(' ');
+  const inputs = stage === 'embed' && Array.isArray(base.settings.input) ? (base.settings.input as string[]).map((p) => shown(path.resolve(outDir, p))) : [];
+  return shellJoin(['semclust', stage, ...inputs, outDir, '--shard', `${index}/${count}`]);
 }
 
 /** Which shards of the latest attempt are not done, and why; `missingWork(i)` names work of shard i not recorded. */
@@ -106,19 +105,12 @@ function keepRows(file: string, keep: readonly number[]): void {
 
 /** Joins the units' rejects into rejects.jsonl, in unit order, one unit in memory at a time. */
 function joinRejects(outDir: string, units: number): void {
-  const file = path.join(outDir, FILES.rejects);
-  const tmp = tempPathFor(file);
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    for (let u = 0; u < units; u++) {
-      const f = unitRejectsFile(outDir, u);
-      if (fs.existsSync(f)) fs.writeSync(fd, fs.readFileSync(f));
-    }
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+  const out = new AtomicFileWriter(path.join(outDir, FILES.rejects));
+  for (let u = 0; u < units; u++) {
+    const f = unitRejectsFile(outDir, u);
+    if (fs.existsSync(f)) out.write(fs.readFileSync(f));
   }
-  fs.renameSync(tmp, file);
+  out.commit();
 }
 
 /** Parts of units that are not in this input (an earlier attempt on other files): not part of the merged view. */
@@ -157,8 +149,7 @@ export async function mergeEmbed(outDir: string, say: (m: string) => void = log,
   }
   check(outDir, 'embed', records, missing);
 
-  const lock = RunLock.acquire(outDir, 'run', `merge ${outDir}`, say);
-  try {
+  return holdLock(outDir, 'run', `merge ${outDir}`, say, () => `merge interrupted; rerun semclust merge ${outDir} (its rewrites are atomic)`, async () => {
     const state = RunState.open(outDir);
     if (already(state, 'embed', attempt.key)) return { summary: `embed: ${attempt.count} shards, merged earlier`, merged: false };
     removeStaleUnits(outDir, total);
@@ -204,9 +195,7 @@ export async function mergeEmbed(outDir: string, say: (m: string) => void = log,
     const started = attempt.records.map((r) => r.started_at).sort()[0];
     state.adopt('embed', attempt.key, latest.settings, started, stats);
     return { merged: true, summary: `embed: ${attempt.count} shards merged: ${total} input units, ${rows.toLocaleString('en-US')} rows, ${embedded.toLocaleString('en-US')} embedded (${rewritten} parts rewritten without ids an earlier unit embedded), ${files.length} parts` };
-  } finally {
-    lock.release();
-  }
+  });
 }
 
 /** Checks and merges a sharded infer; null when infer did not run sharded here. */
@@ -224,8 +213,7 @@ export async function mergeInfer(outDir: string, say: (m: string) => void = log,
   for (const j of jobs) if (!entries.has(j.part)) note(missing, partUnit(j.file, j.part) % attempt.count, 'the labels of parts', j.part);
   check(outDir, 'infer', records, missing);
 
-  const lock = RunLock.acquire(outDir, 'run', `merge ${outDir}`, say);
-  try {
+  return holdLock(outDir, 'run', `merge ${outDir}`, say, () => `merge interrupted; rerun semclust merge ${outDir} (its rewrites are atomic)`, async () => {
     const state = RunState.open(outDir);
     if (already(state, 'infer', attempt.key)) return { summary: `infer: ${attempt.count} shards, merged earlier`, merged: false };
     const base = recordedShardLayer(outDir, 'infer')!;
@@ -250,9 +238,7 @@ export async function mergeInfer(outDir: string, say: (m: string) => void = log,
     const latest = attempt.records.reduce((a, b) => (a.started_at >= b.started_at ? a : b));
     state.adopt('infer', attempt.key, latest.settings, started, { ...stats, shards: attempt.count });
     return { merged: true, summary: `infer: ${attempt.count} shards merged: ${jobs.length} parts, ${stats.rows.toLocaleString('en-US')} rows in ${stats.clusters} clusters` };
-  } finally {
-    lock.release();
-  }
+  });
 }
 
 /** Every sharded stage of OUTDIR, in stage order (empty when none ran sharded). */

@@ -2,24 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { EMBEDDINGS, FILES, ROWS } from '../schemas/tables.js';
 import { sotuChatJsonl, sotuJsonl } from './support/corpus.js';
 import { tempDir } from './support/paths.js';
+import { parts, sql } from './support/sql.js';
 import { runCli, startCli } from './support/cli.js';
-
-async function query<T = unknown[]>(sql: string): Promise<T[]> {
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
-  try {
-    return (await c.runAndReadAll(sql)).getRowsJS() as T[];
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-}
-
-const parts = (dir: string, table: { path: string }) => `'${path.join(dir, table.path)}/part-*.parquet'`;
 
 test('10,000 State of the Union passages as text, as chat prompts and from stdin give 10,000 rows with the same ids', async () => {
   const root = tempDir('sotu');
@@ -32,19 +19,19 @@ test('10,000 State of the Union passages as text, as chat prompts and from stdin
   assert.equal(c.code, 0, c.stderr);
 
   for (const name of ['A', 'B', 'C']) {
-    const [[rows]] = await query<[number]>(`SELECT count(*)::INT FROM read_parquet(${parts(path.join(root, name), ROWS)})`);
+    const [[rows]] = await sql<[number]>(`SELECT count(*)::INT FROM ${parts(path.join(root, name), ROWS)}`);
     assert.equal(rows, 10_000, name);
   }
-  const diff = await query(
-    `(SELECT DISTINCT id FROM read_parquet(${parts(path.join(root, 'A'), ROWS)})) EXCEPT (SELECT DISTINCT id FROM read_parquet(${parts(path.join(root, 'B'), ROWS)}))
+  const diff = await sql(
+    `(SELECT DISTINCT id FROM ${parts(path.join(root, 'A'), ROWS)}) EXCEPT (SELECT DISTINCT id FROM ${parts(path.join(root, 'B'), ROWS)})
      UNION ALL
-     (SELECT DISTINCT id FROM read_parquet(${parts(path.join(root, 'A'), ROWS)})) EXCEPT (SELECT DISTINCT id FROM read_parquet(${parts(path.join(root, 'C'), ROWS)}))`,
+     (SELECT DISTINCT id FROM ${parts(path.join(root, 'A'), ROWS)}) EXCEPT (SELECT DISTINCT id FROM ${parts(path.join(root, 'C'), ROWS)})`,
   );
   assert.equal(diff.length, 0);
   // One vector per distinct id, unit length.
-  const [[n, distinct, minNorm, maxNorm]] = await query<number[]>(
+  const [[n, distinct, minNorm, maxNorm]] = await sql<number[]>(
     `SELECT count(*)::INT, count(DISTINCT id)::INT, min(sqrt(list_sum(list_transform(embedding, x -> x * x)))), max(sqrt(list_sum(list_transform(embedding, x -> x * x))))
-     FROM read_parquet(${parts(path.join(root, 'A'), EMBEDDINGS)})`,
+     FROM ${parts(path.join(root, 'A'), EMBEDDINGS)}`,
   );
   assert.equal(n, distinct);
   assert.ok(Math.abs(minNorm - 1) < 1e-4 && Math.abs(maxNorm - 1) < 1e-4, `${minNorm} ${maxNorm}`);
@@ -64,7 +51,7 @@ test('bad lines: the run completes, every bad line is in rejects.jsonl, every go
     rejects.map((x) => [x.line, x.reason]).sort((a, b) => a[0] - b[0]),
     [[26, 'invalid_json'], [27, 'not_a_string'], [28, 'empty_text'], [29, 'missing_key'], [55, 'line_too_long']],
   );
-  const texts = (await query<[string]>(`SELECT text FROM read_parquet(${parts(out, ROWS)}) ORDER BY line`)).map((x) => x[0]);
+  const texts = (await sql<[string]>(`SELECT text FROM ${parts(out, ROWS)} ORDER BY line`)).map((x) => x[0]);
   assert.deepEqual(texts, good.map((g) => JSON.parse(g).text));
   const manifest = JSON.parse(fs.readFileSync(path.join(out, FILES.manifest), 'utf8'));
   assert.equal(manifest.stages.embed.stats.rejected, 5);
@@ -94,7 +81,7 @@ test('a finished stage is skipped; a changed setting redoes it', async () => {
   assert.match(again.stderr, /embed: complete .* skipped/);
   assert.equal(JSON.parse(fs.readFileSync(path.join(out, FILES.manifest), 'utf8')).stages.embed.finished_at, first.finished_at);
   assert.equal((await runCli(['embed', file, out, '--text-key', 'alt', '--quiet'])).code, 0);
-  const texts = await query<[string]>(`SELECT text FROM read_parquet(${parts(out, ROWS)}) ORDER BY line LIMIT 1`);
+  const texts = await sql<[string]>(`SELECT text FROM ${parts(out, ROWS)} ORDER BY line LIMIT 1`);
   assert.equal(texts[0][0], 'alt 0');
 });
 
@@ -128,16 +115,16 @@ test('kill -9 during embed, then the same command: the result equals an uninterr
   const clean = path.join(root, 'clean');
   assert.equal((await runCli(args(clean))).code, 0);
 
-  const [[total, distinct]] = await query<number[]>(`SELECT count(*)::INT, count(DISTINCT id)::INT FROM read_parquet(${parts(killed, EMBEDDINGS)})`);
+  const [[total, distinct]] = await sql<number[]>(`SELECT count(*)::INT, count(DISTINCT id)::INT FROM ${parts(killed, EMBEDDINGS)}`);
   assert.equal(total, distinct, 'no duplicate ids');
-  const [[missing, extra, differing]] = await query<number[]>(`
-    WITH a AS (SELECT id, embedding FROM read_parquet(${parts(killed, EMBEDDINGS)})),
-         b AS (SELECT id, embedding FROM read_parquet(${parts(clean, EMBEDDINGS)}))
+  const [[missing, extra, differing]] = await sql<number[]>(`
+    WITH a AS (SELECT id, embedding FROM ${parts(killed, EMBEDDINGS)}),
+         b AS (SELECT id, embedding FROM ${parts(clean, EMBEDDINGS)})
     SELECT (SELECT count(*) FROM b ANTI JOIN a USING (id))::INT,
            (SELECT count(*) FROM a ANTI JOIN b USING (id))::INT,
            (SELECT count(*) FROM a JOIN b USING (id) WHERE a.embedding <> b.embedding)::INT`);
   assert.deepEqual([missing, extra, differing], [0, 0, 0]);
   assert.equal(distinct, 50_000);
-  const [[rows]] = await query<number[]>(`SELECT count(*)::INT FROM read_parquet(${parts(killed, ROWS)})`);
+  const [[rows]] = await sql<number[]>(`SELECT count(*)::INT FROM ${parts(killed, ROWS)}`);
   assert.equal(rows, 120_000);
 });
