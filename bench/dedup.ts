@@ -1,7 +1,7 @@
 /**
  * SemDeDup's keep rule on 200k synthetic unit rows (d = 100, the built-in model's width) in
  * clusters of 200–1,800 rows, 15% of them near-copies (a row plus small noise): time and peak
- * RSS of core/semdedup.ts (onnxruntime, blocks of ≤ 1,024 rows against the kept rows), one
+ * RSS of core/dedup/semdedup.ts (onnxruntime, blocks of ≤ 1,024 rows against the kept rows), one
  * session on one thread and two sessions as the dedup stage runs them, against numpy
  * (Debian /usr/bin/python3, bench/peers/semdedup_numpy.py) running the same blocked rule on the
  * same rows, with one BLAS thread and its default threads. The removed counts are compared
@@ -17,8 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KeptSimilarity } from '../core/kernels/kept-similarity.js';
-import { createRng } from '../core/random.js';
-import { semDeDup } from '../core/semdedup.js';
+import { createRng } from '../core/util/random.js';
+import { semDeDup } from '../core/dedup/semdedup.js';
 import { timed } from './timed.js';
 
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;

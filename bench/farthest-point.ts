@@ -13,8 +13,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { farthestPointOrder } from '../core/farthest-point.js';
-import { createRng } from '../core/random.js';
+import { farthestPointOrder } from '../core/sample/farthest-point.js';
+import { createRng } from '../core/util/random.js';
 
 interface Job { n: number; d: number; picks: number }
 

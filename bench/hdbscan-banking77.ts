@@ -12,11 +12,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adjustedRandIndex, normalizedMutualInfo } from '../core/cluster-metrics.js';
+import { adjustedRandIndex, normalizedMutualInfo } from '../core/metrics/cluster-metrics.js';
 import { fitHdbscan } from '../core/hdbscan/fit-hdbscan.js';
 import { fitUmap } from '../core/umap/fit-umap.js';
-import { gatherRows } from '../operators/read-embeddings.js';
-import { runStages } from '../pipeline/run-stages.js';
+import { gatherRows } from '../operators/parquet/read-embeddings.js';
+import { runStages } from '../pipeline/run/run-stages.js';
 import { banking77File } from '../scripts/banking77-data.js';
 
 const MIN_CLUSTER_SIZE = 40, MIN_SAMPLES = 10, DIM = 30, SEED = 42;

@@ -31,7 +31,7 @@ import type { HdbscanModel } from '../core/hdbscan/hdbscan-model.js';
 import { buildKdTree } from '../core/hdbscan/kd-tree.js';
 import { mutualReachabilityMst, type MstStats } from '../core/hdbscan/mutual-reachability-mst.js';
 import { nearestNeighbours } from '../core/hdbscan/nearest-neighbours.js';
-import { createRng, type Rng } from '../core/random.js';
+import { createRng, type Rng } from '../core/util/random.js';
 import { timed, type Timing } from './timed.js';
 
 const N = 50_000, D = 30, MIN_CLUSTER_SIZE = 100, MIN_SAMPLES = 10, SEED = 42;

@@ -17,7 +17,7 @@ import type { Embedder } from '../operators/embedders/embedder.js';
 import { openHttpEmbedder } from '../operators/embedders/openai-http.js';
 import { banking77File } from '../scripts/banking77-data.js';
 import { openStaticModel } from '../operators/embedders/static-model.js';
-import { startEmbeddingServer } from '../operators/embedding-server.js';
+import { startEmbeddingServer } from '../operators/http/embedding-server.js';
 
 const cacheDir = process.env.SEMCLUST_CACHE ?? path.join(os.tmpdir(), 'semclust-test-cache');
 

@@ -25,10 +25,10 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { NearestCentroid } from '../core/kernels/nearest-centroid.js';
 import { ThreadChoice } from '../core/kernels/thread-choice.js';
-import { exactInertia, fitKMeans, type KMeansResult } from '../core/kmeans.js';
-import { kmeansPlusPlus } from '../core/kmeans-plusplus.js';
+import { exactInertia, fitKMeans, type KMeansResult } from '../core/kmeans/kmeans.js';
+import { kmeansPlusPlus } from '../core/kmeans/kmeans-plusplus.js';
 import { encodeModel } from '../core/onnx/model.js';
-import { createRng } from '../core/random.js';
+import { createRng } from '../core/util/random.js';
 import { timed, type Timing } from './timed.js';
 
 const N = 100_000, D = 384, K = 100, SEED = 42, MAX_ITER = 300, TOL = 1e-4;

@@ -9,9 +9,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { clusterKeywords } from '../operators/cluster-keywords.js';
+import { clusterKeywords } from '../operators/describe/cluster-keywords.js';
 import { settingsShape } from '../schemas/config.js';
-import { writeReport } from '../pipeline/report.js';
+import { writeReport } from '../pipeline/report/report.js';
 import { syntheticClusters, writeSyntheticClusters } from './synthetic-run.js';
 import { timed } from './timed.js';
 

@@ -1,7 +1,7 @@
 /**
  * npm run bench:report — what issue 10's report costs at 100k and 1M rows:
  *
- * 1. Keywords (c-TF-IDF, operators/cluster-keywords.ts) over a labelled run made directly
+ * 1. Keywords (c-TF-IDF, operators/describe/cluster-keywords.ts) over a labelled run made directly
  *    in the real layouts by bench/synthetic-run.ts (Banking77 texts in pairs, clustered by
  *    intent: 77 clusters), each in its own process (bench/report-step.ts) for a per-step
  *    peak RSS; with node's default threads and with `--single-threaded` (no V8 helper
@@ -30,11 +30,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRng, sampleIndices } from '../core/random.js';
+import { createRng, sampleIndices } from '../core/util/random.js';
 import { fitUmap } from '../core/umap/fit-umap.js';
 import { releaseTransformIndex, transformUmap } from '../core/umap/transform-umap.js';
 import { openStaticModel } from '../operators/embedders/static-model.js';
-import { readClusterDescriptions } from '../pipeline/describe-clusters.js';
+import { readClusterDescriptions } from '../pipeline/report/describe-clusters.js';
 import { settingsShape } from '../schemas/config.js';
 import { banking77File } from '../scripts/banking77-data.js';
 import { chromiumPath, INSTALL_HINT, launchChromium } from '../scripts/chromium.js';

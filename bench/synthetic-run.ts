@@ -13,9 +13,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRng, sampleIndices } from '../core/random.js';
-import { createRowIdHasher } from '../core/row-id.js';
-import { writeParquet, partName } from '../operators/parquet.js';
+import { createRng, sampleIndices } from '../core/util/random.js';
+import { createRowIdHasher } from '../core/text/row-id.js';
+import { writeParquet, partName } from '../operators/parquet/parquet.js';
 import { CLUSTERS, LABELS, PROJECTION, ROWS, SAMPLE } from '../schemas/tables.js';
 import { banking77File } from '../scripts/banking77-data.js';
 import { syntheticText } from './synthetic-jsonl.js';

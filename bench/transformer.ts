@@ -6,7 +6,7 @@
  * onnx/model_quantized.onnx from core/onnx/quantize-dynamic.ts) and its weights exported to a
  * PyTorch module of the same architecture (bench/peers/bert_torch.py, Debian's python3-torch
  * under /usr/bin/python3). Both embed the same token ids in the same batches: the length groups
- * the ONNX-folder embedder forms for one embed() call (core/length-groups.ts; SENTENCES defaults
+ * the ONNX-folder embedder forms for one embed() call (core/text/length-groups.ts; SENTENCES defaults
  * to the embed stage's 512 texts per call), mean pooling + L2 norm, at one thread and at default
  * threads. Prints sentences/s, ratios to PyTorch fp32, the max abs difference of fp32 vectors,
  * and for q8 the mean and worst cosine similarity to the fp32 vectors. Then the same texts in
@@ -28,9 +28,9 @@ import { sessionOptions } from '../core/onnx/session-options.js';
 import { bertEncoderGraph, bertParameters, MINILM_L6, randomBertWeights } from '../core/onnx/bert-encoder-graph.js';
 import { encodeModel } from '../core/onnx/model.js';
 import { quantizeDynamic } from '../core/onnx/quantize-dynamic.js';
-import { meanPool } from '../core/pooling.js';
-import { createRng } from '../core/random.js';
-import { EMBEDDER_GROUPS, lengthGroups } from '../core/length-groups.js';
+import { meanPool } from '../core/embedding/pooling.js';
+import { createRng } from '../core/util/random.js';
+import { EMBEDDER_GROUPS, lengthGroups } from '../core/text/length-groups.js';
 import { normalizeRows } from '../operators/embedders/embedder.js';
 
 const SENTENCES = Number(process.argv[2] ?? 512);

@@ -28,7 +28,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRng } from '../core/random.js';
+import { createRng } from '../core/util/random.js';
 import { fitUmap } from '../core/umap/fit-umap.js';
 import { KnnIndex, type KnnStats } from '../core/umap/knn.js';
 import { releaseTransformIndex, transformUmap } from '../core/umap/transform-umap.js';

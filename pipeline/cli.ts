@@ -2,24 +2,24 @@
 import { STAGES, type StageName } from '../schemas/config.js';
 import { pipelineJsonSchema } from '../schemas/json-schema.js';
 import { openEmbedder } from '../operators/embedders/open-embedder.js';
-import { startEmbeddingServer } from '../operators/embedding-server.js';
-import { parseArgs } from './flags.js';
-import { COMMAND_HELP, mainHelp, settingsHelp } from './help.js';
+import { startEmbeddingServer } from '../operators/http/embedding-server.js';
+import { parseArgs } from './settings/flags.js';
+import { COMMAND_HELP, mainHelp, settingsHelp } from './cli/help.js';
 import { launch } from './launch/command.js';
 import { LaunchUsageError } from './launch/job.js';
-import { RunState } from './manifest.js';
-import { log } from './progress.js';
-import { runQuery, type QueryFormat } from './query.js';
-import { writeReport } from './report.js';
-import { runStages } from './run-stages.js';
-import { ShardsIncomplete, mergeAll } from './merge.js';
-import { runEmbedShard } from './shard-embed.js';
-import { runInferShard } from './shard-infer.js';
-import { ShardSpecError, resolveShard } from './shard-spec.js';
+import { RunState } from './run/manifest.js';
+import { log } from './cli/progress.js';
+import { runQuery, type QueryFormat } from './cli/query.js';
+import { writeReport } from './report/report.js';
+import { runStages } from './run/run-stages.js';
+import { ShardsIncomplete, mergeAll } from './shard/merge.js';
+import { runEmbedShard } from './shard/shard-embed.js';
+import { runInferShard } from './shard/shard-infer.js';
+import { ShardSpecError, resolveShard } from './shard/shard-spec.js';
 import { writeKeptIfAsked } from './stages/dedup.js';
-import { describeStatus } from './status.js';
-import { VERSION } from './version.js';
-import { SettingsError, closestWord, loadPipelineFile, resolveSettings, type SettingsLayer } from './settings.js';
+import { describeStatus } from './cli/status.js';
+import { VERSION } from './cli/version.js';
+import { SettingsError, closestWord, loadPipelineFile, resolveSettings, type SettingsLayer } from './settings/settings.js';
 
 /** The stages each command runs, in order; earlier stages are skipped when complete. */
 const STAGES_OF: Record<string, StageName[]> = {

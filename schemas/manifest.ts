@@ -45,7 +45,7 @@ export const STAGE_STATS = {
     inputs: z.array(InputIdentity),
     /** Parts kept from an interrupted attempt instead of being embedded again. */
     resumed_parts: z.number(),
-    /** Set when the stage ran as N shards and was merged (pipeline/merge.ts). */
+    /** Set when the stage ran as N shards and was merged (pipeline/shard/merge.ts). */
     shards: z.number().optional(),
   }),
   fit: z.object({
@@ -66,7 +66,7 @@ export const STAGE_STATS = {
     /** Noise rows given their most likely cluster (hdbscan_assign_noise). */
     reassigned_rows: z.number().default(0),
     cluster_stats: ClusterStatsSchema,
-    /** Set when the stage ran as N shards and was merged (pipeline/merge.ts). */
+    /** Set when the stage ran as N shards and was merged (pipeline/shard/merge.ts). */
     shards: z.number().optional(),
   }),
   dedup: z.object({
@@ -123,7 +123,7 @@ export const Manifest = z.object({
 });
 export type Manifest = z.infer<typeof Manifest>;
 
-/** Per-part records of resumable stages (see operators/part-ledger.ts). */
+/** Per-part records of resumable stages (see operators/store/part-ledger.ts). */
 export const PROGRESS_DIR = 'progress';
 
 /** What each stage writes under OUTDIR; removed before the stage is redone. */

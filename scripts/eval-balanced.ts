@@ -10,9 +10,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRng, sampleIndices, shuffleInPlace } from '../core/random.js';
-import { openRunDatabase } from '../operators/duckdb-views.js';
-import { runStages } from '../pipeline/run-stages.js';
+import { createRng, sampleIndices, shuffleInPlace } from '../core/util/random.js';
+import { openRunDatabase } from '../operators/duckdb/duckdb-views.js';
+import { runStages } from '../pipeline/run/run-stages.js';
 import { ROWS, SAMPLE } from '../schemas/tables.js';
 import { banking77File } from './banking77-data.js';
 import { REPO_ROOT } from './repo-root.js';

@@ -11,11 +11,11 @@
  *   npm run eval:banking77 -- --enable-umap --cluster-alg hdbscan --hdbscan-min-cluster-size 40
  */
 import path from 'node:path';
-import { adjustedRandIndex, normalizedMutualInfo } from '../core/cluster-metrics.js';
-import { openRunDatabase } from '../operators/duckdb-views.js';
-import { parseArgs } from '../pipeline/flags.js';
-import { runStages } from '../pipeline/run-stages.js';
-import { loadPipelineFile, resolveSettings, type SettingsLayer } from '../pipeline/settings.js';
+import { adjustedRandIndex, normalizedMutualInfo } from '../core/metrics/cluster-metrics.js';
+import { openRunDatabase } from '../operators/duckdb/duckdb-views.js';
+import { parseArgs } from '../pipeline/settings/flags.js';
+import { runStages } from '../pipeline/run/run-stages.js';
+import { loadPipelineFile, resolveSettings, type SettingsLayer } from '../pipeline/settings/settings.js';
 import { CLUSTERS, LABELS, ROWS } from '../schemas/tables.js';
 import { banking77File } from './banking77-data.js';
 import { REPO_ROOT } from './repo-root.js';

@@ -21,10 +21,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRng, type Rng } from '../core/random.js';
-import { openRunDatabase } from '../operators/duckdb-views.js';
-import { runStages } from '../pipeline/run-stages.js';
-import { resolveSettings } from '../pipeline/settings.js';
+import { createRng, type Rng } from '../core/util/random.js';
+import { openRunDatabase } from '../operators/duckdb/duckdb-views.js';
+import { runStages } from '../pipeline/run/run-stages.js';
+import { resolveSettings } from '../pipeline/settings/settings.js';
 import { DEDUP, ROWS } from '../schemas/tables.js';
 import { REPO_ROOT } from './repo-root.js';
 

@@ -13,9 +13,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRng } from '../core/random.js';
+import { createRng } from '../core/util/random.js';
 import { EMBEDDINGS, LABELS, ROWS } from '../schemas/tables.js';
-import { listParts, readParquet, stringsOf } from '../operators/parquet.js';
+import { listParts, readParquet, stringsOf } from '../operators/parquet/parquet.js';
 import { sotuPassages } from './sotu-corpus.js';
 import { REPO_ROOT } from './repo-root.js';
 

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../operators/write-file-atomic.js';
+import { writeFileAtomic } from '../operators/store/write-file-atomic.js';
 import { groupPassages, PASSAGE_DEFAULTS, splitSentences } from './passages.js';
 import { REPO_ROOT } from './repo-root.js';
 

@@ -1,4 +1,4 @@
-"""The SemDeDup keep rule of core/semdedup.ts in numpy, for bench/dedup.ts.
+"""The SemDeDup keep rule of core/dedup/semdedup.ts in numpy, for bench/dedup.ts.
 
 Reads N x D float32 rows (row-major, unit length) and the cluster sizes (int32, rows of a
 cluster contiguous), then per cluster: order by cosine similarity to the cluster mean

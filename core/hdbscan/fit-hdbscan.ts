@@ -5,7 +5,7 @@
  * selection (with cluster_selection_epsilon) → labels (−1 noise) and membership probabilities,
  * plus the model that approximate prediction needs.
  */
-import { phaseReporter, type OnProgress } from '../progress-event.js';
+import { phaseReporter, type OnProgress } from '../util/progress-event.js';
 import { BlockTopK } from './block-top-k.js';
 import { condenseTree, type CondensedTree } from './condensed-tree.js';
 import { coreDistances, predictionCoreDistances } from './core-distances.js';

@@ -19,7 +19,7 @@
  * Ties are broken by the order edges are offered, which is deterministic; Borůvka with a union-
  * find that skips cycle-closing edges still yields a minimum spanning tree under ties.
  */
-import type { OnStep } from '../progress-event.js';
+import type { OnStep } from '../util/progress-event.js';
 import { kernelError, type BlockTopK } from './block-top-k.js';
 import { bucketBalls, bucketsOf, type KdTree } from './kd-tree.js';
 import { boxGap2, DEFAULT_BLOCKS, type Neighbours, type SearchBlocks } from './nearest-neighbours.js';

@@ -14,7 +14,7 @@
  * cannot rule out a row it did not return (a tight clump far from its group's centre), that query
  * compares against the chunk exactly instead. So the result is exact whatever the data.
  */
-import type { OnStep } from '../progress-event.js';
+import type { OnStep } from '../util/progress-event.js';
 import { kernelError, type BlockTopK } from './block-top-k.js';
 import { bucketBalls, bucketsOf, type KdTree } from './kd-tree.js';
 

@@ -7,7 +7,7 @@
  * (26 ms per pick on 200k × 100, against 8.7 ms for numpy's one-thread OpenBLAS gemv, same
  * run); one row at a time in f32x4 lanes measured 5.3 ms against numpy's 4.2 ms, four rows 3.4 ms.
  *
- * The algorithm and its contract are in core/farthest-point.ts; this file is only its
+ * The algorithm and its contract are in core/sample/farthest-point.ts; this file is only its
  * machine form. Rows are padded to whole vectors (chunks = paddedDim / 4) and their count to
  * a multiple of four; padding rows and taken rows hold minDist −1, which the min keeps.
  * Readable listing of the generated function:

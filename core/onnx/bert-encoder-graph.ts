@@ -9,7 +9,7 @@
  * Weights are plain arrays: a linear layer's w is [in, out] row-major (x · w + b, as ONNX
  * MatMul reads it; PyTorch's nn.Linear holds the transpose).
  */
-import type { Rng } from '../random.js';
+import type { Rng } from '../util/random.js';
 import type { Graph, Initializer, Node } from './model.js';
 
 export interface BertConfig {

@@ -3,8 +3,8 @@
  * fuzzy graph, one spectral initialisation serving all outputs, then one SGD layout per
  * output dimensionality. Defaults follow umap-learn.
  */
-import { phaseReporter, type OnProgress } from '../progress-event.js';
-import { createRng } from '../random.js';
+import { phaseReporter, type OnProgress } from '../util/progress-event.js';
+import { createRng } from '../util/random.js';
 import { findAbParams } from './curve-params.js';
 import { fuzzySimplicialSet, type FuzzyGraph } from './fuzzy-simplicial-set.js';
 import { selfKnn, type UmapMetric } from './knn.js';

@@ -13,7 +13,7 @@
 import * as ort from 'onnxruntime-node';
 import { encodeModel, type Graph } from '../onnx/model.js';
 import { ThreadChoice } from '../kernels/thread-choice.js';
-import type { OnStep } from '../progress-event.js';
+import type { OnStep } from '../util/progress-event.js';
 import { CandidateHeaps, finishRow, type ExactContext } from './knn-exact.js';
 import { columnMeans, errorBound, maxOf, Prepared, roundingErrors, squaredNorms } from './knn-rows.js';
 

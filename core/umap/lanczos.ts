@@ -5,7 +5,7 @@
  * basis. Fixed work and no convergence loop keep the cost predictable; UMAP only needs a
  * good starting layout, not eigenvectors to machine precision.
  */
-import type { Rng } from '../random.js';
+import type { Rng } from '../util/random.js';
 import { symmetricEigen } from './symmetric-eigen.js';
 
 export interface LanczosOptions {

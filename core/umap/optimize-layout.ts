@@ -14,8 +14,8 @@
  * Fitting moves both ends of an edge inside one embedding (head and tail are the same
  * array); transforming moves only the new points (heads) against the fixed fitted ones.
  */
-import type { OnStep } from '../progress-event.js';
-import type { Rng } from '../random.js';
+import type { OnStep } from '../util/progress-event.js';
+import type { Rng } from '../util/random.js';
 import { paddedDim, powTables, sgdKernel } from './sgd-kernel.js';
 
 export interface LayoutEdges {

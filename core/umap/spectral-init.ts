@@ -10,7 +10,7 @@
  * a spectral embedding of the centroids there), each laid out spectrally inside half the gap
  * to its nearest neighbour component, tiny ones scattered uniformly.
  */
-import type { Rng } from '../random.js';
+import type { Rng } from '../util/random.js';
 import type { FuzzyGraph } from './fuzzy-simplicial-set.js';
 import { lanczosTopEigen } from './lanczos.js';
 

@@ -11,7 +11,7 @@
  * (not observable: it only saves time), so blocks can run in worker threads, each with
  * its own decoded model.
  */
-import { createRng } from '../random.js';
+import { createRng } from '../util/random.js';
 import { membershipStrengths } from './fuzzy-simplicial-set.js';
 import { KnnIndex, type Neighbors } from './knn.js';
 import { optimizeLayout } from './optimize-layout.js';

@@ -4,7 +4,7 @@
  * JSON-able metadata and named typed arrays for the caller to persist (core does no I/O);
  * `decodeUmapModel` validates and rebuilds it.
  */
-import type { EncodedModel } from '../encoded-model.js';
+import type { EncodedModel } from '../model/encoded-model.js';
 import type { UmapMetric } from './knn.js';
 
 export interface UmapParams {

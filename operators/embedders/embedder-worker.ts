@@ -3,7 +3,7 @@
  * embed requests, so tokenising and onnxruntime's blocking run stay off the thread that
  * parses input and writes Parquet.
  */
-import { Transfer, serveWorker } from '../worker-rpc.js';
+import { Transfer, serveWorker } from '../workers/worker-rpc.js';
 import type { Embedder } from './embedder.js';
 import { openEmbedder, type EmbedderSettings } from './open-embedder.js';
 

@@ -7,9 +7,9 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { halfToFloat32 } from '../../core/float16.js';
-import { lengthGroups } from '../../core/length-groups.js';
-import { clsPool, meanPool } from '../../core/pooling.js';
+import { halfToFloat32 } from '../../core/embedding/float16.js';
+import { lengthGroups } from '../../core/text/length-groups.js';
+import { clsPool, meanPool } from '../../core/embedding/pooling.js';
 import { type Embedder, normalizeRows } from './embedder.js';
 import { cudaStartError, executionProviders, type Device } from './execution-provider.js';
 import { sessionOptions } from '../../core/onnx/session-options.js';
@@ -135,7 +135,7 @@ export async function openOnnxFolder(dir: string, options: OnnxFolderOptions = {
     const embed = async (texts: readonly string[]): Promise<Float32Array> => {
       const encoded = texts.map(encode);
       const out = new Float32Array(texts.length * dims);
-      // Length buckets with a token budget and a padding cap (core/length-groups.ts).
+      // Length buckets with a token budget and a padding cap (core/text/length-groups.ts).
       for (const group of lengthGroups(encoded.map((ids) => ids.length))) {
         const seq = encoded[group[0]].length;
         const count = group.length;

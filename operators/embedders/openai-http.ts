@@ -1,7 +1,7 @@
 /**
  * Embedding backend for OpenAI-compatible servers (vLLM, TEI, Infinity, Ollama, OpenAI):
  * `POST {base}/embeddings` with `{model, input, encoding_format: 'base64'}` (float arrays accepted).
- * Transport, retries, concurrency and the API key: operators/openai-client.ts, shared with
+ * Transport, retries, concurrency and the API key: operators/http/openai-client.ts, shared with
  * the chat client that labels clusters.
  *
  * Every vector is checked before it is used: a null, a string, a value that is not finite
@@ -9,7 +9,7 @@
  * vector makes the response unusable (BadResponseError: retried like a 5xx, then fatal),
  * because one such row turns every later k-means inertia into NaN.
  */
-import { BadResponseError, ERROR_BODY_CHARS, endpointUrl, openAiClient } from '../openai-client.js';
+import { BadResponseError, ERROR_BODY_CHARS, endpointUrl, openAiClient } from '../http/openai-client.js';
 import { type Embedder, normalizeRows } from './embedder.js';
 
 export interface HttpEmbedderOptions {

@@ -4,7 +4,7 @@
  * tokenizer.json, config.json with model_type "model2vec") and sentence-transformers
  * StaticEmbedding folders (modules.json naming a StaticEmbedding module whose folder holds
  * model.safetensors with `embedding.weight` and tokenizer.json). The table is folded
- * (core/static-table.ts) into the same Gather → sum → normalise ONNX graph the built-in model
+ * (core/embedding/static-table.ts) into the same Gather → sum → normalise ONNX graph the built-in model
  * uses, and run through onnxruntime.
  */
 import { readFile, stat } from 'node:fs/promises';
@@ -14,8 +14,8 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { encodeModel } from '../../core/onnx/model.js';
 import { sessionOptions } from '../../core/onnx/session-options.js';
 import { STATIC_INPUT, STATIC_OUTPUT, staticEmbeddingGraph } from '../../core/onnx/static-embedding-graph.js';
-import { parseSafetensors, readFloat32, readIntegers } from '../../core/safetensors.js';
-import { foldStaticTable } from '../../core/static-table.js';
+import { parseSafetensors, readFloat32, readIntegers } from '../../core/embedding/safetensors.js';
+import { foldStaticTable } from '../../core/embedding/static-table.js';
 import type { Embedder } from './embedder.js';
 import { readJsonIfExists } from './read-json.js';
 

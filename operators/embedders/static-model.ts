@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { mkdir, mkdtemp, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import type { Embedder } from './embedder.js';
-import { foldSif } from '../../core/sif-table.js';
+import { foldSif } from '../../core/embedding/sif-table.js';
 import { encodeModel } from '../../core/onnx/model.js';
 import { sessionOptions } from '../../core/onnx/session-options.js';
 import { STATIC_INPUT, STATIC_OUTPUT, staticEmbeddingGraph } from '../../core/onnx/static-embedding-graph.js';
@@ -23,7 +23,7 @@ import {
   tokenizerConfigJson,
   tokenizerJson,
   type TokenizedBatch,
-} from '../../core/word-tokenizer.js';
+} from '../../core/text/word-tokenizer.js';
 
 /** Words kept from the source, by frequency rank: Banking77 NMI 0.607 with 100k, 0.601 with 50k. */
 export const DEFAULT_VOCAB_SIZE = 100_000;

@@ -3,7 +3,7 @@
  * Embedder interface. The caller keeps a couple of batches in flight, so input parsing
  * and Parquet writing on the main thread overlap with model work.
  */
-import { WorkerClient } from '../worker-rpc.js';
+import { WorkerClient } from '../workers/worker-rpc.js';
 import type { Embedder } from './embedder.js';
 import type { EmbedderMethods } from './embedder-worker.js';
 import type { EmbedderSettings, OpenEmbedderOptions } from './open-embedder.js';

@@ -4,7 +4,7 @@
  * the stage command gets --num-shards N and reads it. OUTDIR is shared through EFS at
  * --mount-path. Reference: docs.aws.amazon.com/batch/latest/userguide/array_jobs.html
  */
-import { shellJoin } from '../../core/shell-quote.js';
+import { shellJoin } from '../../core/util/shell-quote.js';
 import { LaunchUsageError, fileIn, mergeArgv, requireOnVolume, shardArgv, type LaunchJob, type Rendered } from './job.js';
 
 /** AWS Batch's limits on an array job's size. */

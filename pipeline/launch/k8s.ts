@@ -6,7 +6,7 @@
  * Reference: kubernetes.io/docs/concepts/workloads/controllers/job/#completion-mode
  */
 import { stringify } from 'yaml';
-import { shellJoin } from '../../core/shell-quote.js';
+import { shellJoin } from '../../core/util/shell-quote.js';
 import { LaunchUsageError, fileIn, mergeArgv, requireOnVolume, shardArgv, type LaunchJob, type Rendered } from './job.js';
 
 export function renderK8s(job: LaunchJob): Rendered {

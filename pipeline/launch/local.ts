@@ -4,7 +4,7 @@
  * the shards that failed, each with its exit code or signal and the command that reruns it.
  */
 import { spawn } from 'node:child_process';
-import { shellJoin } from '../../core/shell-quote.js';
+import { shellJoin } from '../../core/util/shell-quote.js';
 import { shardArgv, type LaunchJob } from './job.js';
 
 export interface ShardFailure {

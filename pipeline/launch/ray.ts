@@ -6,7 +6,7 @@
  * Windows quoting (subprocess.list2cmdline) and would mangle a quoted entrypoint.
  * Reference: docs.ray.io/en/latest/cluster/running-applications/job-submission/rest.html
  */
-import { shellJoin, shellQuote } from '../../core/shell-quote.js';
+import { shellJoin, shellQuote } from '../../core/util/shell-quote.js';
 import { fileIn, mergeArgv, shardArgv, type LaunchJob, type Rendered } from './job.js';
 
 const DEFAULT_ADDRESS = 'http://127.0.0.1:8265';

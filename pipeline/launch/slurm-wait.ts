@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { shellJoin } from '../../core/shell-quote.js';
+import { shellJoin } from '../../core/util/shell-quote.js';
 import { mergeArgv, type LaunchJob } from './job.js';
 import type { ShardFailure } from './local.js';
 import { slurmLogs, slurmScript, slurmStatus } from './slurm.js';

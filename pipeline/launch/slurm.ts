@@ -4,7 +4,7 @@
  * because Slurm's own accounting (sacct) is often not configured. Reference: sbatch(1),
  * "Job Array Support" (slurm.schedmd.com/job_array.html).
  */
-import { shellJoin, shellQuote } from '../../core/shell-quote.js';
+import { shellJoin, shellQuote } from '../../core/util/shell-quote.js';
 import { fileIn, mergeArgv, shardArgv, type LaunchJob, type Rendered } from './job.js';
 
 /** Seconds → Slurm's `D-HH:MM:SS` (or `HH:MM:SS` under a day). */

@@ -4,7 +4,7 @@
  * before any job is rendered or submitted, and OUTDIR taken from its own positional arguments.
  */
 import { SHARDED_COMMANDS } from '../../schemas/launch.js';
-import { parseArgs } from '../flags.js';
+import { parseArgs } from '../settings/flags.js';
 import { LaunchUsageError, type StageCommand } from './job.js';
 
 const SYNONYMS: Record<string, string> = { inference: 'infer' };

@@ -1,7 +1,7 @@
 /**
  * The dedup stage (SemDeDup, Abbas et al. 2023, arXiv 2303.09540): within each cluster of
  * labels/, drop every id whose embedding is within cosine similarity 1 − ε of an id already
- * kept (operators/dedup-clusters.ts); decisions to dedup/, statistics to the manifest. A
+ * kept (operators/dedup/dedup-clusters.ts); decisions to dedup/, statistics to the manifest. A
  * later sample draws only kept ids. Not resumable: one pass over clusters in cluster order
  * is cheaper to redo than to checkpoint (see docs/curate.md for its time).
  */
@@ -9,11 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { StageStats } from '../../schemas/manifest.js';
 import { FILES } from '../../schemas/tables.js';
-import { dedupClusters } from '../../operators/dedup-clusters.js';
-import { withRunDatabase } from '../../operators/duckdb-views.js';
-import { writeKeptRecords } from '../../operators/write-kept.js';
+import { dedupClusters } from '../../operators/dedup/dedup-clusters.js';
+import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
+import { writeKeptRecords } from '../../operators/sample/write-kept.js';
 import type { Settings } from '../../schemas/config.js';
-import type { Stage } from '../stage.js';
+import type { Stage } from '../run/stage.js';
 
 /** Clusters deduplicated at once: one onnxruntime session each, single-threaded. */
 const CONCURRENCY = Math.max(1, Math.min(4, os.availableParallelism()));

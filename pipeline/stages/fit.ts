@@ -4,16 +4,16 @@
  * HDBSCAN in the clustering space — and save both under OUTDIR/model/.
  */
 import { fitHdbscan } from '../../core/hdbscan/fit-hdbscan.js';
-import { fitKMeans } from '../../core/kmeans.js';
-import { fitPca } from '../../core/pca.js';
-import { createRng, sampleIndices } from '../../core/random.js';
+import { fitKMeans } from '../../core/kmeans/kmeans.js';
+import { fitPca } from '../../core/pca/pca.js';
+import { createRng, sampleIndices } from '../../core/util/random.js';
 import { fitUmap } from '../../core/umap/fit-umap.js';
 import type { Settings } from '../../schemas/config.js';
 import type { StageStats } from '../../schemas/manifest.js';
-import { gatherRows } from '../../operators/read-embeddings.js';
-import { modelDir, projectBlock, saveClusterer, saveProjection, type Projection } from '../fitted-model.js';
-import { FitProgress } from '../fit-progress.js';
-import type { Stage } from '../stage.js';
+import { gatherRows } from '../../operators/parquet/read-embeddings.js';
+import { modelDir, projectBlock, saveClusterer, saveProjection, type Projection } from '../model/fitted-model.js';
+import { FitProgress } from './fit-progress.js';
+import type { Stage } from '../run/stage.js';
 
 /** A fraction (≤ 1) of `total` rows or a row count, at least one row. */
 export function sampleCount(spec: number, total: number): number {

@@ -1,5 +1,5 @@
 /** Every stage, in pipeline order. */
-import type { Stage } from '../stage.js';
+import type { Stage } from '../run/stage.js';
 import { dedupStage } from './dedup.js';
 import { embedStage } from './embed.js';
 import { fitStage } from './fit.js';

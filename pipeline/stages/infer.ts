@@ -7,16 +7,16 @@
 import os from 'node:os';
 import type { StageStats } from '../../schemas/manifest.js';
 import { LABELS } from '../../schemas/tables.js';
-import { openRunDatabase } from '../../operators/duckdb-views.js';
-import { embeddingPartFiles } from '../../operators/read-embeddings.js';
-import { runPool } from '../../operators/worker-pool.js';
-import { clusterStats, formatClusterStats } from '../cluster-stats.js';
-import { describeClusters, describedAs } from '../describe-clusters.js';
-import { clusterCount, loadFitted } from '../fitted-model.js';
-import type { InferJob, PartSummary } from '../label-part.js';
-import { writePlot } from '../plot.js';
-import { writeReport } from '../report.js';
-import type { Stage, StageRun } from '../stage.js';
+import { openRunDatabase } from '../../operators/duckdb/duckdb-views.js';
+import { embeddingPartFiles } from '../../operators/parquet/read-embeddings.js';
+import { runPool } from '../../operators/workers/worker-pool.js';
+import { clusterStats, formatClusterStats } from '../report/cluster-stats.js';
+import { describeClusters, describedAs } from '../report/describe-clusters.js';
+import { clusterCount, loadFitted } from '../model/fitted-model.js';
+import type { InferJob, PartSummary } from './label-part.js';
+import { writePlot } from '../report/plot.js';
+import { writeReport } from '../report/report.js';
+import type { Stage, StageRun } from '../run/stage.js';
 
 /** A part's summary as its ledger entry (JSON: sums as base64 float64). */
 export interface InferEntry {
@@ -57,7 +57,7 @@ export async function labelParts(ctx: StageRun, jobs: readonly InferJob[], entri
   const threads = options.cores !== undefined ? Math.max(1, Math.floor(cores / workers)) : (ctx.settings.threads ?? Math.max(1, Math.floor(cores / workers)));
   const progress = ctx.progress('infer', 'rows');
   let done = [...entries.values()].reduce((n, e) => n + e.rows, 0);
-  await runPool<InferJob, PartSummary>(new URL('../infer-worker.js', import.meta.url), { outDir: ctx.outDir, threads, assignNoise: c.kind === 'hdbscan' && ctx.settings.hdbscan_assign_noise }, workers, 'label', [...jobs], (r) => {
+  await runPool<InferJob, PartSummary>(new URL('./infer-worker.js', import.meta.url), { outDir: ctx.outDir, threads, assignNoise: c.kind === 'hdbscan' && ctx.settings.hdbscan_assign_noise }, workers, 'label', [...jobs], (r) => {
     const entry = toEntry(r);
     ctx.ledger.record(r.part, entry);
     entries.set(r.part, entry);

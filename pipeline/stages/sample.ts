@@ -1,27 +1,27 @@
 /**
  * Stage 4: the representative sample. DuckDB gives the cluster sizes, the allocation rule
- * the quotas (core/allocate-quotas.ts), and DuckDB again the picks: a seeded hash order
+ * the quotas (core/sample/allocate-quotas.ts), and DuckDB again the picks: a seeded hash order
  * within each cluster, or each cluster's rows for the farthest-point traversal
- * (core/farthest-point.ts). Noise (cluster −1) is never picked. When dedup is complete,
+ * (core/sample/farthest-point.ts). Noise (cluster −1) is never picked. When dedup is complete,
  * every query sees only the ids it kept (openRunDatabase keptOnly).
  */
 import path from 'node:path';
-import { allocateQuotas } from '../../core/allocate-quotas.js';
-import { farthestPointOrder } from '../../core/farthest-point.js';
+import { allocateQuotas } from '../../core/sample/allocate-quotas.js';
+import { farthestPointOrder } from '../../core/sample/farthest-point.js';
 import type { StageStats } from '../../schemas/manifest.js';
 import { FILES, SAMPLE } from '../../schemas/tables.js';
-import { withRunDatabase } from '../../operators/duckdb-views.js';
-import { writeParquet } from '../../operators/parquet.js';
-import { buildHierarchy } from '../../core/hierarchical-kmeans.js';
-import { balancedQuotas } from '../../core/balanced-quotas.js';
-import { clusterCentroids, clusterRows, embeddingSpaceCentroids, loadQuotas, randomPicks, writeSampleJsonl, type Pick } from '../../operators/sample-picks.js';
-import { loadScores, scoredPicks, type ScoreCounts } from '../../operators/sample-scores.js';
-import { clusterSizes } from '../cluster-stats.js';
-import { SettingsError } from '../settings.js';
-import { parseKeyPath, toJsonPath } from '../../core/key-path.js';
-import { writePlot } from '../plot.js';
-import { writeReport } from '../report.js';
-import type { Stage } from '../stage.js';
+import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
+import { writeParquet } from '../../operators/parquet/parquet.js';
+import { buildHierarchy } from '../../core/kmeans/hierarchical-kmeans.js';
+import { balancedQuotas } from '../../core/sample/balanced-quotas.js';
+import { clusterCentroids, clusterRows, embeddingSpaceCentroids, loadQuotas, randomPicks, writeSampleJsonl, type Pick } from '../../operators/sample/sample-picks.js';
+import { loadScores, scoredPicks, type ScoreCounts } from '../../operators/sample/sample-scores.js';
+import { clusterSizes } from '../report/cluster-stats.js';
+import { SettingsError } from '../settings/settings.js';
+import { parseKeyPath, toJsonPath } from '../../core/text/key-path.js';
+import { writePlot } from '../report/plot.js';
+import { writeReport } from '../report/report.js';
+import type { Stage } from '../run/stage.js';
 
 export const sampleStage: Stage<'sample'> = {
   name: 'sample',

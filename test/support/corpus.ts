@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../../operators/write-file-atomic.js';
+import { writeFileAtomic } from '../../operators/store/write-file-atomic.js';
 import { PASSAGE_DEFAULTS } from '../../scripts/passages.js';
 import { SOTU_RECIPE, sotuPassages, type SotuPassage } from '../../scripts/sotu-corpus.js';
 import './paths.js';

@@ -7,8 +7,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { float32ToHalf, halfToFloat32 } from '../../core/float16.js';
-import { createRng } from '../../core/random.js';
+import { float32ToHalf, halfToFloat32 } from '../../core/embedding/float16.js';
+import { createRng } from '../../core/util/random.js';
 import { writeSafetensors, type TensorSpec } from './safetensors.js';
 import { wordPieceTokenizer } from './tiny-transformer.js';
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { embeddingsById } from '../../operators/read-embeddings.js';
+import { embeddingsById } from '../../operators/parquet/read-embeddings.js';
 import { queryRows } from './cli.js';
 
 export type Compared = 'embed' | 'infer' | 'sample' | 'projection';

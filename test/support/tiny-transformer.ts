@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { encodeModel, type Initializer, type Node, type ValueInfo } from '../../core/onnx/model.js';
-import { createRng, type Rng } from '../../core/random.js';
+import { createRng, type Rng } from '../../core/util/random.js';
 
 export interface TinyTransformerSpec {
   seed: number;

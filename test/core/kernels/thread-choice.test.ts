@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { Tensor } from 'onnxruntime-node';
 import { chooseSide, nextRecheckGap, ThreadChoice, type SideRecord } from '../../../core/kernels/thread-choice.js';
 import { encodeModel } from '../../../core/onnx/model.js';
-import { createRng } from '../../../core/random.js';
+import { createRng } from '../../../core/util/random.js';
 
 const D = 64, K = 300;
 

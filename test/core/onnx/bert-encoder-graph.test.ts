@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { bertEncoderGraph, bertParameters, randomBertWeights, type BertConfig, type BertWeights, type Linear, type Norm } from '../../../core/onnx/bert-encoder-graph.js';
 import { encodeModel } from '../../../core/onnx/model.js';
-import { createRng } from '../../../core/random.js';
+import { createRng } from '../../../core/util/random.js';
 
 const TINY: BertConfig = { layers: 2, hidden: 8, heads: 2, intermediate: 16, vocab: 40, maxPositions: 12, typeVocab: 2, epsilon: 1e-12 };
 

@@ -4,8 +4,8 @@ import * as ort from 'onnxruntime-node';
 import { bertEncoderGraph, randomBertWeights, type BertConfig } from '../../../core/onnx/bert-encoder-graph.js';
 import { encodeModel } from '../../../core/onnx/model.js';
 import { quantizeColumns, quantizeDynamic } from '../../../core/onnx/quantize-dynamic.js';
-import { meanPool } from '../../../core/pooling.js';
-import { createRng } from '../../../core/random.js';
+import { meanPool } from '../../../core/embedding/pooling.js';
+import { createRng } from '../../../core/util/random.js';
 
 test('quantizeColumns: symmetric int8 per column, worked by hand', () => {
   // Columns [1, -0.25] and [0.254, 0.1]: scales 1/127 and 0.002, so -0.25 → -31.75 → -32 and

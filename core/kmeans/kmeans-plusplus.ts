@@ -1,0 +1,68 @@
+/**
+ * k-means++ seeding in scikit-learn's greedy form: the first centre is a uniformly chosen row;
+ * each further centre is the best of 2 + ⌊ln k⌋ candidates drawn with probability proportional
+ * to the squared distance to the closest centre so far, "best" meaning the candidate that
+ * leaves the smallest potential (Σ of those distances). The n × candidates distances of each
+ * step are one onnxruntime product (CandidateDistances).
+ */
+import { CandidateDistances } from '../kernels/candidate-distances.js';
+import { rowSquaredNorms, type KernelOptions } from '../kernels/session.js';
+import type { OnStep } from '../util/progress-event.js';
+import type { Rng } from '../util/random.js';
+
+export async function kmeansPlusPlus(
+  x: Float32Array,
+  n: number,
+  d: number,
+  k: number,
+  rng: Rng,
+  kernel: KernelOptions = {},
+  onStep?: OnStep,
+): Promise<Float32Array> {
+  const trials = 2 + Math.floor(Math.log(k));
+  const centroids = new Float32Array(k * d);
+  const norms = rowSquaredNorms(x, n, d);
+  const closest = new Float32Array(n).fill(Infinity);
+  const capped = new Float32Array(n * trials);
+  const candidates = new Float32Array(trials * d);
+  const cumulative = new Float64Array(n);
+  const distances = await CandidateDistances.create(d, kernel);
+  try {
+    const first = rng.int(n);
+    centroids.set(x.subarray(first * d, (first + 1) * d), 0);
+    let potential = (await distances.run(x, n, norms, closest, centroids, 1, capped))[0];
+    closest.set(capped.subarray(0, n));
+
+    for (let c = 1; c < k; c++) {
+      onStep?.(c, k);
+      let running = 0;
+      for (let i = 0; i < n; i++) cumulative[i] = running += closest[i];
+      for (let t = 0; t < trials; t++) {
+        const row = Math.min(searchSorted(cumulative, rng.next() * potential), n - 1);
+        candidates.set(x.subarray(row * d, (row + 1) * d), t * d);
+      }
+      const potentials = await distances.run(x, n, norms, closest, candidates, trials, capped);
+      let best = 0;
+      for (let t = 1; t < trials; t++) if (potentials[t] < potentials[best]) best = t;
+      potential = potentials[best];
+      for (let i = 0; i < n; i++) closest[i] = capped[i * trials + best];
+      centroids.set(candidates.subarray(best * d, (best + 1) * d), c * d);
+    }
+    onStep?.(k, k);
+  } finally {
+    await distances.close();
+  }
+  return centroids;
+}
+
+/** First index i with sorted[i] ≥ value (numpy's searchsorted, side 'left'); length when none. */
+function searchSorted(sorted: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

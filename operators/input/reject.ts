@@ -1,0 +1,34 @@
+import type { VectorProblem } from '../../core/embedding/unit-vector.js';
+
+/** A bad input line: where it was and why it was not used. Rejects go to OUTDIR/rejects.jsonl. */
+export type RejectReason =
+  | VectorProblem
+  | 'invalid_utf8'
+  | 'line_too_long'
+  | 'empty_line'
+  | 'invalid_json'
+  | 'missing_key'
+  | 'not_a_string'
+  | 'empty_text';
+
+export interface Reject {
+  source: string;
+  line: number;
+  reason: RejectReason;
+  detail: string;
+}
+
+export const REJECT_HINTS: Record<RejectReason, string> = {
+  invalid_utf8: 'the line is not valid UTF-8; re-encode the file as UTF-8',
+  line_too_long: 'raise --max-line-bytes if such long records are expected',
+  empty_line: 'blank lines hold no record',
+  invalid_json: 'each line must be one JSON value',
+  missing_key: 'check --text-key / --message-key against the records',
+  not_a_string: 'the key path must lead to a string',
+  empty_text: 'the text is empty or only whitespace',
+  not_a_vector: 'check --embedding-column against the records: it must lead to an array of numbers',
+  vector_dims: 'every vector must have the dimension of the first row; fix the rows or leave them out',
+  vector_not_numeric: 'a vector holds a value that is not a number',
+  vector_not_finite: 'a vector holds NaN or an infinity',
+  vector_zero: 'an all-zero vector has no direction to compare by cosine',
+};

@@ -1,0 +1,171 @@
+/** `--help` texts: what each command does, real examples, and every setting from the schema. */
+import { SETTING_KEYS, settingsShape, type SettingKey } from '../../schemas/config.js';
+import { LAUNCH_BOOLEANS, LAUNCH_KEYS, launchShape } from '../../schemas/launch.js';
+import { baseSchema, descriptionOf } from '../settings/settings.js';
+
+/** The demo corpus that `npm start` (or `npm run corpus`) builds from an npm package: docs/corpus.md. */
+const SOTU = 'out/corpus/sotu.jsonl';
+
+export const COMMAND_HELP: Record<string, string> = {
+  run: `semclust run PIPELINE.yaml [FLAGS]
+  Runs the stages a pipeline file declares. Flags override the file's settings.
+  Paths in the file are relative to the file's folder.
+
+  semclust run examples/sotu-kmeans.yaml
+  semclust run examples/sotu-kmeans.yaml --kmeans-num-clusters 50 --sample-size 200`,
+  embed: `semclust embed INPUT... OUTDIR [FLAGS]
+  Reads JSONL (files, globs, .gz, or - for stdin), Parquet, CSV or TSV (by extension;
+  a folder such as a Hugging Face dataset reads its data files), extracts the text, and
+  writes OUTDIR/rows/ and OUTDIR/embeddings/ as Parquet, bad rows to OUTDIR/rejects.jsonl
+  (a Parquet/CSV row is its record as JSON, its line its row number). With
+  --embedding-column the vectors come from the records and no model runs.
+
+  semclust embed ${SOTU} out/sotu --text-key text
+  semclust embed chats.jsonl out/chat --message-key "request.messages[0].content"
+  cat data/*.jsonl | semclust embed - out/stdin
+  semclust embed 'logs/*.jsonl.gz' out/logs --embedding-model sentence-transformers/all-MiniLM-L6-v2
+  semclust embed data.jsonl out/llama --embedding-endpoint http://127.0.0.1:8000/v1 \\
+      --embedding-model meta-llama/Llama-3.1-8B --max-concurrency 8
+  semclust embed 'hf/ultrachat/data/train-*.parquet' out/chat --message-key "messages[0].content"
+  semclust embed prompts.csv out/csv --text-key prompt
+  semclust embed vectors.parquet out/pre --text-key text --embedding-column embedding
+  semclust embed data.jsonl out/big --shard 2/4     (one of 4 shards; then semclust merge out/big)
+  --shard I/N (I from 0), or --num-shards N with JOB_COMPLETION_INDEX / AWS_BATCH_JOB_ARRAY_INDEX;
+  SLURM_ARRAY_TASK_ID with its count needs neither. See docs/shards.md.`,
+  fit: `semclust fit [INPUT...] OUTDIR [FLAGS]
+  Embeds if needed, then fits the cluster model on a seeded sample and saves it in
+  OUTDIR/model/: JSON metadata plus raw little-endian arrays (numpy.fromfile reads
+  them); never a pickle. Without INPUT it uses the input OUTDIR recorded.
+
+  semclust fit ${SOTU} out/sotu --kmeans-num-clusters 80
+  semclust fit big.jsonl out/big --fit-sample 0.1 --kmeans-num-clusters 1000
+  semclust fit big.jsonl out/big --enable-umap --cluster-alg hdbscan --hdbscan-min-cluster-size 50`,
+  infer: `semclust infer [INPUT...] OUTDIR [FLAGS]
+  Assigns every row to a cluster (fitting first if needed): OUTDIR/labels/ and
+  OUTDIR/clusters.parquet, then prints cluster statistics. Settings an earlier
+  command recorded in OUTDIR are reused; a flag that changes them says first which
+  stages it redoes. Also spelled \`inference\` (the reference tool's name).
+
+  semclust infer ${SOTU} out/sotu --kmeans-num-clusters 80
+  semclust fit ${SOTU} out/sotu --kmeans-num-clusters 100 && semclust infer out/sotu
+  semclust infer out/big --shard 2/4      (one of 4 shards, after fit; then semclust merge out/big)`,
+  merge: `semclust merge OUTDIR
+  Checks that every shard of each sharded stage (embed, infer --shard I/N) finished, and
+  records the stage as one: an id embedded by several shards keeps its first input unit's
+  embedding. Exit 1 names the missing shards and the commands that rerun them. fit, infer,
+  dedup and sample run the same check first. See docs/shards.md.
+
+  semclust merge out/big`,
+  sample: `semclust sample OUTDIR [FLAGS]
+  Picks --sample-size rows across clusters (noise excluded) and writes the original
+  records to OUTDIR/sample.jsonl and (id, cluster, pick) to OUTDIR/sample.parquet.
+
+  semclust sample out/sotu --sample-size 1000 --per-cluster sqrt --within diverse
+  semclust sample out/sotu --sample-size 77 --per-cluster equal --seed 7
+  semclust sample out/big --per-cluster balanced --hierarchy-clusters 100,10
+  semclust sample out/big --within top --score-key quality.score
+  (after semclust dedup OUTDIR, only the kept rows are drawn; see docs/curate.md)`,
+  status: `semclust status OUTDIR
+  Prints each stage of the run in OUTDIR: the settings it ran with, when it finished,
+  its figures, and what is stale (an interrupted attempt, an input changed since).
+
+  semclust status out/sotu-kmeans`,
+  report: `semclust report OUTDIR [--report-max-points N]
+  Writes OUTDIR/report.html again from the run's outputs (infer and sample write it too):
+  one offline page with the map, the clusters by size with keywords, search and toggles.
+
+  semclust report out/sotu-kmeans`,
+  dedup: `semclust dedup OUTDIR [FLAGS]
+  Removes semantic near-duplicates within each cluster (SemDeDup): an id whose cosine
+  similarity to an already kept id of its cluster is ≥ 1 − --dedup-epsilon is dropped,
+  visiting rows nearest the centroid first (--dedup-keep nearest|farthest|random).
+  Writes OUTDIR/dedup/ (id, cluster, kept, duplicate_of, similarity); a later sample
+  draws only kept ids. --write-kept FILE also writes the kept original records as JSONL.
+  In a pipeline file, list dedup in stages: [embed, fit, infer, dedup, sample].
+
+  semclust dedup out/b77 --dedup-epsilon 0.05 --write-kept out/b77-dedup.jsonl
+  semclust query out/b77 "SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed FROM dedup GROUP BY 1 ORDER BY 2 DESC"`,
+  query: `semclust query OUTDIR "SQL" [--format table|csv|json]
+  Runs DuckDB SQL over the outputs, with views rows, embeddings, labels, clusters,
+  projection, sample and dedup.
+
+  semclust query out/sotu "SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 10"
+  semclust query out/sotu "SELECT r.text FROM rows r JOIN labels l USING (id) WHERE l.cluster = 3 LIMIT 5"
+  semclust query out/sotu "SELECT cluster, count(*) AS picked FROM sample GROUP BY 1 ORDER BY 2 DESC" --format csv`,
+  serve: `semclust serve [--host 127.0.0.1] [--port 8080] [--embedding-model MODEL]
+  Serves a local model over the OpenAI-compatible POST /v1/embeddings API, so many
+  workers can share one model (point them at --embedding-endpoint http://HOST:PORT/v1).
+  Set SEMCLUST_SERVE_API_KEY to require "Authorization: Bearer KEY" (clients: --embedding-api-key-env);
+  a request takes at most 2048 inputs and 16 MiB. See docs/http.md.
+
+  semclust serve --port 8080
+  semclust serve --embedding-model ./models/all-MiniLM-L6-v2 --port 8081`,
+  launch: `semclust launch local|slurm|k8s|batch|ray --shards N [OPTIONS] -- STAGE COMMAND
+  Runs embed or infer as N shards (shard i gets --shard i/N, or --num-shards N and the
+  scheduler's index) and renders the job into OUTDIR/launch/<scheduler>/: an sbatch --array
+  script, a Kubernetes Indexed Job, AWS Batch job definition + array submission, or one Ray
+  Jobs REST body per shard with submit.sh. local runs the shards here; slurm submits when
+  sbatch is on PATH and waits; kubectl, aws and ray submit when on PATH; otherwise the exact
+  commands are printed. A launch that waited ends with the merge check (semclust merge OUTDIR)
+  and names each failed shard with the command that reruns it. See docs/cluster.md.
+
+  semclust launch local --shards 4 -- embed data/*.jsonl out/run
+  semclust launch slurm --shards 64 --cpus 4 --mem 8G --time 2h --partition cpu -- embed 'data/*.jsonl' out/run
+  semclust fit out/run --kmeans-num-clusters 1000 && semclust launch slurm --shards 64 -- infer out/run
+  semclust launch k8s --shards 16 --image ghcr.io/me/semclust:1 --pvc data --mount-path /data -- embed in/*.jsonl out/run
+  semclust launch batch --shards 16 --image IMAGE --efs fs-0123 --mount-path /mnt/efs --job-queue q -- embed in.jsonl out/run
+  semclust launch ray --shards 8 --gpus 1 -- embed /shared/in.jsonl /shared/out --embedding-endpoint http://vllm:8000/v1
+
+Options:
+${LAUNCH_KEYS.map((key) => {
+    const flag = LAUNCH_BOOLEANS.includes(key) ? `--${key.replace(/_/g, '-')}` : `--${key.replace(/_/g, '-')} <value>`;
+    return `  ${flag.padEnd(24)} ${launchShape[key].description ?? ''}`;
+  }).join('\n')}`,
+  schema: `semclust schema
+  Prints the JSON Schema of pipeline files (also in schemas/pipeline.schema.json).`,
+};
+
+function settingLine(key: SettingKey): string {
+  const schema = settingsShape[key];
+  const base = baseSchema(schema as unknown as Parameters<typeof baseSchema>[0]);
+  const def = base._zod.def as { type: string; entries?: Record<string, string> };
+  const type = def.type === 'enum' ? Object.values(def.entries ?? {}).join('|') : def.type === 'union' ? 'path...' : def.type;
+  const parsed = schema.safeParse(undefined);
+  const dflt = parsed.success && parsed.data !== undefined ? ` (default ${JSON.stringify(parsed.data)})` : '';
+  const flag = type === 'boolean' ? `--${key.replace(/_/g, '-')}` : `--${key.replace(/_/g, '-')} <${type}>`;
+  return `  ${flag.padEnd(44)} ${descriptionOf(key) ?? ''}${dflt}`;
+}
+
+export function settingsHelp(): string {
+  return `Settings (flags; the same keys in pipeline YAML; --text_key spelling works too):
+${SETTING_KEYS.map(settingLine).join('\n')}
+
+Other flags: --quiet (no progress), --help.
+Progress goes to stderr (NDJSON when stderr is not a terminal); results to stdout.`;
+}
+
+export function mainHelp(): string {
+  return `semclust — turn a large pile of text (JSONL, Parquet, CSV) into a small, representative sample
+by semantic clustering: embed → (UMAP) → cluster → sample, every stage Parquet.
+
+Usage:
+  semclust run PIPELINE.yaml        run a declared pipeline
+  semclust embed INPUT... OUTDIR    JSONL / Parquet / CSV / TSV → rows + embeddings
+  semclust fit [INPUT...] OUTDIR    fit k-means / HDBSCAN on a sample
+  semclust infer [INPUT...] OUTDIR  label every row, print cluster statistics
+  semclust dedup OUTDIR             drop semantic near-duplicates within clusters
+  semclust sample OUTDIR            pick the representative sample
+  semclust merge OUTDIR             check and merge the shards of a sharded embed / infer
+  semclust status OUTDIR            each stage's settings, figures, what is stale
+  semclust report OUTDIR            write OUTDIR/report.html again
+  semclust query OUTDIR "SQL"       DuckDB over the outputs
+  semclust serve                    OpenAI-compatible embedding server
+  semclust launch SCHED --shards N -- embed|infer …   run a stage as N shards (local, slurm, k8s, batch, ray)
+  semclust help COMMAND             examples for one command
+
+Quick start (offline, built-in model):
+  npm start          (builds ${SOTU}, then: semclust run examples/sotu-kmeans.yaml)
+  semclust query out/sotu-kmeans "SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 5"
+
+${settingsHelp()}`;
+}

@@ -1,0 +1,81 @@
+/**
+ * OUTDIR/report.html: one self-contained page (no network, no CDN) to see what each
+ * cluster is — a canvas map of the 2-D projection with pan, zoom and hover, the clusters
+ * by size with keywords, labels and sample counts, click-to-highlight with representative
+ * texts, a search box, noise and sample toggles, a histogram of cluster sizes. The page's
+ * script and styles are the source files in page/, inlined here; the data goes in
+ * as one JSON block (coordinates as base64 typed arrays). Written after infer and sample,
+ * and by `semclust report OUTDIR`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Settings } from '../../schemas/config.js';
+import { CLUSTERS, FILES, LABELS, PROJECTION, SAMPLE } from '../../schemas/tables.js';
+import { openRunDatabase } from '../../operators/duckdb/duckdb-views.js';
+import { writeFileAtomic } from '../../operators/store/write-file-atomic.js';
+import { readClusterDescriptions } from './describe-clusters.js';
+import { mapPoints } from './map-data.js';
+
+/** Characters of each text kept for hover and search: the page stays small at the point cap. */
+const TEXT_CHARS = 280;
+const PAGE_DIR = new URL('../../../pipeline/report/page/', import.meta.url);
+
+const b64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const html = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** Writes OUTDIR/report.html and returns its path. */
+export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_points' | 'seed'>): Promise<string> {
+  const db = await openRunDatabase(outDir);
+  let page: string;
+  try {
+    for (const t of [PROJECTION, LABELS, CLUSTERS]) {
+      if (!db.views.includes(t.name)) throw new Error(`${outDir} has no ${t.path}: run semclust infer first`);
+    }
+    const hasSample = db.views.includes(SAMPLE.name);
+    const m = await mapPoints(db.connection, { maxPoints: s.report_max_points, seed: s.seed, hasSample, textChars: TEXT_CHARS });
+    const picked = new Map<number, number>();
+    if (hasSample) {
+      const r = await db.connection.runAndReadAll(`SELECT ${SAMPLE.col.cluster}, count(*)::BIGINT FROM ${SAMPLE.name} GROUP BY 1`);
+      for (const [c, k] of r.getRowsJS()) picked.set(Number(c), Number(k));
+    }
+    const noise = Number((await db.connection.runAndReadAll(`SELECT count(*)::BIGINT FROM ${LABELS.name} WHERE ${LABELS.col.cluster} < 0`)).getRowsJS()[0][0]);
+    const clusters = readClusterDescriptions(outDir)
+      .filter((c) => c.size > 0)
+      .sort((a, b) => b.size - a.size || a.cluster - b.cluster)
+      .map((c) => ({ id: c.cluster, size: c.size, picked: picked.get(c.cluster) ?? 0, keywords: c.keywords, label: c.label, reps: c.representatives }));
+    const fmt = (n: number) => n.toLocaleString('en-US');
+    const title = `${path.basename(path.resolve(outDir))}: ${fmt(m.total)} rows, ${fmt(clusters.length)} clusters`;
+    const caption = [
+      m.x.length === m.total ? `all ${fmt(m.total)} rows shown` : `${fmt(m.x.length)} of ${fmt(m.total)} rows shown (seeded subsample${hasSample ? ', every sampled row kept' : ''})`,
+      noise > 0 ? `${fmt(noise)} noise rows (grey)` : '',
+      hasSample ? `${fmt(m.sampled)} sampled rows (ringed)` : '',
+      'drag to pan, wheel to zoom, double-click to reset',
+    ].filter(Boolean).join(' · ');
+    const data = { hasSample, x: b64(m.x), y: b64(m.y), cluster: b64(m.cluster), picked: b64(m.picked), texts: m.texts, clusters };
+    // `<` escaped so no text can close the script element.
+    const json = JSON.stringify(data).replace(/</g, '\\u003c');
+    const css = fs.readFileSync(new URL('page.css', PAGE_DIR), 'utf8');
+    const js = fs.readFileSync(new URL('page.js', PAGE_DIR), 'utf8');
+    page = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${html(title)}</title><style>${css}</style></head>
+<body>
+<header><h1>${html(title)}</h1><span class="caption">${html(caption)}</span>
+<input id="search" type="search" placeholder="Search texts…" aria-label="search texts">
+<label><input id="show-noise" type="checkbox"> noise</label>
+${hasSample ? '<label><input id="only-sample" type="checkbox"> only the sample</label><label><input id="rings" type="checkbox"> ring the sample</label>' : ''}
+</header>
+<main><div id="map-wrap"><canvas id="map"></canvas><div id="tooltip"></div></div>
+<aside><h2>Cluster sizes</h2><div id="histogram"></div><div id="results"></div><div id="detail"></div>
+<h2>Clusters by size (click to highlight)</h2><ul id="clusters"></ul></aside></main>
+<script type="application/json" id="semclust-data">${json}</script>
+<script>${js}</script>
+</body></html>
+`;
+  } finally {
+    db.close();
+  }
+  const file = path.join(outDir, FILES.report);
+  writeFileAtomic(file, page);
+  return file;
+}

@@ -1,0 +1,62 @@
+/**
+ * What a stage is: a declaration of its name, the stages whose outputs it needs, the
+ * settings that key it, and a run function that returns its typed statistics. Everything
+ * else — checking upstream, skipping, resuming, redoing, recording, and saying why — is
+ * the run protocol's (run-stages.ts), written once for every stage.
+ */
+import type { SettingKey, Settings, StageName } from '../../schemas/config.js';
+import type { StageStats } from '../../schemas/manifest.js';
+import { PartLedger } from '../../operators/store/part-ledger.js';
+import type { RunState } from './manifest.js';
+import type { Progress } from '../cli/progress.js';
+
+/** A setting's change as the plan reports it: `kmeans_num_clusters 100 → 1000`. */
+export interface SettingChange {
+  key: string;
+  from: unknown;
+  to: unknown;
+}
+
+/** What a stage's run function gets. */
+export interface StageRun {
+  settings: Settings;
+  outDir: string;
+  state: RunState;
+  /** Human-readable messages (stderr by default). */
+  log: (message: string) => void;
+  progress: (stage: string, unit: string) => Progress;
+  /** No progress lines (--quiet); for steps that make their own (pipeline/stages/fit-progress.ts). */
+  quiet: boolean;
+  /** Replaces process.stdin for the "-" input (library use, tests). */
+  stdin?: NodeJS.ReadableStream;
+  /** This stage's durable parts (resumable stages only). */
+  ledger: PartLedger<unknown>;
+  /** True when an interrupted attempt under the same key left durable parts to keep. */
+  resuming: boolean;
+}
+
+export interface Stage<N extends StageName = StageName, P = unknown> {
+  name: N;
+  /** Stages whose complete outputs this one reads. */
+  needs: readonly StageName[];
+  /** Every setting that can key this stage (and so belongs to it on the command line). */
+  settings: readonly SettingKey[];
+  /** The subset of `settings` that matters under these settings (e.g. no k-means keys for HDBSCAN). */
+  keyed?: (s: Settings) => readonly SettingKey[];
+  /** Settings recorded for later commands to reuse that do not key the stage (the servers of a served model). */
+  remembered?: readonly SettingKey[];
+  /**
+   * Facts outside the settings that key the stage, read before any work (the embed
+   * stage's input files). Any `changes` against what was recorded redo the stage.
+   * `given` names the settings given explicitly for this run.
+   */
+  identity?: (s: Settings, outDir: string, state: RunState, given: ReadonlySet<string>) => Promise<{ key: Record<string, unknown>; changes: SettingChange[] }>;
+  /** Durable parts of an interrupted attempt are kept and the stage continues after them. */
+  resumable: boolean;
+  /**
+   * Opens what can fail on bad settings (a model, a server) before the stage's old outputs
+   * are removed; its result is handed to run.
+   */
+  prepare?: (ctx: StageRun) => Promise<P>;
+  run(ctx: StageRun, prepared: P): Promise<StageStats<N>>;
+}

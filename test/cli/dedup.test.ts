@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '../support/paths.js';
+import { runCli, queryRows } from '../support/cli.js';
+
+const TOPICS = [
+  ['card', 'arrived', 'delivery', 'post', 'mail', 'waiting', 'track', 'shipped', 'late', 'address'],
+  ['exchange', 'rate', 'currency', 'euro', 'dollar', 'conversion', 'foreign', 'pound', 'fee', 'abroad'],
+  ['pin', 'blocked', 'locked', 'reset', 'forgot', 'code', 'unlock', 'attempts', 'wrong', 'app'],
+];
+
+test('dedup: word-swapped copies are removed within their cluster, decisions are consistent, kept records written once per id', async () => {
+  const dir = tempDir('dedup');
+  const file = path.join(dir, 'in.jsonl');
+  const lines: string[] = [];
+  const copies: [string, string][] = [];
+  for (let i = 0; i < 60; i++) {
+    TOPICS.forEach((words, t) => {
+      const w = (j: number) => words[(i * (2 * j + 3) + j * j) % words.length];
+      const text = `${w(0)} ${w(1)} ${w(2)} ${w(3)} ${w(4)} item${i}t${t}`;
+      lines.push(JSON.stringify({ text, topic: t }));
+      if (i % 4 === 0) {
+        // The built-in model is order-blind: a swapped pair of words gives the same vector.
+        const [a, b, ...rest] = text.split(' ');
+        const copy = [b, a, ...rest].join(' ');
+        lines.push(JSON.stringify({ text: copy, topic: t, copy: true }));
+        copies.push([text, copy]);
+      }
+    });
+  }
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  const out = path.join(dir, 'out');
+  const infer = await runCli(['infer', file, out, '--kmeans-num-clusters', '3', '--quiet']);
+  assert.equal(infer.code, 0, infer.stderr);
+  const kept = path.join(dir, 'kept.jsonl');
+  const dedup = await runCli(['dedup', out, '--dedup-epsilon', '0.02', '--write-kept', kept, '--quiet']);
+  assert.equal(dedup.code, 0, dedup.stderr);
+  assert.match(dedup.stderr, /dedup: \d+ of 225 ids removed/);
+
+  // Each copy pair: never both kept, and when one is kept the other names it (both may go
+  // when a third text has the same words).
+  const decisions = await queryRows(out, `SELECT r.text, d.kept, dk.text AS dup_text, d.similarity FROM dedup d JOIN rows r USING (id) LEFT JOIN rows dk ON dk.id = d.duplicate_of`);
+  const byText = new Map(decisions.map((d) => [d.text as string, d]));
+  for (const [a, b] of copies) {
+    const da = byText.get(a)!;
+    const db = byText.get(b)!;
+    assert.ok(Number(da.kept) + Number(db.kept) <= 1, `${a} / ${b}`);
+    if (da.kept || db.kept) {
+      const dropped = da.kept ? db : da;
+      assert.equal(dropped.dup_text, dropped === da ? b : a);
+    }
+    assert.ok(Number((da.kept ? db : da).similarity) > 0.9999);
+  }
+  // Every dropped id names a kept id of its own cluster and was within 1 − ε of it; kept ids were not.
+  const bad = await queryRows(
+    out,
+    `SELECT count(*)::INT AS n FROM dedup d LEFT JOIN dedup k ON k.id = d.duplicate_of
+     WHERE (NOT d.kept AND (k.id IS NULL OR NOT k.kept OR k.cluster <> d.cluster OR d.similarity < 0.98))
+        OR (d.kept AND (d.duplicate_of IS NOT NULL OR d.similarity >= 0.98))`,
+  );
+  assert.deepEqual(bad, [{ n: 0 }]);
+  // Only the first id visited in each cluster has no earlier kept id to compare with.
+  const firsts = await queryRows(out, 'SELECT count(*) FILTER (WHERE similarity IS NULL AND kept)::INT AS n, count(DISTINCT cluster)::INT AS k FROM dedup');
+  assert.deepEqual(firsts, [{ n: 3, k: 3 }]);
+  // The cosine similarity recomputed by DuckDB from the embeddings agrees.
+  const sims = await queryRows(
+    out,
+    `SELECT max(abs(array_cosine_similarity(e.embedding, k.embedding) - d.similarity)) AS err FROM dedup d JOIN embeddings e USING (id) JOIN embeddings k ON k.id = d.duplicate_of`,
+  );
+  assert.ok(Number(sims[0].err) < 1e-5);
+
+  const stats = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).stages.dedup.stats;
+  const [{ n: keptIds }] = await queryRows(out, 'SELECT count(*)::INT AS n FROM dedup WHERE kept');
+  assert.equal(stats.kept, keptIds);
+  assert.equal(stats.rows, 225);
+  assert.ok(stats.removed >= copies.length);
+  const written = fs.readFileSync(kept, 'utf8').trim().split('\n');
+  assert.equal(written.length, keptIds);
+  const original = new Set(lines);
+  for (const r of written) assert.ok(original.has(r));
+  assert.equal(new Set(written.map((r) => JSON.parse(r).text)).size, written.length);
+});

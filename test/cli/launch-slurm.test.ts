@@ -1,0 +1,108 @@
+/**
+ * `semclust launch slurm` on a real one-node Slurm cluster (.ci/slurm.sh, started before and
+ * stopped after): the rendered array runs 4 tasks, each with its own --shard i/4; a failed or
+ * cancelled task is named with its log and the command that reruns it, and `--only` reruns
+ * just that task. A recorder stands in for the stage so these tests see the scheduler plumbing
+ * alone; test/shards-slurm.test.ts runs the real stages.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { launch } from '../../pipeline/launch/command.js';
+import { readRecords, writeRecorder } from '../support/argv-recorder.js';
+import { tempDir } from '../support/paths.js';
+import { slurmDown, slurmSkip, slurmUp } from '../support/slurm.js';
+
+const run = promisify(execFile);
+
+before(() => {
+  if (!slurmSkip) slurmUp();
+});
+after(() => {
+  if (!slurmSkip) slurmDown();
+});
+
+function setup(prefix: string) {
+  const dir = tempDir(prefix);
+  fs.writeFileSync(path.join(dir, 'in put.jsonl'), '{"text":"a"}\n');
+  const recorder = writeRecorder(dir);
+  const said: string[] = [];
+  const job = (extra: string[] = []) =>
+    launch(['slurm', '--shards', '4', '--semclust', recorder.semclust, ...extra, '--', 'embed', 'in put.jsonl', 'out', '--text-key', 'body text'], (m) => said.push(m), dir);
+  return { dir, ...recorder, said, job };
+}
+
+/** Env for the tasks: sbatch passes the submitter's environment on to them. */
+async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const k of Object.keys(vars)) delete process.env[k];
+  }
+}
+
+test('launch slurm --shards 4: four array tasks, task i runs the stage with --shard i/4, then the merge check passes', { skip: slurmSkip }, async () => {
+  const s = setup('slurm-array');
+  const code = await withEnv({ EXPECT_SHARDS: '4' }, () => s.job());
+  assert.equal(code, 0, s.said.join('\n'));
+  const records = readRecords(s.records).sort((a, b) => Number(a.env.SLURM_ARRAY_TASK_ID) - Number(b.env.SLURM_ARRAY_TASK_ID));
+  assert.deepEqual(
+    records.map((r) => [r.env.SLURM_ARRAY_TASK_ID, r.env.SLURM_ARRAY_TASK_COUNT, r.argv.slice(-2).join(' ')]),
+    [0, 1, 2, 3].map((i) => [String(i), '4', `--shard ${i}/4`]),
+  );
+  for (const r of records) assert.deepEqual(r.argv.slice(0, 5), ['embed', 'in put.jsonl', 'out', '--text-key', 'body text']);
+  assert.ok(s.said.some((m) => /^merge check: .* merge out$/.test(m)), s.said.join('\n'));
+});
+
+test('a failed task is named with its exit code, log and rerun command; --only 2 reruns that task alone and the merge check passes', { skip: slurmSkip }, async () => {
+  const s = setup('slurm-fail');
+  const failed = await withEnv({ FAIL_SHARD: '2', EXPECT_SHARDS: '4' }, () => s.job());
+  assert.equal(failed, 1);
+  const line = s.said.find((m) => m.startsWith('  shard 2/4:'));
+  assert.ok(line, s.said.join('\n'));
+  const m = /^ {2}shard 2\/4: exit 3 \(log (\S+)\); rerun it: sbatch --array=2 out\/launch\/slurm\/embed\.sbatch$/.exec(line);
+  assert.ok(m, line);
+  assert.match(fs.readFileSync(path.join(s.dir, m[1]), 'utf8'), /recorder: shard 2 fails/);
+  assert.ok(s.said.includes('1 of 4 shards failed: 2'));
+  assert.equal(readRecords(s.records).length, 4);
+
+  s.said.length = 0;
+  const rerun = await withEnv({ EXPECT_SHARDS: '4' }, () => s.job(['--only', '2']));
+  assert.equal(rerun, 0, s.said.join('\n'));
+  const again = readRecords(s.records).filter((r) => r.env.SLURM_ARRAY_TASK_ID === '2');
+  assert.equal(again.length, 2, 'only task 2 ran again');
+  assert.equal(readRecords(s.records).length, 5);
+  assert.deepEqual(again.map((r) => r.argv.at(-1)), ['2/4', '2/4'], 'a rerun of one task is still shard 2 of 4');
+});
+
+test('scancel of one running task: launch reports it cancelled with the rerun command', { skip: slurmSkip }, async () => {
+  const s = setup('slurm-cancel');
+  const done = withEnv({ SLEEP_SHARD: '1', EXPECT_SHARDS: '4' }, () => s.job());
+  // Wait (bounded) until task 1 runs, then cancel it.
+  let target = '';
+  for (let i = 0; i < 300 && !target; i++) {
+    const { stdout } = await run('squeue', ['-h', '-r', '-o', '%i %K %T']);
+    target = stdout.split('\n').find((l) => / 1 RUNNING$/.test(l.trim()))?.trim().split(' ')[0] ?? '';
+    if (!target) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(target, 'task 1 started');
+  await new Promise((r) => setTimeout(r, 500));
+  await run('scancel', [target]);
+  const code = await done;
+  assert.equal(code, 1);
+  assert.ok(
+    s.said.some((m) => /^ {2}shard 1\/4: cancelled before it finished \(log \S+\); rerun it: sbatch --array=1 out\/launch\/slurm\/embed\.sbatch$/.test(m)),
+    s.said.join('\n'),
+  );
+  assert.ok(s.said.includes('1 of 4 shards failed: 1'));
+});
+
+test('a job sbatch refuses (an unknown partition) fails with sbatch’s own reason', { skip: slurmSkip }, async () => {
+  const s = setup('slurm-refused');
+  await assert.rejects(s.job(['--partition', 'no-such-partition']), /sbatch refused out\/launch\/slurm\/embed\.sbatch: sbatch: error: .*invalid partition/i);
+  assert.equal(readRecords(s.records).length, 0);
+});

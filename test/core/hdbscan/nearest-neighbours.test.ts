@@ -1,0 +1,178 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRng } from '../../../core/util/random.js';
+import { BlockTopK } from '../../../core/hdbscan/block-top-k.js';
+import { bucketsOf, buildKdTree } from '../../../core/hdbscan/kd-tree.js';
+import { nearestNeighbours } from '../../../core/hdbscan/nearest-neighbours.js';
+
+/** Gaussian blobs plus uniform noise, the shape the searches are tuned for. */
+function blobs(n: number, d: number, seed: number, spread = 1): Float32Array {
+  const rng = createRng(seed);
+  const centres = Array.from({ length: 4 }, () => Array.from({ length: d }, () => rng.next() * 40 - 20));
+  const x = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const noise = rng.next() < 0.05;
+    const c = centres[rng.int(centres.length)];
+    for (let j = 0; j < d; j++) x[i * d + j] = noise ? rng.next() * 60 - 30 : c[j] + spread * rng.gaussian();
+  }
+  return x;
+}
+
+function bruteForce(data: Float32Array, n: number, queries: Float32Array, m: number, d: number, k: number) {
+  const indices = new Int32Array(m * k);
+  const distances = new Float64Array(m * k);
+  for (let i = 0; i < m; i++) {
+    const all = Array.from({ length: n }, (_, j) => {
+      let s = 0;
+      for (let t = 0; t < d; t++) s += (queries[i * d + t] - data[j * d + t]) ** 2;
+      return { j, s };
+    });
+    all.sort((a, b) => a.s - b.s || a.j - b.j);
+    for (let t = 0; t < k; t++) {
+      indices[i * k + t] = all[t].j;
+      distances[i * k + t] = Math.sqrt(all[t].s);
+    }
+  }
+  return { indices, distances };
+}
+
+test('kd-tree: rows are a permutation, nodes nest, boxes contain their rows, splits separate children', () => {
+  const n = 3000;
+  const d = 7;
+  const data = blobs(n, d, 1);
+  const tree = buildKdTree(data, n, d, 16);
+  assert.deepEqual(Array.from(tree.order).sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) assert.equal(tree.points[i * d + j], data[tree.order[i] * d + j]);
+  }
+  for (let node = 0; node < tree.nodeCount; node++) {
+    const s = tree.start[node];
+    const e = tree.end[node];
+    assert.ok(e > s);
+    for (let t = s; t < e; t++) {
+      for (let j = 0; j < d; j++) {
+        const v = tree.points[t * d + j];
+        assert.ok(v >= tree.lower[node * d + j] && v <= tree.upper[node * d + j]);
+      }
+    }
+    if (tree.left[node] < 0) {
+      assert.ok(e - s <= 16, `leaf of ${e - s} rows`);
+      continue;
+    }
+    const l = tree.left[node];
+    const r = tree.right[node];
+    assert.equal(tree.start[l], s);
+    assert.equal(tree.end[l], tree.start[r]);
+    assert.equal(tree.end[r], e);
+    const dim = tree.splitDim[node];
+    for (let t = tree.start[l]; t < tree.end[l]; t++) assert.ok(tree.points[t * d + dim] < tree.splitValue[node]);
+    for (let t = tree.start[r]; t < tree.end[r]; t++) assert.ok(tree.points[t * d + dim] >= tree.splitValue[node]);
+  }
+  const buckets = bucketsOf(tree, 100);
+  let covered = 0;
+  for (const b of buckets) {
+    assert.equal(tree.start[b], covered, 'buckets tile the rows in tree order');
+    covered = tree.end[b];
+    assert.ok(tree.end[b] - tree.start[b] <= 100);
+  }
+  assert.equal(covered, n);
+});
+
+test('kd-tree: identical rows make one leaf instead of splitting forever', () => {
+  const data = new Float32Array(200 * 3).fill(1.5);
+  const tree = buildKdTree(data, 200, 3, 4);
+  assert.equal(tree.nodeCount, 1);
+  assert.equal(tree.end[0], 200);
+});
+
+/** Same distances as the reference, and every listed row really is at its listed distance. */
+function assertNeighbours(
+  got: { indices: Int32Array; distances: Float64Array },
+  want: { distances: Float64Array },
+  data: Float32Array,
+  queries: Float32Array,
+  m: number,
+  d: number,
+  k: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    assert.equal(new Set(got.indices.subarray(i * k, i * k + k)).size, k, 'no row listed twice');
+    for (let t = 0; t < k; t++) {
+      const w = want.distances[i * k + t];
+      assert.ok(Math.abs(got.distances[i * k + t] - w) <= 1e-9 * (1 + w));
+      const j = got.indices[i * k + t];
+      let s = 0;
+      for (let u = 0; u < d; u++) s += (queries[i * d + u] - data[j * d + u]) ** 2;
+      assert.ok(Math.abs(Math.sqrt(s) - w) <= 1e-9 * (1 + w));
+    }
+  }
+}
+
+test('nearest neighbours equal a brute-force search, for the fitted rows and for new rows', async () => {
+  const n = 1500;
+  const d = 6;
+  const k = 12;
+  const data = blobs(n, d, 2);
+  const fresh = blobs(200, d, 3);
+  const tree = buildKdTree(data, n, d, 16);
+  const kernel = await BlockTopK.create(d, 1);
+  try {
+    for (const [queries, m] of [[data, n], [fresh, 200]] as const) {
+      const want = bruteForce(data, n, queries, m, d, k);
+      // Small blocks force many kernel calls per group and set-aside sparse queries.
+      for (const blocks of [undefined, { bucketRows: 16, groupRows: 32, firstRows: 32, chunkRows: 64 }]) {
+        const got = await nearestNeighbours(tree, kernel, queries, m, k, blocks);
+        assert.deepEqual(got.indices, want.indices);
+        assertNeighbours(got, want, data, queries, m, d, k);
+      }
+    }
+  } finally {
+    await kernel.close();
+  }
+});
+
+test('nearest neighbours are exact among many equal distances and repeated rows, ties by lower index', async () => {
+  // Integer grid with every row present twice: distances tie everywhere.
+  const d = 3;
+  const side = 6;
+  const n = 2 * side ** 3;
+  const data = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const c = i % side ** 3;
+    data[i * d] = c % side;
+    data[i * d + 1] = Math.floor(c / side) % side;
+    data[i * d + 2] = Math.floor(c / side ** 2);
+  }
+  const tree = buildKdTree(data, n, d, 8);
+  const kernel = await BlockTopK.create(d, 1);
+  try {
+    const want = bruteForce(data, n, data, n, d, 9);
+    for (const blocks of [undefined, { bucketRows: 8, groupRows: 16, firstRows: 16, chunkRows: 32 }]) {
+      const got = await nearestNeighbours(tree, kernel, data, n, 9, blocks);
+      assert.deepEqual(got.indices, want.indices, 'equal distances in order of row index, however the search is chunked');
+      assertNeighbours(got, want, data, data, n, d, 9);
+    }
+  } finally {
+    await kernel.close();
+  }
+});
+
+test('nearest neighbours stay exact when a tight clump sits inside a wide group (float32 cancellation)', async () => {
+  // 80 points within 1e-3 of (50, …, 50) among spread points: in float32, ‖q‖² − 2q·r + ‖r‖²
+  // cannot rank the clump's members against each other, so the search must not trust it there.
+  const d = 8;
+  const rng = createRng(8);
+  const n = 1200;
+  const data = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) data[i * d + j] = i < 80 ? 50 + 1e-3 * rng.gaussian() : 50 + 20 * rng.gaussian();
+  }
+  const tree = buildKdTree(data, n, d, 16);
+  const kernel = await BlockTopK.create(d, 1);
+  try {
+    const got = await nearestNeighbours(tree, kernel, data, n, 10);
+    assertNeighbours(got, bruteForce(data, n, data, n, d, 10), data, data, n, d, 10);
+  } finally {
+    await kernel.close();
+  }
+});

@@ -1,0 +1,199 @@
+/**
+ * `semclust launch` renders each scheduler's job into OUTDIR/launch/<scheduler>/: the files
+ * parse to the fields the scheduler reads, and the command each shard would run is executed
+ * (with a recorder standing in for semclust) so its quoting and shard index are checked for real.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { launch } from '../../../pipeline/launch/command.js';
+import { readRecords, writeRecorder } from '../../support/argv-recorder.js';
+import { tempDir } from '../../support/paths.js';
+
+/** A folder with an input file and the recorder; launch runs in it, messages collected. */
+function setup(prefix: string) {
+  const dir = tempDir(prefix);
+  fs.writeFileSync(path.join(dir, 'in put.jsonl'), '{"text":"a"}\n');
+  const recorder = writeRecorder(dir);
+  const said: string[] = [];
+  const run = (argv: string[]) => launch(argv, (m) => said.push(m), dir);
+  return { dir, ...recorder, said, run };
+}
+
+/** A stage flag whose value needs quoting in every shell the jobs use. */
+const TRICKY = `it's "$HOME" & more`;
+
+test('slurm: an sbatch --array=0-3 script with the resource lines, whose task i runs the stage command with --shard i/4', async () => {
+  const s = setup('launch-slurm-render');
+  const code = await s.run(['slurm', '--shards', '4', '--cpus', '2', '--mem', '4G', '--time', '90m', '--partition', 'debug', '--gpus', '1', '--semclust', s.semclust, '--no-submit', '--', 'embed', 'in put.jsonl', 'out', '--text-key', TRICKY]);
+  assert.equal(code, 0);
+  const file = path.join(s.dir, 'out/launch/slurm/embed.sbatch');
+  const text = fs.readFileSync(file, 'utf8');
+  const directives = [...text.matchAll(/^#SBATCH (.*)$/gm)].map((m) => m[1]);
+  assert.deepEqual(directives, [
+    '--job-name=semclust-embed',
+    '--array=0-3',
+    `--chdir=${s.dir}`,
+    '--output=out/launch/slurm/logs/embed-%A_%a.log',
+    '--partition=debug',
+    '--cpus-per-task=2',
+    '--mem=4096M',
+    '--gres=gpu:1',
+    '--time=01:30:00',
+  ]);
+  assert.ok(s.said.some((m) => m.includes('sbatch out/launch/slurm/embed.sbatch')), 'prints the submit command');
+  // The script itself, run by bash as Slurm would run task 2 of job 77.
+  fs.mkdirSync(path.join(s.dir, 'out/launch/slurm/status'), { recursive: true });
+  execFileSync('bash', [file], { cwd: s.dir, env: { ...process.env, SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_JOB_ID: '77', SLURM_ARRAY_TASK_COUNT: '4' } });
+  const [record] = readRecords(s.records);
+  assert.deepEqual(record.argv, ['embed', 'in put.jsonl', 'out', '--text-key', TRICKY, '--shard', '2/4']);
+  assert.equal(fs.readFileSync(path.join(s.dir, 'out/launch/slurm/status/77-2.exit'), 'utf8').trim(), '0');
+});
+
+test('k8s: an Indexed Job (completions 4, parallelism, image, PVC at the mount path) whose pods run with --num-shards 4 from the volume', async () => {
+  const s = setup('launch-k8s-render');
+  const code = await s.run(['k8s', '--shards', '4', '--parallelism', '2', '--image', 'ghcr.io/me/semclust:1', '--pvc', 'data', '--mount-path', '/data', '--cpus', '4', '--mem', '8G', '--gpus', '1', '--time', '2h', '--namespace', 'ml', '--no-submit', '--', 'infer', 'out/run', '--text-key', TRICKY]);
+  assert.equal(code, 0);
+  const docs = parse(fs.readFileSync(path.join(s.dir, 'out/run/launch/k8s/infer-job.yaml'), 'utf8'));
+  assert.equal(docs.apiVersion, 'batch/v1');
+  assert.equal(docs.kind, 'Job');
+  assert.deepEqual(docs.metadata.name, 'semclust-infer');
+  assert.equal(docs.metadata.namespace, 'ml');
+  assert.equal(docs.spec.completionMode, 'Indexed');
+  assert.equal(docs.spec.completions, 4);
+  assert.equal(docs.spec.parallelism, 2);
+  assert.equal(docs.spec.activeDeadlineSeconds, 7200);
+  const pod = docs.spec.template.spec;
+  assert.equal(pod.restartPolicy, 'Never');
+  const [c] = pod.containers;
+  assert.equal(c.image, 'ghcr.io/me/semclust:1');
+  assert.deepEqual(c.command, ['semclust', 'infer', 'out/run', '--text-key', TRICKY, '--num-shards', '4']);
+  assert.equal(c.workingDir, '/data');
+  assert.deepEqual(c.resources, { requests: { cpu: '4', memory: '8192Mi' }, limits: { 'nvidia.com/gpu': '1' } });
+  assert.deepEqual(c.volumeMounts, [{ name: 'out', mountPath: '/data' }]);
+  assert.deepEqual(pod.volumes, [{ name: 'out', persistentVolumeClaim: { claimName: 'data' } }]);
+  assert.ok(s.said.some((m) => m.includes('kubectl apply -n ml -f out/run/launch/k8s/infer-job.yaml')));
+});
+
+test('k8s refuses a job without image or volume, and an OUTDIR outside the mounted volume', async () => {
+  const s = setup('launch-k8s-errors');
+  await assert.rejects(s.run(['k8s', '--shards', '2', '--pvc', 'd', '--mount-path', '/data', '--', 'embed', 'in.jsonl', 'out']), /--image IMAGE/);
+  await assert.rejects(s.run(['k8s', '--shards', '2', '--image', 'i', '--', 'embed', 'in.jsonl', 'out']), /--pvc CLAIM and --mount-path/);
+  await assert.rejects(s.run(['k8s', '--shards', '2', '--image', 'i', '--pvc', 'd', '--mount-path', '/data', '--', 'embed', 'in.jsonl', '/scratch/out']), /OUTDIR \/scratch\/out is not inside --mount-path \/data/);
+  await assert.rejects(s.run(['k8s', '--shards', '2', '--image', 'i', '--pvc', 'd', '--mount-path', '/data', '--', 'embed', 'in.jsonl', '../out']), /not inside --mount-path/);
+});
+
+test('batch: a job definition and an array submission of size 4; the container command, run by sh, starts each shard on the volume with --num-shards 4', async () => {
+  const s = setup('launch-batch-render');
+  const volume = path.join(s.dir, 'volume');
+  fs.mkdirSync(volume);
+  const code = await s.run(['batch', '--shards', '4', '--image', 'acct.dkr.ecr/semclust:1', '--efs', 'fs-0123', '--mount-path', volume, '--cpus', '8', '--mem', '16G', '--gpus', '1', '--time', '1:00:00', '--job-queue', 'gpu-q', '--semclust', s.semclust, '--no-submit', '--', 'embed', 'in put.jsonl', 'out', '--text-key', TRICKY]);
+  assert.equal(code, 0);
+  const def = JSON.parse(fs.readFileSync(path.join(s.dir, 'out/launch/batch/embed-job-definition.json'), 'utf8'));
+  const sub = JSON.parse(fs.readFileSync(path.join(s.dir, 'out/launch/batch/embed-submit-job.json'), 'utf8'));
+  assert.equal(def.jobDefinitionName, 'semclust-embed');
+  assert.equal(def.type, 'container');
+  assert.equal(def.containerProperties.image, 'acct.dkr.ecr/semclust:1');
+  assert.deepEqual(def.containerProperties.resourceRequirements, [
+    { type: 'VCPU', value: '8' },
+    { type: 'MEMORY', value: '16384' },
+    { type: 'GPU', value: '1' },
+  ]);
+  assert.deepEqual(def.containerProperties.volumes, [{ name: 'out', efsVolumeConfiguration: { fileSystemId: 'fs-0123', transitEncryption: 'ENABLED' } }]);
+  assert.deepEqual(def.containerProperties.mountPoints, [{ sourceVolume: 'out', containerPath: volume, readOnly: false }]);
+  assert.deepEqual(def.timeout, { attemptDurationSeconds: 3600 });
+  assert.deepEqual(sub, { jobName: 'semclust-embed', jobQueue: 'gpu-q', jobDefinition: 'semclust-embed', arrayProperties: { size: 4 } });
+  const [exe, ...args] = def.containerProperties.command;
+  execFileSync(exe, args, { env: { ...process.env, AWS_BATCH_JOB_ARRAY_INDEX: '3' } });
+  const [record] = readRecords(s.records);
+  assert.deepEqual(record.argv, ['embed', 'in put.jsonl', 'out', '--text-key', TRICKY, '--num-shards', '4']);
+  assert.equal(record.env.AWS_BATCH_JOB_ARRAY_INDEX, '3');
+  assert.equal(fs.realpathSync(record.cwd), fs.realpathSync(volume));
+  await assert.rejects(s.run(['batch', '--shards', '1', '--image', 'i', '--', 'embed', 'in.jsonl', 'out']), /2 to 10,000 children, not 1/);
+});
+
+test('ray: one Jobs REST body per shard (entrypoint with --shard i/4, entrypoint_num_gpus); submit.sh, and launch given --ray-address, post exactly those bodies to POST /api/jobs/', async () => {
+  const s = setup('launch-ray-render');
+  const code = await s.run(['ray', '--shards', '4', '--gpus', '1', '--cpus', '2', '--semclust', s.semclust, '--no-submit', '--', 'embed', 'in put.jsonl', 'out', '--text-key', TRICKY]);
+  assert.equal(code, 0);
+  const bodies = [0, 1, 2, 3].map((i) => JSON.parse(fs.readFileSync(path.join(s.dir, `out/launch/ray/embed-shard-${i}.json`), 'utf8')));
+  for (const [i, b] of bodies.entries()) {
+    assert.equal(b.entrypoint_num_gpus, 1);
+    assert.equal(b.entrypoint_num_cpus, 2);
+    assert.deepEqual(b.metadata, { job_name: 'semclust-embed', shard: `${i}/4` });
+  }
+  // Each entrypoint is a shell command line, run by Ray from a scratch folder.
+  execFileSync('sh', ['-c', bodies[1].entrypoint], { cwd: '/' });
+  const [record] = readRecords(s.records);
+  assert.deepEqual(record.argv, ['embed', 'in put.jsonl', 'out', '--text-key', TRICKY, '--shard', '1/4']);
+  assert.equal(fs.realpathSync(record.cwd), fs.realpathSync(s.dir));
+
+  // Ray itself is not installed here: a 127.0.0.1 server speaking the Jobs API's POST /api/jobs/ receives submit.sh's requests.
+  const received: { method?: string; url?: string; type?: string; body: unknown }[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      received.push({ method: req.method, url: req.url, type: req.headers['content-type'], body: JSON.parse(body) });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ job_id: `raysubmit_${received.length}`, submission_id: `raysubmit_${received.length}` }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Not execFileSync: the server answers on this thread's event loop.
+    const { stdout } = await promisify(execFile)('sh', [path.join(s.dir, 'out/launch/ray/submit.sh')], { cwd: s.dir, env: { ...process.env, RAY_ADDRESS: address } });
+    assert.equal(stdout.trim().split('\n').length, 4, 'one answer per shard');
+    // Given an address, launch posts the same bodies itself.
+    s.said.length = 0;
+    assert.equal(await s.run(['ray', '--shards', '4', '--gpus', '1', '--cpus', '2', '--ray-address', address, '--semclust', s.semclust, '--', 'embed', 'in put.jsonl', 'out', '--text-key', TRICKY]), 0);
+    assert.deepEqual(s.said.filter((m) => m.startsWith('ray: shard')), [0, 1, 2, 3].map((i) => `ray: shard ${i}/4 submitted as raysubmit_${5 + i}`));
+  } finally {
+    server.close();
+  }
+  assert.deepEqual(received.map((r) => [r.method, r.url, r.type]), Array(8).fill(['POST', '/api/jobs/', 'application/json']));
+  assert.deepEqual(received.map((r) => r.body), [...bodies, ...bodies]);
+});
+
+test('without the client on PATH, launch prints the exact commands that submit the rendered files', async () => {
+  const s = setup('launch-print');
+  const saved = process.env.PATH;
+  process.env.PATH = path.join(s.dir, 'empty-bin');
+  try {
+    assert.equal(await s.run(['slurm', '--shards', '3', '--', 'embed', 'in put.jsonl', 'out']), 0);
+    assert.equal(await s.run(['k8s', '--shards', '3', '--image', 'i', '--pvc', 'd', '--mount-path', '/v', '--', 'embed', 'in put.jsonl', 'out2']), 0);
+  } finally {
+    process.env.PATH = saved;
+  }
+  const text = s.said.join('\n');
+  assert.match(text, /not submitted \(sbatch is not on PATH\); to submit, run:\n {2}sbatch out\/launch\/slurm\/embed.sbatch/);
+  assert.match(text, /not submitted \(kubectl is not on PATH\); to submit, run:\n {2}kubectl apply -f out2\/launch\/k8s\/embed-job.yaml/);
+});
+
+test('launch refuses what cannot be sharded or is mistyped, before rendering anything', async () => {
+  const s = setup('launch-usage');
+  const cases: [string[], RegExp][] = [
+    [['slurm', '--shards', '2', '--', 'embed', '-', 'out'], /stdin \(-\) cannot be sharded/],
+    [['slurm', '--shards', '2', '--', 'fit', 'out'], /"fit" does not run in shards; launch runs embed and infer/],
+    [['slurm', '--shards', '2', '--', 'embed', 'in.jsonl', 'out', '--shard', '0/2'], /leave it out: launch gives each shard its own --shard i\/N/],
+    [['slurm', '--shards', '2', '--', 'embed', 'in.jsonl', 'out', '--text-kee', 'x'], /unknown flag --text-kee; did you mean --text-key\?/],
+    [['slurm', '--shard', '2', '--', 'embed', 'in.jsonl', 'out'], /unknown launch option --shard; did you mean --shards\?/],
+    [['slurm', '--', 'embed', 'in.jsonl', 'out'], /--shards N is required/],
+    [['slurm', '--shards', '0', '--', 'embed', 'in.jsonl', 'out'], /--shards: /],
+    [['slurm', '--shards', '2', '--mem', 'lots', '--', 'embed', 'in.jsonl', 'out'], /--mem: "lots" is not a size/],
+    [['slurm', '--shards', '2', '--only', '2', '--', 'embed', 'in.jsonl', 'out'], /--only 2: shards are numbered 0 to 1/],
+    [['pbs', '--shards', '2', '--', 'embed', 'in.jsonl', 'out'], /unknown scheduler "pbs": write one of local, slurm, k8s, batch, ray/],
+    [['slurm', '--shards', '2', 'embed', 'in.jsonl', 'out'], /no -- before the stage command/],
+    [['slurm', '--shards', '2', 'embed', '--', 'in.jsonl', 'out'], /unexpected "embed" before --; the stage command goes after --/],
+    [['slurm', '--shards', '2', '--', 'embed', 'out'], /embed needs INPUT\.\.\. OUTDIR, got only out/],
+  ];
+  for (const [argv, message] of cases) await assert.rejects(s.run(argv), message, argv.join(' '));
+  assert.deepEqual(fs.readdirSync(s.dir).sort(), ['in put.jsonl', 'recorder.mjs', 'records']);
+});
