@@ -1,8 +1,7 @@
-import type { Neighbors } from '../../core/umap/knn.js';
 import { createRng } from '../../core/util/random.js';
 
 /** Random ascending kNN rows with the point itself first at distance 0. */
-export function randomNeighbors(n: number, k: number, seed: number): Neighbors {
+export function randomNeighbors(n: number, k: number, seed: number) {
   const rng = createRng(seed);
   const indices = new Int32Array(n * k), distances = new Float32Array(n * k);
   for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CandidateHeaps, finishRow, type ExactContext } from '../../../core/umap/knn-exact.js';
-import type { Neighbors, UmapMetric } from '../../../core/umap/knn.js';
+import type { UmapMetric } from '../../../core/umap/knn.js';
 import { squaredNorms } from '../../../core/umap/knn-rows.js';
 import { createRng, shuffleInPlace } from '../../../core/util/random.js';
 
@@ -63,7 +63,7 @@ for (const metric of ['euclidean', 'cosine'] as const) {
     const query = Float32Array.from({ length: 3 * dim }, () => rng.gaussian());
     const c: ExactContext = { metric, dim, query, reference, queryNorms: squaredNorms(metric, query, dim), refNorms: squaredNorms(metric, reference, dim) };
     const cand = shuffleInPlace(Int32Array.from({ length: m }, (_, j) => j), rng);
-    const out: Neighbors = { rows: 3, k, indices: new Int32Array(3 * k), distances: new Float32Array(3 * k) };
+    const out = { rows: 3, k, indices: new Int32Array(3 * k), distances: new Float32Array(3 * k) };
     for (let i = 0; i < 3; i++) {
       assert.equal(finishRow(c, i, cand, null, 0, m, 0, -Infinity, out, i, -1), true);
       const want = bruteForce(metric, query, i, reference, m, dim, k);
@@ -97,7 +97,7 @@ test('with approximate scores and a valid error bound the early stop still finds
   }).sort((a, b) => b.s - a.s);
   const cand = Int32Array.from(scored, (e) => e.j);
   const approx = Float32Array.from(scored, (e) => e.s);
-  const out: Neighbors = { rows: 1, k, indices: new Int32Array(k), distances: new Float32Array(k) };
+  const out = { rows: 1, k, indices: new Int32Array(k), distances: new Float32Array(k) };
   finishRow(c, 0, cand, approx, 0, m, eps, -Infinity, out, 0, -1);
   assert.deepEqual([...out.indices], bruteForce('euclidean', query, 0, reference, m, dim, k).map((w) => w.j));
 });
