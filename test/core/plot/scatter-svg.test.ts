@@ -48,11 +48,13 @@ test('one dot per point, noise grey and drawn first, one colour per cluster, one
 
 test('points fill the square inside equal margins, keep their aspect, and y grows upwards', () => {
   const p = input(60);
-  const dots = circles(scatterSvg({ ...p, title: 't' })).filter((c) => c.fill !== null);
+  const svg = scatterSvg({ ...p, title: 't' });
+  const dots = circles(svg).filter((c) => c.fill !== null);
   const xs = dots.map((c) => c.cx), ys = dots.map((c) => c.cy);
   const [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   // x spans more than y here: x fills the width between the margins, y keeps the same scale.
-  const width = 900;
+  const width = Number(/<svg [^>]*width="(\d+)"/.exec(svg)![1]);
+  assert.ok(left > 0 && right < width);
   assert.ok(Math.abs(left - (width - right)) < 0.2, `margins ${left} and ${width - right}`);
   const spanX = Math.max(...p.x) - Math.min(...p.x), spanY = Math.max(...p.y) - Math.min(...p.y);
   assert.ok(Math.abs((bottom - top) / (right - left) - spanY / spanX) < 1e-2, 'same scale on both axes');
