@@ -1,3 +1,4 @@
+import { fitHdbscan } from '../../core/hdbscan/fit-hdbscan.js';
 import { createRng } from '../../core/util/random.js';
 
 export const D = 10;
@@ -19,4 +20,11 @@ export function sample(n: number, seed: number): { data: Float32Array; blob: Int
     }
   }
   return { data, blob };
+}
+
+/** HDBSCAN fitted on 3,000 rows of `sample` (min_cluster_size 40, min_samples 8), with the rows and their blobs. */
+export async function fitFourBlobs() {
+  const { data, blob } = sample(3000, 1);
+  const fit = await fitHdbscan(data, 3000, D, { minClusterSize: 40, minSamples: 8 });
+  return { data, blob, fit };
 }

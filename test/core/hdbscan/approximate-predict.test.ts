@@ -4,13 +4,9 @@ import { Worker } from 'node:worker_threads';
 import { approximatePredict, HdbscanPredictor } from '../../../core/hdbscan/approximate-predict.js';
 import { fitHdbscan } from '../../../core/hdbscan/fit-hdbscan.js';
 import { encodeHdbscanModel } from '../../../core/hdbscan/hdbscan-model.js';
-import { CENTRES, D, sample } from '../../support/four-blobs.js';
+import { CENTRES, D, fitFourBlobs, sample } from '../../support/four-blobs.js';
 
-const fitted = (async () => {
-  const { data, blob } = sample(3000, 1);
-  const fit = await fitHdbscan(data, 3000, D, { minClusterSize: 40, minSamples: 8 });
-  return { data, blob, fit };
-})();
+const fitted = fitFourBlobs();
 
 test('predicting the fitted points gives their fit label for at least 99% of the non-noise points', async () => {
   const { data, fit } = await fitted;

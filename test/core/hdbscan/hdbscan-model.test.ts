@@ -1,15 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { approximatePredict } from '../../../core/hdbscan/approximate-predict.js';
-import { fitHdbscan } from '../../../core/hdbscan/fit-hdbscan.js';
 import { decodeHdbscanModel, encodeHdbscanModel } from '../../../core/hdbscan/hdbscan-model.js';
-import { D, sample } from '../../support/four-blobs.js';
+import { D, fitFourBlobs } from '../../support/four-blobs.js';
 
-const fitted = (async () => {
-  const { data, blob } = sample(3000, 1);
-  const fit = await fitHdbscan(data, 3000, D, { minClusterSize: 40, minSamples: 8 });
-  return { data, blob, fit };
-})();
+const fitted = fitFourBlobs();
 
 test('a model survives encode → JSON meta + typed arrays → decode, and predicts the same', async () => {
   const { data, fit } = await fitted;

@@ -4,6 +4,7 @@ import { CandidateHeaps, finishRow, type ExactContext } from '../../../core/umap
 import type { UmapMetric } from '../../../core/umap/knn.js';
 import { squaredNorms } from '../../../core/umap/knn-rows.js';
 import { createRng, shuffleInPlace } from '../../../core/util/random.js';
+import { bruteDistance } from '../../support/brute-distance.js';
 
 test('CandidateHeaps keeps the best `size` scores offered per row, skips the row itself, and adds the block offset', () => {
   const rng = createRng(2);
@@ -41,17 +42,7 @@ test('integer scores are scaled into the heap; a row stays unfilled (−Infinity
 });
 
 function bruteForce(metric: UmapMetric, q: Float32Array, i: number, r: Float32Array, m: number, dim: number, k: number) {
-  const ds = Array.from({ length: m }, (_, j) => {
-    let dot = 0, qq = 0, rr = 0, ss = 0;
-    for (let t = 0; t < dim; t++) {
-      const a = q[i * dim + t], b = r[j * dim + t];
-      dot += a * b;
-      qq += a * a;
-      rr += b * b;
-      ss += (a - b) ** 2;
-    }
-    return { j, d: metric === 'cosine' ? Math.max(0, 1 - dot / Math.sqrt(qq * rr)) : Math.sqrt(ss) };
-  });
+  const ds = Array.from({ length: m }, (_, j) => ({ j, d: bruteDistance(metric, q, i, r, j, dim) }));
   return ds.sort((a, b) => a.d - b.d || a.j - b.j).slice(0, k);
 }
 
