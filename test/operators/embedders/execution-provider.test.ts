@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { executionProviders, onnxruntimeBinFolder } from '../../../operators/embedders/execution-provider.js';
+import { cudaStartError, executionProviders, onnxruntimeBinFolder } from '../../../operators/embedders/execution-provider.js';
 import { openOnnxFolder } from '../../../operators/embedders/onnx-folder.js';
 import { writeTinyTransformer } from '../../support/tiny-transformer.js';
 
@@ -33,4 +33,11 @@ test('--device cuda without the CUDA provider files fails with the exact install
   const bert = await writeTinyTransformer(path.join(root, 'bert'), { seed: 2, tokenizer: 'wordpiece' });
   if (existsSync(path.join(onnxruntimeBinFolder(), 'libonnxruntime_providers_cuda.so'))) return;
   await assert.rejects(openOnnxFolder(bert.dir, { device: 'cuda' }), /--device cuda: onnxruntime-node's CUDA provider is not installed.*npm rebuild onnxruntime-node.*--device cpu/s);
+});
+
+test('a CUDA session that fails to start is reported by its first line, without colour codes, with what to check', () => {
+  const e = cudaStartError(new Error('\x1b[1;31m2026-01-01 [E:onnxruntime] libcudnn.so.9: cannot open shared object file\x1b[m\n    at InferenceSession.create'));
+  assert.match(e.message, /^--device cuda: onnxruntime could not start its CUDA provider \(2026-01-01 \[E:onnxruntime\] libcudnn\.so\.9: cannot open shared object file\)\. /);
+  assert.ok(!e.message.includes('\x1b') && !e.message.includes('InferenceSession.create'));
+  assert.match(e.message, /nvidia-smi.*LD_LIBRARY_PATH.*--device cpu$/);
 });
