@@ -1,6 +1,6 @@
-/** Writes a run folder's Parquet parts directly (rows/, embeddings/, labels/, dedup/), for operator tests that read a run. */
+/** Writes a run folder's Parquet files directly (rows/, embeddings/, labels/, dedup/ parts, clusters.parquet, sample.parquet), for operator tests that read a run. */
 import path from 'node:path';
-import { DEDUP, EMBEDDINGS, LABELS, ROWS } from '../../schemas/tables.js';
+import { CLUSTERS, DEDUP, EMBEDDINGS, LABELS, ROWS, SAMPLE } from '../../schemas/tables.js';
 import { partName, writeParquet } from '../../operators/parquet/parquet.js';
 
 export interface Row {
@@ -42,4 +42,29 @@ export function writeDedupPart(out: string, part: number, ids: readonly string[]
     { id: ids, cluster: new Int32Array(n), kept: Uint8Array.from(kept, Number), duplicate_of: kept.map((k) => (k ? null : ids[0])), similarity: new Float32Array(n).fill(NaN) },
     n,
   );
+}
+
+/** clusters.parquet with the given centroids (the descriptive columns left empty). */
+export function writeClusters(out: string, clusterIds: readonly number[], centroids: Float32Array, dims: number): void {
+  const n = clusterIds.length;
+  writeParquet(
+    path.join(out, CLUSTERS.path),
+    CLUSTERS,
+    {
+      cluster: Int32Array.from(clusterIds),
+      size: new Float64Array(n),
+      centroid: { values: centroids, dims },
+      keywords: clusterIds.map(() => []),
+      keyword_scores: clusterIds.map(() => new Float32Array(0)),
+      representative_ids: clusterIds.map(() => []),
+      representatives: clusterIds.map(() => []),
+      label: clusterIds.map(() => ''),
+    },
+    n,
+  );
+}
+
+/** sample.parquet with the given picks. */
+export function writeSample(out: string, picks: readonly { id: string; cluster: number; pick: number }[]): void {
+  writeParquet(path.join(out, SAMPLE.path), SAMPLE, { id: picks.map((p) => p.id), cluster: Int32Array.from(picks, (p) => p.cluster), pick: Int32Array.from(picks, (p) => p.pick) }, picks.length);
 }
