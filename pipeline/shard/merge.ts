@@ -23,7 +23,7 @@ import { RunState } from '../run/manifest.js';
 import { planStages } from '../run/plan.js';
 import { Progress, log } from '../cli/progress.js';
 import { inferJobs, finishInfer, type InferEntry } from '../stages/infer.js';
-import { clusterCount, loadFitted } from '../model/fitted-model.js';
+import { loadFitted } from '../model/fitted-model.js';
 import { recordedShardLayer } from './shard-run.js';
 import { partUnit } from './shard-infer.js';
 import {
@@ -205,8 +205,7 @@ export async function mergeInfer(outDir: string, say: (m: string) => void = log,
   if (!attempt) return null;
   const state0 = RunState.open(outDir);
   if (already(state0, 'infer', attempt.key)) return { summary: `infer: ${attempt.count} shards, merged earlier`, merged: false };
-  const c = loadFitted(outDir).clusterer;
-  const jobs = inferJobs(outDir, clusterCount(c), c.kind === 'hdbscan');
+  const jobs = inferJobs(outDir, loadFitted(outDir).clusterer);
   const ledger = new PartLedger<InferEntry>(stageDir(outDir, 'infer'));
   const entries = ledger.entries();
   const missing = new Map<number, string>();
