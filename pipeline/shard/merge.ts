@@ -13,7 +13,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { IdSet } from '../../core/util/id-set.js';
 import { EMBEDDINGS, FILES, ROWS } from '../../schemas/tables.js';
-import type { StageStats } from '../../schemas/manifest.js';
 import { listParts, readParquet, stringsOf, vectorsOf, writeParquet } from '../../operators/parquet/parquet.js';
 import { PartLedger } from '../../operators/store/part-ledger.js';
 import { AtomicFileWriter } from '../../operators/store/write-file-atomic.js';
@@ -38,7 +37,7 @@ import {
   type UnitRecord,
 } from './shard-records.js';
 import type { StageRun } from '../run/stage.js';
-import { STAGE_LIST } from '../stages/index.js';
+import { STAGE_LIST, type StageStats } from '../stages/index.js';
 
 /** What a merge did: `merged` is false when manifest.json already recorded the merged stage. */
 export interface Merged {

@@ -4,11 +4,14 @@
  * `cluster_alg` names (pipeline/model/clusterers.ts) in the clustering space — and save both
  * under OUTDIR/model/.
  */
+import { z } from 'zod';
+import { FILES } from '../../schemas/tables.js';
+import type { StageStats } from './index.js';
+import { SOTU } from '../cli/demo-corpus.js';
 import { fitPca } from '../../core/pca/pca.js';
 import { createRng, sampleIndices } from '../../core/util/random.js';
 import { fitUmap } from '../../core/umap/fit-umap.js';
-import type { Settings } from '../../schemas/config.js';
-import type { StageStats } from '../../schemas/manifest.js';
+import { settingsShape, type Settings } from '../../schemas/config.js';
 import { gatherRows } from '../../operators/parquet/read-embeddings.js';
 import { CLUSTERERS } from '../model/clusterers.js';
 import { modelDir, projectBlock, saveProjection, type Projection } from '../model/fitted-model.js';
@@ -62,8 +65,34 @@ async function clusteringSpace(p: Projection, sample: Float32Array, rows: number
 const UMAP_SETTINGS = ['umap_dim', 'umap_n_neighbors', 'umap_min_dist', 'umap_metric', 'umap_fit_sample'] as const;
 const COMMON = ['fit_sample', 'seed', 'cluster_alg', 'enable_umap'] as const;
 
-export const fitStage: Stage<'fit'> = {
+/** What the fit stage records in manifest.json. */
+export const fitStats = z.object({
+    fit_rows: z.number(),
+    algorithm: settingsShape.cluster_alg.unwrap(),
+    projection: z.string(),
+    clusters: z.number(),
+    inertia: z.number().optional(),
+    iterations: z.number().optional(),
+    fit_noise_fraction: z.number().optional(),
+});
+
+export const fitStage: Stage<'fit', typeof fitStats> = {
   name: 'fit',
+  command: {
+    usage: 'semclust fit OUTDIR (or infer, which refits and relabels)',
+    runs: ['embed', 'fit'],
+    help: `semclust fit [INPUT...] OUTDIR [FLAGS]
+  Embeds if needed, then fits the cluster model on a seeded sample and saves it in
+  OUTDIR/model/: JSON metadata plus raw little-endian arrays (numpy.fromfile reads
+  them); never a pickle. Without INPUT it uses the input OUTDIR recorded.
+
+  semclust fit ${SOTU} out/sotu --kmeans-num-clusters 80
+  semclust fit big.jsonl out/big --fit-sample 0.1 --kmeans-num-clusters 1000
+  semclust fit big.jsonl out/big --enable-umap --cluster-alg hdbscan --hdbscan-min-cluster-size 50`,
+  },
+  hint: 'SELECT count(*) AS embedded FROM embeddings',
+  outputs: [FILES.model],
+  stats: fitStats,
   needs: ['embed'],
   settings: [...COMMON, 'plot_projection', ...Object.values(CLUSTERERS).flatMap((a) => a.settings), ...UMAP_SETTINGS],
   keyed: (s) => [

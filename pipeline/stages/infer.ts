@@ -4,9 +4,12 @@
  * embeddings/part-N and a ledger entry, so a rerun after a crash labels only the parts
  * not yet recorded. Then clusters.parquet, the cluster statistics and the plot.
  */
+import { z } from 'zod';
+import { ClusterStats, PROGRESS_DIR } from '../../schemas/manifest.js';
+import { CLUSTERS, FILES, LABELS, PROJECTION } from '../../schemas/tables.js';
+import type { StageStats } from './index.js';
+import { SOTU } from '../cli/demo-corpus.js';
 import os from 'node:os';
-import type { StageStats } from '../../schemas/manifest.js';
-import { LABELS } from '../../schemas/tables.js';
 import { openRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { embeddingPartFiles } from '../../operators/parquet/read-embeddings.js';
 import { runPool } from '../../operators/workers/worker-pool.js';
@@ -116,8 +119,38 @@ export async function finishInfer(ctx: StageRun, entries: ReadonlyMap<number, In
 
 const DESCRIBE_SETTINGS = ['keywords_top', 'keywords_vocabulary', 'representatives', 'label_endpoint', 'label_model'] as const;
 
-export const inferStage: Stage<'infer'> = {
+/** What the infer stage records in manifest.json. */
+export const inferStats = z.object({
+    rows: z.number(),
+    clusters: z.number(),
+    noise_rows: z.number(),
+    noise_fraction: z.number(),
+    resumed_parts: z.number(),
+    /** Noise rows given their most likely cluster (hdbscan_assign_noise). */
+    reassigned_rows: z.number().default(0),
+    cluster_stats: ClusterStats,
+    /** Set when the stage ran as N shards and was merged (pipeline/shard/merge.ts). */
+    shards: z.number().optional(),
+});
+
+export const inferStage: Stage<'infer', typeof inferStats> = {
   name: 'infer',
+  command: {
+    usage: 'semclust infer OUTDIR',
+    runs: ['embed', 'fit', 'infer'],
+    help: `semclust infer [INPUT...] OUTDIR [FLAGS]
+  Assigns every row to a cluster (fitting first if needed): OUTDIR/labels/ and
+  OUTDIR/clusters.parquet, then prints cluster statistics. Settings an earlier
+  command recorded in OUTDIR are reused; a flag that changes them says first which
+  stages it redoes. Also spelled \`inference\` (the reference tool's name).
+
+  semclust infer ${SOTU} out/sotu --kmeans-num-clusters 80
+  semclust fit ${SOTU} out/sotu --kmeans-num-clusters 100 && semclust infer out/sotu
+  semclust infer out/big --shard 2/4      (one of 4 shards, after fit; then semclust merge out/big)`,
+  },
+  hint: 'SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 10',
+  outputs: [LABELS.path, PROJECTION.path, CLUSTERS.path, FILES.plot, FILES.report, `${PROGRESS_DIR}/infer`],
+  stats: inferStats,
   needs: ['fit'],
   // What clusters.parquet describes each cluster with; the labels themselves depend on fit alone.
   // A clusterer's noise option (hdbscan_assign_noise) keys infer too: it changes the labels.
