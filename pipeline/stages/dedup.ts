@@ -5,11 +5,11 @@
  * later sample draws only kept ids. Not resumable: one pass over clusters in cluster order
  * is cheaper to redo than to checkpoint (see docs/curate.md for its time).
  */
+import os from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { DEDUP, FILES } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
-import os from 'node:os';
-import path from 'node:path';
 import { dedupClusters } from '../../operators/dedup/dedup-clusters.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeKeptRecords } from '../../operators/sample/write-kept.js';
@@ -21,21 +21,21 @@ const CONCURRENCY = Math.max(1, Math.min(4, os.availableParallelism()));
 
 /** What the dedup stage records in manifest.json. */
 export const dedupStats = z.object({
-    /** Ids seen (noise rows included; they are kept, having no cluster to compare within). */
-    rows: z.number(),
-    kept: z.number(),
-    removed: z.number(),
-    removed_fraction: z.number(),
-    noise_rows: z.number(),
-    clusters: z.number(),
-    /** Clusters that lost at least one row. */
-    clusters_with_duplicates: z.number(),
-    /** Share of its rows each cluster lost: percentiles over clusters (p10 … p99). */
-    removed_share_percentiles: z.record(z.string(), z.number()),
-    /** The five clusters that lost the largest share: [cluster, size, removed]. */
-    most_removed: z.array(z.tuple([z.number(), z.number(), z.number()])),
-    epsilon: z.number(),
-    keep: z.enum(['nearest', 'farthest', 'random']),
+  /** Ids seen (noise rows included; they are kept, having no cluster to compare within). */
+  rows: z.number(),
+  kept: z.number(),
+  removed: z.number(),
+  removed_fraction: z.number(),
+  noise_rows: z.number(),
+  clusters: z.number(),
+  /** Clusters that lost at least one row. */
+  clusters_with_duplicates: z.number(),
+  /** Share of its rows each cluster lost: percentiles over clusters (p10 … p99). */
+  removed_share_percentiles: z.record(z.string(), z.number()),
+  /** The five clusters that lost the largest share: [cluster, size, removed]. */
+  most_removed: z.array(z.tuple([z.number(), z.number(), z.number()])),
+  epsilon: z.number(),
+  keep: z.enum(['nearest', 'farthest', 'random']),
 });
 
 export const dedupStage: Stage<'dedup', typeof dedupStats> = {

@@ -4,15 +4,15 @@
  * part: each durable part records the input position it ends at, and a rerun after a
  * crash keeps those parts and reads on from there.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { InputIdentity, PROGRESS_DIR } from '../../schemas/manifest.js';
 import { EMBEDDINGS, FILES, ROWS } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
 import { SOTU } from '../cli/demo-corpus.js';
-import fs from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Settings } from '../../schemas/config.js';
 import { embedRows, type EmbeddedBatch } from '../../operators/embed/embed.js';
 import { httpBatchesInFlight } from '../../operators/embedders/openai-http.js';
@@ -74,23 +74,23 @@ export function batchLinesFor(partRows: number): number {
 
 /** What the embed stage records in manifest.json. */
 export const embedStats = z.object({
-    lines_read: z.number(),
-    rows: z.number(),
-    rejected: z.number(),
-    rejected_by_reason: z.record(z.string(), z.number()),
-    embedded: z.number(),
-    duplicates: z.number(),
-    parts: z.number(),
-    dims: z.number(),
-    model: z.string(),
-    /** The commit a hub model resolved to (issue 12); pass it back as `revision` to rerun on the same weights. */
-    model_revision: z.string().nullable(),
-    /** Empty when an input was stdin (it cannot be identified again). */
-    inputs: z.array(InputIdentity),
-    /** Parts kept from an interrupted attempt instead of being embedded again. */
-    resumed_parts: z.number(),
-    /** Set when the stage ran as N shards and was merged (pipeline/shard/merge.ts). */
-    shards: z.number().optional(),
+  lines_read: z.number(),
+  rows: z.number(),
+  rejected: z.number(),
+  rejected_by_reason: z.record(z.string(), z.number()),
+  embedded: z.number(),
+  duplicates: z.number(),
+  parts: z.number(),
+  dims: z.number(),
+  model: z.string(),
+  /** The commit a hub model resolved to (issue 12); pass it back as `revision` to rerun on the same weights. */
+  model_revision: z.string().nullable(),
+  /** Empty when an input was stdin (it cannot be identified again). */
+  inputs: z.array(InputIdentity),
+  /** Parts kept from an interrupted attempt instead of being embedded again. */
+  resumed_parts: z.number(),
+  /** Set when the stage ran as N shards and was merged (pipeline/shard/merge.ts). */
+  shards: z.number().optional(),
 });
 
 export const embedStage: Stage<'embed', typeof embedStats, Embedder | PrecomputedVectors> = {

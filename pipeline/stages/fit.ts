@@ -67,13 +67,13 @@ const COMMON = ['fit_sample', 'seed', 'cluster_alg', 'enable_umap'] as const;
 
 /** What the fit stage records in manifest.json. */
 export const fitStats = z.object({
-    fit_rows: z.number(),
-    algorithm: settingsShape.cluster_alg.unwrap(),
-    projection: z.string(),
-    clusters: z.number(),
-    inertia: z.number().optional(),
-    iterations: z.number().optional(),
-    fit_noise_fraction: z.number().optional(),
+  fit_rows: z.number(),
+  algorithm: settingsShape.cluster_alg.unwrap(),
+  projection: z.string(),
+  clusters: z.number(),
+  inertia: z.number().optional(),
+  iterations: z.number().optional(),
+  fit_noise_fraction: z.number().optional(),
 });
 
 export const fitStage: Stage<'fit', typeof fitStats> = {

@@ -4,12 +4,12 @@
  * embeddings/part-N and a ledger entry, so a rerun after a crash labels only the parts
  * not yet recorded. Then clusters.parquet, the cluster statistics and the plot.
  */
+import os from 'node:os';
 import { z } from 'zod';
 import { ClusterStats, PROGRESS_DIR } from '../../schemas/manifest.js';
 import { CLUSTERS, FILES, LABELS, PROJECTION } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
 import { SOTU } from '../cli/demo-corpus.js';
-import os from 'node:os';
 import { openRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { embeddingPartFiles } from '../../operators/parquet/read-embeddings.js';
 import { runPool } from '../../operators/workers/worker-pool.js';
@@ -85,7 +85,7 @@ export async function finishInfer(ctx: StageRun, entries: ReadonlyMap<number, In
   const given = c.centroids();
   const counts = new Float64Array(k);
   let spaceDims = given?.dims ?? 0;
-  const sums = !given ? new Float64Array(k * Math.max(1, ...[...entries.values()].map((e) => e.spaceDims))) : null;
+  const sums = given ? null : new Float64Array(k * Math.max(1, ...[...entries.values()].map((e) => e.spaceDims)));
   // Part order, so the float sums are added in the same order however the parts were labelled.
   for (const part of [...entries.keys()].sort((a, b) => a - b)) {
     const e = entries.get(part)!;
@@ -121,16 +121,16 @@ const DESCRIBE_SETTINGS = ['keywords_top', 'keywords_vocabulary', 'representativ
 
 /** What the infer stage records in manifest.json. */
 export const inferStats = z.object({
-    rows: z.number(),
-    clusters: z.number(),
-    noise_rows: z.number(),
-    noise_fraction: z.number(),
-    resumed_parts: z.number(),
-    /** Noise rows given their most likely cluster (hdbscan_assign_noise). */
-    reassigned_rows: z.number().default(0),
-    cluster_stats: ClusterStats,
-    /** Set when the stage ran as N shards and was merged (pipeline/shard/merge.ts). */
-    shards: z.number().optional(),
+  rows: z.number(),
+  clusters: z.number(),
+  noise_rows: z.number(),
+  noise_fraction: z.number(),
+  resumed_parts: z.number(),
+  /** Noise rows given their most likely cluster (hdbscan_assign_noise). */
+  reassigned_rows: z.number().default(0),
+  cluster_stats: ClusterStats,
+  /** Set when the stage ran as N shards and was merged (pipeline/shard/merge.ts). */
+  shards: z.number().optional(),
 });
 
 export const inferStage: Stage<'infer', typeof inferStats> = {

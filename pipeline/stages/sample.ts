@@ -5,10 +5,10 @@
  * (core/sample/farthest-point.ts). Noise (cluster −1) is never picked. When dedup is complete,
  * every query sees only the ids it kept (openRunDatabase keptOnly).
  */
+import path from 'node:path';
 import { z } from 'zod';
 import { FILES, SAMPLE } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
-import path from 'node:path';
 import { allocateQuotas } from '../../core/sample/allocate-quotas.js';
 import { farthestPointOrder } from '../../core/sample/farthest-point.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
@@ -26,15 +26,15 @@ import type { Stage } from '../run/stage.js';
 
 /** What the sample stage records in manifest.json. */
 export const sampleStats = z.object({
-    sampled: z.number(),
-    clusters_sampled: z.number(),
-    clusters: z.number(),
-    per_cluster: z.string(),
-    within: z.string(),
-    /** Rows dedup removed, which the sample could not draw (0 when dedup did not run). */
-    dedup_removed: z.number().default(0),
-    /** --within top|weighted: ids scored, and those whose score was missing, not a number, or ≤ 0. */
-    scores: z.object({ scored: z.number(), missing: z.number(), non_numeric: z.number(), non_positive: z.number() }).optional(),
+  sampled: z.number(),
+  clusters_sampled: z.number(),
+  clusters: z.number(),
+  per_cluster: z.string(),
+  within: z.string(),
+  /** Rows dedup removed, which the sample could not draw (0 when dedup did not run). */
+  dedup_removed: z.number().default(0),
+  /** --within top|weighted: ids scored, and those whose score was missing, not a number, or ≤ 0. */
+  scores: z.object({ scored: z.number(), missing: z.number(), non_numeric: z.number(), non_positive: z.number() }).optional(),
 });
 
 export const sampleStage: Stage<'sample', typeof sampleStats> = {
