@@ -2,6 +2,7 @@
 import { SETTING_KEYS, settingsShape, type SettingKey } from '../../schemas/config.js';
 import { LAUNCH_BOOLEANS, LAUNCH_KEYS, launchShape } from '../../schemas/launch.js';
 import { baseSchema, descriptionOf } from '../settings/settings.js';
+import type { Stage } from '../run/stage.js';
 import { STAGE_LIST } from '../stages/index.js';
 import { SOTU } from './demo-corpus.js';
 
@@ -89,17 +90,18 @@ Other flags: --quiet (no progress), --help.
 Progress goes to stderr (NDJSON when stderr is not a terminal); results to stdout.`;
 }
 
+/** A stage's line in the command list: its help's first line without [FLAGS], then its summary. */
+function stageLine(s: Stage): string {
+  return `  ${s.command.help.split('\n')[0].replace(/ \[FLAGS\]$/, '').padEnd(34)}${s.command.summary}`;
+}
+
 export function mainHelp(): string {
   return `semclust — turn a large pile of text (JSONL, Parquet, CSV) into a small, representative sample
 by semantic clustering: embed → (UMAP) → cluster → sample, every stage Parquet.
 
 Usage:
   semclust run PIPELINE.yaml        run a declared pipeline
-  semclust embed INPUT... OUTDIR    JSONL / Parquet / CSV / TSV → rows + embeddings
-  semclust fit [INPUT...] OUTDIR    fit k-means / HDBSCAN on a sample
-  semclust infer [INPUT...] OUTDIR  label every row, print cluster statistics
-  semclust dedup OUTDIR             drop semantic near-duplicates within clusters
-  semclust sample OUTDIR            pick the representative sample
+${STAGE_LIST.map(stageLine).join('\n')}
   semclust merge OUTDIR             check and merge the shards of a sharded embed / infer
   semclust status OUTDIR            each stage's settings, figures, what is stale
   semclust report OUTDIR            write OUTDIR/report.html again

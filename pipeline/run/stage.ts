@@ -38,8 +38,11 @@ export interface StageRun {
 
 export interface Stage<N extends StageName = StageName, S extends z.ZodType = z.ZodType, P = unknown> {
   name: N;
-  /** `semclust <name>`: how messages spell it, its --help text, and the stages it runs (complete ones are skipped). */
-  command: { usage: string; help: string; runs: readonly StageName[] };
+  /**
+   * `semclust <name>`: its line in `semclust --help`, how messages spell it, its own help
+   * (first line: the synopsis and [FLAGS]), and the stages it runs (complete ones are skipped).
+   */
+  command: { summary: string; usage: string; help: string; runs: readonly StageName[] };
   /** The query the run summary suggests when this stage ran last (views: operators/duckdb/duckdb-views.ts). */
   hint: string;
   /** What the stage writes under OUTDIR (relative paths); removed before it is redone. */

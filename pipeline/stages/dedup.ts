@@ -41,6 +41,7 @@ export const dedupStats = z.object({
 export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   name: 'dedup',
   command: {
+    summary: 'drop semantic near-duplicates within clusters',
     usage: 'semclust dedup OUTDIR',
     runs: ['dedup'],
     help: `semclust dedup OUTDIR [FLAGS]

@@ -96,6 +96,7 @@ export const embedStats = z.object({
 export const embedStage: Stage<'embed', typeof embedStats, Embedder | PrecomputedVectors> = {
   name: 'embed',
   command: {
+    summary: 'JSONL / Parquet / CSV / TSV → rows + embeddings',
     usage: 'semclust embed INPUT... OUTDIR',
     runs: ['embed'],
     help: `semclust embed INPUT... OUTDIR [FLAGS]

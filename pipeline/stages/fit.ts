@@ -79,6 +79,7 @@ export const fitStats = z.object({
 export const fitStage: Stage<'fit', typeof fitStats> = {
   name: 'fit',
   command: {
+    summary: 'fit k-means / HDBSCAN on a sample',
     usage: 'semclust fit OUTDIR (or infer, which refits and relabels)',
     runs: ['embed', 'fit'],
     help: `semclust fit [INPUT...] OUTDIR [FLAGS]

@@ -136,6 +136,7 @@ export const inferStats = z.object({
 export const inferStage: Stage<'infer', typeof inferStats> = {
   name: 'infer',
   command: {
+    summary: 'label every row, print cluster statistics',
     usage: 'semclust infer OUTDIR',
     runs: ['embed', 'fit', 'infer'],
     help: `semclust infer [INPUT...] OUTDIR [FLAGS]

@@ -40,6 +40,7 @@ export const sampleStats = z.object({
 export const sampleStage: Stage<'sample', typeof sampleStats> = {
   name: 'sample',
   command: {
+    summary: 'pick the representative sample',
     usage: 'semclust sample OUTDIR',
     runs: ['sample'],
     help: `semclust sample OUTDIR [FLAGS]

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STAGES } from '../../../schemas/config.js';
-import { COMMAND_HELP } from '../../../pipeline/cli/help.js';
+import { COMMAND_HELP, mainHelp } from '../../../pipeline/cli/help.js';
 import { STAGE_BY_NAME, STAGE_LIST } from '../../../pipeline/stages/index.js';
 
 test('the stage list follows STAGES, and each stage is registered under its own name', () => {
@@ -25,4 +25,11 @@ test("semclust help STAGE prints the stage's own help, which starts with its usa
     assert.match(stage.command.help, new RegExp(`^semclust ${stage.name} `));
     assert.match(stage.command.usage, new RegExp(`^semclust ${stage.name} `));
   }
+});
+
+test('semclust --help lists every stage command with its summary, in pipeline order', () => {
+  const lines = mainHelp().split('\n');
+  const at = STAGE_LIST.map((s) => lines.findIndex((l) => l.startsWith(`  semclust ${s.name} `) && l.endsWith(s.command.summary)));
+  assert.ok(at.every((i) => i > 0), at.join(', '));
+  assert.deepEqual([...at].sort((a, b) => a - b), at);
 });
