@@ -16,7 +16,7 @@ import { describePlan, planStages } from './plan.js';
 import { Progress, log } from '../cli/progress.js';
 import type { SettingsLayer } from '../settings/settings.js';
 import type { StageRun } from './stage.js';
-import { STAGE_LIST } from '../stages/index.js';
+import { STAGE_BY_NAME, STAGE_LIST, type StageStats } from '../stages/index.js';
 
 export interface RunRequest {
   outDir: string;
@@ -33,15 +33,6 @@ export interface RunRequest {
   log?: (message: string) => void;
 }
 
-/** The views a run folder has after `stage`, for the closing hint. */
-const HINT: Record<StageName, string> = {
-  embed: 'SELECT count(*) AS rows, count(DISTINCT id) AS ids FROM rows',
-  fit: 'SELECT count(*) AS embedded FROM embeddings',
-  infer: 'SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 10',
-  dedup: 'SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed, count(*) AS size FROM dedup GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
-  sample: 'SELECT cluster, count(*) AS picked FROM sample GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
-};
-
 function summaryLines(state: RunState, outDir: string, stages: readonly StageName[]): string[] {
   const lines = ['', `summary (${outDir}):`];
   for (const stage of stages) {
@@ -55,7 +46,7 @@ function summaryLines(state: RunState, outDir: string, stages: readonly StageNam
   }
   const outputs = fs.existsSync(outDir) ? fs.readdirSync(outDir).filter((f) => !f.endsWith('.tmp') && !f.endsWith('.lock') && f !== PROGRESS_DIR) : [];
   lines.push(`  outputs: ${outputs.map((f) => path.join(outDir, f)).join(', ')}`);
-  lines.push(`  query them: semclust query ${outDir} "${HINT[stages[stages.length - 1]]}"`);
+  lines.push(`  query them: semclust query ${outDir} "${STAGE_BY_NAME[stages[stages.length - 1]].hint}"`);
   return lines;
 }
 
@@ -129,7 +120,7 @@ export async function runStages(request: RunRequest): Promise<RunState> {
       if (!resuming) state.begin(name, plan.key, plan.recorded);
       current = { name, ledger, resumable: plan.stage.resumable };
       const stats = await plan.stage.run(ctx, prepared);
-      state.complete(name, stats);
+      state.complete(name, stats as StageStats<typeof name>);
       current = null;
     }
     say(summaryLines(state, outDir, stages).join('\n'));
