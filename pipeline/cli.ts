@@ -123,7 +123,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const layers = [loadPipelineFile(args.positionals[0]), args.settings];
         const settings = resolveSettings(layers);
         if (!settings.output_dir) throw new UsageError(`${args.positionals[0]}: no output_dir; add output_dir: FOLDER to the file or pass --output-dir`);
-        await runStages({ outDir: settings.output_dir, stages: settings.stages, layers, command, quiet });
+        await runStages({ outDir: settings.output_dir, stages: settings.stages, layers, command, quiet, log });
         if (settings.stages.includes('dedup')) await writeKeptIfAsked(settings.output_dir, settings, log);
         return 0;
       }
@@ -147,7 +147,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         // After a sharded embed: check and merge its shards before anything reads them.
         if (command !== 'embed' && args.positionals.length > 0) for (const m of await mergeAll(args.positionals[args.positionals.length - 1], log, quiet)) if (m.merged) log(m.summary);
         const { outDir, layer } = inputsAndOutDir(command, args.positionals);
-        await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet });
+        await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet, log });
         return 0;
       }
       case 'dedup':
@@ -155,7 +155,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (args.positionals.length === 1) for (const m of await mergeAll(args.positionals[0], log, quiet)) if (m.merged) log(m.summary);
         const outDir = existingRun(command, args.positionals);
         const layer = { origin: 'command line', values: { output_dir: outDir } };
-        await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet });
+        await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet, log });
         if (command === 'dedup') await writeKeptIfAsked(outDir, resolveSettings([layer, args.settings]), log);
         return 0;
       }
