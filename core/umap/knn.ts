@@ -13,19 +13,13 @@
 import * as ort from 'onnxruntime-node';
 import { encodeModel, type Graph } from '../onnx/model.js';
 import { ThreadChoice } from '../kernels/thread-choice.js';
+import type { Neighbors } from '../util/neighbors.js';
 import type { OnStep } from '../util/progress-event.js';
 import { CandidateHeaps, finishRow, type ExactContext } from './knn-exact.js';
 import { columnMeans, errorBound, maxOf, Prepared, roundingErrors, squaredNorms } from './knn-rows.js';
 
 export type UmapMetric = 'cosine' | 'euclidean';
 
-/** Row-major rows × k neighbour lists, nearest first. */
-export interface Neighbors {
-  rows: number;
-  k: number;
-  indices: Int32Array;
-  distances: Float32Array;
-}
 
 export interface KnnOptions {
   k: number;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createRng } from '../../../core/util/random.js';
 import { findAbParams } from '../../../core/umap/curve-params.js';
 import { fuzzySimplicialSet, membershipStrengths } from '../../../core/umap/fuzzy-simplicial-set.js';
-import type { Neighbors } from '../../../core/umap/knn.js';
+import type { Neighbors } from '../../../core/util/neighbors.js';
 import { lanczosTopEigen } from '../../../core/umap/lanczos.js';
 import { smoothKnnDistances } from '../../../core/umap/smooth-knn.js';
 import { symmetricEigen } from '../../../core/umap/symmetric-eigen.js';
