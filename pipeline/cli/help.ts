@@ -2,6 +2,7 @@
 import { SETTING_KEYS, settingsShape, type SettingKey } from '../../schemas/config.js';
 import { LAUNCH_BOOLEANS, LAUNCH_KEYS, launchShape } from '../../schemas/launch.js';
 import { baseSchema, descriptionOf } from '../settings/settings.js';
+import { flagOf } from '../../schemas/flag-name.js';
 
 /** The demo corpus that `npm start` (or `npm run corpus`) builds from an npm package: docs/corpus.md. */
 const SOTU = 'out/corpus/sotu.jsonl';
@@ -118,7 +119,7 @@ export const COMMAND_HELP: Record<string, string> = {
 
 Options:
 ${LAUNCH_KEYS.map((key) => {
-    const flag = LAUNCH_BOOLEANS.includes(key) ? `--${key.replace(/_/g, '-')}` : `--${key.replace(/_/g, '-')} <value>`;
+    const flag = LAUNCH_BOOLEANS.includes(key) ? flagOf(key) : `${flagOf(key)} <value>`;
     return `  ${flag.padEnd(24)} ${launchShape[key].description ?? ''}`;
   }).join('\n')}`,
   schema: `semclust schema
@@ -132,7 +133,7 @@ function settingLine(key: SettingKey): string {
   const type = def.type === 'enum' ? Object.values(def.entries ?? {}).join('|') : def.type === 'union' ? 'path...' : def.type;
   const parsed = schema.safeParse(undefined);
   const dflt = parsed.success && parsed.data !== undefined ? ` (default ${JSON.stringify(parsed.data)})` : '';
-  const flag = type === 'boolean' ? `--${key.replace(/_/g, '-')}` : `--${key.replace(/_/g, '-')} <${type}>`;
+  const flag = type === 'boolean' ? flagOf(key) : `${flagOf(key)} <${type}>`;
   return `  ${flag.padEnd(44)} ${descriptionOf(key) ?? ''}${dflt}`;
 }
 

@@ -11,6 +11,7 @@ import { STDIN } from '../../operators/input/read-lines.js';
 import { RunState, stageKey } from './manifest.js';
 import { SettingsError, resolveSettings, type SettingsLayer } from '../settings/settings.js';
 import type { SettingChange, Stage } from './stage.js';
+import { flagOf } from '../../schemas/flag-name.js';
 
 export type Decision = 'skip' | 'resume' | 'run' | 'redo';
 
@@ -38,10 +39,6 @@ const commandFor: Record<StageName, string> = {
   dedup: 'semclust dedup OUTDIR',
   sample: 'semclust sample OUTDIR',
 };
-
-function flagOf(key: string): string {
-  return `--${key.replace(/_/g, '-')}`;
-}
 
 function show(v: unknown): string {
   if (Array.isArray(v)) return v.join(',');
