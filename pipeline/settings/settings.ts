@@ -9,6 +9,7 @@ import YAML from 'yaml';
 import type { z } from 'zod';
 import { SETTING_KEYS, Settings, settingsShape, type SettingKey } from '../../schemas/config.js';
 import { keyOfFlag } from '../../schemas/flag-name.js';
+import { UsageError } from '../../core/util/semclust-error.js';
 
 export interface SettingsLayer {
   /** Shown in errors: a file name or "command line". */
@@ -16,7 +17,7 @@ export interface SettingsLayer {
   values: Record<string, unknown>;
 }
 
-export class SettingsError extends Error {}
+export class SettingsError extends UsageError {}
 
 type AnySchema = z.ZodType & { _zod: { def: { type: string; innerType?: AnySchema; options?: AnySchema[]; element?: AnySchema; entries?: Record<string, string> } } };
 

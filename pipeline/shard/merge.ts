@@ -39,6 +39,7 @@ import {
 } from './shard-records.js';
 import type { StageRun } from '../run/stage.js';
 import { STAGE_LIST } from '../stages/index.js';
+import { SemclustError } from '../../core/util/semclust-error.js';
 
 /** What a merge did: `merged` is false when manifest.json already recorded the merged stage. */
 export interface Merged {
@@ -47,7 +48,7 @@ export interface Merged {
 }
 
 /** Some shard is missing or unfinished: the message names them and the commands to rerun. */
-export class ShardsIncomplete extends Error {}
+export class ShardsIncomplete extends SemclustError {}
 
 /** Inputs are recorded relative to OUTDIR; shown absolute when OUTDIR was given absolute, else from here. */
 function shownAs(outDir: string): (file: string) => string {
