@@ -27,9 +27,10 @@ export interface RunRequest {
   /** Names the command in messages; with `strict`, a setting for a stage it does not run is an error. */
   command?: string;
   strict?: boolean;
+  /** No progress, and no messages unless `log` is given: nothing is written to stdout or stderr. */
   quiet?: boolean;
   stdin?: NodeJS.ReadableStream;
-  /** Where messages go (default stderr); progress is separate (see quiet). */
+  /** Where messages go (default stderr, nowhere when quiet); progress is separate. */
   log?: (message: string) => void;
 }
 
@@ -78,7 +79,7 @@ function removeStaleTemps(dir: string, depth: number): number {
 
 export async function runStages(request: RunRequest): Promise<RunState> {
   const { outDir, stages } = request;
-  const say = request.log ?? log;
+  const say = request.log ?? (request.quiet ? () => {} : log);
   checkRunFolder(outDir);
   let current: { name: StageName; ledger: PartLedger<unknown>; resumable: boolean } | null = null;
   // A signal says what was interrupted and what a rerun does, and frees OUTDIR.

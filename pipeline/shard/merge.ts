@@ -38,6 +38,7 @@ import {
 } from './shard-records.js';
 import type { StageRun } from '../run/stage.js';
 import { STAGE_LIST, type StageStats } from '../stages/index.js';
+import { SemclustError } from '../../core/util/semclust-error.js';
 
 /** What a merge did: `merged` is false when manifest.json already recorded the merged stage. */
 export interface Merged {
@@ -46,7 +47,7 @@ export interface Merged {
 }
 
 /** Some shard is missing or unfinished: the message names them and the commands to rerun. */
-export class ShardsIncomplete extends Error {}
+export class ShardsIncomplete extends SemclustError {}
 
 /** Inputs are recorded relative to OUTDIR; shown absolute when OUTDIR was given absolute, else from here. */
 function shownAs(outDir: string): (file: string) => string {
