@@ -47,6 +47,20 @@ export const STAGE_STATS = {
     resumed_parts: z.number(),
     /** Set when the stage ran as N shards and was merged (pipeline/shard/merge.ts). */
     shards: z.number().optional(),
+    /**
+     * A served model (issue 19), over this attempt's requests: tokens as the server's `usage`
+     * reported them, inputs it was asked to truncate, inputs refused as too long (rejects),
+     * the request size it took and which server it was.
+     */
+    requests: z.number().optional(),
+    prompt_tokens: z.number().optional(),
+    total_tokens: z.number().optional(),
+    truncated: z.number().optional(),
+    too_long: z.number().optional(),
+    request_batch_size: z.number().optional(),
+    server_kind: z.string().optional(),
+    /** total_tokens × cost_per_million_tokens / 10⁶, when that setting is given. */
+    estimated_cost: z.number().optional(),
   }),
   fit: z.object({
     fit_rows: z.number(),
