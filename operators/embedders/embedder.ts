@@ -15,6 +15,8 @@ export interface Embedder {
    * `vectors` are zeros. Backends that refuse nothing leave it out.
    */
   embedChecked?(texts: readonly string[]): Promise<EmbedOutcome>;
+  /** Tokens the model reads for these texts (special tokens included, after truncation): what `semclust serve` reports as usage. */
+  countTokens?(texts: readonly string[]): number;
   /** A served model's running totals (tokens from `usage`, truncated and refused inputs). */
   usage?(): ServedUsage;
   close(): Promise<void>;

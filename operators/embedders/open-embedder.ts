@@ -56,6 +56,7 @@ function withPrefix(embedder: Embedder, prefix: string): Embedder {
     embed: (texts) => embedder.embed(prefixed(texts)),
     ...(checked ? { embedChecked: (texts: readonly string[]) => checked(prefixed(texts)) } : {}),
     ...(embedder.usage ? { usage: embedder.usage.bind(embedder) } : {}),
+    ...(embedder.countTokens ? { countTokens: (texts: readonly string[]) => embedder.countTokens!(prefixed(texts)) } : {}),
     close: () => embedder.close(),
   };
 }
