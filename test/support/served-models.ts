@@ -42,6 +42,8 @@ export interface ServedModelOptions {
   prompts?: Record<string, string>;
   /** Keep every request's path and body in `received` (default true). */
   record?: boolean;
+  /** Every Nth request is answered as TEI answers a full queue: 429 `{"error": "Model is overloaded", "error_type": "overloaded"}`. */
+  overloadEvery?: number;
 }
 
 export interface ServedModel {
@@ -240,6 +242,7 @@ export async function startServedModel(o: ServedModelOptions): Promise<ServedMod
       return send(422, JSON.stringify({ error: `Failed to parse the request body as JSON: ${(e as Error).message}`, error_type: 'validation' }));
     }
     if (o.record !== false) state.received.push({ path, body });
+    if (o.overloadEvery && state.requests % o.overloadEvery === 0) return send(429, JSON.stringify({ error: 'Model is overloaded', error_type: 'overloaded' }));
     try {
       const { text, headers } = route(body, path);
       send(200, text, headers);
