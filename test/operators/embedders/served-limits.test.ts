@@ -178,3 +178,17 @@ test('a server that cannot be asked to truncate (OpenAI): the long input is hand
     await vllm.close();
   }
 });
+
+test('--embedding-prefix reaches a local model too: the vectors of the prefixed texts', async () => {
+  const plain = await openEmbedder(Settings.parse({}));
+  const prefixed = await openEmbedder(Settings.parse({ embedding_prefix: 'refund ' }));
+  try {
+    const got = await prefixed.embed(['card declined', 'top up']);
+    assert.deepEqual(got, await plain.embed(['refund card declined', 'refund top up']));
+    assert.notDeepEqual(got, await plain.embed(['card declined', 'top up']));
+    assert.equal(prefixed.countTokens!(['card declined']), 3, 'the served token count includes the prefix');
+  } finally {
+    await plain.close();
+    await prefixed.close();
+  }
+});
