@@ -20,9 +20,10 @@
  * answer under `auto`) picks those fields; `usage` is summed per request.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { normalizeRows } from '../../core/util/rows.js';
 import { BadResponseError, ERROR_BODY_CHARS, RequestRefusedError, endpointUrl, openAiClient, type OpenAiClient, type PostOptions } from '../http/openai-client.js';
 import { readRefusal, type Refusal, type ServerKind } from '../http/server-refusal.js';
-import { type EmbedOutcome, type Embedder, type ServedUsage, normalizeRows } from './embedder.js';
+import type { EmbedOutcome, Embedder, ServedUsage } from './embedder.js';
 
 export interface HttpEmbedderOptions {
   /** Base URL ending in /v1 (…/embeddings is appended) or the full …/embeddings URL; several share the load. */

@@ -11,6 +11,7 @@ import { STDIN } from '../../operators/input/read-lines.js';
 import { RunState, stageKey } from './manifest.js';
 import { SettingsError, resolveSettings, type SettingsLayer } from '../settings/settings.js';
 import type { SettingChange, Stage } from './stage.js';
+import { flagOf } from '../../schemas/flag-name.js';
 
 export type Decision = 'skip' | 'resume' | 'run' | 'redo';
 
@@ -31,16 +32,9 @@ export function runtimeKeys(stages: readonly Stage[]): SettingKey[] {
   return SETTING_KEYS.filter((k) => !owned.has(k) && k !== 'output_dir' && k !== 'stages');
 }
 
-const commandFor: Record<StageName, string> = {
-  embed: 'semclust embed INPUT... OUTDIR',
-  fit: 'semclust fit OUTDIR (or infer, which refits and relabels)',
-  infer: 'semclust infer OUTDIR',
-  dedup: 'semclust dedup OUTDIR',
-  sample: 'semclust sample OUTDIR',
-};
-
-function flagOf(key: string): string {
-  return `--${key.replace(/_/g, '-')}`;
+/** The command that runs `name` (its declaration's usage). */
+function commandFor(all: readonly Stage[], name: StageName): string {
+  return all.find((s) => s.name === name)!.command.usage;
 }
 
 function show(v: unknown): string {
@@ -102,10 +96,10 @@ function checkOwnership(state: RunState, all: readonly Stage[], chain: readonly 
       if (same(value, recordedValue)) continue;
       errors.push(
         `${origin}: ${flagOf(key)} ${show(resolved[key as SettingKey])} differs from this run's ${owner} stage, which used ${show(recordedValue)}; ` +
-          `\`semclust ${command}\` does not redo ${owner}. To change it run ${commandFor[owner]} ${flagOf(key)} ${show(resolved[key as SettingKey])}, or drop the flag.`,
+          `\`semclust ${command}\` does not redo ${owner}. To change it run ${commandFor(all, owner)} ${flagOf(key)} ${show(resolved[key as SettingKey])}, or drop the flag.`,
       );
     } else {
-      errors.push(`${origin}: ${flagOf(key)} belongs to the ${owner} stage (${commandFor[owner]}), which \`semclust ${command}\` does not run; drop it or use that command.`);
+      errors.push(`${origin}: ${flagOf(key)} belongs to the ${owner} stage (${commandFor(all, owner)}), which \`semclust ${command}\` does not run; drop it or use that command.`);
     }
   }
   if (errors.length > 0) throw new SettingsError(errors.join('\n'));
@@ -146,7 +140,7 @@ export async function planStages(
     for (const need of stage.needs) {
       const k = keyOf.get(need) ?? (state.isComplete(need) ? state.record(need)!.key : null);
       if (k === null) {
-        throw new SettingsError(`${state.outDir}: ${name} needs the ${need} stage, which is not complete here; run ${commandFor[need]} first`);
+        throw new SettingsError(`${state.outDir}: ${name} needs the ${need} stage, which is not complete here; run ${commandFor(all, need)} first`);
       }
       upstream.push(k);
     }

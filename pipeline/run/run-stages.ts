@@ -16,7 +16,7 @@ import { describePlan, planStages } from './plan.js';
 import { Progress, log } from '../cli/progress.js';
 import type { SettingsLayer } from '../settings/settings.js';
 import type { StageRun } from './stage.js';
-import { STAGE_LIST } from '../stages/index.js';
+import { STAGE_BY_NAME, STAGE_LIST, type StageStats } from '../stages/index.js';
 
 export interface RunRequest {
   outDir: string;
@@ -27,20 +27,12 @@ export interface RunRequest {
   /** Names the command in messages; with `strict`, a setting for a stage it does not run is an error. */
   command?: string;
   strict?: boolean;
+  /** No progress, and no messages unless `log` is given: nothing is written to stdout or stderr. */
   quiet?: boolean;
   stdin?: NodeJS.ReadableStream;
-  /** Where messages go (default stderr); progress is separate (see quiet). */
+  /** Where messages go (default stderr, nowhere when quiet); progress is separate. */
   log?: (message: string) => void;
 }
-
-/** The views a run folder has after `stage`, for the closing hint. */
-const HINT: Record<StageName, string> = {
-  embed: 'SELECT count(*) AS rows, count(DISTINCT id) AS ids FROM rows',
-  fit: 'SELECT count(*) AS embedded FROM embeddings',
-  infer: 'SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 10',
-  dedup: 'SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed, count(*) AS size FROM dedup GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
-  sample: 'SELECT cluster, count(*) AS picked FROM sample GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
-};
 
 function summaryLines(state: RunState, outDir: string, stages: readonly StageName[]): string[] {
   const lines = ['', `summary (${outDir}):`];
@@ -55,7 +47,7 @@ function summaryLines(state: RunState, outDir: string, stages: readonly StageNam
   }
   const outputs = fs.existsSync(outDir) ? fs.readdirSync(outDir).filter((f) => !f.endsWith('.tmp') && !f.endsWith('.lock') && f !== PROGRESS_DIR) : [];
   lines.push(`  outputs: ${outputs.map((f) => path.join(outDir, f)).join(', ')}`);
-  lines.push(`  query them: semclust query ${outDir} "${HINT[stages[stages.length - 1]]}"`);
+  lines.push(`  query them: semclust query ${outDir} "${STAGE_BY_NAME[stages[stages.length - 1]].hint}"`);
   return lines;
 }
 
@@ -87,7 +79,7 @@ function removeStaleTemps(dir: string, depth: number): number {
 
 export async function runStages(request: RunRequest): Promise<RunState> {
   const { outDir, stages } = request;
-  const say = request.log ?? log;
+  const say = request.log ?? (request.quiet ? () => {} : log);
   checkRunFolder(outDir);
   let current: { name: StageName; ledger: PartLedger<unknown>; resumable: boolean } | null = null;
   // A signal says what was interrupted and what a rerun does, and frees OUTDIR.
@@ -129,7 +121,7 @@ export async function runStages(request: RunRequest): Promise<RunState> {
       if (!resuming) state.begin(name, plan.key, plan.recorded);
       current = { name, ledger, resumable: plan.stage.resumable };
       const stats = await plan.stage.run(ctx, prepared);
-      state.complete(name, stats);
+      state.complete(name, stats as StageStats<typeof name>);
       current = null;
     }
     say(summaryLines(state, outDir, stages).join('\n'));

@@ -1,11 +1,12 @@
 /**
  * What a stage is: a declaration of its name, the stages whose outputs it needs, the
- * settings that key it, and a run function that returns its typed statistics. Everything
- * else — checking upstream, skipping, resuming, redoing, recording, and saying why — is
- * the run protocol's (run-stages.ts), written once for every stage.
+ * settings that key it, its outputs, the schema of its statistics, its command, and a run
+ * function that returns those statistics. Everything else — checking upstream, skipping,
+ * resuming, redoing, recording, and saying why — is the run protocol's (run-stages.ts),
+ * written once for every stage. pipeline/stages/index.ts registers each stage by name.
  */
+import type { z } from 'zod';
 import type { SettingKey, Settings, StageName } from '../../schemas/config.js';
-import type { StageStats } from '../../schemas/manifest.js';
 import { PartLedger } from '../../operators/store/part-ledger.js';
 import type { RunState } from './manifest.js';
 import type { Progress } from '../cli/progress.js';
@@ -35,8 +36,19 @@ export interface StageRun {
   resuming: boolean;
 }
 
-export interface Stage<N extends StageName = StageName, P = unknown> {
+export interface Stage<N extends StageName = StageName, S extends z.ZodType = z.ZodType, P = unknown> {
   name: N;
+  /**
+   * `semclust <name>`: its line in `semclust --help`, how messages spell it, its own help
+   * (first line: the synopsis and [FLAGS]), and the stages it runs (complete ones are skipped).
+   */
+  command: { summary: string; usage: string; help: string; runs: readonly StageName[] };
+  /** The query the run summary suggests when this stage ran last (views: operators/duckdb/duckdb-views.ts). */
+  hint: string;
+  /** What the stage writes under OUTDIR (relative paths); removed before it is redone. */
+  outputs: readonly string[];
+  /** Its statistics as recorded in manifest.json; later stages read them typed (`state.stats('embed').embedded`). */
+  stats: S;
   /** Stages whose complete outputs this one reads. */
   needs: readonly StageName[];
   /** Every setting that can key this stage (and so belongs to it on the command line). */
@@ -58,5 +70,5 @@ export interface Stage<N extends StageName = StageName, P = unknown> {
    * are removed; its result is handed to run.
    */
   prepare?: (ctx: StageRun) => Promise<P>;
-  run(ctx: StageRun, prepared: P): Promise<StageStats<N>>;
+  run(ctx: StageRun, prepared: P): Promise<z.output<S>>;
 }

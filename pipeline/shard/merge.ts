@@ -13,7 +13,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { IdSet } from '../../core/util/id-set.js';
 import { EMBEDDINGS, FILES, ROWS } from '../../schemas/tables.js';
-import type { StageStats } from '../../schemas/manifest.js';
 import { listParts, readParquet, stringsOf, vectorsOf, writeParquet } from '../../operators/parquet/parquet.js';
 import { PartLedger } from '../../operators/store/part-ledger.js';
 import { AtomicFileWriter } from '../../operators/store/write-file-atomic.js';
@@ -23,7 +22,7 @@ import { RunState } from '../run/manifest.js';
 import { planStages } from '../run/plan.js';
 import { Progress, log } from '../cli/progress.js';
 import { inferJobs, finishInfer, type InferEntry } from '../stages/infer.js';
-import { clusterCount, loadFitted } from '../model/fitted-model.js';
+import { loadFitted } from '../model/fitted-model.js';
 import { recordedShardLayer } from './shard-run.js';
 import { partUnit } from './shard-infer.js';
 import {
@@ -38,7 +37,8 @@ import {
   type UnitRecord,
 } from './shard-records.js';
 import type { StageRun } from '../run/stage.js';
-import { STAGE_LIST } from '../stages/index.js';
+import { STAGE_LIST, type StageStats } from '../stages/index.js';
+import { SemclustError } from '../../core/util/semclust-error.js';
 
 /** What a merge did: `merged` is false when manifest.json already recorded the merged stage. */
 export interface Merged {
@@ -47,7 +47,7 @@ export interface Merged {
 }
 
 /** Some shard is missing or unfinished: the message names them and the commands to rerun. */
-export class ShardsIncomplete extends Error {}
+export class ShardsIncomplete extends SemclustError {}
 
 /** Inputs are recorded relative to OUTDIR; shown absolute when OUTDIR was given absolute, else from here. */
 function shownAs(outDir: string): (file: string) => string {
@@ -205,8 +205,7 @@ export async function mergeInfer(outDir: string, say: (m: string) => void = log,
   if (!attempt) return null;
   const state0 = RunState.open(outDir);
   if (already(state0, 'infer', attempt.key)) return { summary: `infer: ${attempt.count} shards, merged earlier`, merged: false };
-  const c = loadFitted(outDir).clusterer;
-  const jobs = inferJobs(outDir, clusterCount(c), c.kind === 'hdbscan');
+  const jobs = inferJobs(outDir, loadFitted(outDir).clusterer);
   const ledger = new PartLedger<InferEntry>(stageDir(outDir, 'infer'));
   const entries = ledger.entries();
   const missing = new Map<number, string>();

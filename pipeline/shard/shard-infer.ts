@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROGRESS_DIR } from '../../schemas/manifest.js';
 import { PartLedger } from '../../operators/store/part-ledger.js';
-import { clusterCount, loadFitted } from '../model/fitted-model.js';
+import { loadFitted } from '../model/fitted-model.js';
 import { RunState } from '../run/manifest.js';
 import { Progress, log } from '../cli/progress.js';
 import { newShardRecord, unitOfPart, writeShardRecord } from './shard-records.js';
@@ -27,8 +27,7 @@ export async function runInferShard(run: ShardRun): Promise<void> {
   if (!plan) return;
   await withShardLock(run, 'infer', async () => {
     const state = RunState.open(outDir);
-    const c = loadFitted(outDir).clusterer;
-    const all = inferJobs(outDir, clusterCount(c), c.kind === 'hdbscan');
+    const all = inferJobs(outDir, loadFitted(outDir).clusterer);
     const mine = all.filter((j) => partUnit(j.file, j.part) % shard.count === shard.index);
     const record = newShardRecord('infer', shard, { key: plan.key, settings: plan.recorded, total: all.length, owned: mine.map((j) => j.part) });
     writeShardRecord(outDir, record);

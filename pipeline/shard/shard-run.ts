@@ -17,6 +17,7 @@ import { SettingsError, type SettingsLayer } from '../settings/settings.js';
 import { latestAttempt, readShardRecords, shardFile, shardLockScope, type ShardedStage } from './shard-records.js';
 import type { ShardSpec } from './shard-spec.js';
 import { STAGE_LIST } from '../stages/index.js';
+import { flagOf } from '../../schemas/flag-name.js';
 
 export interface ShardRun {
   outDir: string;
@@ -60,7 +61,7 @@ export async function planShard(run: ShardRun, stage: ShardedStage): Promise<Sta
     if (!key.endsWith('_endpoint') || !JSON.stringify(value).includes('***')) continue;
     delete base!.values[key];
     if (!run.layers.some((l) => l.values[key] !== undefined)) {
-      throw new SettingsError(`${run.outDir}: the ${key} the other shards recorded had credentials, which are never stored; pass --${key.replace(/_/g, '-')} again`);
+      throw new SettingsError(`${run.outDir}: the ${key} the other shards recorded had credentials, which are never stored; pass ${flagOf(key)} again`);
     }
   }
   const [plan] = await planStages(state, STAGE_LIST, [stage], base ? [base, ...run.layers] : run.layers, run.command, true);

@@ -8,8 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import { InputIdentity, PROGRESS_DIR } from '../../schemas/manifest.js';
+import { EMBEDDINGS, FILES, ROWS } from '../../schemas/tables.js';
+import type { StageStats } from './index.js';
+import { SOTU } from '../cli/demo-corpus.js';
 import type { Settings } from '../../schemas/config.js';
-import type { InputIdentity, StageStats } from '../../schemas/manifest.js';
 import { embedRows, type EmbeddedBatch } from '../../operators/embed/embed.js';
 import { httpBatchesInFlight } from '../../operators/embedders/openai-http.js';
 import { STATIC_MODEL, openEmbedder } from '../../operators/embedders/open-embedder.js';
@@ -27,6 +31,7 @@ import type { Embedder } from '../../operators/embedders/embedder.js';
 import { parseKeyPath } from '../../core/text/key-path.js';
 import type { IdSet } from '../../core/util/id-set.js';
 import { SettingsError } from '../settings/settings.js';
+import { flagOf } from '../../schemas/flag-name.js';
 
 const inputsOf = (s: Settings) => (s.input === undefined ? [] : Array.isArray(s.input) ? s.input : [s.input]);
 
@@ -68,8 +73,70 @@ export function batchLinesFor(partRows: number): number {
   return Math.ceil(partRows / Math.ceil(partRows / MAX));
 }
 
-export const embedStage: Stage<'embed', Embedder | PrecomputedVectors> = {
+/** What the embed stage records in manifest.json. */
+export const embedStats = z.object({
+  lines_read: z.number(),
+  rows: z.number(),
+  rejected: z.number(),
+  rejected_by_reason: z.record(z.string(), z.number()),
+  embedded: z.number(),
+  duplicates: z.number(),
+  parts: z.number(),
+  dims: z.number(),
+  model: z.string(),
+  /** The commit a hub model resolved to (issue 12); pass it back as `revision` to rerun on the same weights. */
+  model_revision: z.string().nullable(),
+  /** Empty when an input was stdin (it cannot be identified again). */
+  inputs: z.array(InputIdentity),
+  /** Parts kept from an interrupted attempt instead of being embedded again. */
+  resumed_parts: z.number(),
+  /** Set when the stage ran as N shards and was merged (pipeline/shard/merge.ts). */
+  shards: z.number().optional(),
+  /**
+   * A served model (issue 19), over this attempt's requests: tokens as the server's `usage`
+   * reported them, inputs it was asked to truncate, inputs refused as too long (rejects),
+   * the request size it took and which server it was.
+   */
+  requests: z.number().optional(),
+  prompt_tokens: z.number().optional(),
+  total_tokens: z.number().optional(),
+  truncated: z.number().optional(),
+  too_long: z.number().optional(),
+  request_batch_size: z.number().optional(),
+  server_kind: z.string().optional(),
+  /** total_tokens × cost_per_million_tokens / 10⁶, when that setting is given. */
+  estimated_cost: z.number().optional(),
+});
+
+export const embedStage: Stage<'embed', typeof embedStats, Embedder | PrecomputedVectors> = {
   name: 'embed',
+  command: {
+    summary: 'JSONL / Parquet / CSV / TSV → rows + embeddings',
+    usage: 'semclust embed INPUT... OUTDIR',
+    runs: ['embed'],
+    help: `semclust embed INPUT... OUTDIR [FLAGS]
+  Reads JSONL (files, globs, .gz, or - for stdin), Parquet, CSV or TSV (by extension;
+  a folder such as a Hugging Face dataset reads its data files), extracts the text, and
+  writes OUTDIR/rows/ and OUTDIR/embeddings/ as Parquet, bad rows to OUTDIR/rejects.jsonl
+  (a Parquet/CSV row is its record as JSON, its line its row number). With
+  --embedding-column the vectors come from the records and no model runs.
+
+  semclust embed ${SOTU} out/sotu --text-key text
+  semclust embed chats.jsonl out/chat --message-key "request.messages[0].content"
+  cat data/*.jsonl | semclust embed - out/stdin
+  semclust embed 'logs/*.jsonl.gz' out/logs --embedding-model sentence-transformers/all-MiniLM-L6-v2
+  semclust embed data.jsonl out/llama --embedding-endpoint http://127.0.0.1:8000/v1 \\
+      --embedding-model meta-llama/Llama-3.1-8B --max-concurrency 8
+  semclust embed 'hf/ultrachat/data/train-*.parquet' out/chat --message-key "messages[0].content"
+  semclust embed prompts.csv out/csv --text-key prompt
+  semclust embed vectors.parquet out/pre --text-key text --embedding-column embedding
+  semclust embed data.jsonl out/big --shard 2/4     (one of 4 shards; then semclust merge out/big)
+  --shard I/N (I from 0), or --num-shards N with JOB_COMPLETION_INDEX / AWS_BATCH_JOB_ARRAY_INDEX;
+  SLURM_ARRAY_TASK_ID with its count needs neither. See docs/shards.md.`,
+  },
+  hint: 'SELECT count(*) AS rows, count(DISTINCT id) AS ids FROM rows',
+  outputs: [ROWS.path, EMBEDDINGS.path, FILES.rejects, `${PROGRESS_DIR}/embed`],
+  stats: embedStats,
   needs: [],
   settings: ['input', 'text_key', 'message_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix', 'prompt_name', 'dimensions', 'truncate'],
   // The hub revision and weights file pick the vectors, so they key the stage; the device does
@@ -81,11 +148,11 @@ export const embedStage: Stage<'embed', Embedder | PrecomputedVectors> = {
   ],
   identity: async (s, outDir, state, given) => {
     if (inputsOf(s).length === 0) throw new Error('no input: give JSONL, Parquet, CSV or TSV files, globs, folders or "-" for stdin');
-    for (const [flag, keyPath] of [[s.message_key ? 'message-key' : 'text-key', s.message_key ?? s.text_key], ['embedding-column', s.embedding_column]]) {
+    for (const [key, keyPath] of [[s.message_key ? 'message_key' : 'text_key', s.message_key ?? s.text_key], ['embedding_column', s.embedding_column]] as [string, string | undefined][]) {
       try {
         if (keyPath !== undefined) parseKeyPath(keyPath);
       } catch (e) {
-        throw new SettingsError(`--${flag}: ${(e as Error).message}`);
+        throw new SettingsError(`${flagOf(key)}: ${(e as Error).message}`);
       }
     }
     // A new built-in recipe gives different vectors, so it must not reuse old embeddings.

@@ -1,22 +1,11 @@
+import type { Neighbors } from '../../../core/util/neighbors.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../../../core/util/random.js';
 import { BlockTopK } from '../../../core/hdbscan/block-top-k.js';
-import { bucketsOf, buildKdTree } from '../../../core/hdbscan/kd-tree.js';
-import { nearestNeighbours } from '../../../core/hdbscan/nearest-neighbours.js';
-
-/** Gaussian blobs plus uniform noise, the shape the searches are tuned for. */
-function blobs(n: number, d: number, seed: number, spread = 1): Float32Array {
-  const rng = createRng(seed);
-  const centres = Array.from({ length: 4 }, () => Array.from({ length: d }, () => rng.next() * 40 - 20));
-  const x = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const noise = rng.next() < 0.05;
-    const c = centres[rng.int(centres.length)];
-    for (let j = 0; j < d; j++) x[i * d + j] = noise ? rng.next() * 60 - 30 : c[j] + spread * rng.gaussian();
-  }
-  return x;
-}
+import { buildKdTree } from '../../../core/hdbscan/kd-tree.js';
+import { nearestNeighbors } from '../../../core/hdbscan/nearest-neighbours.js';
+import { blobs } from '../../support/noisy-blobs.js';
 
 function bruteForce(data: Float32Array, n: number, queries: Float32Array, m: number, d: number, k: number) {
   const indices = new Int32Array(m * k);
@@ -36,58 +25,9 @@ function bruteForce(data: Float32Array, n: number, queries: Float32Array, m: num
   return { indices, distances };
 }
 
-test('kd-tree: rows are a permutation, nodes nest, boxes contain their rows, splits separate children', () => {
-  const n = 3000;
-  const d = 7;
-  const data = blobs(n, d, 1);
-  const tree = buildKdTree(data, n, d, 16);
-  assert.deepEqual(Array.from(tree.order).sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) assert.equal(tree.points[i * d + j], data[tree.order[i] * d + j]);
-  }
-  for (let node = 0; node < tree.nodeCount; node++) {
-    const s = tree.start[node];
-    const e = tree.end[node];
-    assert.ok(e > s);
-    for (let t = s; t < e; t++) {
-      for (let j = 0; j < d; j++) {
-        const v = tree.points[t * d + j];
-        assert.ok(v >= tree.lower[node * d + j] && v <= tree.upper[node * d + j]);
-      }
-    }
-    if (tree.left[node] < 0) {
-      assert.ok(e - s <= 16, `leaf of ${e - s} rows`);
-      continue;
-    }
-    const l = tree.left[node];
-    const r = tree.right[node];
-    assert.equal(tree.start[l], s);
-    assert.equal(tree.end[l], tree.start[r]);
-    assert.equal(tree.end[r], e);
-    const dim = tree.splitDim[node];
-    for (let t = tree.start[l]; t < tree.end[l]; t++) assert.ok(tree.points[t * d + dim] < tree.splitValue[node]);
-    for (let t = tree.start[r]; t < tree.end[r]; t++) assert.ok(tree.points[t * d + dim] >= tree.splitValue[node]);
-  }
-  const buckets = bucketsOf(tree, 100);
-  let covered = 0;
-  for (const b of buckets) {
-    assert.equal(tree.start[b], covered, 'buckets tile the rows in tree order');
-    covered = tree.end[b];
-    assert.ok(tree.end[b] - tree.start[b] <= 100);
-  }
-  assert.equal(covered, n);
-});
-
-test('kd-tree: identical rows make one leaf instead of splitting forever', () => {
-  const data = new Float32Array(200 * 3).fill(1.5);
-  const tree = buildKdTree(data, 200, 3, 4);
-  assert.equal(tree.nodeCount, 1);
-  assert.equal(tree.end[0], 200);
-});
-
 /** Same distances as the reference, and every listed row really is at its listed distance. */
-function assertNeighbours(
-  got: { indices: Int32Array; distances: Float64Array },
+function assertNeighbors(
+  got: Neighbors<Float64Array>,
   want: { distances: Float64Array },
   data: Float32Array,
   queries: Float32Array,
@@ -95,6 +35,7 @@ function assertNeighbours(
   d: number,
   k: number,
 ): void {
+  assert.deepEqual([got.rows, got.k, got.indices.length, got.distances.length], [m, k, m * k, m * k]);
   for (let i = 0; i < m; i++) {
     assert.equal(new Set(got.indices.subarray(i * k, i * k + k)).size, k, 'no row listed twice');
     for (let t = 0; t < k; t++) {
@@ -121,9 +62,9 @@ test('nearest neighbours equal a brute-force search, for the fitted rows and for
       const want = bruteForce(data, n, queries, m, d, k);
       // Small blocks force many kernel calls per group and set-aside sparse queries.
       for (const blocks of [undefined, { bucketRows: 16, groupRows: 32, firstRows: 32, chunkRows: 64 }]) {
-        const got = await nearestNeighbours(tree, kernel, queries, m, k, blocks);
+        const got = await nearestNeighbors(tree, kernel, queries, m, k, blocks);
         assert.deepEqual(got.indices, want.indices);
-        assertNeighbours(got, want, data, queries, m, d, k);
+        assertNeighbors(got, want, data, queries, m, d, k);
       }
     }
   } finally {
@@ -148,9 +89,9 @@ test('nearest neighbours are exact among many equal distances and repeated rows,
   try {
     const want = bruteForce(data, n, data, n, d, 9);
     for (const blocks of [undefined, { bucketRows: 8, groupRows: 16, firstRows: 16, chunkRows: 32 }]) {
-      const got = await nearestNeighbours(tree, kernel, data, n, 9, blocks);
+      const got = await nearestNeighbors(tree, kernel, data, n, 9, blocks);
       assert.deepEqual(got.indices, want.indices, 'equal distances in order of row index, however the search is chunked');
-      assertNeighbours(got, want, data, data, n, d, 9);
+      assertNeighbors(got, want, data, data, n, d, 9);
     }
   } finally {
     await kernel.close();
@@ -170,8 +111,8 @@ test('nearest neighbours stay exact when a tight clump sits inside a wide group 
   const tree = buildKdTree(data, n, d, 16);
   const kernel = await BlockTopK.create(d, 1);
   try {
-    const got = await nearestNeighbours(tree, kernel, data, n, 10);
-    assertNeighbours(got, bruteForce(data, n, data, n, d, 10), data, data, n, d, 10);
+    const got = await nearestNeighbors(tree, kernel, data, n, 10);
+    assertNeighbors(got, bruteForce(data, n, data, n, d, 10), data, data, n, d, 10);
   } finally {
     await kernel.close();
   }
