@@ -9,8 +9,8 @@
  * OpenAI `{error: {type: "invalid_request_error"}}`, Ollama `{error: "…"}`.
  */
 
-export const SERVER_KINDS = ['tei', 'vllm', 'infinity', 'ollama', 'openai'] as const;
-export type ServerKind = (typeof SERVER_KINDS)[number];
+/** The servers whose dialects the client speaks (schemas/config.ts server_kind lists them with auto). */
+export type ServerKind = 'tei' | 'vllm' | 'infinity' | 'ollama' | 'openai';
 
 export type Refusal =
   /** `max`: the limit when the body names it. */
