@@ -121,7 +121,7 @@ function writeRendered(job: LaunchJob, rendered: Rendered): void {
 /** Where each scheduler's job reads the credentials from, for the line that names their variables. */
 const SECRET_SOURCE: Record<Scheduler, string> = {
   local: 'launch passes them to the shards it starts',
-  slurm: 'sbatch exports them from the environment it is run in (launch sets them when it submits)',
+  slurm: 'sbatch exports them to the tasks; launch sets them when it submits',
   k8s: 'a Secret the submit commands create from the environment they are run in',
   batch: `the job definition's secrets: store each in Secrets Manager or SSM and put its ARN where it says ${SECRET_ARN_PLACEHOLDER}`,
   ray: 'the environment the Ray nodes were started with (export them before ray start)',
