@@ -31,6 +31,8 @@ export interface RunRequest {
   stdin?: NodeJS.ReadableStream;
   /** Where messages go (default stderr); progress is separate (see quiet). */
   log?: (message: string) => void;
+  /** Where results go (statistics, the sample, the summary): default `log` when given, else stdout. */
+  result?: (message: string) => void;
 }
 
 /** The views a run folder has after `stage`, for the closing hint. */
@@ -88,6 +90,8 @@ function removeStaleTemps(dir: string, depth: number): number {
 export async function runStages(request: RunRequest): Promise<RunState> {
   const { outDir, stages } = request;
   const say = request.log ?? log;
+  // Results to stdout, progress and warnings to stderr (issue 18 item 10): `semclust infer IN OUT > stats.txt` keeps the statistics.
+  const result = request.result ?? request.log ?? ((m: string) => void process.stdout.write(`${m}\n`));
   checkRunFolder(outDir);
   let current: { name: StageName; ledger: PartLedger<unknown>; resumable: boolean } | null = null;
   // A signal says what was interrupted and what a rerun does, and frees OUTDIR.
@@ -117,6 +121,7 @@ export async function runStages(request: RunRequest): Promise<RunState> {
         outDir,
         state,
         log: say,
+        result,
         progress: (stage, unit) => new Progress({ stage, unit, quiet: request.quiet ?? false }),
         quiet: request.quiet ?? false,
         stdin: request.stdin,
@@ -132,7 +137,7 @@ export async function runStages(request: RunRequest): Promise<RunState> {
       state.complete(name, stats);
       current = null;
     }
-    say(summaryLines(state, outDir, stages).join('\n'));
+    result(summaryLines(state, outDir, stages).join('\n'));
     return state;
   });
 }
