@@ -37,6 +37,9 @@ const SYNONYMS: Record<string, string> = { inference: 'infer' };
 
 class UsageError extends Error {}
 
+/** Results to stdout, progress and messages to stderr (issue 18 item 10): `semclust infer IN OUT > stats.txt` keeps the statistics. */
+const result = (m: string) => void process.stdout.write(`${m}\n`);
+
 /**
  * `INPUT... OUTDIR` or just `OUTDIR` for a folder whose manifest recorded the input
  * (`semclust infer OUT` after `semclust fit IN OUT`).
@@ -146,7 +149,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const layers = [loadPipelineFile(args.positionals[0]), args.settings];
         const settings = resolveSettings(layers);
         if (!settings.output_dir) throw new UsageError(`${args.positionals[0]}: no output_dir; add output_dir: FOLDER to the file or pass --output-dir`);
-        await runStages({ outDir: settings.output_dir, stages: settings.stages, layers, command, quiet });
+        await runStages({ outDir: settings.output_dir, stages: settings.stages, layers, command, quiet, result });
         if (settings.stages.includes('dedup')) await writeKeptIfAsked(settings.output_dir, settings, log);
         return 0;
       }
@@ -171,7 +174,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (command !== 'embed' && args.positionals.length > 0) for (const m of await mergeAll(args.positionals[args.positionals.length - 1], log, quiet)) if (m.merged) log(m.summary);
         const { outDir, layer } = inputsAndOutDir(command, args.positionals);
         await checkBeforeCreating(outDir, [layer, args.settings]);
-        await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet });
+        await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet, result });
         return 0;
       }
       case 'dedup':
@@ -179,7 +182,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (args.positionals.length === 1) for (const m of await mergeAll(args.positionals[0], log, quiet)) if (m.merged) log(m.summary);
         const outDir = existingRun(command, args.positionals);
         const layer = { origin: 'command line', values: { output_dir: outDir } };
-        await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet });
+        await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet, result });
         if (command === 'dedup') await writeKeptIfAsked(outDir, resolveSettings([layer, args.settings]), log);
         return 0;
       }

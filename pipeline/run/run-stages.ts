@@ -31,7 +31,7 @@ export interface RunRequest {
   stdin?: NodeJS.ReadableStream;
   /** Where messages go (default stderr); progress is separate (see quiet). */
   log?: (message: string) => void;
-  /** Where results go (statistics, the sample, the summary): default `log` when given, else stdout. */
+  /** Where results go (statistics, the sample, the summary): the CLI's stdout; default where messages go. */
   result?: (message: string) => void;
 }
 
@@ -90,8 +90,7 @@ function removeStaleTemps(dir: string, depth: number): number {
 export async function runStages(request: RunRequest): Promise<RunState> {
   const { outDir, stages } = request;
   const say = request.log ?? log;
-  // Results to stdout, progress and warnings to stderr (issue 18 item 10): `semclust infer IN OUT > stats.txt` keeps the statistics.
-  const result = request.result ?? request.log ?? ((m: string) => void process.stdout.write(`${m}\n`));
+  const result = request.result ?? say;
   checkRunFolder(outDir);
   let current: { name: StageName; ledger: PartLedger<unknown>; resumable: boolean } | null = null;
   // A signal says what was interrupted and what a rerun does, and frees OUTDIR.
