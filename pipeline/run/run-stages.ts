@@ -32,6 +32,8 @@ export interface RunRequest {
   stdin?: NodeJS.ReadableStream;
   /** Where messages go (default stderr, nowhere when quiet); progress is separate. */
   log?: (message: string) => void;
+  /** Where results go (statistics, the sample, the summary): the CLI's stdout; default where messages go. */
+  result?: (message: string) => void;
 }
 
 function summaryLines(state: RunState, outDir: string, stages: readonly StageName[]): string[] {
@@ -80,6 +82,7 @@ function removeStaleTemps(dir: string, depth: number): number {
 export async function runStages(request: RunRequest): Promise<RunState> {
   const { outDir, stages } = request;
   const say = request.log ?? (request.quiet ? () => {} : log);
+  const result = request.result ?? say;
   checkRunFolder(outDir);
   let current: { name: StageName; ledger: PartLedger<unknown>; resumable: boolean } | null = null;
   // A signal says what was interrupted and what a rerun does, and frees OUTDIR.
@@ -109,6 +112,7 @@ export async function runStages(request: RunRequest): Promise<RunState> {
         outDir,
         state,
         log: say,
+        result,
         progress: (stage, unit) => new Progress({ stage, unit, quiet: request.quiet ?? false }),
         quiet: request.quiet ?? false,
         stdin: request.stdin,
@@ -124,7 +128,7 @@ export async function runStages(request: RunRequest): Promise<RunState> {
       state.complete(name, stats as StageStats<typeof name>);
       current = null;
     }
-    say(summaryLines(state, outDir, stages).join('\n'));
+    result(summaryLines(state, outDir, stages).join('\n'));
     return state;
   });
 }
