@@ -60,7 +60,7 @@ async function clusteringSpace(p: Projection, sample: Float32Array, rows: number
 }
 
 const UMAP_SETTINGS = ['umap_dim', 'umap_n_neighbors', 'umap_min_dist', 'umap_metric', 'umap_fit_sample'] as const;
-const KMEANS_SETTINGS = ['kmeans_num_clusters', 'kmeans_max_iter', 'kmeans_tol'] as const;
+const KMEANS_SETTINGS = ['kmeans_num_clusters', 'kmeans_max_iter', 'kmeans_tol', 'kmeans_init'] as const;
 const HDBSCAN_SETTINGS = ['hdbscan_min_cluster_size', 'hdbscan_min_samples', 'hdbscan_cluster_selection_method', 'hdbscan_cluster_selection_epsilon', 'hdbscan_allow_single_cluster'] as const;
 const COMMON = ['fit_sample', 'seed', 'cluster_alg', 'enable_umap'] as const;
 
@@ -101,6 +101,7 @@ export const fitStage: Stage<'fit'> = {
         seed: s.seed,
         maxIter: s.kmeans_max_iter,
         tol: s.kmeans_tol,
+        seeding: s.kmeans_init,
         kernel: { threads: s.threads },
         onProgress: progress.onProgress,
       });

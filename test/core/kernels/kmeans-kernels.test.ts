@@ -175,3 +175,23 @@ test('NearestCentroid and AssignAndSum give a row tied between equal centroids t
 test('kernels reject a bad thread count', async () => {
   await assert.rejects(NearestCentroid.create(new Float32Array(4), 2, 2, { threads: 0 }), /threads/);
 });
+
+test('CandidateDistances with weights sums each column as weight × capped distance', async () => {
+  const n = 700, d = 6, m = 3;
+  const x = randomMatrix(n, d, 9);
+  const candidates = randomMatrix(m, d, 10);
+  const closest = new Float32Array(n).fill(Infinity);
+  const rng = createRng(11);
+  const weights = Float64Array.from({ length: n }, () => rng.int(5));
+  const kernel = await CandidateDistances.create(d, { threads: 1, blockRows: 256 });
+  const out = new Float32Array(n * m);
+  const weighted = await kernel.run(x, n, rowSquaredNorms(x, n, d), closest, candidates, m, out, weights);
+  const plain = await kernel.run(x, n, rowSquaredNorms(x, n, d), closest, candidates, m, out);
+  await kernel.close();
+  for (let t = 0; t < m; t++) {
+    let want = 0;
+    for (let i = 0; i < n; i++) want += weights[i] * squaredDistance(x, i, candidates, t, d);
+    assert.ok(Math.abs(weighted[t] - want) < 1e-5 * want, `candidate ${t}: ${weighted[t]} vs ${want}`);
+    assert.ok(Math.abs(weighted[t] - plain[t]) > 1e-3 * plain[t], 'the weights change the sums');
+  }
+});
