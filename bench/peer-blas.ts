@@ -32,9 +32,9 @@ interface Probe {
   max_error: number;
 }
 
-function probe(env: NodeJS.ProcessEnv): Probe {
+function probe(env: NodeJS.ProcessEnv): Probe | string {
   const run = spawnSync('/usr/bin/python3', [PROBE], { env, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`BLAS probe failed (apt-get install -y python3-numpy python3-threadpoolctl): ${run.stderr.trim()}`);
+  if (run.status !== 0) return `BLAS probe failed (apt-get install -y python3-numpy python3-threadpoolctl): ${run.stderr.trim().split('\n').pop()}`;
   return JSON.parse(run.stdout.trim()) as Probe;
 }
 
@@ -56,6 +56,10 @@ export function peerBlas(): PeerBlas {
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   const found = probe(env);
+  if (typeof found === 'string') {
+    cached = { env, line: `peer BLAS: unknown, ${found}` };
+    return cached;
+  }
   const generic = found.blas.some((b) => b.internal_api === 'openblas' && GENERIC.has((b.architecture ?? '').toLowerCase()));
   const best = generic ? bestCoreType() : undefined;
   if (!best) {
@@ -64,6 +68,7 @@ export function peerBlas(): PeerBlas {
   }
   const forced = { ...env, OPENBLAS_CORETYPE: best };
   const checked = probe(forced);
+  if (typeof checked === 'string') throw new Error(`with OPENBLAS_CORETYPE=${best}: ${checked}`);
   if (!(checked.max_error <= MAX_ERROR)) throw new Error(`OPENBLAS_CORETYPE=${best} gives wrong products (max error ${checked.max_error} vs float64); not using it`);
   cached = {
     env: forced,
