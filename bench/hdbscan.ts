@@ -30,7 +30,7 @@ import { fitHdbscan } from '../core/hdbscan/fit-hdbscan.js';
 import type { HdbscanModel } from '../core/hdbscan/hdbscan-model.js';
 import { buildKdTree } from '../core/hdbscan/kd-tree.js';
 import { mutualReachabilityMst, type MstStats } from '../core/hdbscan/mutual-reachability-mst.js';
-import { nearestNeighbors } from '../core/hdbscan/nearest-neighbours.js';
+import { nearestNeighbors } from '../core/hdbscan/nearest-neighbors.js';
 import { createRng, type Rng } from '../core/util/random.js';
 import { timed, type Timing } from './timed.js';
 import { peerBlas } from './peer-blas.js';
