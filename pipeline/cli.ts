@@ -11,10 +11,8 @@ import { RunState } from './run/manifest.js';
 import { log } from './cli/progress.js';
 import { runQuery, type QueryFormat } from './cli/query.js';
 import { writeReport } from './report/report.js';
-import { runStages } from './run/run-stages.js';
-import { ShardsIncomplete, mergeAll } from './shard/merge.js';
-import { runEmbedShard } from './shard/shard-embed.js';
-import { runInferShard } from './shard/shard-infer.js';
+import { mergeShards, runStages } from './run/run-stages.js';
+import { ShardsIncomplete } from './shard/shard-check.js';
 import { ShardSpecError, resolveShard } from './shard/shard-spec.js';
 import { writeKeptIfAsked } from './stages/dedup.js';
 import { describeStatus } from './cli/status.js';
@@ -140,19 +138,18 @@ export async function main(argv: readonly string[]): Promise<number> {
             if (command === 'infer') throw new UsageError(`infer --shard labels what embed wrote: give only OUTDIR (semclust infer ${outDir} --shard ${shard.index}/${shard.count})`);
             values.input = args.positionals.slice(0, -1);
           }
-          const run = { outDir, shard, layers: [{ origin: 'command line', values }, args.settings], command, quiet };
-          await (command === 'embed' ? runEmbedShard(run) : runInferShard(run));
+          await runStages({ outDir, stages: [command], layers: [{ origin: 'command line', values }, args.settings], command, strict: true, quiet, shard });
           return 0;
         }
         // After a sharded embed: check and merge its shards before anything reads them.
-        if (command !== 'embed' && args.positionals.length > 0) for (const m of await mergeAll(args.positionals[args.positionals.length - 1], log, quiet)) if (m.merged) log(m.summary);
+        if (command !== 'embed' && args.positionals.length > 0) for (const m of await mergeShards(args.positionals[args.positionals.length - 1], log, quiet)) if (m.merged) log(m.summary);
         const { outDir, layer } = inputsAndOutDir(command, args.positionals);
         await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet });
         return 0;
       }
       case 'dedup':
       case 'sample': {
-        if (args.positionals.length === 1) for (const m of await mergeAll(args.positionals[0], log, quiet)) if (m.merged) log(m.summary);
+        if (args.positionals.length === 1) for (const m of await mergeShards(args.positionals[0], log, quiet)) if (m.merged) log(m.summary);
         const outDir = existingRun(command, args.positionals);
         const layer = { origin: 'command line', values: { output_dir: outDir } };
         await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet });
@@ -161,7 +158,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       case 'merge': {
         if (args.positionals.length !== 1) throw new UsageError(COMMAND_HELP.merge);
-        const lines = (await mergeAll(args.positionals[0], log, quiet)).map((m) => m.summary);
+        const lines = (await mergeShards(args.positionals[0], log, quiet)).map((m) => m.summary);
         process.stdout.write((lines.length > 0 ? lines : [`${args.positionals[0]}: no stage ran sharded here; nothing to merge`]).join('\n') + '\n');
         return 0;
       }

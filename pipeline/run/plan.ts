@@ -39,7 +39,7 @@ const commandFor: Record<StageName, string> = {
   sample: 'semclust sample OUTDIR',
 };
 
-function flagOf(key: string): string {
+export function flagOf(key: string): string {
   return `--${key.replace(/_/g, '-')}`;
 }
 
