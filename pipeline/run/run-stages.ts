@@ -123,9 +123,9 @@ function shardLayers(outDir: string, stage: ShardedStage, layers: readonly Setti
   return [base, ...layers];
 }
 
-const splitStage = (name: StageName): Stage & { split: NonNullable<Stage['split']> } => {
-  const stage = STAGE_LIST.find((s) => s.name === name);
-  if (!stage?.split) throw new SettingsError(`${name} does not run as shards (${STAGE_LIST.filter((s) => s.split).map((s) => s.name).join(' and ')} do)`);
+const splitStage = (all: readonly Stage[], name: StageName): Stage & { split: NonNullable<Stage['split']> } => {
+  const stage = all.find((s) => s.name === name);
+  if (!stage?.split) throw new SettingsError(`${name} does not run as shards (${all.filter((s) => s.split).map((s) => s.name).join(' and ')} do)`);
   return stage as Stage & { split: NonNullable<Stage['split']> };
 };
 
@@ -150,7 +150,7 @@ function stageRun(outDir: string, state: RunState, settings: Settings, name: Sta
 
 /** Shard I of N of one stage: this shard's units, recorded in progress/<stage>/shard-I-of-N.json (never in manifest.json). */
 async function runShard(plan: StagePlan, ctx: StageRun, shard: ShardSpec, say: (m: string) => void): Promise<void> {
-  const { name, split } = splitStage(plan.stage.name);
+  const { name, split } = splitStage([plan.stage], plan.stage.name);
   const stage = name as ShardedStage;
   const prepared = plan.stage.prepare ? await plan.stage.prepare(ctx) : undefined;
   const units = await split.units(ctx);
@@ -168,20 +168,21 @@ async function runShard(plan: StagePlan, ctx: StageRun, shard: ShardSpec, say: (
   say(`${name} shard ${shard.index}/${shard.count}: ${mine.length} of ${units.length} ${split.noun}${note}; when every shard is done: semclust merge ${ctx.outDir}`);
 }
 
-export async function runStages(request: RunRequest): Promise<RunState> {
+/** Runs `request`; `all` is every stage declaration (STAGE_LIST; tests give small fake stages). */
+export async function runStages(request: RunRequest, all: readonly Stage[] = STAGE_LIST): Promise<RunState> {
   const { outDir, stages } = request;
   const shard = request.shard ?? null;
   const say = request.log ?? log;
   const quiet = request.quiet ?? false;
   if (shard && stages.length !== 1) throw new SettingsError(`a shard runs one stage, not ${stages.join(', ')}`);
-  const sharded = shard ? (splitStage(stages[0]).name as ShardedStage) : null;
+  const sharded = shard ? (splitStage(all, stages[0]).name as ShardedStage) : null;
   if (shard) checkShardFolder(outDir);
   else checkRunFolder(outDir);
   let current: { name: StageName; ledger: PartLedger<unknown>; resumable: boolean } | null = null;
   // A signal says what was interrupted and what a rerun does, and frees the lock.
   const interrupted = () =>
     shard
-      ? `${sharded} shard ${shard.index}/${shard.count} interrupted; rerun the same command to continue after its finished ${splitStage(sharded!).split.noun}`
+      ? `${sharded} shard ${shard.index}/${shard.count} interrupted; rerun the same command to continue after its finished ${splitStage(all, sharded!).split.noun}`
       : current
         ? current.resumable
           ? `${current.name} interrupted with ${current.ledger.entries().size} parts durable; rerun the same command to continue after them`
@@ -196,7 +197,7 @@ export async function runStages(request: RunRequest): Promise<RunState> {
     if (stale > 0) say(`${outDir}: removed ${stale} partial file${stale > 1 ? 's' : ''} left by an interrupted write`);
     const state = RunState.open(outDir);
     const layers = sharded ? shardLayers(outDir, sharded, request.layers) : request.layers;
-    const plans = await planStages(state, STAGE_LIST, stages, layers, command, request.strict ?? false);
+    const plans = await planStages(state, all, stages, layers, command, request.strict ?? false);
     if (!shard) for (const line of describePlan(plans, state)) say(line);
     for (const plan of plans) {
       const name = plan.stage.name;
@@ -256,9 +257,9 @@ const mergedEarlier = (state: RunState, stage: StageName, key: string) => {
  * them); then, under the run lock, the stage's split merges the units and the stage is recorded
  * as if one process had run it.
  */
-export async function mergeShards(outDir: string, say: (m: string) => void = log, quiet = false): Promise<Merged[]> {
+export async function mergeShards(outDir: string, say: (m: string) => void = log, quiet = false, all: readonly Stage[] = STAGE_LIST): Promise<Merged[]> {
   const out: Merged[] = [];
-  for (const stage of STAGE_LIST.filter((s) => s.split)) {
+  for (const stage of all.filter((s) => s.split)) {
     const name = stage.name as ShardedStage;
     const split = stage.split!;
     const records = readShardRecords(outDir, name);
@@ -280,7 +281,7 @@ export async function mergeShards(outDir: string, say: (m: string) => void = log
         let settings = resolveSettings([base]);
         // A stage with upstream is merged only onto the upstream its shards ran on.
         if (stage.needs.length > 0) {
-          const [plan] = await planStages(state, STAGE_LIST, [name], [base], 'merge', false);
+          const [plan] = await planStages(state, all, [name], [base], 'merge', false);
           if (plan.key !== attempt.key) {
             throw new ShardsIncomplete(`${outDir}: the ${name} shards ran on another ${stage.needs.join(', ')} stage or other settings than ${outDir}/manifest.json now records; rerun them: semclust ${name} ${outDir} --shard I/${attempt.count} for every I`);
           }
