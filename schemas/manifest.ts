@@ -45,7 +45,7 @@ export const STAGE_STATS = {
     inputs: z.array(InputIdentity),
     /** Parts kept from an interrupted attempt instead of being embedded again. */
     resumed_parts: z.number(),
-    /** Set when the stage ran as N shards and was merged (pipeline/shard/merge.ts). */
+    /** Set when the stage ran as N shards and was merged (mergeShards, pipeline/run/run-stages.ts). */
     shards: z.number().optional(),
   }),
   fit: z.object({
@@ -66,7 +66,7 @@ export const STAGE_STATS = {
     /** Noise rows given their most likely cluster (hdbscan_assign_noise). */
     reassigned_rows: z.number().default(0),
     cluster_stats: ClusterStatsSchema,
-    /** Set when the stage ran as N shards and was merged (pipeline/shard/merge.ts). */
+    /** Set when the stage ran as N shards and was merged (mergeShards, pipeline/run/run-stages.ts). */
     shards: z.number().optional(),
   }),
   dedup: z.object({
