@@ -150,12 +150,12 @@ function stageRun(outDir: string, state: RunState, settings: Settings, name: Sta
 
 /** Shard I of N of one stage: this shard's units, recorded in progress/<stage>/shard-I-of-N.json (never in manifest.json). */
 async function runShard(plan: StagePlan, ctx: StageRun, shard: ShardSpec, say: (m: string) => void): Promise<void> {
-  const { name, split } = splitStage([plan.stage], plan.stage.name);
-  const stage = name as ShardedStage;
+  const split = plan.stage.split!;
+  const name = plan.stage.name as ShardedStage;
   const prepared = plan.stage.prepare ? await plan.stage.prepare(ctx) : undefined;
   const units = await split.units(ctx);
   const mine = units.filter((u) => u.from % shard.count === shard.index);
-  const record = newShardRecord(stage, shard, {
+  const record = newShardRecord(name, shard, {
     key: plan.key,
     settings: plan.recorded,
     ...(plan.stage.settings.includes('shard_unit_bytes') ? { shard_unit_bytes: ctx.settings.shard_unit_bytes } : {}),
