@@ -21,7 +21,7 @@ import type { IdSet } from '../../core/util/id-set.js';
  * Parts are cut at batch ends (a batch's end is the resume point), so batches divide the
  * part: `--part-rows 1000` gives parts of 1,000 rows, not one 4,096-line batch.
  */
-export function batchLinesFor(partRows: number): number {
+function batchLinesFor(partRows: number): number {
   const MAX = 4096;
   return Math.ceil(partRows / Math.ceil(partRows / MAX));
 }
