@@ -15,23 +15,17 @@ import { mergeShards, runStages } from './run/run-stages.js';
 import { ShardsIncomplete } from './shard/shard-check.js';
 import { ShardSpecError, resolveShard } from './shard/shard-spec.js';
 import { writeKeptIfAsked } from './stages/dedup.js';
+import { STAGE_BY_NAME } from './stages/index.js';
 import { describeStatus } from './cli/status.js';
 import { VERSION } from './cli/version.js';
 import { SettingsError, closestWord, loadPipelineFile, resolveSettings, type SettingsLayer } from './settings/settings.js';
-
-/** The stages each command runs, in order; earlier stages are skipped when complete. */
-const STAGES_OF: Record<string, StageName[]> = {
-  embed: ['embed'],
-  fit: ['embed', 'fit'],
-  infer: ['embed', 'fit', 'infer'],
-  dedup: ['dedup'],
-  sample: ['sample'],
-};
 
 /** The reference tool's command names, accepted as synonyms. */
 const SYNONYMS: Record<string, string> = { inference: 'infer' };
 
 class UsageError extends Error {}
+
+const isStage = (command: string): command is StageName => (STAGES as readonly string[]).includes(command);
 
 /**
  * `INPUT... OUTDIR` or just `OUTDIR` for a folder whose manifest recorded the input
@@ -144,16 +138,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         // After a sharded embed: check and merge its shards before anything reads them.
         if (command !== 'embed' && args.positionals.length > 0) for (const m of await mergeShards(args.positionals[args.positionals.length - 1], log, quiet)) if (m.merged) log(m.summary);
         const { outDir, layer } = inputsAndOutDir(command, args.positionals);
-        await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet });
-        return 0;
-      }
-      case 'dedup':
-      case 'sample': {
-        if (args.positionals.length === 1) for (const m of await mergeShards(args.positionals[0], log, quiet)) if (m.merged) log(m.summary);
-        const outDir = existingRun(command, args.positionals);
-        const layer = { origin: 'command line', values: { output_dir: outDir } };
-        await runStages({ outDir, stages: STAGES_OF[command], layers: [layer, args.settings], command, strict: true, quiet });
-        if (command === 'dedup') await writeKeptIfAsked(outDir, resolveSettings([layer, args.settings]), log);
+        await runStages({ outDir, stages: STAGE_BY_NAME[command].command.runs, layers: [layer, args.settings], command, strict: true, quiet });
         return 0;
       }
       case 'merge': {
@@ -184,6 +169,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'schema':
         process.stdout.write(pipelineJsonSchema());
         return 0;
+      default: {
+        // Every other stage's command works on an earlier run: semclust STAGE OUTDIR.
+        if (!isStage(command)) break;
+        if (args.positionals.length === 1) for (const m of await mergeShards(args.positionals[0], log, quiet)) if (m.merged) log(m.summary);
+        const outDir = existingRun(command, args.positionals);
+        const layer = { origin: 'command line', values: { output_dir: outDir } };
+        await runStages({ outDir, stages: STAGE_BY_NAME[command].command.runs, layers: [layer, args.settings], command, strict: true, quiet });
+        if (command === 'dedup') await writeKeptIfAsked(outDir, resolveSettings([layer, args.settings]), log);
+        return 0;
+      }
     }
     return 2;
   } catch (e) {

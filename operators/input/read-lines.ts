@@ -235,7 +235,8 @@ export async function* readLines(sources: readonly string[], options: ReadLinesO
     }
     let lineNo = resuming ? startAt.line : 0;
     let offset = resuming ? startAt.byte : 0;
-    if (resuming) bytesRead += offset;
+    // A plain file is read on from `offset`; a gzip file is read (and counted, compressed) from its start.
+    if (resuming && source !== STDIN && !isGzipFile(source)) bytesRead += offset;
     hasher.init();
     if (resuming && startAt.digestState) hasher.load(Buffer.from(startAt.digestState, 'base64'));
     let pending: Buffer | null = null;

@@ -32,16 +32,26 @@ export function saveModel(dir: string, name: string, model: EncodedModel): void 
 export function loadModel(dir: string, name: string): EncodedModel {
   const file = path.join(dir, `${name}.json`);
   if (!fs.existsSync(file)) throw new Error(`no fitted model at ${file}: run semclust fit first`);
-  const { arrays: index, ...meta } = JSON.parse(fs.readFileSync(file, 'utf8')) as { arrays: Record<string, { file: string; length: number }> };
+  let parsed: { arrays: Record<string, { file: string; length: number }> };
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: not a model index (${(e as Error).message}); refit the model`);
+  }
+  const { arrays: index, ...meta } = parsed;
   const arrays: Record<string, ModelArray> = {};
   for (const [key, { file: f, length }] of Object.entries(index)) {
-    const bytes = fs.readFileSync(path.join(dir, f));
+    const arrayFile = path.join(dir, f);
+    if (!fs.existsSync(arrayFile)) throw new Error(`${arrayFile}: missing, though ${file} names it; refit the model`);
+    const bytes = fs.readFileSync(arrayFile);
     const Ctor = EXT[f.slice(f.lastIndexOf('.') + 1) as Ext];
+    // Checked before the typed array is made: a truncated file need not end on a value's boundary.
+    if (bytes.byteLength !== length * Ctor.BYTES_PER_ELEMENT) {
+      throw new Error(`${arrayFile}: expected ${length} values (${length * Ctor.BYTES_PER_ELEMENT} bytes), found ${bytes.byteLength} bytes; refit the model`);
+    }
     const copy = new Uint8Array(bytes.byteLength);
     copy.set(bytes);
-    const arr = new Ctor(copy.buffer);
-    if (arr.length !== length) throw new Error(`${path.join(dir, f)}: expected ${length} values, found ${arr.length}; refit the model`);
-    arrays[key] = arr;
+    arrays[key] = new Ctor(copy.buffer);
   }
   return { meta, arrays };
 }

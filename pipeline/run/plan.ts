@@ -31,13 +31,10 @@ export function runtimeKeys(stages: readonly Stage[]): SettingKey[] {
   return SETTING_KEYS.filter((k) => !owned.has(k) && k !== 'output_dir' && k !== 'stages');
 }
 
-const commandFor: Record<StageName, string> = {
-  embed: 'semclust embed INPUT... OUTDIR',
-  fit: 'semclust fit OUTDIR (or infer, which refits and relabels)',
-  infer: 'semclust infer OUTDIR',
-  dedup: 'semclust dedup OUTDIR',
-  sample: 'semclust sample OUTDIR',
-};
+/** The command that runs `name` (its declaration's usage). */
+function commandFor(all: readonly Stage[], name: StageName): string {
+  return all.find((s) => s.name === name)!.command.usage;
+}
 
 export function flagOf(key: string): string {
   return `--${key.replace(/_/g, '-')}`;
@@ -102,10 +99,10 @@ function checkOwnership(state: RunState, all: readonly Stage[], chain: readonly 
       if (same(value, recordedValue)) continue;
       errors.push(
         `${origin}: ${flagOf(key)} ${show(resolved[key as SettingKey])} differs from this run's ${owner} stage, which used ${show(recordedValue)}; ` +
-          `\`semclust ${command}\` does not redo ${owner}. To change it run ${commandFor[owner]} ${flagOf(key)} ${show(resolved[key as SettingKey])}, or drop the flag.`,
+          `\`semclust ${command}\` does not redo ${owner}. To change it run ${commandFor(all, owner)} ${flagOf(key)} ${show(resolved[key as SettingKey])}, or drop the flag.`,
       );
     } else {
-      errors.push(`${origin}: ${flagOf(key)} belongs to the ${owner} stage (${commandFor[owner]}), which \`semclust ${command}\` does not run; drop it or use that command.`);
+      errors.push(`${origin}: ${flagOf(key)} belongs to the ${owner} stage (${commandFor(all, owner)}), which \`semclust ${command}\` does not run; drop it or use that command.`);
     }
   }
   if (errors.length > 0) throw new SettingsError(errors.join('\n'));
@@ -146,7 +143,7 @@ export async function planStages(
     for (const need of stage.needs) {
       const k = keyOf.get(need) ?? (state.isComplete(need) ? state.record(need)!.key : null);
       if (k === null) {
-        throw new SettingsError(`${state.outDir}: ${name} needs the ${need} stage, which is not complete here; run ${commandFor[need]} first`);
+        throw new SettingsError(`${state.outDir}: ${name} needs the ${need} stage, which is not complete here; run ${commandFor(all, need)} first`);
       }
       upstream.push(k);
     }

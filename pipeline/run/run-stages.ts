@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { StageName } from '../../schemas/config.js';
-import { PROGRESS_DIR, type StageStats } from '../../schemas/manifest.js';
+import { PROGRESS_DIR } from '../../schemas/manifest.js';
 import { FILES } from '../../schemas/tables.js';
 import { PartLedger } from '../../operators/store/part-ledger.js';
 import { RunLockError } from '../../operators/store/run-lock.js';
@@ -25,7 +25,7 @@ import type { Stage, StageRun } from './stage.js';
 import { ShardsIncomplete, checkShards } from '../shard/shard-check.js';
 import { latestAttempt, newShardRecord, readShardRecords, recordedShardLayer, shardLockScope, writeShardRecord, type ShardRecord, type ShardedStage } from '../shard/shard-records.js';
 import type { ShardSpec } from '../shard/shard-spec.js';
-import { STAGE_LIST } from '../stages/index.js';
+import { STAGE_BY_NAME, STAGE_LIST, type StageStats } from '../stages/index.js';
 
 export interface RunRequest {
   outDir: string;
@@ -44,15 +44,6 @@ export interface RunRequest {
   shard?: ShardSpec;
 }
 
-/** The views a run folder has after `stage`, for the closing hint. */
-const HINT: Record<StageName, string> = {
-  embed: 'SELECT count(*) AS rows, count(DISTINCT id) AS ids FROM rows',
-  fit: 'SELECT count(*) AS embedded FROM embeddings',
-  infer: 'SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 10',
-  dedup: 'SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed, count(*) AS size FROM dedup GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
-  sample: 'SELECT cluster, count(*) AS picked FROM sample GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
-};
-
 function summaryLines(state: RunState, outDir: string, stages: readonly StageName[]): string[] {
   const lines = ['', `summary (${outDir}):`];
   for (const stage of stages) {
@@ -66,7 +57,7 @@ function summaryLines(state: RunState, outDir: string, stages: readonly StageNam
   }
   const outputs = fs.existsSync(outDir) ? fs.readdirSync(outDir).filter((f) => !f.endsWith('.tmp') && !f.endsWith('.lock') && f !== PROGRESS_DIR) : [];
   lines.push(`  outputs: ${outputs.map((f) => path.join(outDir, f)).join(', ')}`);
-  lines.push(`  query them: semclust query ${outDir} "${HINT[stages[stages.length - 1]]}"`);
+  lines.push(`  query them: semclust query ${outDir} "${STAGE_BY_NAME[stages[stages.length - 1]].hint}"`);
   return lines;
 }
 
@@ -231,7 +222,7 @@ export async function runStages(request: RunRequest, all: readonly Stage[] = STA
       if (!ctx.resuming) state.begin(name, plan.key, plan.recorded);
       current = { name, ledger: ctx.ledger, resumable: plan.stage.resumable };
       const stats = await plan.stage.run(ctx, prepared);
-      state.complete(name, stats);
+      state.complete(name, stats as StageStats<typeof name>);
       current = null;
     }
     if (!shard) say(summaryLines(state, outDir, stages).join('\n'));
@@ -290,7 +281,7 @@ export async function mergeShards(outDir: string, say: (m: string) => void = log
         const { stats, summary } = await split.merge(context(state, settings), attempt.records);
         const latest: ShardRecord = attempt.records.reduce((a, b) => (a.started_at >= b.started_at ? a : b));
         const started = attempt.records.map((r) => r.started_at).sort()[0];
-        state.adopt(name, attempt.key, latest.settings, started, { ...stats, shards: attempt.count } as StageStats<ShardedStage>);
+        state.adopt(name, attempt.key, latest.settings, started, { ...(stats as object), shards: attempt.count } as StageStats<ShardedStage>);
         return { merged: true, summary: `${name}: ${attempt.count} shards merged: ${summary}` };
       }),
     );

@@ -1,13 +1,14 @@
 /**
  * What a stage is: a declaration of its name, the stages whose outputs it needs, the
- * settings that key it, a run function that returns its typed statistics, and, for a stage
- * that can run as N shards, how it splits (its units, how a shard runs its units, how the
- * units merge). Everything else — checking upstream, skipping, resuming, redoing, picking a
- * shard's units, recording, merging, and saying why — is the run protocol's
- * (run-stages.ts), written once for every stage.
+ * settings that key it, its outputs, the schema of its statistics, its command, a run
+ * function that returns those statistics, and, for a stage that can run as N shards, how it
+ * splits (its units, how a shard runs its units, how the units merge). Everything else —
+ * checking upstream, skipping, resuming, redoing, picking a shard's units, recording,
+ * merging, and saying why — is the run protocol's (run-stages.ts), written once for every
+ * stage. pipeline/stages/index.ts registers each stage by name.
  */
+import type { z } from 'zod';
 import type { SettingKey, Settings, StageName } from '../../schemas/config.js';
-import type { StageStats } from '../../schemas/manifest.js';
 import { PartLedger } from '../../operators/store/part-ledger.js';
 import type { RunState } from './manifest.js';
 import type { Progress } from '../cli/progress.js';
@@ -55,7 +56,7 @@ export interface WorkUnit {
  * shard is done, `merge` makes the stage's outputs and statistics as one process would
  * have, and the protocol records them in manifest.json.
  */
-export interface StageSplit<N extends StageName, P, U extends WorkUnit = WorkUnit> {
+export interface StageSplit<S extends z.ZodType, P, U extends WorkUnit = WorkUnit> {
   /** What a unit is called in messages ("input units", "parts"). */
   noun: string;
   /** Every unit of the whole stage, in `id` order. */
@@ -69,11 +70,22 @@ export interface StageSplit<N extends StageName, P, U extends WorkUnit = WorkUni
   /** The units of the latest attempt (`shards`, sharing one key) with no durable result: the merge names their shards. */
   unfinished(ctx: StageRun, shards: readonly ShardRecord[]): Promise<WorkUnit[]>;
   /** Combines every unit's outputs into the stage's outputs and statistics, as one process would have. */
-  merge(ctx: StageRun, shards: readonly ShardRecord[]): Promise<{ stats: StageStats<N>; summary: string }>;
+  merge(ctx: StageRun, shards: readonly ShardRecord[]): Promise<{ stats: z.output<S>; summary: string }>;
 }
 
-export interface Stage<N extends StageName = StageName, P = unknown> {
+export interface Stage<N extends StageName = StageName, S extends z.ZodType = z.ZodType, P = unknown> {
   name: N;
+  /**
+   * `semclust <name>`: its line in `semclust --help`, how messages spell it, its own help
+   * (first line: the synopsis and [FLAGS]), and the stages it runs (complete ones are skipped).
+   */
+  command: { summary: string; usage: string; help: string; runs: readonly StageName[] };
+  /** The query the run summary suggests when this stage ran last (views: operators/duckdb/duckdb-views.ts). */
+  hint: string;
+  /** What the stage writes under OUTDIR (relative paths); removed before it is redone. */
+  outputs: readonly string[];
+  /** Its statistics as recorded in manifest.json; later stages read them typed (`state.stats('embed').embedded`). */
+  stats: S;
   /** Stages whose complete outputs this one reads. */
   needs: readonly StageName[];
   /** Every setting that can key this stage (and so belongs to it on the command line). */
@@ -95,7 +107,7 @@ export interface Stage<N extends StageName = StageName, P = unknown> {
    * are removed; its result is handed to run.
    */
   prepare?: (ctx: StageRun) => Promise<P>;
-  run(ctx: StageRun, prepared: P): Promise<StageStats<N>>;
+  run(ctx: StageRun, prepared: P): Promise<z.output<S>>;
   /** How it runs as shards (`--shard I/N`); absent: one process only. */
-  split?: StageSplit<N, P>;
+  split?: StageSplit<S, P>;
 }

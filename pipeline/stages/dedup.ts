@@ -7,8 +7,9 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import type { StageStats } from '../../schemas/manifest.js';
-import { FILES } from '../../schemas/tables.js';
+import { z } from 'zod';
+import { DEDUP, FILES } from '../../schemas/tables.js';
+import type { StageStats } from './index.js';
 import { dedupClusters } from '../../operators/dedup/dedup-clusters.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeKeptRecords } from '../../operators/sample/write-kept.js';
@@ -18,8 +19,45 @@ import type { Stage } from '../run/stage.js';
 /** Clusters deduplicated at once: one onnxruntime session each, single-threaded. */
 const CONCURRENCY = Math.max(1, Math.min(4, os.availableParallelism()));
 
-export const dedupStage: Stage<'dedup'> = {
+/** What the dedup stage records in manifest.json. */
+export const dedupStats = z.object({
+  /** Ids seen (noise rows included; they are kept, having no cluster to compare within). */
+  rows: z.number(),
+  kept: z.number(),
+  removed: z.number(),
+  removed_fraction: z.number(),
+  noise_rows: z.number(),
+  clusters: z.number(),
+  /** Clusters that lost at least one row. */
+  clusters_with_duplicates: z.number(),
+  /** Share of its rows each cluster lost: percentiles over clusters (p10 … p99). */
+  removed_share_percentiles: z.record(z.string(), z.number()),
+  /** The five clusters that lost the largest share: [cluster, size, removed]. */
+  most_removed: z.array(z.tuple([z.number(), z.number(), z.number()])),
+  epsilon: z.number(),
+  keep: z.enum(['nearest', 'farthest', 'random']),
+});
+
+export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   name: 'dedup',
+  command: {
+    summary: 'drop semantic near-duplicates within clusters',
+    usage: 'semclust dedup OUTDIR',
+    runs: ['dedup'],
+    help: `semclust dedup OUTDIR [FLAGS]
+  Removes semantic near-duplicates within each cluster (SemDeDup): an id whose cosine
+  similarity to an already kept id of its cluster is ≥ 1 − --dedup-epsilon is dropped,
+  visiting rows nearest the centroid first (--dedup-keep nearest|farthest|random).
+  Writes OUTDIR/dedup/ (id, cluster, kept, duplicate_of, similarity); a later sample
+  draws only kept ids. --write-kept FILE also writes the kept original records as JSONL.
+  In a pipeline file, list dedup in stages: [embed, fit, infer, dedup, sample].
+
+  semclust dedup out/b77 --dedup-epsilon 0.05 --write-kept out/b77-dedup.jsonl
+  semclust query out/b77 "SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed FROM dedup GROUP BY 1 ORDER BY 2 DESC"`,
+  },
+  hint: 'SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed, count(*) AS size FROM dedup GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
+  outputs: [DEDUP.path, FILES.spill],
+  stats: dedupStats,
   needs: ['infer'],
   // write_kept is an export, not an output: it does not key the stage (see writeKeptIfAsked).
   settings: ['dedup_epsilon', 'dedup_keep', 'seed', 'write_kept'],

@@ -12,7 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { IdSet } from '../../core/util/id-set.js';
 import type { Settings } from '../../schemas/config.js';
-import type { StageStats } from '../../schemas/manifest.js';
+import type { StageStats } from './index.js';
+import type { embedStats } from './embed.js';
 import { EMBEDDINGS, FILES, ROWS } from '../../schemas/tables.js';
 import { EmbedPartsWriter } from '../../operators/embed/write-embed-parts.js';
 import type { Embedder } from '../../operators/embedders/embedder.js';
@@ -242,7 +243,7 @@ async function mergeUnits(ctx: StageRun, shards: readonly ShardRecord[]): Promis
   };
 }
 
-export const embedSplit: StageSplit<'embed', Embedder | PrecomputedVectors, EmbedUnit> = {
+export const embedSplit: StageSplit<typeof embedStats, Embedder | PrecomputedVectors, EmbedUnit> = {
   noun: 'input units',
   units: async (ctx) => listUnits(await resolveInputs(inputsOf(ctx.settings)), ctx.settings.shard_unit_bytes).map((u) => ({ ...u, id: u.unit, from: u.unit })),
   run: embedUnits,

@@ -7,8 +7,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
+import { InputIdentity, PROGRESS_DIR } from '../../schemas/manifest.js';
+import { EMBEDDINGS, FILES, ROWS } from '../../schemas/tables.js';
+import type { StageStats } from './index.js';
+import { SOTU } from '../cli/demo-corpus.js';
 import type { Settings } from '../../schemas/config.js';
-import type { InputIdentity, StageStats } from '../../schemas/manifest.js';
 import { STATIC_MODEL, openEmbedder } from '../../operators/embedders/open-embedder.js';
 import { RECIPE_REVISION } from '../../operators/embedders/static-model.js';
 import { openEmbedderInWorker } from '../../operators/embedders/worker-embedder.js';
@@ -54,8 +58,56 @@ async function inputChanges(s: Settings, outDir: string, recorded: readonly Inpu
   return changes;
 }
 
-export const embedStage: Stage<'embed', Embedder | PrecomputedVectors> = {
+/** What the embed stage records in manifest.json. */
+export const embedStats = z.object({
+  lines_read: z.number(),
+  rows: z.number(),
+  rejected: z.number(),
+  rejected_by_reason: z.record(z.string(), z.number()),
+  embedded: z.number(),
+  duplicates: z.number(),
+  parts: z.number(),
+  dims: z.number(),
+  model: z.string(),
+  /** The commit a hub model resolved to (issue 12); pass it back as `revision` to rerun on the same weights. */
+  model_revision: z.string().nullable(),
+  /** Empty when an input was stdin (it cannot be identified again). */
+  inputs: z.array(InputIdentity),
+  /** Parts kept from an interrupted attempt instead of being embedded again. */
+  resumed_parts: z.number(),
+  /** Set when the stage ran as N shards and was merged (mergeShards, pipeline/run/run-stages.ts). */
+  shards: z.number().optional(),
+});
+
+export const embedStage: Stage<'embed', typeof embedStats, Embedder | PrecomputedVectors> = {
   name: 'embed',
+  command: {
+    summary: 'JSONL / Parquet / CSV / TSV → rows + embeddings',
+    usage: 'semclust embed INPUT... OUTDIR',
+    runs: ['embed'],
+    help: `semclust embed INPUT... OUTDIR [FLAGS]
+  Reads JSONL (files, globs, .gz, or - for stdin), Parquet, CSV or TSV (by extension;
+  a folder such as a Hugging Face dataset reads its data files), extracts the text, and
+  writes OUTDIR/rows/ and OUTDIR/embeddings/ as Parquet, bad rows to OUTDIR/rejects.jsonl
+  (a Parquet/CSV row is its record as JSON, its line its row number). With
+  --embedding-column the vectors come from the records and no model runs.
+
+  semclust embed ${SOTU} out/sotu --text-key text
+  semclust embed chats.jsonl out/chat --message-key "request.messages[0].content"
+  cat data/*.jsonl | semclust embed - out/stdin
+  semclust embed 'logs/*.jsonl.gz' out/logs --embedding-model sentence-transformers/all-MiniLM-L6-v2
+  semclust embed data.jsonl out/llama --embedding-endpoint http://127.0.0.1:8000/v1 \\
+      --embedding-model meta-llama/Llama-3.1-8B --max-concurrency 8
+  semclust embed 'hf/ultrachat/data/train-*.parquet' out/chat --message-key "messages[0].content"
+  semclust embed prompts.csv out/csv --text-key prompt
+  semclust embed vectors.parquet out/pre --text-key text --embedding-column embedding
+  semclust embed data.jsonl out/big --shard 2/4     (one of 4 shards; then semclust merge out/big)
+  --shard I/N (I from 0), or --num-shards N with JOB_COMPLETION_INDEX / AWS_BATCH_JOB_ARRAY_INDEX;
+  SLURM_ARRAY_TASK_ID with its count needs neither. See docs/shards.md.`,
+  },
+  hint: 'SELECT count(*) AS rows, count(DISTINCT id) AS ids FROM rows',
+  outputs: [ROWS.path, EMBEDDINGS.path, FILES.rejects, `${PROGRESS_DIR}/embed`],
+  stats: embedStats,
   needs: [],
   settings: ['input', 'text_key', 'message_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes'],
   // The hub revision and weights file pick the vectors, so they key the stage; the device does

@@ -1,17 +1,20 @@
 /**
  * Stage 2: fit on a seeded sample of the embeddings — the projection (UMAP to the
- * clustering space and 2-D when enabled, else a UMAP or PCA 2-D map), then k-means or
- * HDBSCAN in the clustering space — and save both under OUTDIR/model/.
+ * clustering space and 2-D when enabled, else a UMAP or PCA 2-D map), then the clusterer
+ * `cluster_alg` names (pipeline/model/clusterers.ts) in the clustering space — and save both
+ * under OUTDIR/model/.
  */
-import { fitHdbscan } from '../../core/hdbscan/fit-hdbscan.js';
-import { fitKMeans } from '../../core/kmeans/kmeans.js';
+import { z } from 'zod';
+import { FILES } from '../../schemas/tables.js';
+import type { StageStats } from './index.js';
+import { SOTU } from '../cli/demo-corpus.js';
 import { fitPca } from '../../core/pca/pca.js';
 import { createRng, sampleIndices } from '../../core/util/random.js';
 import { fitUmap } from '../../core/umap/fit-umap.js';
-import type { Settings } from '../../schemas/config.js';
-import type { StageStats } from '../../schemas/manifest.js';
+import { settingsShape, type Settings } from '../../schemas/config.js';
 import { gatherRows } from '../../operators/parquet/read-embeddings.js';
-import { modelDir, projectBlock, saveClusterer, saveProjection, type Projection } from '../model/fitted-model.js';
+import { CLUSTERERS } from '../model/clusterers.js';
+import { modelDir, projectBlock, saveProjection, type Projection } from '../model/fitted-model.js';
 import { FitProgress } from './fit-progress.js';
 import type { Stage } from '../run/stage.js';
 
@@ -60,17 +63,42 @@ async function clusteringSpace(p: Projection, sample: Float32Array, rows: number
 }
 
 const UMAP_SETTINGS = ['umap_dim', 'umap_n_neighbors', 'umap_min_dist', 'umap_metric', 'umap_fit_sample'] as const;
-const KMEANS_SETTINGS = ['kmeans_num_clusters', 'kmeans_max_iter', 'kmeans_tol'] as const;
-const HDBSCAN_SETTINGS = ['hdbscan_min_cluster_size', 'hdbscan_min_samples', 'hdbscan_cluster_selection_method', 'hdbscan_cluster_selection_epsilon', 'hdbscan_allow_single_cluster'] as const;
 const COMMON = ['fit_sample', 'seed', 'cluster_alg', 'enable_umap'] as const;
 
-export const fitStage: Stage<'fit'> = {
+/** What the fit stage records in manifest.json. */
+export const fitStats = z.object({
+  fit_rows: z.number(),
+  algorithm: settingsShape.cluster_alg.unwrap(),
+  projection: z.string(),
+  clusters: z.number(),
+  inertia: z.number().optional(),
+  iterations: z.number().optional(),
+  fit_noise_fraction: z.number().optional(),
+});
+
+export const fitStage: Stage<'fit', typeof fitStats> = {
   name: 'fit',
+  command: {
+    summary: 'fit k-means / HDBSCAN on a sample',
+    usage: 'semclust fit OUTDIR (or infer, which refits and relabels)',
+    runs: ['embed', 'fit'],
+    help: `semclust fit [INPUT...] OUTDIR [FLAGS]
+  Embeds if needed, then fits the cluster model on a seeded sample and saves it in
+  OUTDIR/model/: JSON metadata plus raw little-endian arrays (numpy.fromfile reads
+  them); never a pickle. Without INPUT it uses the input OUTDIR recorded.
+
+  semclust fit ${SOTU} out/sotu --kmeans-num-clusters 80
+  semclust fit big.jsonl out/big --fit-sample 0.1 --kmeans-num-clusters 1000
+  semclust fit big.jsonl out/big --enable-umap --cluster-alg hdbscan --hdbscan-min-cluster-size 50`,
+  },
+  hint: 'SELECT count(*) AS embedded FROM embeddings',
+  outputs: [FILES.model],
+  stats: fitStats,
   needs: ['embed'],
-  settings: [...COMMON, 'plot_projection', ...KMEANS_SETTINGS, ...HDBSCAN_SETTINGS, ...UMAP_SETTINGS],
+  settings: [...COMMON, 'plot_projection', ...Object.values(CLUSTERERS).flatMap((a) => a.settings), ...UMAP_SETTINGS],
   keyed: (s) => [
     ...COMMON,
-    ...(s.cluster_alg === 'kmeans' ? KMEANS_SETTINGS : HDBSCAN_SETTINGS),
+    ...CLUSTERERS[s.cluster_alg].settings,
     ...(s.enable_umap ? [] : (['plot_projection'] as const)),
     ...(s.enable_umap || s.plot_projection === 'umap' ? UMAP_SETTINGS : []),
   ],
@@ -82,9 +110,8 @@ export const fitStage: Stage<'fit'> = {
     const total = embed.embedded;
     if (!(total > 0)) throw new Error(`${ctx.outDir}: no rows were embedded (empty input, or every line rejected: see ${ctx.outDir}/rejects.jsonl)`);
     const rows = sampleCount(s.fit_sample, total);
-    if (s.cluster_alg === 'kmeans' && s.kmeans_num_clusters > rows) {
-      throw new Error(`--kmeans-num-clusters ${s.kmeans_num_clusters} exceeds the ${rows} rows fitted on; lower it or raise --fit-sample`);
-    }
+    const algorithm = CLUSTERERS[s.cluster_alg];
+    algorithm.check(s, rows);
     const sample = gatherRows(ctx.outDir, sampleIndices(total, rows, createRng(s.seed)));
     const dir = modelDir(ctx.outDir);
 
@@ -93,39 +120,11 @@ export const fitStage: Stage<'fit'> = {
     const space = await clusteringSpace(projection, sample.values, rows, sample.dims, s.threads);
     const common = { fit_rows: rows, algorithm: s.cluster_alg, projection: projection.kind === 'umap' ? `umap ${s.umap_dim}-d` : `none (${projection.kind === 'pca' ? 'pca' : 'umap'} 2-d for plots)` };
 
-    if (s.cluster_alg === 'kmeans') {
-      const k = s.kmeans_num_clusters;
-      const progress = new FitProgress(`fit: k-means k=${k} on ${rows.toLocaleString('en-US')} rows`, ctx.quiet);
-      const fitted = await fitKMeans(space.values, rows, space.dims, {
-        k,
-        seed: s.seed,
-        maxIter: s.kmeans_max_iter,
-        tol: s.kmeans_tol,
-        kernel: { threads: s.threads },
-        onProgress: progress.onProgress,
-      });
-      progress.finish();
-      saveClusterer(dir, { kind: 'kmeans', model: { centroids: fitted.centroids, k, dims: space.dims, seed: s.seed, inertia: fitted.inertia, iterations: fitted.iterations, fitRows: rows } });
-      return { ...common, clusters: k, inertia: fitted.inertia, iterations: fitted.iterations };
-    }
-    ctx.log(`fit: HDBSCAN on ${rows.toLocaleString('en-US')} rows × ${space.dims} (min_cluster_size ${s.hdbscan_min_cluster_size}, min_samples ${s.hdbscan_min_samples})`);
-    const hdbscanProgress = new FitProgress('fit: HDBSCAN', ctx.quiet);
-    const fitted = await fitHdbscan(space.values, rows, space.dims, {
-      minClusterSize: s.hdbscan_min_cluster_size,
-      minSamples: s.hdbscan_min_samples,
-      clusterSelectionMethod: s.hdbscan_cluster_selection_method,
-      clusterSelectionEpsilon: s.hdbscan_cluster_selection_epsilon,
-      allowSingleCluster: s.hdbscan_allow_single_cluster,
-      threads: s.threads,
-      onProgress: hdbscanProgress.onProgress,
+    const { clusterer, stats } = await algorithm.fit({ values: space.values, rows, dims: space.dims }, s, {
+      log: ctx.log,
+      progress: (label) => new FitProgress(label, ctx.quiet),
     });
-    hdbscanProgress.finish();
-    if (fitted.model.meta.labelCount === 0) {
-      throw new Error(`HDBSCAN found no cluster in ${rows} rows: lower --hdbscan-min-cluster-size (now ${s.hdbscan_min_cluster_size}), raise --fit-sample${s.hdbscan_allow_single_cluster ? '' : ', or pass --hdbscan-allow-single-cluster to accept one cluster'}`);
-    }
-    saveClusterer(dir, { kind: 'hdbscan', model: fitted.model });
-    let noise = 0;
-    for (const l of fitted.labels) if (l < 0) noise++;
-    return { ...common, clusters: fitted.model.meta.labelCount, fit_noise_fraction: noise / rows };
+    clusterer.save(dir);
+    return { ...common, ...stats };
   },
 };

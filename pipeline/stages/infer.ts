@@ -7,14 +7,19 @@
  * merge is that last step over every shard's parts.
  */
 import os from 'node:os';
-import type { StageStats } from '../../schemas/manifest.js';
-import { LABELS } from '../../schemas/tables.js';
+import { z } from 'zod';
+import { ClusterStats, PROGRESS_DIR } from '../../schemas/manifest.js';
+import { CLUSTERS, FILES, LABELS, PROJECTION } from '../../schemas/tables.js';
+import type { StageStats } from './index.js';
+import { SOTU } from '../cli/demo-corpus.js';
 import { openRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { embeddingPartFiles } from '../../operators/parquet/read-embeddings.js';
 import { runPool } from '../../operators/workers/worker-pool.js';
 import { clusterStats, formatClusterStats } from '../report/cluster-stats.js';
 import { describeClusters, describedAs } from '../report/describe-clusters.js';
-import { clusterCount, loadFitted } from '../model/fitted-model.js';
+import type { Clusterer } from '../model/clusterer.js';
+import { CLUSTERERS } from '../model/clusterers.js';
+import { loadFitted } from '../model/fitted-model.js';
 import type { InferJob, PartSummary } from './label-part.js';
 import { writePlot } from '../report/plot.js';
 import { writeReport } from '../report/report.js';
@@ -42,9 +47,13 @@ function sumsOf(e: InferEntry): Float64Array | null {
   return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
-/** Every embeddings part as an infer job (part number = position in part order). */
-export function inferJobs(outDir: string, k: number, withSums: boolean): InferJob[] {
-  return embeddingPartFiles(outDir).map((file, part) => ({ part, file, k, withSums }));
+/**
+ * Every embeddings part as an infer job (part number = position in part order); parts sum
+ * their rows' coordinates when the clusterer's centres are the means of their members.
+ */
+export function inferJobs(outDir: string, c: Clusterer): InferJob[] {
+  const withSums = c.centroids() === null;
+  return embeddingPartFiles(outDir).map((file, part) => ({ part, file, k: c.clusters, withSums }));
 }
 
 /**
@@ -60,7 +69,7 @@ export async function labelParts(ctx: StageRun, jobs: readonly InferJob[], entri
   const threads = options.cores !== undefined ? Math.max(1, Math.floor(cores / workers)) : (ctx.settings.threads ?? Math.max(1, Math.floor(cores / workers)));
   const progress = ctx.progress('infer', 'rows');
   let done = [...entries.values()].reduce((n, e) => n + e.rows, 0);
-  await runPool<InferJob, PartSummary>(new URL('./infer-worker.js', import.meta.url), { outDir: ctx.outDir, threads, assignNoise: c.kind === 'hdbscan' && ctx.settings.hdbscan_assign_noise }, workers, 'label', [...jobs], (r) => {
+  await runPool<InferJob, PartSummary>(new URL('./infer-worker.js', import.meta.url), { outDir: ctx.outDir, threads, assignNoise: c.algorithm.noise !== null && ctx.settings[c.algorithm.noise.assign] }, workers, 'label', [...jobs], (r) => {
     const entry = toEntry(r);
     ctx.ledger.record(r.part, entry);
     entries.set(r.part, entry);
@@ -74,12 +83,12 @@ export async function labelParts(ctx: StageRun, jobs: readonly InferJob[], entri
 export async function finishInfer(ctx: StageRun, entries: ReadonlyMap<number, InferEntry>, resumedParts: number): Promise<StageStats<'infer'>> {
   const fitted = loadFitted(ctx.outDir);
   const c = fitted.clusterer;
-  const k = clusterCount(c);
-  const withSums = c.kind === 'hdbscan';
-  // k-means centres are the model's; HDBSCAN's are the means of their members.
+  const k = c.clusters;
+  // The model's centres, or (null) the means of their members.
+  const given = c.centroids();
   const counts = new Float64Array(k);
-  let spaceDims = c.kind === 'kmeans' ? c.model.dims : 0;
-  const sums = withSums ? new Float64Array(k * Math.max(1, ...[...entries.values()].map((e) => e.spaceDims))) : null;
+  let spaceDims = given?.dims ?? 0;
+  const sums = given ? null : new Float64Array(k * Math.max(1, ...[...entries.values()].map((e) => e.spaceDims)));
   // Part order, so the float sums are added in the same order however the parts were labelled.
   for (const part of [...entries.keys()].sort((a, b) => a - b)) {
     const e = entries.get(part)!;
@@ -88,7 +97,7 @@ export async function finishInfer(ctx: StageRun, entries: ReadonlyMap<number, In
     const s = sumsOf(e);
     if (sums && s) for (let j = 0; j < s.length; j++) sums[j] += s[j];
   }
-  const centroids = c.kind === 'kmeans' ? c.model.centroids : new Float32Array(k * spaceDims);
+  const centroids = given?.values ?? new Float32Array(k * spaceDims);
   if (sums) for (let j = 0; j < k; j++) for (let t = 0; t < spaceDims; t++) centroids[j * spaceDims + t] = counts[j] > 0 ? sums[j * spaceDims + t] / counts[j] : 0;
   // clusters.parquet with keywords, representative texts and optional LLM labels.
   const described = await describeClusters(ctx.outDir, { sizes: counts, centroids, dims: spaceDims }, ctx.settings, ctx.log);
@@ -104,19 +113,35 @@ export async function finishInfer(ctx: StageRun, entries: ReadonlyMap<number, In
   }
   ctx.log(formatClusterStats(stats, (j) => describedAs(described[j])));
   if (reassigned > 0) ctx.log(`infer: ${reassigned.toLocaleString('en-US')} noise rows given their most likely cluster (labels.reassigned)`);
-  const method = `${c.kind === 'kmeans' ? `k-means k=${k}` : `HDBSCAN, ${k} clusters`}${fitted.projection.kind === 'pca' ? ', PCA 2-D' : ', UMAP 2-D'}`;
+  const method = `${c.description}${fitted.projection.kind === 'pca' ? ', PCA 2-D' : ', UMAP 2-D'}`;
   const plot = await writePlot(ctx.outDir, ctx.settings.seed, method);
   if (plot) ctx.log(`plot: ${plot}`);
   ctx.log(`report: ${await writeReport(ctx.outDir, ctx.settings)}`);
   return { rows: stats.total_rows, clusters: stats.clusters, noise_rows: stats.noise_rows, noise_fraction: stats.noise_fraction, resumed_parts: resumedParts, reassigned_rows: reassigned, cluster_stats: stats };
 }
 
+const DESCRIBE_SETTINGS = ['keywords_top', 'keywords_vocabulary', 'representatives', 'label_endpoint', 'label_model'] as const;
+
+/** What the infer stage records in manifest.json. */
+export const inferStats = z.object({
+  rows: z.number(),
+  clusters: z.number(),
+  noise_rows: z.number(),
+  noise_fraction: z.number(),
+  resumed_parts: z.number(),
+  /** Noise rows given their most likely cluster (hdbscan_assign_noise). */
+  reassigned_rows: z.number().default(0),
+  cluster_stats: ClusterStats,
+  /** Set when the stage ran as N shards and was merged (mergeShards, pipeline/run/run-stages.ts). */
+  shards: z.number().optional(),
+});
+
 type InferUnit = InferJob & WorkUnit;
 
 /** Every embeddings part as a unit; the input unit it came from (part-U-K, or part N of one process as unit N) picks its shard. */
 async function inferUnits(ctx: StageRun): Promise<InferUnit[]> {
   const c = loadFitted(ctx.outDir).clusterer;
-  return inferJobs(ctx.outDir, clusterCount(c), c.kind === 'hdbscan').map((j) => ({ ...j, id: j.part, from: unitOfPart(j.file) ?? j.part }));
+  return inferJobs(ctx.outDir, c).map((j) => ({ ...j, id: j.part, from: unitOfPart(j.file) ?? j.part }));
 }
 
 /** Labels the units the ledger does not record yet; when resuming, recorded ones are kept. */
@@ -134,7 +159,7 @@ async function labelUnits(ctx: StageRun, units: readonly InferUnit[]): Promise<{
 }
 
 /** Shards label the parts of their input units; the merge describes every part's clusters. */
-const inferSplit: StageSplit<'infer', unknown, InferUnit> = {
+const inferSplit: StageSplit<typeof inferStats, unknown, InferUnit> = {
   noun: 'parts',
   units: inferUnits,
   async run(ctx, _prepared, mine) {
@@ -154,12 +179,33 @@ const inferSplit: StageSplit<'infer', unknown, InferUnit> = {
   },
 };
 
-export const inferStage: Stage<'infer'> = {
+export const inferStage: Stage<'infer', typeof inferStats> = {
   name: 'infer',
+  command: {
+    summary: 'label every row, print cluster statistics',
+    usage: 'semclust infer OUTDIR',
+    runs: ['embed', 'fit', 'infer'],
+    help: `semclust infer [INPUT...] OUTDIR [FLAGS]
+  Assigns every row to a cluster (fitting first if needed): OUTDIR/labels/ and
+  OUTDIR/clusters.parquet, then prints cluster statistics. Settings an earlier
+  command recorded in OUTDIR are reused; a flag that changes them says first which
+  stages it redoes. Also spelled \`inference\` (the reference tool's name).
+
+  semclust infer ${SOTU} out/sotu --kmeans-num-clusters 80
+  semclust fit ${SOTU} out/sotu --kmeans-num-clusters 100 && semclust infer out/sotu
+  semclust infer out/big --shard 2/4      (one of 4 shards, after fit; then semclust merge out/big)`,
+  },
+  hint: 'SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 10',
+  outputs: [LABELS.path, PROJECTION.path, CLUSTERS.path, FILES.plot, FILES.report, `${PROGRESS_DIR}/infer`],
+  stats: inferStats,
   needs: ['fit'],
   // What clusters.parquet describes each cluster with; the labels themselves depend on fit alone.
-  settings: ['keywords_top', 'keywords_vocabulary', 'representatives', 'label_endpoint', 'label_model', 'hdbscan_assign_noise'],
-  keyed: (s) => ['keywords_top', 'keywords_vocabulary', 'representatives', 'label_endpoint', 'label_model', ...(s.cluster_alg === 'hdbscan' ? (['hdbscan_assign_noise'] as const) : [])],
+  // A clusterer's noise option (hdbscan_assign_noise) keys infer too: it changes the labels.
+  settings: [...DESCRIBE_SETTINGS, ...Object.values(CLUSTERERS).flatMap((a) => (a.noise ? [a.noise.assign] : []))],
+  keyed: (s) => {
+    const noise = CLUSTERERS[s.cluster_alg].noise;
+    return [...DESCRIBE_SETTINGS, ...(noise ? [noise.assign] : [])];
+  },
   resumable: true,
 
   async run(ctx): Promise<StageStats<'infer'>> {

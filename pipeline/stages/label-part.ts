@@ -1,7 +1,7 @@
 /**
  * Labels one embeddings part: projection, cluster assignment, and the aligned outputs
- * labels/part-N and projection/part-N. Returns per-cluster counts and, for HDBSCAN (whose
- * centres are the means of their members), coordinate sums in the clustering space.
+ * labels/part-N and projection/part-N. Returns per-cluster counts and, when the clusterer has
+ * no centres of its own (HDBSCAN: the means of its members), coordinate sums in the clustering space.
  */
 import path from 'node:path';
 import { LABELS, PROJECTION } from '../../schemas/tables.js';

@@ -6,10 +6,11 @@
  * every query sees only the ids it kept (openRunDatabase keptOnly).
  */
 import path from 'node:path';
+import { z } from 'zod';
+import { FILES, SAMPLE } from '../../schemas/tables.js';
+import type { StageStats } from './index.js';
 import { allocateQuotas } from '../../core/sample/allocate-quotas.js';
 import { farthestPointOrder } from '../../core/sample/farthest-point.js';
-import type { StageStats } from '../../schemas/manifest.js';
-import { FILES, SAMPLE } from '../../schemas/tables.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeParquet } from '../../operators/parquet/parquet.js';
 import { buildHierarchy } from '../../core/kmeans/hierarchical-kmeans.js';
@@ -23,8 +24,38 @@ import { writePlot } from '../report/plot.js';
 import { writeReport } from '../report/report.js';
 import type { Stage } from '../run/stage.js';
 
-export const sampleStage: Stage<'sample'> = {
+/** What the sample stage records in manifest.json. */
+export const sampleStats = z.object({
+  sampled: z.number(),
+  clusters_sampled: z.number(),
+  clusters: z.number(),
+  per_cluster: z.string(),
+  within: z.string(),
+  /** Rows dedup removed, which the sample could not draw (0 when dedup did not run). */
+  dedup_removed: z.number().default(0),
+  /** --within top|weighted: ids scored, and those whose score was missing, not a number, or ≤ 0. */
+  scores: z.object({ scored: z.number(), missing: z.number(), non_numeric: z.number(), non_positive: z.number() }).optional(),
+});
+
+export const sampleStage: Stage<'sample', typeof sampleStats> = {
   name: 'sample',
+  command: {
+    summary: 'pick the representative sample',
+    usage: 'semclust sample OUTDIR',
+    runs: ['sample'],
+    help: `semclust sample OUTDIR [FLAGS]
+  Picks --sample-size rows across clusters (noise excluded) and writes the original
+  records to OUTDIR/sample.jsonl and (id, cluster, pick) to OUTDIR/sample.parquet.
+
+  semclust sample out/sotu --sample-size 1000 --per-cluster sqrt --within diverse
+  semclust sample out/sotu --sample-size 77 --per-cluster equal --seed 7
+  semclust sample out/big --per-cluster balanced --hierarchy-clusters 100,10
+  semclust sample out/big --within top --score-key quality.score
+  (after semclust dedup OUTDIR, only the kept rows are drawn; see docs/curate.md)`,
+  },
+  hint: 'SELECT cluster, count(*) AS picked FROM sample GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
+  outputs: [FILES.sampleJsonl, SAMPLE.path, FILES.spill],
+  stats: sampleStats,
   needs: ['infer'],
   settings: ['sample_size', 'per_cluster', 'within', 'seed', 'score_key', 'hierarchy_clusters', 'hierarchy_resampling'],
   keyed: (s) => [

@@ -6,7 +6,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { StageStats } from '../../schemas/manifest.js';
+import type { StageStats } from '../../pipeline/stages/index.js';
+import { embedStats } from '../../pipeline/stages/embed.js';
+import { fitStats } from '../../pipeline/stages/fit.js';
 import type { Stage, StageRun, WorkUnit } from '../../pipeline/run/stage.js';
 
 export interface FakeControl {
@@ -41,7 +43,7 @@ async function runUnits(ctx: StageRun, c: FakeControl, units: readonly WorkUnit[
   return units.filter((u) => recorded.has(u.id)).length;
 }
 
-const embedStats = (parts: number, kept: number): StageStats<'embed'> => ({
+const fakeEmbedStats = (parts: number, kept: number): StageStats<'embed'> => ({
   lines_read: parts * 10,
   rows: parts * 10,
   rejected: 0,
@@ -58,14 +60,18 @@ const embedStats = (parts: number, kept: number): StageStats<'embed'> => ({
 
 export function fakeStages(c: FakeControl): Stage[] {
   const units = async () => Array.from({ length: c.units }, (_, u) => ({ id: u, from: u }));
-  const embed: Stage<'embed'> = {
+  const embed: Stage<'embed', typeof embedStats> = {
     name: 'embed',
+    command: { summary: 'fake embed', usage: 'semclust embed INPUT... OUTDIR', help: '', runs: ['embed'] },
+    hint: 'SELECT 1',
+    outputs: ['embeddings', 'progress/embed'],
+    stats: embedStats,
     needs: [],
     settings: ['part_rows'],
     resumable: true,
     async run(ctx) {
       const kept = await runUnits(ctx, c, await units());
-      return embedStats(c.units, kept);
+      return fakeEmbedStats(c.units, kept);
     },
     split: {
       noun: 'units',
@@ -82,12 +88,16 @@ export function fakeStages(c: FakeControl): Stage[] {
         // The merged output: every unit's part in unit order, as one process would leave them.
         const joined = (await units()).map((u) => fs.readFileSync(partFile(ctx.outDir, u.id), 'utf8')).join('');
         fs.writeFileSync(path.join(ctx.outDir, 'embeddings', 'merged.txt'), joined);
-        return { stats: embedStats(c.units, 0), summary: `${shards.length} shard records, ${c.units} units` };
+        return { stats: fakeEmbedStats(c.units, 0), summary: `${shards.length} shard records, ${c.units} units` };
       },
     },
   };
-  const fit: Stage<'fit'> = {
+  const fit: Stage<'fit', typeof fitStats> = {
     name: 'fit',
+    command: { summary: 'fake fit', usage: 'semclust fit OUTDIR', help: '', runs: ['embed', 'fit'] },
+    hint: 'SELECT 2',
+    outputs: ['model'],
+    stats: fitStats,
     needs: ['embed'],
     settings: ['kmeans_num_clusters'],
     resumable: false,
@@ -96,5 +106,5 @@ export function fakeStages(c: FakeControl): Stage[] {
       return { fit_rows: ctx.state.stats('embed').rows, algorithm: 'kmeans', projection: 'none', clusters: ctx.settings.kmeans_num_clusters };
     },
   };
-  return [embed, fit] as Stage[];
+  return [embed, fit] as unknown as Stage[];
 }

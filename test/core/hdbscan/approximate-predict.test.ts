@@ -1,37 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
-import { createRng } from '../../../core/util/random.js';
 import { approximatePredict, HdbscanPredictor } from '../../../core/hdbscan/approximate-predict.js';
 import { fitHdbscan } from '../../../core/hdbscan/fit-hdbscan.js';
-import { decodeHdbscanModel, encodeHdbscanModel } from '../../../core/hdbscan/hdbscan-model.js';
+import { encodeHdbscanModel } from '../../../core/hdbscan/hdbscan-model.js';
+import { CENTRES, D, fitFourBlobs, sample } from '../../support/four-blobs.js';
 
-const D = 10;
-const CENTRES = (() => {
-  const rng = createRng(21);
-  return Array.from({ length: 4 }, () => Array.from({ length: D }, () => rng.next() * 30 - 15));
-})();
-const SPREADS = [0.6, 1, 1.4, 2];
-
-/** Rows from four blobs of different spread plus 4% uniform noise; `blob` says which (−1 noise). */
-function sample(n: number, seed: number): { data: Float32Array; blob: Int32Array } {
-  const rng = createRng(seed);
-  const data = new Float32Array(n * D);
-  const blob = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    blob[i] = rng.next() < 0.04 ? -1 : rng.int(CENTRES.length);
-    for (let j = 0; j < D; j++) {
-      data[i * D + j] = blob[i] < 0 ? rng.next() * 50 - 25 : CENTRES[blob[i]][j] + SPREADS[blob[i]] * rng.gaussian();
-    }
-  }
-  return { data, blob };
-}
-
-const fitted = (async () => {
-  const { data, blob } = sample(3000, 1);
-  const fit = await fitHdbscan(data, 3000, D, { minClusterSize: 40, minSamples: 8 });
-  return { data, blob, fit };
-})();
+const fitted = fitFourBlobs();
 
 test('predicting the fitted points gives their fit label for at least 99% of the non-noise points', async () => {
   const { data, fit } = await fitted;
@@ -77,25 +52,6 @@ test('new points from a blob get that blob’s cluster; points far from every bl
   } finally {
     await predictor.close();
   }
-});
-
-test('a model survives encode → JSON meta + typed arrays → decode, and predicts the same', async () => {
-  const { data, fit } = await fitted;
-  const encoded = encodeHdbscanModel(fit.model);
-  for (const a of Object.values(encoded.arrays)) assert.ok(a instanceof Float32Array || a instanceof Int32Array || a instanceof Float64Array);
-  const restored = decodeHdbscanModel({ meta: JSON.parse(JSON.stringify(encoded.meta)), arrays: encoded.arrays });
-  assert.deepEqual(restored, fit.model);
-  const block = data.subarray(0, 500 * D);
-  assert.deepEqual(await approximatePredict(restored, block, 500), await approximatePredict(fit.model, block, 500));
-});
-
-test('decode rejects what is not a model of this format', async () => {
-  const { fit } = await fitted;
-  const encoded = encodeHdbscanModel(fit.model);
-  assert.throws(() => decodeHdbscanModel({ meta: { ...encoded.meta, format: 'other' }, arrays: encoded.arrays }), /format/);
-  assert.throws(() => decodeHdbscanModel({ meta: encoded.meta, arrays: { ...encoded.arrays, pointLambda: new Float32Array(3000) } }), /Float64Array/);
-  assert.throws(() => decodeHdbscanModel({ meta: encoded.meta, arrays: { ...encoded.arrays, pointParent: new Int32Array(5) } }), /5 values/);
-  assert.throws(() => decodeHdbscanModel({ meta: { ...encoded.meta, n: -1 }, arrays: encoded.arrays }), /meta.n/);
 });
 
 test('prediction in a worker thread from the encoded model equals prediction in the main thread', async () => {

@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ctfidf } from '../../../core/keywords/ctfidf.js';
-import { forEachTerm, keywordWords } from '../../../core/keywords/keyword-terms.js';
-import { TermVocabulary } from '../../../core/keywords/term-vocabulary.js';
 import { createRng } from '../../../core/util/random.js';
 
 test('c-TF-IDF matches hand-worked values: tf within the cluster × log(1 + A / term frequency)', () => {
@@ -38,39 +36,4 @@ test('c-TF-IDF top terms equal a brute-force ranking on random counts', () => {
       .slice(0, 6);
     assert.deepEqual(Array.from(r.terms[c]), scored.map((x) => x.t));
   }
-});
-
-test('keyword terms: lower-cased words of 2+ characters without English stop words, then adjacent bigrams', () => {
-  assert.deepEqual(keywordWords("Where is my NEW card? I can't find it, a new card!"), ['new', 'card', 'new', 'card']);
-  const terms: string[] = [];
-  forEachTerm('Exchange rate for the euro today', true, (t) => terms.push(t));
-  assert.deepEqual(terms, ['exchange', 'rate', 'exchange rate', 'euro', 'rate euro', 'today', 'euro today']);
-  const unigrams: string[] = [];
-  forEachTerm('Exchange rate', false, (t) => unigrams.push(t));
-  assert.deepEqual(unigrams, ['exchange', 'rate']);
-  assert.deepEqual(keywordWords('Überweisung nach Zürich 2024'), ['überweisung', 'nach', 'zürich', '2024']);
-});
-
-test('term vocabulary: exact below its cap; on a long Zipf stream it keeps the true most frequent terms in bounded memory', () => {
-  const small = new TermVocabulary(10);
-  for (const t of ['b', 'a', 'b', 'c', 'b', 'a']) small.add(t);
-  assert.deepEqual([...small.finish()], [['b', 0], ['a', 1], ['c', 2]]);
-
-  const rng = createRng(3);
-  const cap = 50;
-  const vocab = new TermVocabulary(cap);
-  const exact = new Map<string, number>();
-  let largest = 0;
-  for (let i = 0; i < 200_000; i++) {
-    // Zipf-like over 20,000 terms: rank ∝ 1 / u.
-    const term = `t${Math.min(19_999, Math.floor(1 / (rng.next() + 1e-4)))}`;
-    vocab.add(term);
-    exact.set(term, (exact.get(term) ?? 0) + 1);
-    largest = Math.max(largest, vocab.size);
-  }
-  assert.ok(largest <= 4 * cap + 1, `map held ${largest} terms`);
-  const kept = vocab.finish();
-  assert.equal(kept.size, cap);
-  const top20 = [...exact].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([t]) => t);
-  for (const t of top20) assert.ok(kept.has(t), `${t} kept`);
 });

@@ -2,22 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../../../core/util/random.js';
 import { KnnIndex, selfKnn, type KnnStats, type UmapMetric } from '../../../core/umap/knn.js';
+import { bruteDistance } from '../../support/brute-distance.js';
 
 function randomRows(n: number, dim: number, seed: number): Float32Array {
   const rng = createRng(seed);
   return Float32Array.from({ length: n * dim }, () => rng.gaussian());
-}
-
-function bruteDistance(metric: UmapMetric, a: Float32Array, i: number, b: Float32Array, j: number, dim: number): number {
-  let dot = 0, aa = 0, bb = 0, ss = 0;
-  for (let t = 0; t < dim; t++) {
-    const x = a[i * dim + t], y = b[j * dim + t];
-    dot += x * y;
-    aa += x * x;
-    bb += y * y;
-    ss += (x - y) * (x - y);
-  }
-  return metric === 'cosine' ? 1 - dot / Math.sqrt(aa * bb) : Math.sqrt(ss);
 }
 
 /** Distances to the k nearest rows of `ref`, ascending, by exhaustive search. */

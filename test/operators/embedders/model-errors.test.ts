@@ -1,10 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { executionProviders, onnxruntimeBinFolder } from '../../../operators/embedders/execution-provider.js';
 import { openHttpEmbedder } from '../../../operators/embedders/openai-http.js';
 import { openOnnxFolder } from '../../../operators/embedders/onnx-folder.js';
 import { openStaticFolder, staticLayout } from '../../../operators/embedders/static-folder.js';
@@ -19,25 +17,6 @@ before(async () => {
 });
 after(async () => {
   await rm(root, { recursive: true, force: true });
-});
-
-test('--device cuda without the CUDA provider files fails with the exact install step; with them it asks for CUDA then CPU', async () => {
-  const empty = await mkdtemp(path.join(root, 'bin-'));
-  const onLinuxX64 = process.platform === 'linux' && process.arch === 'x64';
-  assert.throws(
-    () => executionProviders('cuda', empty),
-    onLinuxX64 ? /libonnxruntime_providers_shared\.so, libonnxruntime_providers_cuda\.so missing.*\n  ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node/ : /only for linux\/x64/,
-  );
-  assert.deepEqual(executionProviders('cpu', empty), { executionProviders: ['cpu'] });
-  if (onLinuxX64) {
-    for (const lib of ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so']) await writeFile(path.join(empty, lib), '');
-    assert.deepEqual(executionProviders('cuda', empty), { executionProviders: ['cuda', 'cpu'] });
-  }
-
-  // This checkout's own onnxruntime-node: the .npmrc skips the CUDA download, so the model refuses to open.
-  const bert = await writeTinyTransformer(path.join(root, 'bert'), { seed: 2, tokenizer: 'wordpiece' });
-  if (existsSync(path.join(onnxruntimeBinFolder(), 'libonnxruntime_providers_cuda.so'))) return;
-  await assert.rejects(openOnnxFolder(bert.dir, { device: 'cuda' }), /--device cuda: onnxruntime-node's CUDA provider is not installed.*npm rebuild onnxruntime-node.*--device cpu/s);
 });
 
 test('a SimCSE folder without a pooling config asks for --pooling cls instead of silently mean-pooling', async () => {

@@ -4,63 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { getAtPath, parseKeyPath } from '../../../core/text/key-path.js';
-import { userMessageOf } from '../../../core/text/llama3-prompt.js';
-import { createRowIdHasher } from '../../../core/text/row-id.js';
-import { IdSet } from '../../../core/util/id-set.js';
 import { extractTexts, type RowBatch } from '../../../operators/input/extract-text.js';
 import { readLines, resolveInputs } from '../../../operators/input/read-lines.js';
 import type { Reject } from '../../../operators/input/reject.js';
-import { sotuChatJsonl, sotuJsonl } from '../../support/corpus.js';
 import { tempDir } from '../../support/paths.js';
-
-test('key paths address nested keys and array items', () => {
-  const rec = { request: { messages: [{ content: 'hi' }, { content: 'there' }] }, a: { 'b-c': 1 } };
-  assert.equal(getAtPath(rec, parseKeyPath('request.messages[1].content')), 'there');
-  assert.equal(getAtPath(rec, parseKeyPath('a.b-c')), 1);
-  assert.equal(getAtPath(rec, parseKeyPath('request.messages[2].content')), undefined);
-  assert.equal(getAtPath(rec, parseKeyPath('request.messages.content')), undefined);
-  assert.equal(getAtPath('str', parseKeyPath('x')), undefined);
-  assert.throws(() => parseKeyPath(''), /invalid key path/);
-  assert.throws(() => parseKeyPath('a..b'), /invalid key path/);
-  assert.throws(() => parseKeyPath('a[x]'), /invalid key path/);
-});
-
-test('a Llama-3 prompt is reduced to its user message; other text is kept as is', () => {
-  const prompt =
-    '<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe helpful.<|eot_id|>' +
-    '<|start_header_id|>user<|end_header_id|>\n\nWhere is my card?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n';
-  assert.equal(userMessageOf(prompt), 'Where is my card?');
-  assert.equal(userMessageOf('plain text <|eot_id|>'), 'plain text <|eot_id|>');
-});
-
-test('State of the Union passages as Llama-3 chat prompts reduce to exactly the plain passages', () => {
-  const plain = fs.readFileSync(sotuJsonl(4000), 'utf8').trim().split('\n');
-  const chat = fs.readFileSync(sotuChatJsonl(4000), 'utf8').trim().split('\n');
-  assert.equal(plain.length, 4000);
-  assert.equal(chat.length, 4000);
-  assert.ok(chat[0].includes('<|start_header_id|>user<|end_header_id|>') && !chat[1].includes('<|'), 'even lines are prompts, odd lines bare');
-  const keyPath = parseKeyPath('request.messages[0].content');
-  for (let i = 0; i < plain.length; i++) {
-    assert.equal(userMessageOf(getAtPath(JSON.parse(chat[i]), keyPath) as string), JSON.parse(plain[i]).text, `line ${i + 1}`);
-  }
-});
-
-test('row ids are xxh3-128 hex digests of the UTF-8 text', async () => {
-  const idOf = await createRowIdHasher();
-  // Reference digests from Python: xxhash.xxh3_128_hexdigest(t.encode('utf-8')) (python3-xxhash 3.2).
-  assert.equal(idOf('I am still waiting on my card?'), 'fb02c784cd85bfd5ded8e0521e94c7d6');
-  assert.equal(idOf('Café — naïve 日本語 🙂'), '03270f02470f38adad2ae56ad51cf4fb');
-  assert.equal(idOf('x'), '5c7401c0ec22eeeeeaf06c6480b2cd11');
-});
-
-test('IdSet reports duplicates exactly, across growth', async () => {
-  const idOf = await createRowIdHasher();
-  const set = new IdSet(4);
-  for (let i = 0; i < 20_000; i++) assert.equal(set.add(idOf(`t${i}`)), true);
-  for (let i = 0; i < 20_000; i += 7) assert.equal(set.add(idOf(`t${i}`)), false);
-  assert.equal(set.size, 20_000);
-});
 
 async function collect(inputs: string[], options: { maxLineBytes?: number; keyPath?: string; stdin?: NodeJS.ReadableStream; batchLines?: number } = {}) {
   const sources = await resolveInputs(inputs);

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { readTableRecords, tableFormat } from '../../../operators/input/read-table.js';
+import { sql } from '../../support/sql.js';
+import { tempDir } from '../../support/paths.js';
+
+async function records(file: string, skip = 0) {
+  const out: unknown[] = [];
+  const fractions: (number | null)[] = [];
+  for await (const chunk of readTableRecords(file, skip)) {
+    out.push(...chunk.records.map((r) => JSON.parse(r)));
+    fractions.push(chunk.fraction);
+  }
+  return { out, fractions };
+}
+
+test('the format is told by the file name; anything else is JSONL', () => {
+  assert.equal(tableFormat('a/b.PARQUET'), 'parquet');
+  assert.equal(tableFormat('x.csv'), 'csv');
+  assert.equal(tableFormat('x.csv.gz'), 'csv');
+  assert.equal(tableFormat('x.tsv.gz'), 'tsv');
+  assert.equal(tableFormat('x.jsonl'), null);
+  assert.equal(tableFormat('x.csv.bak'), null);
+});
+
+test('Parquet rows come out in file order as JSON records with their struct and list columns, many chunks long, resumable', async () => {
+  const file = path.join(tempDir('table'), 'in.parquet');
+  const n = 5000;
+  await sql(`COPY (SELECT i AS n, 'text ' || i AS text, {'a': i % 3, 'b': ['x', 'y']} AS meta, [i, i + 1]::FLOAT[] AS v FROM range(${n}) t(i) ORDER BY i) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 1000)`);
+  const { out, fractions } = await records(file);
+  assert.equal(out.length, n);
+  out.forEach((r, i) => assert.deepEqual(r, { n: i, text: `text ${i}`, meta: { a: i % 3, b: ['x', 'y'] }, v: [i, i + 1] }));
+  assert.ok(fractions.length > 1, 'read in chunks, not all at once');
+  assert.equal(fractions.at(-1), 1);
+  for (let i = 1; i < fractions.length; i++) assert.ok(fractions[i]! > fractions[i - 1]!);
+  const rest = await records(file, 4321);
+  assert.deepEqual(rest.out, out.slice(4321));
+});
+
+test('CSV fields stay text ("007" is not 7), empty is null, "" is an empty string, # lines are rows; gzip and TSV read alike', async () => {
+  const dir = tempDir('table');
+  const good = 'id,text,note\n007,"hello, world",\n#2,"say ""hi""",""\n';
+  fs.writeFileSync(path.join(dir, 'a.csv'), good);
+  const expected = [
+    { id: '007', text: 'hello, world', note: null },
+    { id: '#2', text: 'say "hi"', note: '' },
+  ];
+  assert.deepEqual((await records(path.join(dir, 'a.csv'))).out, expected);
+  assert.deepEqual((await records(path.join(dir, 'a.csv'))).fractions, [null]);
+  fs.writeFileSync(path.join(dir, 'a.csv.gz'), zlib.gzipSync(good));
+  assert.deepEqual((await records(path.join(dir, 'a.csv.gz'))).out, expected);
+  fs.writeFileSync(path.join(dir, 'a.tsv'), 'id\ttext\n1\tcomma, kept\n');
+  assert.deepEqual((await records(path.join(dir, 'a.tsv'))).out, [{ id: '1', text: 'comma, kept' }]);
+  assert.deepEqual((await records(path.join(dir, 'a.csv'), 1)).out, expected.slice(1));
+});
+
+test('a ragged CSV or a file that is not Parquet fails naming the file and what to check, never dropping rows silently', async () => {
+  const dir = tempDir('table');
+  const ragged = path.join(dir, 'ragged.csv');
+  fs.writeFileSync(ragged, 'a,b\n1,2\n3,4\n5,6,7\n');
+  await assert.rejects(records(ragged), (e: Error) => e.message.startsWith(`${ragged}: DuckDB could not read it as csv`) && e.message.includes('the same number of fields on every row'));
+  const fake = path.join(dir, 'fake.parquet');
+  fs.writeFileSync(fake, '{"text": "not parquet"}\n');
+  await assert.rejects(records(fake), (e: Error) => e.message.startsWith(`${fake}: DuckDB could not read it as parquet`));
+  await assert.rejects(records(path.join(dir, 'x.jsonl')), /not a Parquet, CSV or TSV file name/);
+});
