@@ -30,7 +30,7 @@ import { fitHdbscan } from '../core/hdbscan/fit-hdbscan.js';
 import type { HdbscanModel } from '../core/hdbscan/hdbscan-model.js';
 import { buildKdTree } from '../core/hdbscan/kd-tree.js';
 import { mutualReachabilityMst, type MstStats } from '../core/hdbscan/mutual-reachability-mst.js';
-import { nearestNeighbours } from '../core/hdbscan/nearest-neighbours.js';
+import { nearestNeighbors } from '../core/hdbscan/nearest-neighbours.js';
 import { createRng, type Rng } from '../core/util/random.js';
 import { timed, type Timing } from './timed.js';
 
@@ -136,7 +136,7 @@ async function benchSpanningTree(x: Float32Array): Promise<void> {
   try {
     for (const factor of [1, 2, 3, 4]) {
       const k = factor * (MIN_SAMPLES + 1);
-      const [neighbours, knn] = await timed(() => nearestNeighbours(tree, kernel, x, N, k));
+      const [neighbours, knn] = await timed(() => nearestNeighbors(tree, kernel, x, N, k));
       const stats: MstStats = { rounds: 0, searchedPoints: 0, comparedPairs: 0 };
       const [, mst] = await timed(() => mutualReachabilityMst(tree, kernel, coreDistances(neighbours, MIN_SAMPLES), neighbours, undefined, stats));
       const both = (t: Timing): string => `${fmt(t.seconds)} (${fmt(t.cpu)})`.padEnd(22);

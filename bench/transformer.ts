@@ -31,7 +31,7 @@ import { quantizeDynamic } from '../core/onnx/quantize-dynamic.js';
 import { meanPool } from '../core/embedding/pooling.js';
 import { createRng } from '../core/util/random.js';
 import { EMBEDDER_GROUPS, lengthGroups } from '../core/text/length-groups.js';
-import { normalizeRows } from '../operators/embedders/embedder.js';
+import { normalizeRows } from '../core/util/rows.js';
 
 const SENTENCES = Number(process.argv[2] ?? 512);
 const BATCH = Number(process.argv[3] ?? 32);

@@ -6,24 +6,21 @@ import { startEmbeddingServer } from '../operators/http/embedding-server.js';
 import { parseArgs } from './settings/flags.js';
 import { COMMAND_HELP, mainHelp, settingsHelp } from './cli/help.js';
 import { launch } from './launch/command.js';
-import { LaunchUsageError } from './launch/job.js';
 import { RunState } from './run/manifest.js';
 import { log } from './cli/progress.js';
 import { runQuery, type QueryFormat } from './cli/query.js';
 import { writeReport } from './report/report.js';
 import { mergeShards, runStages } from './run/run-stages.js';
-import { ShardsIncomplete } from './shard/shard-check.js';
-import { ShardSpecError, resolveShard } from './shard/shard-spec.js';
+import { resolveShard } from './shard/shard-spec.js';
 import { writeKeptIfAsked } from './stages/dedup.js';
 import { STAGE_BY_NAME } from './stages/index.js';
 import { describeStatus } from './cli/status.js';
 import { VERSION } from './cli/version.js';
-import { SettingsError, closestWord, loadPipelineFile, resolveSettings, type SettingsLayer } from './settings/settings.js';
+import { closestWord, loadPipelineFile, resolveSettings, type SettingsLayer } from './settings/settings.js';
+import { SemclustError, UsageError } from '../core/util/semclust-error.js';
 
 /** The reference tool's command names, accepted as synonyms. */
 const SYNONYMS: Record<string, string> = { inference: 'infer' };
-
-class UsageError extends Error {}
 
 const isStage = (command: string): command is StageName => (STAGES as readonly string[]).includes(command);
 
@@ -32,10 +29,10 @@ const isStage = (command: string): command is StageName => (STAGES as readonly s
  * (`semclust infer OUT` after `semclust fit IN OUT`).
  */
 function inputsAndOutDir(command: string, positionals: string[]): { outDir: string; layer: SettingsLayer } {
-  if (positionals.length === 0) throw new UsageError(`${command} needs INPUT... OUTDIR (or OUTDIR of an earlier run)\n\n${COMMAND_HELP[command]}`);
+  if (positionals.length === 0) throw new UsageError(`${command} needs INPUT... OUTDIR (or OUTDIR of an earlier run)`, { hint: COMMAND_HELP[command] });
   const outDir = positionals[positionals.length - 1];
   if (positionals.length === 1 && !RunState.exists(outDir)) {
-    throw new UsageError(`${outDir} holds no semclust run (no manifest.json), so its input is unknown: give INPUT... ${outDir}\n\n${COMMAND_HELP[command]}`);
+    throw new UsageError(`${outDir} holds no semclust run (no manifest.json), so its input is unknown: give INPUT... ${outDir}`, { hint: COMMAND_HELP[command] });
   }
   const values: Record<string, unknown> = { output_dir: outDir };
   if (positionals.length > 1) values.input = positionals.slice(0, -1);
@@ -115,7 +112,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const layers = [loadPipelineFile(args.positionals[0]), args.settings];
         const settings = resolveSettings(layers);
         if (!settings.output_dir) throw new UsageError(`${args.positionals[0]}: no output_dir; add output_dir: FOLDER to the file or pass --output-dir`);
-        await runStages({ outDir: settings.output_dir, stages: settings.stages, layers, command, quiet });
+        await runStages({ outDir: settings.output_dir, stages: settings.stages, layers, command, quiet, log });
         if (settings.stages.includes('dedup')) await writeKeptIfAsked(settings.output_dir, settings, log);
         return 0;
       }
@@ -132,13 +129,13 @@ export async function main(argv: readonly string[]): Promise<number> {
             if (command === 'infer') throw new UsageError(`infer --shard labels what embed wrote: give only OUTDIR (semclust infer ${outDir} --shard ${shard.index}/${shard.count})`);
             values.input = args.positionals.slice(0, -1);
           }
-          await runStages({ outDir, stages: [command], layers: [{ origin: 'command line', values }, args.settings], command, strict: true, quiet, shard });
+          await runStages({ outDir, stages: [command], layers: [{ origin: 'command line', values }, args.settings], command, strict: true, quiet, log, shard });
           return 0;
         }
         // After a sharded embed: check and merge its shards before anything reads them.
         if (command !== 'embed' && args.positionals.length > 0) for (const m of await mergeShards(args.positionals[args.positionals.length - 1], log, quiet)) if (m.merged) log(m.summary);
         const { outDir, layer } = inputsAndOutDir(command, args.positionals);
-        await runStages({ outDir, stages: STAGE_BY_NAME[command].command.runs, layers: [layer, args.settings], command, strict: true, quiet });
+        await runStages({ outDir, stages: STAGE_BY_NAME[command].command.runs, layers: [layer, args.settings], command, strict: true, quiet, log });
         return 0;
       }
       case 'merge': {
@@ -175,23 +172,18 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (args.positionals.length === 1) for (const m of await mergeShards(args.positionals[0], log, quiet)) if (m.merged) log(m.summary);
         const outDir = existingRun(command, args.positionals);
         const layer = { origin: 'command line', values: { output_dir: outDir } };
-        await runStages({ outDir, stages: STAGE_BY_NAME[command].command.runs, layers: [layer, args.settings], command, strict: true, quiet });
+        await runStages({ outDir, stages: STAGE_BY_NAME[command].command.runs, layers: [layer, args.settings], command, strict: true, quiet, log });
         if (command === 'dedup') await writeKeptIfAsked(outDir, resolveSettings([layer, args.settings]), log);
         return 0;
       }
     }
     return 2;
   } catch (e) {
-    if (e instanceof ShardsIncomplete) {
-      log(`semclust ${command}: ${e.message}`);
-      return 1;
-    }
-    if (e instanceof UsageError || e instanceof SettingsError || e instanceof ShardSpecError || e instanceof LaunchUsageError) {
-      log(`semclust ${command}: ${e.message}`);
-      return 2;
-    }
-    log(`semclust ${command}: ${(e as Error).message}`);
-    if (process.env.SEMCLUST_DEBUG) log((e as Error).stack ?? '');
-    return 1;
+    // The one place errors become output and an exit status: SemclustError carries its own.
+    const hint = e instanceof SemclustError && e.hint ? `\n\n${e.hint}` : '';
+    log(`semclust ${command}: ${(e as Error).message}${hint}`);
+    const code = e instanceof SemclustError ? e.exitCode : 1;
+    if (code === 1 && process.env.SEMCLUST_DEBUG) log((e as Error).stack ?? '');
+    return code;
   }
 }

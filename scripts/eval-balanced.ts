@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRng, sampleIndices, shuffleInPlace } from '../core/util/random.js';
-import { openRunDatabase } from '../operators/duckdb/duckdb-views.js';
+import { withRunDatabase } from '../operators/duckdb/duckdb-views.js';
 import { runStages } from '../pipeline/run/run-stages.js';
 import { ROWS, SAMPLE } from '../schemas/tables.js';
 import { banking77File } from './banking77-data.js';
@@ -49,15 +49,12 @@ function imbalanced(source: string): { lines: string[]; sizes: number[] } {
 }
 
 async function sampledIntents(outDir: string): Promise<number> {
-  const db = await openRunDatabase(outDir);
-  try {
-    const r = await db.connection.runAndReadAll(
+  return withRunDatabase(outDir, async (conn) => {
+    const r = await conn.runAndReadAll(
       `SELECT count(DISTINCT json_extract_string(r.${ROWS.col.record}, '$.category'))::INT FROM ${SAMPLE.name} s JOIN ${ROWS.name} r USING (${ROWS.col.id})`,
     );
     return Number(r.getRowsJS()[0][0]);
-  } finally {
-    db.close();
-  }
+  });
 }
 
 async function main(): Promise<void> {

@@ -12,7 +12,7 @@
  */
 import path from 'node:path';
 import { adjustedRandIndex, normalizedMutualInfo } from '../core/metrics/cluster-metrics.js';
-import { openRunDatabase } from '../operators/duckdb/duckdb-views.js';
+import { withRunDatabase } from '../operators/duckdb/duckdb-views.js';
 import { parseArgs } from '../pipeline/settings/flags.js';
 import { runStages } from '../pipeline/run/run-stages.js';
 import { loadPipelineFile, resolveSettings, type SettingsLayer } from '../pipeline/settings/settings.js';
@@ -23,9 +23,8 @@ import { REPO_ROOT } from './repo-root.js';
 const SEEDS = [1, 2, 3];
 
 async function scores(outDir: string) {
-  const db = await openRunDatabase(outDir);
-  try {
-    const r = await db.connection.runAndReadAll(
+  return withRunDatabase(outDir, async (conn) => {
+    const r = await conn.runAndReadAll(
       `SELECT l.${LABELS.col.cluster}, json_extract_string(r.${ROWS.col.record}, '$.category')
        FROM ${LABELS.name} l JOIN (SELECT DISTINCT ON (${ROWS.col.id}) * FROM ${ROWS.name}) r USING (${ROWS.col.id})`,
     );
@@ -37,14 +36,14 @@ async function scores(outDir: string) {
       if (!categories.has(cat)) categories.set(cat, categories.size);
       return categories.get(cat)!;
     });
-    const majority = await db.connection.runAndReadAll(
+    const majority = await conn.runAndReadAll(
       `SELECT cluster, arg_max(category, n) FROM (
          SELECT l.${LABELS.col.cluster} AS cluster, json_extract_string(r.${ROWS.col.record}, '$.category') AS category, count(*) AS n
          FROM ${LABELS.name} l JOIN (SELECT DISTINCT ON (${ROWS.col.id}) * FROM ${ROWS.name}) r USING (${ROWS.col.id})
          WHERE l.${LABELS.col.cluster} >= 0 GROUP BY 1, 2) GROUP BY 1`,
     );
     const intentOf = new Map(majority.getRowsJS().map(([c, cat]) => [Number(c), String(cat)]));
-    const kw = await db.connection.runAndReadAll(`SELECT ${CLUSTERS.col.cluster}, ${CLUSTERS.col.keywords}[1:5] FROM ${CLUSTERS.name} WHERE ${CLUSTERS.col.size} > 0`);
+    const kw = await conn.runAndReadAll(`SELECT ${CLUSTERS.col.cluster}, ${CLUSTERS.col.keywords}[1:5] FROM ${CLUSTERS.name} WHERE ${CLUSTERS.col.size} > 0`);
     let hits = 0;
     let clusters = 0;
     for (const [c, list] of kw.getRowsJS() as [number, string[]][]) {
@@ -56,9 +55,7 @@ async function scores(outDir: string) {
     }
     const keywordShare = clusters > 0 ? hits / clusters : 0;
     return { nmi: normalizedMutualInfo(truth, pred), ari: adjustedRandIndex(truth, pred), noise: 1 - kept.length / rows.length, rows: rows.length, keywordShare };
-  } finally {
-    db.close();
-  }
+  });
 }
 
 async function main(): Promise<void> {

@@ -22,7 +22,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRng, type Rng } from '../core/util/random.js';
-import { openRunDatabase } from '../operators/duckdb/duckdb-views.js';
+import { withRunDatabase } from '../operators/duckdb/duckdb-views.js';
 import { runStages } from '../pipeline/run/run-stages.js';
 import { resolveSettings } from '../pipeline/settings/settings.js';
 import { DEDUP, ROWS } from '../schemas/tables.js';
@@ -124,9 +124,8 @@ function inject(source: string, seed: number): Injected {
 }
 
 async function evaluate(outDir: string) {
-  const db = await openRunDatabase(outDir);
-  try {
-    const r = await db.connection.runAndReadAll(
+  return withRunDatabase(outDir, async (conn) => {
+    const r = await conn.runAndReadAll(
       `SELECT d.${DEDUP.col.id}, d.${DEDUP.col.kept}, d.${DEDUP.col.duplicate_of},
               json_extract(r.${ROWS.col.record}, '$.group')::INT, json_extract_string(r.${ROWS.col.record}, '$.edit'), r.${ROWS.col.text}
        FROM ${DEDUP.name} d JOIN (SELECT DISTINCT ON (${ROWS.col.id}) * FROM ${ROWS.name}) r USING (${ROWS.col.id})`,
@@ -168,9 +167,7 @@ async function evaluate(outDir: string) {
     }
     const totals = [...recall.values()].reduce(([c, n], [c2, n2]) => [c + c2, n + n2], [0, 0]);
     return { removed, precision: labelled ? labelledCorrect / labelled : 1, strict: removed ? correct / removed : 1, naturalCorrect, natural, recall: totals[0] / totals[1], copies: totals[1], byEdit: recall };
-  } finally {
-    db.close();
-  }
+  });
 }
 
 async function main(): Promise<void> {

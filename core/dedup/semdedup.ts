@@ -13,6 +13,7 @@
  */
 import { KeptSimilarity } from '../kernels/kept-similarity.js';
 import { createRng, shuffleInPlace } from '../util/random.js';
+import { takeRows } from '../util/rows.js';
 
 export type DedupKeep = 'nearest' | 'farthest' | 'random';
 
@@ -98,10 +99,7 @@ export async function semDeDup(kernel: KeptSimilarity, x: Float32Array, n: numbe
   const inBlockKept: number[] = [];
   for (let start = 0; start < n; start += b) {
     const rows = Math.min(b, n - start);
-    for (let r = 0; r < rows; r++) {
-      const i = order[start + r];
-      block.set(x.subarray(i * d, (i + 1) * d), r * d);
-    }
+    takeRows(x, d, order.subarray(start, start + rows), block);
     // With nothing kept yet a zero row stands in; its score 0 is replaced below.
     const cross = await kernel.run(block, rows, m > 0 ? keptRows : new Float32Array(d), Math.max(m, 1));
     const mBefore = m;

@@ -26,7 +26,8 @@ import { distanceScale, FAR_SCALED, scaleRows, unscaleDistances } from './distan
 import { clusterMeans, fittedRowLabels, labelAt, nearestMean } from './assign-noise.js';
 import type { HdbscanModel } from './hdbscan-model.js';
 import { buildKdTree, type KdTree } from './kd-tree.js';
-import { nearestNeighbours } from './nearest-neighbours.js';
+import { nearestNeighbors } from './nearest-neighbours.js';
+import { takeRows } from '../util/rows.js';
 
 export interface Prediction {
   labels: Int32Array;
@@ -108,11 +109,10 @@ export class HdbscanPredictor {
       toNearestMean();
       return { labels, probabilities, reassigned };
     }
-    const searched = rows.length === m ? scaled : new Float32Array(rows.length * d);
-    if (searched !== scaled) rows.forEach((i, r) => searched.set(scaled.subarray(i * d, i * d + d), r * d));
+    const searched = rows.length === m ? scaled : takeRows(scaled, d, rows);
     const minSamples = meta.minSamples;
     const k = Math.min(meta.n, 2 * minSamples);
-    const { indices, distances } = await nearestNeighbours(this.tree, this.kernel, searched, rows.length, k);
+    const { indices, distances } = await nearestNeighbors(this.tree, this.kernel, searched, rows.length, k);
     unscaleDistances(distances, this.scale);
     const coreAt = Math.min(minSamples, k - 1);
     for (let r = 0; r < rows.length; r++) {

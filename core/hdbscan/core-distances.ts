@@ -7,19 +7,19 @@
  * approximate_predict queries only k = min_samples, one neighbour fewer; predictions must use
  * those values to agree with the package.
  */
-import type { Neighbours } from './nearest-neighbours.js';
+import type { Neighbors } from '../util/neighbors.js';
 
 /** Core distance used to build the mutual-reachability tree: list position min_samples. */
-export function coreDistances(neighbours: Neighbours, minSamples: number): Float64Array {
+export function coreDistances(neighbours: Neighbors<Float64Array>, minSamples: number): Float64Array {
   return column(neighbours, minSamples);
 }
 
 /** Core distance of a fitted point as approximate_predict sees it: list position min_samples − 1. */
-export function predictionCoreDistances(neighbours: Neighbours, minSamples: number): Float64Array {
+export function predictionCoreDistances(neighbours: Neighbors<Float64Array>, minSamples: number): Float64Array {
   return column(neighbours, minSamples - 1);
 }
 
-function column(neighbours: Neighbours, at: number): Float64Array {
+function column(neighbours: Neighbors<Float64Array>, at: number): Float64Array {
   const { k, distances } = neighbours;
   if (at < 0 || at >= k) throw new RangeError(`neighbour lists of ${k} cannot give position ${at}`);
   const m = distances.length / k;

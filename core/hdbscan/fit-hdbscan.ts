@@ -13,7 +13,7 @@ import { distanceScale, scaleRows, unscaleDistances } from './distance-scale.js'
 import { HDBSCAN_MODEL_FORMAT, type HdbscanModel } from './hdbscan-model.js';
 import { buildKdTree } from './kd-tree.js';
 import { mutualReachabilityMst } from './mutual-reachability-mst.js';
-import { nearestNeighbours } from './nearest-neighbours.js';
+import { nearestNeighbors } from './nearest-neighbours.js';
 import { labelPoints, selectClusters, type SelectionMethod } from './select-clusters.js';
 import { singleLinkage } from './single-linkage.js';
 
@@ -79,7 +79,7 @@ export async function fitHdbscan(data: Float32Array, n: number, d: number, optio
     try {
       const listSize = Math.min(n, LIST_FACTOR * (minSamples + 1));
       const report = options.onProgress;
-      const neighbours = await nearestNeighbours(kd, kernel, scaled, n, listSize, undefined, phaseReporter(report, 'core distances'));
+      const neighbours = await nearestNeighbors(kd, kernel, scaled, n, listSize, undefined, phaseReporter(report, 'core distances'));
       predictionCore.set(unscaleDistances(predictionCoreDistances(neighbours, minSamples), scale));
       const mst = await mutualReachabilityMst(kd, kernel, coreDistances(neighbours, minSamples), neighbours, undefined, undefined, phaseReporter(report, 'mst'));
       unscaleDistances(mst.weight, scale);

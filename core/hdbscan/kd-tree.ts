@@ -9,6 +9,8 @@
  * MEDIAN_DEPTH, splits fall back to the median so that adversarial spacing cannot make the tree
  * deep. The shape depends only on the data, never on insertion order or randomness.
  */
+import { takeRows } from '../util/rows.js';
+
 export interface KdTree {
   n: number;
   d: number;
@@ -100,8 +102,7 @@ export function buildKdTree(data: Float32Array, n: number, d: number, leafSize =
     stack.push(mid, hi, depth + 1, node * 2 + 1, lo, mid, depth + 1, node * 2);
   }
 
-  const points = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) points.set(data.subarray(order[i] * d, order[i] * d + d), i * d);
+  const points = takeRows(data, d, order);
   return {
     n,
     d,

@@ -22,7 +22,8 @@
 import type { OnStep } from '../util/progress-event.js';
 import { kernelError, type BlockTopK } from './block-top-k.js';
 import { bucketBalls, bucketsOf, type KdTree } from './kd-tree.js';
-import { boxGap2, DEFAULT_BLOCKS, type Neighbours, type SearchBlocks } from './nearest-neighbours.js';
+import type { Neighbors } from '../util/neighbors.js';
+import { boxGap2, DEFAULT_BLOCKS, type SearchBlocks } from './nearest-neighbours.js';
 import { UnionFind } from './union-find.js';
 
 export interface SpanningTree {
@@ -51,7 +52,7 @@ export async function mutualReachabilityMst(
   tree: KdTree,
   kernel: BlockTopK,
   core: Float64Array,
-  neighbours: Neighbours,
+  neighbours: Neighbors<Float64Array>,
   blocks: SearchBlocks = DEFAULT_BLOCKS,
   stats?: MstStats,
   onStep?: OnStep,

@@ -14,17 +14,11 @@
  * cannot rule out a row it did not return (a tight clump far from its group's centre), that query
  * compares against the chunk exactly instead. So the result is exact whatever the data.
  */
+import type { Neighbors } from '../util/neighbors.js';
 import type { OnStep } from '../util/progress-event.js';
 import { kernelError, type BlockTopK } from './block-top-k.js';
 import { bucketBalls, bucketsOf, type KdTree } from './kd-tree.js';
 
-export interface Neighbours {
-  k: number;
-  /** m × k input-row indices of the fitted points, nearest first, equal distances by lower index. */
-  indices: Int32Array;
-  /** m × k Euclidean distances. */
-  distances: Float64Array;
-}
 
 export interface SearchBlocks {
   /** Rows of fitted points per bucket (the pruning unit). */
@@ -44,7 +38,8 @@ const SPARE = 3;
 /** Queries whose k-th candidate is this much farther (squared) than their group's median are searched apart. */
 const SPARSE_RATIO2 = 4;
 
-export async function nearestNeighbours(
+/** m × k input-row indices of the fitted points and their Euclidean distances. */
+export async function nearestNeighbors(
   tree: KdTree,
   kernel: BlockTopK,
   queries: Float32Array,
@@ -52,7 +47,7 @@ export async function nearestNeighbours(
   k: number,
   blocks: SearchBlocks = DEFAULT_BLOCKS,
   onStep?: OnStep,
-): Promise<Neighbours> {
+): Promise<Neighbors<Float64Array>> {
   const { d, n } = tree;
   if (k < 1 || k > n) throw new RangeError(`k must be in [1, ${n}], got ${k}`);
   if (queries.length < m * d) throw new RangeError(`queries hold ${queries.length} values, expected ${m} × ${d}`);
@@ -247,7 +242,7 @@ export async function nearestNeighbours(
     await runGroup(gm, false);
   }
   onStep?.(m + deferredCount, m + deferredCount);
-  return { k, indices, distances };
+  return { rows: m, k, indices, distances };
 }
 
 /**

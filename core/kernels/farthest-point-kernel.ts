@@ -10,7 +10,8 @@
  * The algorithm and its contract are in core/sample/farthest-point.ts; this file is only its
  * machine form. Rows are padded to whole vectors (chunks = paddedDim / 4) and their count to
  * a multiple of four; padding rows and taken rows hold minDist −1, which the min keeps.
- * Readable listing of the generated function:
+ * farthest-point-kernel.wat beside this file is the exact text form of buildKernel(8) (a test
+ * assembles it and compares bytes). In short:
  *
  *   (func $step (param $x i32) (param $min i32) (param $n4 i32) (param $from i32) (param $out i32)
  *     far = splat(−1); at = splat(−1); idx = (0, 1, 2, 3); row = $x; mp = $min
@@ -77,7 +78,8 @@ export function farthestPointKernel(d: number, bytes: number): FarthestPointKern
 const EVENS = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27];
 const ODDS = [4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31];
 
-function buildKernel(d: number): Uint8Array {
+/** The module for `d` dimensions; farthest-point-kernel.wat lists it for d = 8. */
+export function buildKernel(d: number): Uint8Array {
   const chunks = paddedDim(d) / ROW_LANES;
   const rowBytes = chunks * 16;
   const params: ValType[] = [I32, I32, I32, I32, I32];

@@ -12,6 +12,7 @@
  * the run's k points), so nearest centroids are computed directly in JS.
  */
 import { fitKMeans } from './kmeans.js';
+import { takeRows } from '../util/rows.js';
 
 /**
  * One onnxruntime thread: a level holds at most the run's k points, and a multi-threaded sum
@@ -89,8 +90,7 @@ export async function buildHierarchy(points: Float32Array, n: number, d: number,
       const subset = nearestPoints(x, m, d, centroids, k, r);
       // Overlapping neighbourhoods can leave fewer points than centroids: nothing to refit.
       if (subset.length < k) break;
-      const sx = new Float32Array(subset.length * d);
-      subset.forEach((i, t) => sx.set(x.subarray(i * d, i * d + d), t * d));
+      const sx = takeRows(x, d, subset);
       centroids = (await fitKMeans(sx, subset.length, d, { k, seed, init: centroids, kernel: ONE_THREAD })).centroids;
     }
     parents.push(nearestCentroids(x, m, d, centroids, k));

@@ -4,7 +4,7 @@
  * graph by the probabilistic t-conorm (fuzzy union) a + b − ab, optionally mixed with the
  * intersection ab.
  */
-import type { Neighbors } from './knn.js';
+import type { Neighbors } from '../util/neighbors.js';
 import { smoothKnnDistances, type SmoothKnn } from './smooth-knn.js';
 
 /** A symmetric sparse graph in CSR form, columns ascending within each row. */

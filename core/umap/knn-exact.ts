@@ -4,7 +4,8 @@
  * proof that the k found are the nearest when candidates came with approximate scores and
  * an error bound.
  */
-import type { Neighbors, UmapMetric } from './knn.js';
+import type { Neighbors } from '../util/neighbors.js';
+import type { UmapMetric } from './knn.js';
 
 /** The best `size` (score, index) pairs offered per row, as one min-heap per row. */
 export class CandidateHeaps {

@@ -13,19 +13,14 @@
 import * as ort from 'onnxruntime-node';
 import { encodeModel, type Graph } from '../onnx/model.js';
 import { ThreadChoice } from '../kernels/thread-choice.js';
+import type { Neighbors } from '../util/neighbors.js';
 import type { OnStep } from '../util/progress-event.js';
 import { CandidateHeaps, finishRow, type ExactContext } from './knn-exact.js';
 import { columnMeans, errorBound, maxOf, Prepared, roundingErrors, squaredNorms } from './knn-rows.js';
+import { takeRows } from '../util/rows.js';
 
 export type UmapMetric = 'cosine' | 'euclidean';
 
-/** Row-major rows × k neighbour lists, nearest first. */
-export interface Neighbors {
-  rows: number;
-  k: number;
-  indices: Int32Array;
-  distances: Float32Array;
-}
 
 export interface KnnOptions {
   k: number;
@@ -76,11 +71,6 @@ const topKNode = (input: string, score: string, index: string) => ({
   attributes: { axis: 1, largest: 1, sorted: 1 },
 });
 
-function gather(rows: Float32Array, dim: number, list: readonly number[]): Float32Array {
-  const out = new Float32Array(list.length * dim);
-  list.forEach((r, i) => out.set(rows.subarray(r * dim, (r + 1) * dim), i * dim));
-  return out;
-}
 
 /**
  * The float32 search for rows the int8 bound could not settle: their prepared rows
@@ -127,7 +117,7 @@ async function floatSearch(
     threads,
   );
   try {
-    const q = new ort.Tensor('float32', gather(query.rows, dim, failed), [m, dim]);
+    const q = new ort.Tensor('float32', takeRows(query.rows, dim, failed), [m, dim]);
     const heaps = new CandidateHeaps(m, kc);
     for (let b = 0; b < blocks; b++) {
       const c0 = bounds[b], c = bounds[b + 1] - c0;

@@ -7,7 +7,8 @@
  *
  * The algorithm is described in optimize-layout.ts; this file is only its machine form.
  * d²^b is evaluated from two tables (see powTables) and negative samples come from an
- * inline xorshift128 whose state lives in memory.
+ * inline xorshift128 whose state lives in memory. sgd-kernel.wat beside this file is the exact
+ * text form of buildKernel(2), UMAP's default output (a test assembles it and compares bytes).
  */
 import { Code, encodeModule, F64, I32, I64, OP, SIMD, V128, wasm, type ValType, type WasmMemory } from '../kernels/wasm-binary.js';
 
@@ -75,7 +76,8 @@ export function sgdKernel(dim: number, bytes: number): SgdKernel {
   return { epoch: k.epoch, buffer: k.memory.buffer };
 }
 
-function buildKernel(dim: number): Uint8Array {
+/** The module for `dim` output coordinates; sgd-kernel.wat lists it for dim = 2. */
+export function buildKernel(dim: number): Uint8Array {
   const chunks = paddedDim(dim) / 4;
   const rowBytes = chunks * 16;
 

@@ -13,7 +13,8 @@
  */
 import { createRng } from '../util/random.js';
 import { membershipStrengths } from './fuzzy-simplicial-set.js';
-import { KnnIndex, type Neighbors } from './knn.js';
+import type { Neighbors } from '../util/neighbors.js';
+import { KnnIndex } from './knn.js';
 import { optimizeLayout } from './optimize-layout.js';
 import { smoothKnnDistances } from './smooth-knn.js';
 import type { UmapModel } from './umap-model.js';

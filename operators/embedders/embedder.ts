@@ -11,15 +11,3 @@ export interface Embedder {
   embed(texts: readonly string[]): Promise<Float32Array>;
   close(): Promise<void>;
 }
-
-/** Scales each row of a row-major matrix to unit L2 norm in place; zero rows stay zero. */
-export function normalizeRows(values: Float32Array, dims: number): Float32Array {
-  for (let off = 0; off < values.length; off += dims) {
-    let ss = 0;
-    for (let j = 0; j < dims; j++) ss += values[off + j] * values[off + j];
-    if (ss === 0) continue;
-    const inv = 1 / Math.sqrt(ss);
-    for (let j = 0; j < dims; j++) values[off + j] *= inv;
-  }
-  return values;
-}

@@ -20,6 +20,7 @@ import { COMMIT_ID, RepoCache, hubCacheDir, hubOffline } from './hf-cache.js';
 import { modelAlternatives } from './model-alternatives.js';
 import { onnxModelFiles, type Dtype } from './onnx-files.js';
 import { staticLayout, staticLayoutFiles } from './static-folder.js';
+import { SemclustError } from '../../core/util/semclust-error.js';
 
 export interface DownloadProgress {
   /** `download <file>`, the shape every backend's progress events share. */
@@ -295,7 +296,7 @@ class HubRepo {
   }
 }
 
-class NetworkError extends Error {}
+class NetworkError extends SemclustError {}
 
 /** huggingface_hub's etag normalisation: drop a weak-validator prefix and the quotes. */
 function normalizeEtag(value: string | null): string | null {

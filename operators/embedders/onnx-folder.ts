@@ -10,11 +10,12 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { halfToFloat32 } from '../../core/embedding/float16.js';
 import { lengthGroups } from '../../core/text/length-groups.js';
 import { clsPool, meanPool } from '../../core/embedding/pooling.js';
-import { type Embedder, normalizeRows } from './embedder.js';
+import type { Embedder } from './embedder.js';
 import { cudaStartError, executionProviders, type Device } from './execution-provider.js';
 import { sessionOptions } from '../../core/onnx/session-options.js';
 import { DTYPES, onnxModelFiles, type Dtype } from './onnx-files.js';
 import { readJsonIfExists } from './read-json.js';
+import { normalizeRows, putRows } from '../../core/util/rows.js';
 
 export type Pooling = 'mean' | 'cls';
 
@@ -142,7 +143,7 @@ export async function openOnnxFolder(dir: string, options: OnnxFolderOptions = {
         const { values, mask } = await forward(Array.from(group, (i) => encoded[i]), seq);
         const pooled =
           pooling === null ? values : pooling === 'cls' ? clsPool(values, mask, count, seq, dims) : meanPool(values, mask, count, seq, dims);
-        for (let r = 0; r < count; r++) out.set(pooled.subarray(r * dims, (r + 1) * dims), group[r] * dims);
+        putRows(pooled, dims, group, out);
       }
       return normalizeRows(out, dims);
     };

@@ -10,7 +10,8 @@
  * because one such row turns every later k-means inertia into NaN.
  */
 import { BadResponseError, ERROR_BODY_CHARS, endpointUrl, openAiClient } from '../http/openai-client.js';
-import { type Embedder, normalizeRows } from './embedder.js';
+import type { Embedder } from './embedder.js';
+import { normalizeRows } from '../../core/util/rows.js';
 
 export interface HttpEmbedderOptions {
   /** Base URL ending in /v1 (…/embeddings is appended) or the full …/embeddings URL; several share the load. */

@@ -18,6 +18,7 @@ import { parseSafetensors, readFloat32, readIntegers } from '../../core/embeddin
 import { foldStaticTable } from '../../core/embedding/static-table.js';
 import type { Embedder } from './embedder.js';
 import { readJsonIfExists } from './read-json.js';
+import { putRows } from '../../core/util/rows.js';
 
 export interface StaticLayout {
   kind: 'model2vec' | 'sentence-transformers';
@@ -115,7 +116,7 @@ export async function openStaticFolder(folder: string, layout: StaticLayout, opt
       group.forEach((row, r) => encoded[row].forEach((id: number, t: number) => (ids[r * seq + t] = BigInt(id))));
       const result = await session.run({ [STATIC_INPUT]: new ort.Tensor('int64', ids, [group.length, seq]) });
       const vectors = result[STATIC_OUTPUT].data as Float32Array;
-      group.forEach((row, r) => out.set(vectors.subarray(r * dims, (r + 1) * dims), row * dims));
+      putRows(vectors, dims, group, out);
     }
     return out;
   };

@@ -24,6 +24,7 @@ import {
   tokenizerJson,
   type TokenizedBatch,
 } from '../../core/text/word-tokenizer.js';
+import { putRows, takeRows } from '../../core/util/rows.js';
 
 /** Words kept from the source, by frequency rank: Banking77 NMI 0.607 with 100k, 0.601 with 50k. */
 export const DEFAULT_VOCAB_SIZE = 100_000;
@@ -136,7 +137,8 @@ async function loadModel(folder: string, name: string, options: StaticModelOptio
     let k = 0;
     for (const batch of batches) {
       const vectors = await runTokenized(batch);
-      for (let r = 0; r < batch.batch; r++, k++) out.set(vectors.subarray(r * dims, (r + 1) * dims), order[k] * dims);
+      putRows(vectors, dims, order.subarray(k, k + batch.batch), out);
+      k += batch.batch;
     }
     return out;
   };
@@ -174,10 +176,8 @@ async function buildModel(
   onProgress?.({ phase: 'sif', done: 0, total: 1 });
   const words = new Float32Array(kept.length * dims);
   const ranks = new Float64Array(kept.length);
-  kept.forEach((r, i) => {
-    words.set(source.vectors.subarray(r * dims, (r + 1) * dims), i * dims);
-    ranks[i] = r + 1;
-  });
+  takeRows(source.vectors, dims, kept, words);
+  kept.forEach((r, i) => (ranks[i] = r + 1));
   const { components } = foldSif(words, dims, ranks, { a: SIF_A, components: SIF_COMPONENTS, onStep: (done, total) => onProgress?.({ phase: 'sif', done, total: total ?? 1 }) });
   onProgress?.({ phase: 'sif', done: 1, total: 1 });
 

@@ -17,6 +17,7 @@ import http from 'node:http';
 import { isIP } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Embedder } from '../embedders/embedder.js';
+import { SemclustError } from '../../core/util/semclust-error.js';
 
 /** OpenAI's own limit on inputs per embeddings request. */
 export const DEFAULT_MAX_INPUTS = 2048;
@@ -52,7 +53,7 @@ export interface EmbeddingServer {
   close(): Promise<void>;
 }
 
-class HttpError extends Error {
+class HttpError extends SemclustError {
   constructor(
     readonly status: number,
     message: string,

@@ -24,6 +24,7 @@ import https from 'node:https';
 import pLimit from 'p-limit';
 import { redactUrl, redactUrlIn } from '../../core/util/redact-url.js';
 import { MAX_CONCURRENCY } from '../../schemas/config.js';
+import { SemclustError } from '../../core/util/semclust-error.js';
 
 export interface OpenAiClientOptions {
   /** Full URL of the endpoint (…/v1/embeddings, …/v1/chat/completions), or of each of several serving one model. */
@@ -67,7 +68,7 @@ export interface OpenAiClient {
  * null or non-finite vectors): retried like a 5xx, since a proxy or an overloaded server
  * produces such bodies now and then, and fatal when the retries run out.
  */
-export class BadResponseError extends Error {}
+export class BadResponseError extends SemclustError {}
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RETRIES = 6;

@@ -4,11 +4,12 @@
  * what to change. The counts survive a resume through `snapshot()`.
  */
 import { REJECT_HINTS, type Reject, type RejectReason } from './reject.js';
+import { SemclustError } from '../../core/util/semclust-error.js';
 
 /** The rate check waits for this many lines so a bad first line cannot stop a run. */
 const MIN_LINES_FOR_RATE = 1000;
 
-export class RejectRateError extends Error {}
+export class RejectRateError extends SemclustError {}
 
 export interface RejectSnapshot {
   lines: number;

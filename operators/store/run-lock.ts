@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { SemclustError } from '../../core/util/semclust-error.js';
 
 export interface LockOwner {
   pid: number;
@@ -16,7 +17,7 @@ export interface LockOwner {
   started_at: string;
 }
 
-export class RunLockError extends Error {}
+export class RunLockError extends SemclustError {}
 
 function alive(pid: number): boolean {
   try {

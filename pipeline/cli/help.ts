@@ -5,6 +5,7 @@ import { baseSchema, descriptionOf } from '../settings/settings.js';
 import type { Stage } from '../run/stage.js';
 import { STAGE_LIST } from '../stages/index.js';
 import { SOTU } from './demo-corpus.js';
+import { flagOf } from '../../schemas/flag-name.js';
 
 export const COMMAND_HELP: Record<string, string> = {
   run: `semclust run PIPELINE.yaml [FLAGS]
@@ -64,7 +65,7 @@ export const COMMAND_HELP: Record<string, string> = {
 
 Options:
 ${LAUNCH_KEYS.map((key) => {
-    const flag = LAUNCH_BOOLEANS.includes(key) ? `--${key.replace(/_/g, '-')}` : `--${key.replace(/_/g, '-')} <value>`;
+    const flag = LAUNCH_BOOLEANS.includes(key) ? flagOf(key) : `${flagOf(key)} <value>`;
     return `  ${flag.padEnd(24)} ${launchShape[key].description ?? ''}`;
   }).join('\n')}`,
   schema: `semclust schema
@@ -78,7 +79,7 @@ function settingLine(key: SettingKey): string {
   const type = def.type === 'enum' ? Object.values(def.entries ?? {}).join('|') : def.type === 'union' ? 'path...' : def.type;
   const parsed = schema.safeParse(undefined);
   const dflt = parsed.success && parsed.data !== undefined ? ` (default ${JSON.stringify(parsed.data)})` : '';
-  const flag = type === 'boolean' ? `--${key.replace(/_/g, '-')}` : `--${key.replace(/_/g, '-')} <${type}>`;
+  const flag = type === 'boolean' ? flagOf(key) : `${flagOf(key)} <${type}>`;
   return `  ${flag.padEnd(44)} ${descriptionOf(key) ?? ''}${dflt}`;
 }
 

@@ -1,5 +1,5 @@
 /** `semclust query`: DuckDB SQL over a run folder, printed as a table, CSV or JSON. */
-import { openRunDatabase } from '../../operators/duckdb/duckdb-views.js';
+import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 
 export type QueryFormat = 'table' | 'csv' | 'json';
 
@@ -38,17 +38,14 @@ export function formatRows(columns: string[], rows: Record<string, unknown>[], f
 }
 
 export async function runQuery(outDir: string, sql: string, format: QueryFormat): Promise<string> {
-  const db = await openRunDatabase(outDir);
-  try {
-    if (db.views.length === 0) throw new Error(`${outDir} holds no Parquet outputs yet: run semclust embed first`);
+  return withRunDatabase(outDir, async (conn, views) => {
+    if (views.length === 0) throw new Error(`${outDir} holds no Parquet outputs yet: run semclust embed first`);
     let reader;
     try {
-      reader = await db.connection.runAndReadAll(sql);
+      reader = await conn.runAndReadAll(sql);
     } catch (e) {
-      throw new Error(`${(e as Error).message.split('\n')[0]}\n  views available: ${db.views.join(', ')}`);
+      throw new Error(`${(e as Error).message.split('\n')[0]}\n  views available: ${views.join(', ')}`);
     }
     return formatRows(reader.columnNames(), reader.getRowObjectsJson() as Record<string, unknown>[], format);
-  } finally {
-    db.close();
-  }
+  });
 }

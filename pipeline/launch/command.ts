@@ -23,6 +23,7 @@ import { submitRay } from './ray-submit.js';
 import { renderSlurm, slurmLogs, slurmStatus } from './slurm.js';
 import { submitSlurm } from './slurm-wait.js';
 import { parseStageCommand } from './stage-command.js';
+import { flagOf, keyOfFlag } from '../../schemas/flag-name.js';
 
 const RENDER: Record<Exclude<Scheduler, 'local'>, (job: LaunchJob) => Rendered> = { slurm: renderSlurm, k8s: renderK8s, batch: renderBatch, ray: renderRay };
 
@@ -36,10 +37,10 @@ export function parseLaunchOptions(words: readonly string[]): Record<string, unk
     const word = words[i];
     const m = /^--([a-z][a-z0-9_-]*)(?:=(.*))?$/.exec(word);
     if (!m) throw new LaunchUsageError(`unexpected "${word}" before --; the stage command goes after --: semclust launch SCHEDULER --shards N -- embed IN… OUT`);
-    const key = m[1].replace(/-/g, '_') as LaunchKey;
+    const key = keyOfFlag(m[1]) as LaunchKey;
     if (!LAUNCH_KEYS.includes(key)) {
       const guess = closestWord(key, [...LAUNCH_KEYS]);
-      throw new LaunchUsageError(`unknown launch option --${m[1]}${guess ? `; did you mean --${guess.replace(/_/g, '-')}?` : ''} (semclust help launch lists them; stage flags go after --)`);
+      throw new LaunchUsageError(`unknown launch option --${m[1]}${guess ? `; did you mean ${flagOf(guess)}?` : ''} (semclust help launch lists them; stage flags go after --)`);
     }
     if (LAUNCH_BOOLEANS.includes(key)) {
       values[key] = m[2] === undefined ? true : m[2] !== 'false';
@@ -78,7 +79,7 @@ export function buildJob(argv: readonly string[], cwd: string): LaunchJob {
   const parsed = launchOptionsSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new LaunchUsageError(`--${String(issue.path[0] ?? '').replace(/_/g, '-')}: ${issue.message}`);
+    throw new LaunchUsageError(`${flagOf(String(issue.path[0] ?? ''))}: ${issue.message}`);
   }
   const options = parsed.data;
   const stage = parseStageCommand(argv.slice(sep + 1));

@@ -5,9 +5,10 @@
  */
 import path from 'node:path';
 import type { LaunchOptions, Scheduler } from '../../schemas/launch.js';
+import { UsageError } from '../../core/util/semclust-error.js';
 
 /** A launch that cannot be rendered as asked: exit 2 with the message (the fix in it). */
-export class LaunchUsageError extends Error {}
+export class LaunchUsageError extends UsageError {}
 
 export interface StageCommand {
   /** embed or infer (the reference's `inference` is accepted and written as infer). */

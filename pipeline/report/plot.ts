@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { scatterSvg } from '../../core/plot/scatter-svg.js';
 import { CLUSTERS, FILES, LABELS, PROJECTION, SAMPLE } from '../../schemas/tables.js';
-import { openRunDatabase } from '../../operators/duckdb/duckdb-views.js';
+import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeFileAtomic } from '../../operators/store/write-file-atomic.js';
 import { readClusterDescriptions } from './describe-clusters.js';
 import { mapCentres, mapPoints } from './map-data.js';
@@ -18,13 +18,12 @@ const MAX_POINTS = 20_000;
 const LABELLED_CLUSTERS = 15;
 
 export async function writePlot(outDir: string, seed: number, method: string): Promise<string | null> {
-  const db = await openRunDatabase(outDir);
-  try {
-    if (!db.views.includes(PROJECTION.name) || !db.views.includes(LABELS.name)) return null;
-    const hasSample = db.views.includes(SAMPLE.name);
-    const m = await mapPoints(db.connection, { maxPoints: MAX_POINTS, seed, hasSample, textChars: 0 });
+  return withRunDatabase(outDir, async (conn, views) => {
+    if (!views.includes(PROJECTION.name) || !views.includes(LABELS.name)) return null;
+    const hasSample = views.includes(SAMPLE.name);
+    const m = await mapPoints(conn, { maxPoints: MAX_POINTS, seed, hasSample, textChars: 0 });
     const centres = mapCentres(m);
-    const clusters = db.views.includes(CLUSTERS.name) ? readClusterDescriptions(outDir) : [];
+    const clusters = views.includes(CLUSTERS.name) ? readClusterDescriptions(outDir) : [];
     const labels = clusters
       .filter((c) => centres.has(c.cluster) && (c.label || c.keywords.length > 0))
       .sort((a, b) => b.size - a.size || a.cluster - b.cluster)
@@ -41,7 +40,5 @@ export async function writePlot(outDir: string, seed: number, method: string): P
     const file = path.join(outDir, FILES.plot);
     writeFileAtomic(file, svg);
     return file;
-  } finally {
-    db.close();
-  }
+  });
 }

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Settings } from '../../schemas/config.js';
 import { CLUSTERS, FILES, LABELS, PROJECTION, SAMPLE } from '../../schemas/tables.js';
-import { openRunDatabase } from '../../operators/duckdb/duckdb-views.js';
+import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeFileAtomic } from '../../operators/store/write-file-atomic.js';
 import { readClusterDescriptions } from './describe-clusters.js';
 import { mapPoints } from './map-data.js';
@@ -25,20 +25,18 @@ const html = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&
 
 /** Writes OUTDIR/report.html and returns its path. */
 export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_points' | 'seed'>): Promise<string> {
-  const db = await openRunDatabase(outDir);
-  let page: string;
-  try {
+  const page = await withRunDatabase(outDir, async (conn, views) => {
     for (const t of [PROJECTION, LABELS, CLUSTERS]) {
-      if (!db.views.includes(t.name)) throw new Error(`${outDir} has no ${t.path}: run semclust infer first`);
+      if (!views.includes(t.name)) throw new Error(`${outDir} has no ${t.path}: run semclust infer first`);
     }
-    const hasSample = db.views.includes(SAMPLE.name);
-    const m = await mapPoints(db.connection, { maxPoints: s.report_max_points, seed: s.seed, hasSample, textChars: TEXT_CHARS });
+    const hasSample = views.includes(SAMPLE.name);
+    const m = await mapPoints(conn, { maxPoints: s.report_max_points, seed: s.seed, hasSample, textChars: TEXT_CHARS });
     const picked = new Map<number, number>();
     if (hasSample) {
-      const r = await db.connection.runAndReadAll(`SELECT ${SAMPLE.col.cluster}, count(*)::BIGINT FROM ${SAMPLE.name} GROUP BY 1`);
+      const r = await conn.runAndReadAll(`SELECT ${SAMPLE.col.cluster}, count(*)::BIGINT FROM ${SAMPLE.name} GROUP BY 1`);
       for (const [c, k] of r.getRowsJS()) picked.set(Number(c), Number(k));
     }
-    const noise = Number((await db.connection.runAndReadAll(`SELECT count(*)::BIGINT FROM ${LABELS.name} WHERE ${LABELS.col.cluster} < 0`)).getRowsJS()[0][0]);
+    const noise = Number((await conn.runAndReadAll(`SELECT count(*)::BIGINT FROM ${LABELS.name} WHERE ${LABELS.col.cluster} < 0`)).getRowsJS()[0][0]);
     const clusters = readClusterDescriptions(outDir)
       .filter((c) => c.size > 0)
       .sort((a, b) => b.size - a.size || a.cluster - b.cluster)
@@ -56,7 +54,7 @@ export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_
     const json = JSON.stringify(data).replace(/</g, '\\u003c');
     const css = fs.readFileSync(new URL('page.css', PAGE_DIR), 'utf8');
     const js = fs.readFileSync(new URL('page.js', PAGE_DIR), 'utf8');
-    page = `<!doctype html>
+    return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${html(title)}</title><style>${css}</style></head>
 <body>
@@ -72,9 +70,7 @@ ${hasSample ? '<label><input id="only-sample" type="checkbox"> only the sample</
 <script>${js}</script>
 </body></html>
 `;
-  } finally {
-    db.close();
-  }
+  });
   const file = path.join(outDir, FILES.report);
   writeFileAtomic(file, page);
   return file;

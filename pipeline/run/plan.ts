@@ -11,6 +11,7 @@ import { STDIN } from '../../operators/input/read-lines.js';
 import { RunState, stageKey } from './manifest.js';
 import { SettingsError, resolveSettings, type SettingsLayer } from '../settings/settings.js';
 import type { SettingChange, Stage } from './stage.js';
+import { flagOf } from '../../schemas/flag-name.js';
 
 export type Decision = 'skip' | 'resume' | 'run' | 'redo';
 
@@ -34,10 +35,6 @@ export function runtimeKeys(stages: readonly Stage[]): SettingKey[] {
 /** The command that runs `name` (its declaration's usage). */
 function commandFor(all: readonly Stage[], name: StageName): string {
   return all.find((s) => s.name === name)!.command.usage;
-}
-
-export function flagOf(key: string): string {
-  return `--${key.replace(/_/g, '-')}`;
 }
 
 function show(v: unknown): string {

@@ -17,7 +17,8 @@ import { PartLedger } from '../../operators/store/part-ledger.js';
 import { RunLockError } from '../../operators/store/run-lock.js';
 import { holdLock } from './hold-lock.js';
 import { RunState } from './manifest.js';
-import { describePlan, flagOf, planStages, type StagePlan } from './plan.js';
+import { describePlan, planStages, type StagePlan } from './plan.js';
+import { flagOf } from '../../schemas/flag-name.js';
 import { Progress, log } from '../cli/progress.js';
 import { SettingsError, resolveSettings, type SettingsLayer } from '../settings/settings.js';
 import type { Settings } from '../../schemas/config.js';
@@ -36,9 +37,10 @@ export interface RunRequest {
   /** Names the command in messages; with `strict`, a setting for a stage it does not run is an error. */
   command?: string;
   strict?: boolean;
+  /** No progress, and no messages unless `log` is given: nothing is written to stdout or stderr. */
   quiet?: boolean;
   stdin?: NodeJS.ReadableStream;
-  /** Where messages go (default stderr); progress is separate (see quiet). */
+  /** Where messages go (default stderr, nowhere when quiet); progress is separate. */
   log?: (message: string) => void;
   /** Run one stage (embed, infer) as shard I of N: only its units, recorded for `mergeShards`. */
   shard?: ShardSpec;
@@ -163,7 +165,7 @@ async function runShard(plan: StagePlan, ctx: StageRun, shard: ShardSpec, say: (
 export async function runStages(request: RunRequest, all: readonly Stage[] = STAGE_LIST): Promise<RunState> {
   const { outDir, stages } = request;
   const shard = request.shard ?? null;
-  const say = request.log ?? log;
+  const say = request.log ?? (request.quiet ? () => {} : log);
   const quiet = request.quiet ?? false;
   if (shard && stages.length !== 1) throw new SettingsError(`a shard runs one stage, not ${stages.join(', ')}`);
   const sharded = shard ? (splitStage(all, stages[0]).name as ShardedStage) : null;

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { settingsShape, type SettingKey } from '../../schemas/config.js';
 import { REFERENCE_FLAGS } from '../../schemas/reference-flags.js';
 import { SettingsError, baseSchema, closestKey, type SettingsLayer } from './settings.js';
+import { flagOf, keyOfFlag } from '../../schemas/flag-name.js';
 
 export interface ParsedArgs {
   positionals: string[];
@@ -80,7 +81,7 @@ export function parseArgs(argv: readonly string[], commandOptions: readonly stri
     const flag = eq >= 0 ? arg.slice(0, eq) : arg;
     const inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
     const name = flag.replace(/^--?/, '');
-    const key = name.replace(/-/g, '_');
+    const key = keyOfFlag(name);
     const next = (): string => {
       if (inline !== undefined) return inline;
       if (i + 1 >= argv.length) throw new SettingsError(`command line: ${flag} needs a value`);
@@ -131,7 +132,7 @@ export function parseArgs(argv: readonly string[], commandOptions: readonly stri
     }
     if (!isSetting(key)) {
       const guess = closestKey(key);
-      throw new SettingsError(`command line: unknown flag ${flag}${guess ? `; did you mean --${guess.replace(/_/g, '-')}?` : ''} (see --help)`);
+      throw new SettingsError(`command line: unknown flag ${flag}${guess ? `; did you mean ${flagOf(guess)}?` : ''} (see --help)`);
     }
     if (isBoolean(key)) {
       values[key] = booleanValue();

@@ -8,6 +8,8 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { SETTING_KEYS, Settings, settingsShape, type SettingKey } from '../../schemas/config.js';
+import { keyOfFlag } from '../../schemas/flag-name.js';
+import { UsageError } from '../../core/util/semclust-error.js';
 
 export interface SettingsLayer {
   /** Shown in errors: a file name or "command line". */
@@ -15,7 +17,7 @@ export interface SettingsLayer {
   values: Record<string, unknown>;
 }
 
-export class SettingsError extends Error {}
+export class SettingsError extends UsageError {}
 
 type AnySchema = z.ZodType & { _zod: { def: { type: string; innerType?: AnySchema; options?: AnySchema[]; element?: AnySchema; entries?: Record<string, string> } } };
 
@@ -50,7 +52,7 @@ function editDistance(a: string, b: string): number {
 }
 
 export function closestKey(key: string): SettingKey | null {
-  return closestWord(key.replace(/-/g, '_'), SETTING_KEYS);
+  return closestWord(keyOfFlag(key), SETTING_KEYS);
 }
 
 /** The candidate nearest `norm` by edit distance, if near enough to be a typo. */

@@ -5,11 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { SemclustError } from '../../core/util/semclust-error.js';
 import { shellJoin } from '../../core/util/shell-quote.js';
 import { shardFile, shardLockScope, type ShardRecord, type ShardedStage } from './shard-records.js';
 
 /** Some shard is missing or unfinished: the message names them and the commands to rerun. */
-export class ShardsIncomplete extends Error {}
+export class ShardsIncomplete extends SemclustError {}
 
 /** Inputs are recorded relative to OUTDIR; shown absolute when OUTDIR was given absolute, else from here. */
 function shownAs(outDir: string): (file: string) => string {

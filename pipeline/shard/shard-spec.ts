@@ -5,13 +5,14 @@
  * (JOB_COMPLETION_INDEX) or an AWS Batch array job (AWS_BATCH_JOB_ARRAY_INDEX), the last two
  * with `--num-shards N`. Pure: flags and an environment in, a shard or null (not sharded) out.
  */
+import { UsageError } from '../../core/util/semclust-error.js';
 
 export interface ShardSpec {
   index: number;
   count: number;
 }
 
-export class ShardSpecError extends Error {}
+export class ShardSpecError extends UsageError {}
 
 const WHOLE = /^\d+$/;
 

@@ -28,6 +28,7 @@ import { parseKeyPath } from '../../core/text/key-path.js';
 import { SettingsError } from '../settings/settings.js';
 import { embedStream } from './embed-stream.js';
 import { embedSplit, inputsOf } from './embed-units.js';
+import { flagOf } from '../../schemas/flag-name.js';
 
 /**
  * The recorded inputs against the files now: changed sizes, or mtimes whose content changed;
@@ -115,11 +116,11 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
   keyed: (s) => ['input', s.message_key ? 'message_key' : 'text_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes'],
   identity: async (s, outDir, state, given) => {
     if (inputsOf(s).length === 0) throw new Error('no input: give JSONL, Parquet, CSV or TSV files, globs, folders or "-" for stdin');
-    for (const [flag, keyPath] of [[s.message_key ? 'message-key' : 'text-key', s.message_key ?? s.text_key], ['embedding-column', s.embedding_column]]) {
+    for (const [key, keyPath] of [[s.message_key ? 'message_key' : 'text_key', s.message_key ?? s.text_key], ['embedding_column', s.embedding_column]] as [string, string | undefined][]) {
       try {
         if (keyPath !== undefined) parseKeyPath(keyPath);
       } catch (e) {
-        throw new SettingsError(`--${flag}: ${(e as Error).message}`);
+        throw new SettingsError(`${flagOf(key)}: ${(e as Error).message}`);
       }
     }
     // A new built-in recipe gives different vectors, so it must not reuse old embeddings.

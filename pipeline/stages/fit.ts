@@ -17,6 +17,7 @@ import { CLUSTERERS } from '../model/clusterers.js';
 import { modelDir, projectBlock, saveProjection, type Projection } from '../model/fitted-model.js';
 import { FitProgress } from './fit-progress.js';
 import type { Stage } from '../run/stage.js';
+import { takeRows } from '../../core/util/rows.js';
 
 /** A fraction (≤ 1) of `total` rows or a row count, at least one row. */
 export function sampleCount(spec: number, total: number): number {
@@ -33,8 +34,7 @@ async function fitProjection(s: Settings, sample: Float32Array, rows: number, di
   const outputs = s.enable_umap ? [s.umap_dim, 2] : [2];
   const umapRows = sampleCount(s.umap_fit_sample, rows);
   const picked = sampleIndices(rows, umapRows, createRng(s.seed + 1));
-  const data = new Float32Array(umapRows * dims);
-  picked.forEach((r, i) => data.set(sample.subarray(r * dims, (r + 1) * dims), i * dims));
+  const data = takeRows(sample, dims, picked);
   log(`fit: UMAP → ${s.enable_umap ? `${s.umap_dim}-d and 2-d` : '2-d map'} on ${umapRows.toLocaleString('en-US')} rows (${s.umap_n_neighbors} neighbours, ${s.umap_metric})`);
   const progress = new FitProgress('fit: UMAP', quiet);
   const umap = await fitUmap(data, dims, {

@@ -12,7 +12,7 @@ import { ClusterStats, PROGRESS_DIR } from '../../schemas/manifest.js';
 import { CLUSTERS, FILES, LABELS, PROJECTION } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
 import { SOTU } from '../cli/demo-corpus.js';
-import { openRunDatabase } from '../../operators/duckdb/duckdb-views.js';
+import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { embeddingPartFiles } from '../../operators/parquet/read-embeddings.js';
 import { runPool } from '../../operators/workers/worker-pool.js';
 import { clusterStats, formatClusterStats } from '../report/cluster-stats.js';
@@ -102,15 +102,10 @@ export async function finishInfer(ctx: StageRun, entries: ReadonlyMap<number, In
   // clusters.parquet with keywords, representative texts and optional LLM labels.
   const described = await describeClusters(ctx.outDir, { sizes: counts, centroids, dims: spaceDims }, ctx.settings, ctx.log);
 
-  const db = await openRunDatabase(ctx.outDir);
-  let stats;
-  let reassigned = 0;
-  try {
-    stats = await clusterStats(db.connection);
-    reassigned = Number((await db.connection.runAndReadAll(`SELECT count(*) FILTER (WHERE ${LABELS.col.reassigned})::BIGINT FROM ${LABELS.name}`)).getRowsJS()[0][0]);
-  } finally {
-    db.close();
-  }
+  const [stats, reassigned] = await withRunDatabase(ctx.outDir, async (conn) => [
+    await clusterStats(conn),
+    Number((await conn.runAndReadAll(`SELECT count(*) FILTER (WHERE ${LABELS.col.reassigned})::BIGINT FROM ${LABELS.name}`)).getRowsJS()[0][0]),
+  ] as const);
   ctx.log(formatClusterStats(stats, (j) => describedAs(described[j])));
   if (reassigned > 0) ctx.log(`infer: ${reassigned.toLocaleString('en-US')} noise rows given their most likely cluster (labels.reassigned)`);
   const method = `${c.description}${fitted.projection.kind === 'pca' ? ', PCA 2-D' : ', UMAP 2-D'}`;

@@ -13,7 +13,7 @@ import { fitHdbscan } from '../../../core/hdbscan/fit-hdbscan.js';
 import { HdbscanPredictor } from '../../../core/hdbscan/approximate-predict.js';
 import { buildKdTree } from '../../../core/hdbscan/kd-tree.js';
 import { mutualReachabilityMst } from '../../../core/hdbscan/mutual-reachability-mst.js';
-import { nearestNeighbours } from '../../../core/hdbscan/nearest-neighbours.js';
+import { nearestNeighbors } from '../../../core/hdbscan/nearest-neighbours.js';
 
 const D = 3;
 
@@ -60,7 +60,7 @@ test('a Borůvka round that joins no component is an error, not an endless loop'
   const tree = buildKdTree(data, 200, D, 16);
   const kernel = await BlockTopK.create(D, 1);
   try {
-    const neighbours = await nearestNeighbours(tree, kernel, data, 200, 8);
+    const neighbours = await nearestNeighbors(tree, kernel, data, 200, 8);
     // Infinite core distances make every mutual-reachability edge infinite: no round can add one.
     const core = new Float64Array(200).fill(Infinity);
     await assert.rejects(mutualReachabilityMst(tree, kernel, core, neighbours), /Borůvka round joined none of the 200 components/);

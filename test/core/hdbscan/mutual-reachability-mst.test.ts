@@ -5,7 +5,7 @@ import { BlockTopK } from '../../../core/hdbscan/block-top-k.js';
 import { coreDistances } from '../../../core/hdbscan/core-distances.js';
 import { buildKdTree } from '../../../core/hdbscan/kd-tree.js';
 import { mutualReachabilityMst } from '../../../core/hdbscan/mutual-reachability-mst.js';
-import { nearestNeighbours, type SearchBlocks } from '../../../core/hdbscan/nearest-neighbours.js';
+import { nearestNeighbors, type SearchBlocks } from '../../../core/hdbscan/nearest-neighbours.js';
 import { UnionFind } from '../../../core/hdbscan/union-find.js';
 
 function blobs(n: number, d: number, seed: number): Float32Array {
@@ -69,7 +69,7 @@ async function ourMst(data: Float32Array, n: number, d: number, minSamples: numb
   const tree = buildKdTree(data, n, d, 8);
   const kernel = await BlockTopK.create(d, 1);
   try {
-    const neighbours = await nearestNeighbours(tree, kernel, data, n, listSize);
+    const neighbours = await nearestNeighbors(tree, kernel, data, n, listSize);
     const core = coreDistances(neighbours, minSamples);
     const mst = await mutualReachabilityMst(tree, kernel, core, neighbours, blocks);
     return { core, neighbours, mst };

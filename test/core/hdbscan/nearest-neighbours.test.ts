@@ -1,9 +1,10 @@
+import type { Neighbors } from '../../../core/util/neighbors.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../../../core/util/random.js';
 import { BlockTopK } from '../../../core/hdbscan/block-top-k.js';
 import { buildKdTree } from '../../../core/hdbscan/kd-tree.js';
-import { nearestNeighbours } from '../../../core/hdbscan/nearest-neighbours.js';
+import { nearestNeighbors } from '../../../core/hdbscan/nearest-neighbours.js';
 import { blobs } from '../../support/noisy-blobs.js';
 
 function bruteForce(data: Float32Array, n: number, queries: Float32Array, m: number, d: number, k: number) {
@@ -25,8 +26,8 @@ function bruteForce(data: Float32Array, n: number, queries: Float32Array, m: num
 }
 
 /** Same distances as the reference, and every listed row really is at its listed distance. */
-function assertNeighbours(
-  got: { indices: Int32Array; distances: Float64Array },
+function assertNeighbors(
+  got: Neighbors<Float64Array>,
   want: { distances: Float64Array },
   data: Float32Array,
   queries: Float32Array,
@@ -34,6 +35,7 @@ function assertNeighbours(
   d: number,
   k: number,
 ): void {
+  assert.deepEqual([got.rows, got.k, got.indices.length, got.distances.length], [m, k, m * k, m * k]);
   for (let i = 0; i < m; i++) {
     assert.equal(new Set(got.indices.subarray(i * k, i * k + k)).size, k, 'no row listed twice');
     for (let t = 0; t < k; t++) {
@@ -60,9 +62,9 @@ test('nearest neighbours equal a brute-force search, for the fitted rows and for
       const want = bruteForce(data, n, queries, m, d, k);
       // Small blocks force many kernel calls per group and set-aside sparse queries.
       for (const blocks of [undefined, { bucketRows: 16, groupRows: 32, firstRows: 32, chunkRows: 64 }]) {
-        const got = await nearestNeighbours(tree, kernel, queries, m, k, blocks);
+        const got = await nearestNeighbors(tree, kernel, queries, m, k, blocks);
         assert.deepEqual(got.indices, want.indices);
-        assertNeighbours(got, want, data, queries, m, d, k);
+        assertNeighbors(got, want, data, queries, m, d, k);
       }
     }
   } finally {
@@ -87,9 +89,9 @@ test('nearest neighbours are exact among many equal distances and repeated rows,
   try {
     const want = bruteForce(data, n, data, n, d, 9);
     for (const blocks of [undefined, { bucketRows: 8, groupRows: 16, firstRows: 16, chunkRows: 32 }]) {
-      const got = await nearestNeighbours(tree, kernel, data, n, 9, blocks);
+      const got = await nearestNeighbors(tree, kernel, data, n, 9, blocks);
       assert.deepEqual(got.indices, want.indices, 'equal distances in order of row index, however the search is chunked');
-      assertNeighbours(got, want, data, data, n, d, 9);
+      assertNeighbors(got, want, data, data, n, d, 9);
     }
   } finally {
     await kernel.close();
@@ -109,8 +111,8 @@ test('nearest neighbours stay exact when a tight clump sits inside a wide group 
   const tree = buildKdTree(data, n, d, 16);
   const kernel = await BlockTopK.create(d, 1);
   try {
-    const got = await nearestNeighbours(tree, kernel, data, n, 10);
-    assertNeighbours(got, bruteForce(data, n, data, n, d, 10), data, data, n, d, 10);
+    const got = await nearestNeighbors(tree, kernel, data, n, 10);
+    assertNeighbors(got, bruteForce(data, n, data, n, d, 10), data, data, n, d, 10);
   } finally {
     await kernel.close();
   }

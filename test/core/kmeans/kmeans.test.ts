@@ -208,3 +208,17 @@ test('inertia is within 1% of ml-kmeans on overlapping blobs (best of five seeds
   }
   assert.ok(mine <= peer * 1.01, `semclust ${mine} vs ml-kmeans ${peer}`);
 });
+
+test('the thread count changes speed only: one, two and three threads give the same centroids, bit for bit', async () => {
+  // Overlapping blobs, so that many iterations move centres and every block's float32 sums count.
+  const rng = createRng(1);
+  const n = 20000, d = 32;
+  const x = new Float32Array(n * d).map((_, i) => 3 * (Math.floor(i / d) % 7) + rng.gaussian());
+  const fits = [];
+  for (const threads of [1, 2, 3]) fits.push(await fitKMeans(x, n, d, { k: 50, seed: 3, maxIter: 20, kernel: { threads } }));
+  for (const f of fits.slice(1)) {
+    assert.deepEqual(f.centroids, fits[0].centroids);
+    assert.deepEqual(f.labels, fits[0].labels);
+    assert.equal(f.inertia, fits[0].inertia);
+  }
+});

@@ -90,7 +90,7 @@ test('SIGTERM says what was interrupted and how to continue, frees OUTDIR and di
   const script = `
     const { runStages } = await import(${JSON.stringify(url('../../../pipeline/run/run-stages.js'))});
     const { fakeStages } = await import(${JSON.stringify(url('../../support/fake-stages.js'))});
-    await runStages({ outDir: ${JSON.stringify(outDir)}, stages: ['embed'], layers: [], quiet: true },
+    await runStages({ outDir: ${JSON.stringify(outDir)}, stages: ['embed'], layers: [], quiet: true, log: (m) => console.error(m) },
       fakeStages({ units: 6, hangAt: 2, marker: ${JSON.stringify(marker)}, ran: [] }));`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
