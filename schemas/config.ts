@@ -62,6 +62,24 @@ export const settingsShape = {
     .string()
     .default('OPENAI_API_KEY')
     .describe('environment variable that holds the API key for embedding_endpoint'),
+  request_batch_size: z
+    .number()
+    .int()
+    .positive()
+    .default(32)
+    .describe("texts per request to embedding_endpoint (TEI's default --max-client-batch-size is 32); a server that takes fewer halves it for the rest of the run and says so"),
+  truncate: z
+    .enum(['server', 'reject'])
+    .default('server')
+    .describe("a text over the server's token limit: the server truncates it (TEI, vLLM; counted as truncated) or the row goes to rejects.jsonl as too_long; servers that cannot be asked reject it"),
+  server_kind: z
+    .enum(['auto', 'tei', 'vllm', 'infinity', 'ollama', 'openai'])
+    .default('auto')
+    .describe('which server embedding_endpoint is (its truncation fields, TEI prompt names); auto learns it from the first answer or error and records it'),
+  embedding_prefix: z.string().optional().describe('text put before every input, e.g. "clustering: " or E5\'s "query: " (servers and local models); changing it redoes embed'),
+  prompt_name: z.string().min(1).optional().describe('a prompt the served model defines (TEI prompt_name; needs server_kind tei); changing it redoes embed'),
+  dimensions: z.number().int().positive().optional().describe('Matryoshka / OpenAI dimensions sent to embedding_endpoint; every vector is checked to have this length'),
+  cost_per_million_tokens: z.number().nonnegative().optional().describe('price of a million tokens at embedding_endpoint: the summary estimates what the run cost from the tokens the server reported'),
   pooling: z.enum(['mean', 'cls']).optional().describe('override the model folder pooling (SimCSE uses cls)'),
   max_length: z.number().int().positive().optional().describe('truncate to this many tokens (default: the model maximum)'),
   batch_size: z.number().int().positive().default(512).describe('texts per embedding batch'),

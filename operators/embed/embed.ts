@@ -1,10 +1,13 @@
 /**
  * The embed operator: rows in, rows plus vectors for the ids not seen before out.
- * Identical texts share an id and are embedded once.
+ * Identical texts share an id and are embedded once. A text the backend refuses as too
+ * long (a served model under --truncate reject) turns its rows, and later rows of the same
+ * text, into rejects with reason too_long.
  */
 import { IdSet } from '../../core/util/id-set.js';
 import type { Embedder } from '../embedders/embedder.js';
 import type { RowBatch } from '../input/extract-text.js';
+import type { Reject } from '../input/reject.js';
 import { mapOrdered } from './map-ordered.js';
 
 export interface EmbeddedBatch extends RowBatch {
@@ -33,6 +36,8 @@ export function embedRows(embedder: Embedder, options: EmbedOptions) {
   return function embed(batches: AsyncIterable<RowBatch>): AsyncGenerator<EmbeddedBatch> {
     const seen = options.seen ?? new IdSet();
     const dims = embedder.dims;
+    /** Ids refused as too long, and why: their later duplicates are rejected too (few: 0.1% of rows is a lot). */
+    const refused = new Map<string, string>();
     return mapOrdered(batches, options.inFlight ?? 2, async (batch) => {
       const embeddedIds: string[] = [];
       const texts: string[] = [];
@@ -44,16 +49,53 @@ export function embedRows(embedder: Embedder, options: EmbedOptions) {
       }
       const vectors = new Float32Array(texts.length * dims);
       const chunks: Promise<void>[] = [];
+      const tooLong: number[] = [];
       for (let start = 0; start < texts.length; start += options.batchSize) {
         const slice = texts.slice(start, start + options.batchSize);
-        chunks.push(embedder.embed(slice).then((v) => vectors.set(v, start * dims)));
+        if (embedder.embedChecked) {
+          chunks.push(
+            embedder.embedChecked(slice).then((r) => {
+              vectors.set(r.vectors, start * dims);
+              for (const t of r.tooLong) {
+                tooLong.push(start + t.index);
+                refused.set(embeddedIds[start + t.index], t.detail);
+              }
+            }),
+          );
+        } else chunks.push(embedder.embed(slice).then((v) => vectors.set(v, start * dims)));
       }
       try {
         await Promise.all(chunks);
       } catch (e) {
         throw where(e as Error, batch);
       }
-      return { ...batch, embeddedIds, vectors };
+      if (refused.size === 0) return { ...batch, embeddedIds, vectors };
+      return dropRefused(batch, embeddedIds, vectors, dims, new Set(tooLong), refused);
     });
   };
+}
+
+/** The batch without the rows whose text was refused (now rejects), and without their vectors. */
+function dropRefused(batch: RowBatch, embeddedIds: string[], vectors: Float32Array, dims: number, refusedHere: ReadonlySet<number>, refused: ReadonlyMap<string, string>): EmbeddedBatch {
+  const out: EmbeddedBatch = { ...batch, ids: [], texts: [], records: [], sources: [], lines: [], rejects: [...batch.rejects], embeddedIds: [], vectors };
+  for (let i = 0; i < batch.ids.length; i++) {
+    const detail = refused.get(batch.ids[i]);
+    if (detail === undefined) {
+      out.ids.push(batch.ids[i]);
+      out.texts.push(batch.texts[i]);
+      out.records.push(batch.records[i]);
+      out.sources.push(batch.sources[i]);
+      out.lines.push(batch.lines[i]);
+    } else out.rejects.push({ source: batch.sources[i], line: batch.lines[i], reason: 'too_long', detail } satisfies Reject);
+  }
+  if (refusedHere.size === 0) return { ...out, embeddedIds };
+  const kept = new Float32Array((embeddedIds.length - refusedHere.size) * dims);
+  let k = 0;
+  embeddedIds.forEach((id, j) => {
+    if (refusedHere.has(j)) return;
+    out.embeddedIds.push(id);
+    kept.set(vectors.subarray(j * dims, (j + 1) * dims), k++ * dims);
+  });
+  out.vectors = kept;
+  return out;
 }

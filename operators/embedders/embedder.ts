@@ -9,5 +9,34 @@ export interface Embedder {
   /** The hub commit the weights came from (40 hex digits); absent for local folders, built-ins and servers. */
   readonly revision?: string;
   embed(texts: readonly string[]): Promise<Float32Array>;
+  /**
+   * Like embed(), but inputs the backend refuses as too long (a served model under
+   * `--truncate reject`) come back by index instead of failing the call; their rows of
+   * `vectors` are zeros. Backends that refuse nothing leave it out.
+   */
+  embedChecked?(texts: readonly string[]): Promise<EmbedOutcome>;
+  /** Tokens the model reads for these texts (special tokens included, after truncation): what `semclust serve` reports as usage. */
+  countTokens?(texts: readonly string[]): number;
+  /** A served model's running totals (tokens from `usage`, truncated and refused inputs). */
+  usage?(): ServedUsage;
   close(): Promise<void>;
+}
+
+export interface EmbedOutcome {
+  vectors: Float32Array;
+  tooLong: { index: number; detail: string }[];
+}
+
+export interface ServedUsage {
+  requests: number;
+  prompt_tokens: number;
+  total_tokens: number;
+  /** Inputs over the server's limit that the server was asked to truncate. */
+  truncated: number;
+  /** Inputs over the limit handed back by embedChecked (rejects, reason too_long). */
+  too_long: number;
+  /** Texts per request in the end (lowered when the server takes fewer). */
+  request_batch_size: number;
+  /** --server-kind, or what auto learned ("unknown" when nothing told). */
+  server_kind: string;
 }

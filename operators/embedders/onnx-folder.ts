@@ -153,6 +153,7 @@ export async function openOnnxFolder(dir: string, options: OnnxFolderOptions = {
       dims,
       revision: options.revision,
       embed,
+      countTokens: (texts) => texts.reduce((n, t) => n + encode(t).length, 0),
       close: () => session.release(),
     };
   } catch (err) {

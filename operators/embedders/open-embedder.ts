@@ -28,6 +28,12 @@ export type EmbedderSettings = Pick<
   | 'revision'
   | 'dtype'
   | 'device'
+  | 'request_batch_size'
+  | 'truncate'
+  | 'server_kind'
+  | 'embedding_prefix'
+  | 'prompt_name'
+  | 'dimensions'
 >;
 
 export interface OpenEmbedderOptions {
@@ -35,6 +41,27 @@ export interface OpenEmbedderOptions {
 }
 
 export async function openEmbedder(s: EmbedderSettings, options: OpenEmbedderOptions = {}): Promise<Embedder> {
+  const embedder = await openBackend(s, options);
+  return s.embedding_prefix ? withPrefix(embedder, s.embedding_prefix) : embedder;
+}
+
+/** Every text with `prefix` before it ("clustering: ", E5's "query: "), for any backend. */
+function withPrefix(embedder: Embedder, prefix: string): Embedder {
+  const prefixed = (texts: readonly string[]) => texts.map((t) => prefix + t);
+  const checked = embedder.embedChecked?.bind(embedder);
+  return {
+    model: embedder.model,
+    dims: embedder.dims,
+    revision: embedder.revision,
+    embed: (texts) => embedder.embed(prefixed(texts)),
+    ...(checked ? { embedChecked: (texts: readonly string[]) => checked(prefixed(texts)) } : {}),
+    ...(embedder.usage ? { usage: embedder.usage.bind(embedder) } : {}),
+    ...(embedder.countTokens ? { countTokens: (texts: readonly string[]) => embedder.countTokens!(prefixed(texts)) } : {}),
+    close: () => embedder.close(),
+  };
+}
+
+async function openBackend(s: EmbedderSettings, options: OpenEmbedderOptions): Promise<Embedder> {
   if (s.embedding_endpoint) {
     return openHttpEmbedder({
       endpoint: s.embedding_endpoint,
@@ -43,6 +70,11 @@ export async function openEmbedder(s: EmbedderSettings, options: OpenEmbedderOpt
       maxConcurrency: s.max_concurrency,
       timeoutMs: s.request_timeout_s * 1000,
       maxRetries: s.request_retries,
+      requestBatchSize: s.request_batch_size,
+      truncate: s.truncate,
+      serverKind: s.server_kind,
+      promptName: s.prompt_name,
+      dimensions: s.dimensions,
     });
   }
   if (s.embedding_model === STATIC_MODEL) {

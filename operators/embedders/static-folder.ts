@@ -102,11 +102,12 @@ export async function openStaticFolder(folder: string, layout: StaticLayout, opt
   const session = await ort.InferenceSession.create(encodeModel(staticEmbeddingGraph({ table, dims, fallback })), sessionOptions(options.threads ?? 1));
   const maxLength = options.maxLength ?? (layout.kind === 'model2vec' ? MODEL2VEC_MAX_LENGTH : Infinity);
 
+  const tokensOf = (t: string): number[] => {
+    const ids = tokenizer.encode(t, { add_special_tokens: false }).ids;
+    return ids.length > maxLength ? ids.slice(0, maxLength) : ids;
+  };
   const embed = async (texts: readonly string[]): Promise<Float32Array> => {
-    const encoded = texts.map((t) => {
-      const ids = tokenizer.encode(t, { add_special_tokens: false }).ids;
-      return ids.length > maxLength ? ids.slice(0, maxLength) : ids;
-    });
+    const encoded = texts.map(tokensOf);
     const order = Uint32Array.from(encoded.keys()).sort((a, b) => encoded[a].length - encoded[b].length);
     const out = new Float32Array(texts.length * dims);
     for (let from = 0; from < order.length; from += BUCKET_SIZE) {
@@ -126,6 +127,7 @@ export async function openStaticFolder(folder: string, layout: StaticLayout, opt
     dims,
     revision: options.revision,
     embed,
+    countTokens: (texts) => texts.reduce((n, t) => n + tokensOf(t).length, 0),
     close: () => session.release(),
   };
 }

@@ -151,6 +151,7 @@ async function loadModel(folder: string, name: string, options: StaticModelOptio
     tokenizeBuckets,
     runTokenized,
     embed,
+    countTokens: (texts) => texts.reduce((n, t) => n + words.encode(t, maxLength).length, 0),
     close: () => session.release(),
   };
 }

@@ -191,7 +191,7 @@ function parseRequest(body: Buffer, dims: number, models: ReadonlySet<string>, s
  * Writes the response JSON by hand: 9 significant digits round-trip every float32 exactly
  * and make the body about a third smaller and faster to produce than JSON.stringify.
  */
-function responseBody(values: Float32Array, count: number, dims: number, base64: boolean, model: string): string {
+function responseBody(values: Float32Array, count: number, dims: number, base64: boolean, model: string, tokens: number): string {
   const parts: string[] = [];
   const row = new Array<string>(dims);
   for (let i = 0; i < count; i++) {
@@ -209,8 +209,7 @@ function responseBody(values: Float32Array, count: number, dims: number, base64:
     }
     parts.push(`{"object":"embedding","index":${i},"embedding":${embedding}}`);
   }
-  // The Embedder interface exposes no token counts, so usage reports zero.
-  return `{"object":"list","data":[${parts.join(',')}],"model":${JSON.stringify(model)},"usage":{"prompt_tokens":0,"total_tokens":0}}`;
+  return `{"object":"list","data":[${parts.join(',')}],"model":${JSON.stringify(model)},"usage":{"prompt_tokens":${tokens},"total_tokens":${tokens}}}`;
 }
 
 function send(res: http.ServerResponse, status: number, body: string): void {
@@ -284,7 +283,9 @@ export async function startEmbeddingServer(embedder: Embedder, options: Embeddin
     } catch (err) {
       throw new HttpError(500, `embedding failed: ${(err as Error).message}`, 'server_error');
     }
-    send(res, 200, responseBody(values, texts.length, dims, base64, modelName));
+    // Counted as the model's tokenizer reads them (0 for an embedder that cannot say, e.g. a server behind a server).
+    const tokens = embedder.countTokens?.(texts) ?? 0;
+    send(res, 200, responseBody(values, texts.length, dims, base64, modelName, tokens));
   }
 
   const server = http.createServer((req, res) => {

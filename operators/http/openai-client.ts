@@ -52,11 +52,13 @@ export interface PostOptions {
   describe?: string;
 }
 
+export type Parse<T> = (text: string, target: string, headers: http.IncomingHttpHeaders) => T;
+
 export interface OpenAiClient {
   /** The endpoint URL with credentials redacted, for messages. */
   readonly target: string;
-  /** POSTs `body` (retrying transient failures) and hands the 2xx body text, and the endpoint that answered, to `parse`. */
-  post<T>(body: unknown, parse: (text: string, target: string) => T, options?: PostOptions): Promise<T>;
+  /** POSTs `body` (retrying transient failures) and hands the 2xx body text, the endpoint that answered and the headers to `parse`. */
+  post<T>(body: unknown, parse: Parse<T>, options?: PostOptions): Promise<T>;
   /** The text with the API key and the URL's credentials replaced. */
   redact(text: string): string;
   /** Aborts requests in flight, pending retries and queued requests; they reject. */
@@ -69,6 +71,21 @@ export interface OpenAiClient {
  * produces such bodies now and then, and fatal when the retries run out.
  */
 export class BadResponseError extends SemclustError {}
+
+/**
+ * A 4xx other than 408/429: not retried as it stands, but the caller may change the request
+ * (fewer inputs, one long input cut) and send again, so the status and body are kept.
+ */
+export class RequestRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    /** The body as received, credentials redacted, at most MAX_ERROR_BODY_BYTES. */
+    readonly body: string,
+  ) {
+    super(message);
+  }
+}
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RETRIES = 6;
@@ -116,7 +133,7 @@ interface Endpoint {
 
 interface RawResponse {
   status: number;
-  retryAfter: string | undefined;
+  headers: http.IncomingHttpHeaders;
   body: string;
 }
 
@@ -191,7 +208,7 @@ export function openAiClient(o: OpenAiClientOptions): OpenAiClient {
             }
             chunks.push(chunk as Buffer);
           }
-          resolve({ status, retryAfter: res.headers['retry-after'], body: Buffer.concat(chunks).toString('utf8') });
+          resolve({ status, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
         } catch (err) {
           reject(failure ?? err);
         } finally {
@@ -213,7 +230,7 @@ export function openAiClient(o: OpenAiClientOptions): OpenAiClient {
     });
 
   /** One attempt: the parsed result, or the reason and wait of a retryable failure. */
-  async function attempt<T>(ep: Endpoint, body: Buffer, parse: (text: string, target: string) => T, maxBytes: number): Promise<Attempt<T>> {
+  async function attempt<T>(ep: Endpoint, body: Buffer, parse: Parse<T>, maxBytes: number): Promise<Attempt<T>> {
     const { target } = ep;
     let res: RawResponse;
     try {
@@ -227,15 +244,15 @@ export function openAiClient(o: OpenAiClientOptions): OpenAiClient {
     }
     if (res.status >= 200 && res.status < 300) {
       try {
-        return { ok: parse(res.body, target) };
+        return { ok: parse(res.body, target, res.headers) };
       } catch (err) {
         if (err instanceof BadResponseError) return { reason: redact(err.message), retryAfterMs: 0 };
         throw err;
       }
     }
     const detail = redact(`HTTP ${res.status} from ${target}: ${res.body.slice(0, ERROR_BODY_CHARS)}`);
-    if (res.status === 408 || res.status === 429 || res.status >= 500) return { reason: detail, retryAfterMs: parseRetryAfter(res.retryAfter) };
-    throw new Error(`${o.what} request failed (not retried): ${detail}`);
+    if (res.status === 408 || res.status === 429 || res.status >= 500) return { reason: detail, retryAfterMs: parseRetryAfter(res.headers['retry-after']) };
+    throw new RequestRefusedError(`${o.what} request failed (not retried): ${detail}`, res.status, redact(res.body));
   }
 
   /** Waits `ms` unless the client is closed first. */
@@ -280,7 +297,7 @@ export function openAiClient(o: OpenAiClientOptions): OpenAiClient {
   return {
     target,
     redact,
-    post<T>(payload: unknown, parse: (text: string, target: string) => T, options: PostOptions = {}): Promise<T> {
+    post<T>(payload: unknown, parse: Parse<T>, options: PostOptions = {}): Promise<T> {
       const body = Buffer.from(JSON.stringify(payload));
       const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
       const name = `${o.what} request${options.describe ? ` (${options.describe})` : ''}`;

@@ -9,7 +9,8 @@ export type RejectReason =
   | 'invalid_json'
   | 'missing_key'
   | 'not_a_string'
-  | 'empty_text';
+  | 'empty_text'
+  | 'too_long';
 
 export interface Reject {
   source: string;
@@ -26,6 +27,7 @@ export const REJECT_HINTS: Record<RejectReason, string> = {
   missing_key: 'check --text-key / --message-key against the records',
   not_a_string: 'the key path must lead to a string',
   empty_text: 'the text is empty or only whitespace',
+  too_long: "the text is over the embedding server's token limit; --truncate server (with --server-kind tei or vllm) embeds its start instead",
   not_a_vector: 'check --embedding-column against the records: it must lead to an array of numbers',
   vector_dims: 'every vector must have the dimension of the first row; fix the rows or leave them out',
   vector_not_numeric: 'a vector holds a value that is not a number',

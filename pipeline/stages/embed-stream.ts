@@ -32,7 +32,7 @@ function embedSteps(embedder: Embedder | PrecomputedVectors, s: Settings, seen: 
   if ('column' in embedder) {
     return [extractTexts({ keyPath, vectors: { keyPath: embedder.column, dims: embedder.dims } }), takeVectors(embedder.dims, { seen })] as const;
   }
-  const inFlight = s.embedding_endpoint ? httpBatchesInFlight(s.max_concurrency, batchLinesFor(s.part_rows)) : 2;
+  const inFlight = s.embedding_endpoint ? httpBatchesInFlight(s.max_concurrency, batchLinesFor(s.part_rows), s.request_batch_size) : 2;
   return [extractTexts({ keyPath }), embedRows(embedder, { batchSize: s.batch_size, inFlight, seen })] as const;
 }
 

@@ -78,6 +78,20 @@ export const embedStats = z.object({
   resumed_parts: z.number(),
   /** Set when the stage ran as N shards and was merged (mergeShards, pipeline/run/run-stages.ts). */
   shards: z.number().optional(),
+  /**
+   * A served model (issue 19), over this attempt's requests: tokens as the server's `usage`
+   * reported them, inputs it was asked to truncate, inputs refused as too long (rejects),
+   * the request size it took and which server it was.
+   */
+  requests: z.number().optional(),
+  prompt_tokens: z.number().optional(),
+  total_tokens: z.number().optional(),
+  truncated: z.number().optional(),
+  too_long: z.number().optional(),
+  request_batch_size: z.number().optional(),
+  server_kind: z.string().optional(),
+  /** total_tokens × cost_per_million_tokens / 10⁶, when that setting is given. */
+  estimated_cost: z.number().optional(),
 });
 
 export const embedStage: Stage<'embed', typeof embedStats, Embedder | PrecomputedVectors> = {
@@ -110,10 +124,14 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
   outputs: [ROWS.path, EMBEDDINGS.path, FILES.rejects, `${PROGRESS_DIR}/embed`],
   stats: embedStats,
   needs: [],
-  settings: ['input', 'text_key', 'message_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes'],
+  settings: ['input', 'text_key', 'message_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix', 'prompt_name', 'dimensions', 'truncate'],
   // The hub revision and weights file pick the vectors, so they key the stage; the device does
   // not, nor which servers serve the model (adding a server must not re-embed): only that it is served.
-  keyed: (s) => ['input', s.message_key ? 'message_key' : 'text_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes'],
+  // A prefix, prompt, dimension count or truncation rule changes the vectors or which rows have one.
+  keyed: (s) => [
+    'input', s.message_key ? 'message_key' : 'text_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix',
+    ...(s.embedding_endpoint ? (['prompt_name', 'dimensions', 'truncate'] as const) : []),
+  ],
   identity: async (s, outDir, state, given) => {
     if (inputsOf(s).length === 0) throw new Error('no input: give JSONL, Parquet, CSV or TSV files, globs, folders or "-" for stdin');
     for (const [key, keyPath] of [[s.message_key ? 'message_key' : 'text_key', s.message_key ?? s.text_key], ['embedding_column', s.embedding_column]] as [string, string | undefined][]) {
@@ -199,6 +217,7 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
   });
   progress.done(rejects.lines);
   if (kept.parts > 0) ctx.log(`embed: ${kept.parts} parts (${kept.totals.rows.toLocaleString('en-US')} rows) kept from the interrupted attempt`);
+  const served = 'usage' in embedder ? servedStats(embedder, s.cost_per_million_tokens, ctx.log) : {};
   const fileSources = sources.flatMap((src, i) => (src === STDIN ? [] : [i]));
   const inputs: InputIdentity[] = files.map((f, j) => ({ ...f, xxh3: digests[fileSources[j]] ?? '' }));
   return {
@@ -215,5 +234,15 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
     model_revision: ('revision' in embedder && embedder.revision) || null,
     inputs,
     resumed_parts: kept.parts,
+    ...served,
   };
+}
+
+/** A served model's token and request counts for the manifest (and so the summary), and the cost estimate said once. */
+function servedStats(embedder: Embedder, costPerMillion: number | undefined, log: (line: string) => void): Partial<StageStats<'embed'>> {
+  const u = embedder.usage?.();
+  if (!u) return {};
+  const cost = costPerMillion === undefined ? undefined : (u.total_tokens / 1e6) * costPerMillion;
+  if (cost !== undefined) log(`embed: ${u.total_tokens.toLocaleString('en-US')} tokens at ${costPerMillion} per million tokens ≈ ${cost.toFixed(4)}`);
+  return { ...u, ...(cost === undefined ? {} : { estimated_cost: Number(cost.toFixed(6)) }) };
 }

@@ -16,11 +16,12 @@ import { extractTexts } from '../../../operators/input/extract-text.js';
 import { readLines, type LineBatch } from '../../../operators/input/read-lines.js';
 
 test('httpBatchesInFlight: enough batches for the requests, never one per request', () => {
-  // Hand-worked: ceil(mc × min(64, rows) / rows) + 1.
+  // Hand-worked: ceil(mc × min(request size, rows) / rows) + 1; the request size is 32 unless given.
   assert.equal(httpBatchesInFlight(4, 4096), 2);
-  assert.equal(httpBatchesInFlight(64, 4096), 2);
-  assert.equal(httpBatchesInFlight(65, 4096), 3);
-  assert.equal(httpBatchesInFlight(256, 4096), 5);
+  assert.equal(httpBatchesInFlight(128, 4096), 2);
+  assert.equal(httpBatchesInFlight(129, 4096), 3);
+  assert.equal(httpBatchesInFlight(256, 4096), 3);
+  assert.equal(httpBatchesInFlight(256, 4096, 64), 5, 'the bound follows the request size');
   assert.equal(httpBatchesInFlight(8, 16), 9, 'batches smaller than a request: one request each');
   assert.equal(httpBatchesInFlight(8, 256, 16), 2);
 });

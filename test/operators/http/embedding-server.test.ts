@@ -147,3 +147,21 @@ test('`semclust serve --host 0.0.0.0` warns on stderr and takes its key from SEM
   }
   assert.ok(!stderr.includes('cli-key-91f0'));
 });
+
+test('usage holds the tokens the served model reads, and a client sums them into the same total', async () => {
+  const server = await startEmbeddingServer(local);
+  try {
+    // Plain lower-case words are one token each in the static model's word tokenizer (hand-counted: 4 + 2).
+    const r = await post(server.url, { input: ['the card was declined', 'refund please'] });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json.usage, { prompt_tokens: 6, total_tokens: 6 });
+    const texts = ['my card payment is pending', 'how do i top up', 'exchange rate'];
+    const client = await openHttpEmbedder({ endpoint: server.url, model: local.model, dims: local.dims });
+    await client.embed(texts);
+    assert.equal(client.usage!().prompt_tokens, local.countTokens!(texts));
+    assert.equal(local.countTokens!(texts), 5 + 5 + 2);
+    await client.close();
+  } finally {
+    await server.close();
+  }
+});
