@@ -20,6 +20,7 @@ import { KeptSimilarity } from '../core/kernels/kept-similarity.js';
 import { createRng } from '../core/util/random.js';
 import { semDeDup } from '../core/dedup/semdedup.js';
 import { timed } from './timed.js';
+import { peerBlas } from './peer-blas.js';
 
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
@@ -101,7 +102,8 @@ async function main(): Promise<void> {
   const peer = fileURLToPath(new URL('../../bench/peers/semdedup_numpy.py', import.meta.url));
   try {
     for (const [label, threads, mine] of [['one thread', '1', 'one thread'], ['default threads', undefined, 'default (2 sessions)']] as const) {
-      const env: NodeJS.ProcessEnv = { ...process.env };
+      const env: NodeJS.ProcessEnv = { ...peerBlas().env };
+      console.log(peerBlas().line);
       delete env.OPENBLAS_NUM_THREADS;
       delete env.OMP_NUM_THREADS;
       if (threads) Object.assign(env, { OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads });

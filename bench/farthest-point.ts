@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { farthestPointOrder } from '../core/sample/farthest-point.js';
 import { createRng } from '../core/util/random.js';
+import { peerBlas } from './peer-blas.js';
 
 interface Job { n: number; d: number; picks: number }
 
@@ -101,7 +102,8 @@ async function main(): Promise<void> {
   console.log(`  RSS before ${mib(rssBefore)}, after data ${mib(rssData)}, peak sampled during traversal ${mib(rssPeak)} (+${mib(rssPeak - rssData)}: the kernel's copy of the rows), maxRSS ${mib(maxRss)}`);
 
   for (const [label, threads] of [['one thread', '1'], ['default threads', undefined]] as const) {
-    const env: NodeJS.ProcessEnv = { ...process.env };
+    const env: NodeJS.ProcessEnv = { ...peerBlas().env };
+    console.log(peerBlas().line);
     delete env.OPENBLAS_NUM_THREADS;
     delete env.OMP_NUM_THREADS;
     if (threads) Object.assign(env, { OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads });

@@ -18,6 +18,7 @@ import { fitUmap } from '../core/umap/fit-umap.js';
 import { gatherRows } from '../operators/parquet/read-embeddings.js';
 import { runStages } from '../pipeline/run/run-stages.js';
 import { banking77File } from '../scripts/banking77-data.js';
+import { peerBlas } from './peer-blas.js';
 
 const MIN_CLUSTER_SIZE = 40, MIN_SAMPLES = 10, DIM = 30, SEED = 42;
 const work = path.join(os.tmpdir(), 'semclust-bench-hdbscan-b77');
@@ -66,7 +67,8 @@ if (!peerPath) {
 } else {
   const labelsFile = path.join(work, 'peer-labels.i32');
   const args = [peer, '--data', file, '--labels-out', labelsFile, '--n', `${n}`, '--d', `${DIM}`, '--min-cluster-size', `${MIN_CLUSTER_SIZE}`, '--min-samples', `${MIN_SAMPLES}`];
-  const run = spawnSync('/usr/bin/python3', args, { env: { ...process.env, PYTHONPATH: peerPath }, encoding: 'utf8' });
+  console.log(peerBlas().line);
+  const run = spawnSync('/usr/bin/python3', args, { env: { ...peerBlas().env, PYTHONPATH: peerPath }, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`peer failed: ${run.stderr}`);
   const { seconds } = JSON.parse(run.stdout.trim().split('\n').pop()!);
   const theirs = new Int32Array(new Uint8Array(fs.readFileSync(labelsFile)).buffer);

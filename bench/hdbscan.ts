@@ -30,9 +30,10 @@ import { fitHdbscan } from '../core/hdbscan/fit-hdbscan.js';
 import type { HdbscanModel } from '../core/hdbscan/hdbscan-model.js';
 import { buildKdTree } from '../core/hdbscan/kd-tree.js';
 import { mutualReachabilityMst, type MstStats } from '../core/hdbscan/mutual-reachability-mst.js';
-import { nearestNeighbors } from '../core/hdbscan/nearest-neighbours.js';
+import { nearestNeighbors } from '../core/hdbscan/nearest-neighbors.js';
 import { createRng, type Rng } from '../core/util/random.js';
 import { timed, type Timing } from './timed.js';
+import { peerBlas } from './peer-blas.js';
 
 const N = 50_000, D = 30, MIN_CLUSTER_SIZE = 100, MIN_SAMPLES = 10, SEED = 42;
 const BLOBS = 16, NOISE = 0.03, NEW_ROWS = 10_000, STREAM_ROWS = 1_000_000, STREAM_BLOCK = 16_384;
@@ -115,7 +116,8 @@ function runPeer(files: Record<string, string>): PeerReport | string {
   const args = [PEER, '--n', `${N}`, '--m', `${NEW_ROWS}`, '--d', `${D}`];
   args.push('--min-cluster-size', `${MIN_CLUSTER_SIZE}`, '--min-samples', `${MIN_SAMPLES}`);
   for (const [k, v] of Object.entries(files)) args.push(`--${k}`, v);
-  const env = { ...process.env, PYTHONPATH: peerPath };
+  const env = { ...peerBlas().env, PYTHONPATH: peerPath };
+  console.log(peerBlas().line);
   const run = spawnSync('/usr/bin/python3', args, { env, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (run.status !== 0) return `the peer failed (exit ${run.status}):\n${run.stderr.trim().split('\n').slice(-5).join('\n')}`;
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as PeerReport;

@@ -16,9 +16,10 @@
  * default threads run in turn (fit) or block by block (assignment), so their ratio is fair.
  *
  * Usage: node dist/bench/kmeans.js [repeats=3]   (peer: /usr/bin/python3 bench/peers/kmeans_sklearn.py)
+ *        node dist/bench/kmeans.js --large …      (large k against faiss: see kmeans-large.ts)
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,49 +30,21 @@ import { exactInertia, fitKMeans, type KMeansResult } from '../core/kmeans/kmean
 import { kmeansPlusPlus } from '../core/kmeans/kmeans-plusplus.js';
 import { encodeModel } from '../core/onnx/model.js';
 import { createRng } from '../core/util/random.js';
+import { readF32, writeBlobs } from './blobs.js';
+import { benchLarge } from './kmeans-large.js';
+import { peerBlas } from './peer-blas.js';
 import { timed, type Timing } from './timed.js';
 
 const N = 100_000, D = 384, K = 100, SEED = 42, MAX_ITER = 300, TOL = 1e-4;
 const ASSIGN_ROWS = 1_000_000, ASSIGN_K = 1000, GEN_BLOCK = 16384;
-const REPEATS = Number(process.argv[2] ?? 3);
+const LARGE = process.argv.includes('--large');
+const REPEATS = LARGE ? 1 : Number(process.argv[2] ?? 3);
 if (!Number.isInteger(REPEATS) || REPEATS < 1) throw new Error(`repeats must be a positive integer, got ${process.argv[2]}`);
 const PEER = fileURLToPath(new URL('../../bench/peers/kmeans_sklearn.py', import.meta.url));
 const DIR = path.join(os.tmpdir(), 'semclust-bench-kmeans');
 
 const fmt = (s: number): string => `${s.toFixed(2)} s`;
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(3)}`;
-
-/** 100 random unit directions; each row is one of them plus Gaussian noise, L2-normalised. */
-function writeBlobs(file: string): void {
-  const rng = createRng(SEED);
-  const centres = Float32Array.from({ length: K * D }, () => rng.gaussian() / Math.sqrt(D));
-  const x = new Float32Array(N * D);
-  for (let i = 0, o = 0; i < N; i++, o += D) {
-    const c = rng.int(K) * D;
-    let norm = 0;
-    for (let j = 0; j < D; j++) {
-      const v = centres[c + j] + 0.04 * rng.gaussian();
-      x[o + j] = v;
-      norm += v * v;
-    }
-    const inv = 1 / Math.sqrt(norm);
-    for (let j = 0; j < D; j++) x[o + j] *= inv;
-  }
-  writeFileSync(file, x);
-}
-
-function readF32(file: string, length: number): Float32Array {
-  const out = new Float32Array(length);
-  const fd = openSync(file, 'r');
-  try {
-    const bytes = new Uint8Array(out.buffer);
-    let at = 0;
-    while (at < bytes.length) at += readSync(fd, bytes, at, bytes.length - at, at);
-  } finally {
-    closeSync(fd);
-  }
-  return out;
-}
 
 /** The one scoring rule for every centre set: nearest centre (onnxruntime), exact distance in double. */
 async function inertiaOf(x: Float32Array, centroids: Float32Array): Promise<number> {
@@ -110,10 +83,7 @@ interface PeerReport {
 }
 
 function runPeer(data: string, init: string, out: string, oneThread: boolean): PeerReport {
-  const env = { ...process.env };
-  // Set on this machine for other tools; they slow OpenBLAS, so the peer runs without them.
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
+  const env = { ...peerBlas().env };
   if (oneThread) Object.assign(env, { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' });
   const args = [PEER, '--data', data, '--init', init, '--out', out, '--n', `${N}`, '--d', `${D}`, '--k', `${K}`];
   args.push('--max-iter', `${MAX_ITER}`, '--tol', `${TOL}`, '--seed', `${SEED}`, '--repeats', `${REPEATS}`);
@@ -154,7 +124,8 @@ async function reportFit(
   const peerLloyd = await inertiaOf(x, readF32(`${out}.lloyd.f32`, K * D));
 
   console.log(`\n## k-means ${N.toLocaleString('en-US')} × ${D}, k = ${K}, ${label}`);
-  console.log(`peer BLAS: ${peer.blas.map((b) => JSON.stringify(b)).join(' ')}`);
+  console.log(peerBlas().line);
+  console.log(`peer BLAS as the peer saw it: ${peer.blas.map((b) => JSON.stringify(b)).join(' ')}`);
   console.log('                          semclust     sklearn   ratio (semclust/sklearn)   CPU: semclust   sklearn   ratio');
   const row = (name: string, a: Timing, b: Timing, extra = ''): void =>
     console.log(
@@ -242,10 +213,14 @@ async function benchAssign(): Promise<void> {
   console.log(`\nassignment, default threads / one thread (wall, same run, interleaved; goal ≤ 1): NearestCentroid ${ratio(def.ours.seconds, one.ours.seconds)}, raw MatMul ${ratio(def.bare.seconds, one.bare.seconds)}`);
 }
 
-mkdirSync(DIR, { recursive: true });
-const data = path.join(DIR, `blobs-${N}x${D}-k${K}-seed${SEED}.f32`);
-if (!existsSync(data)) writeBlobs(data);
-const x = readF32(data, N * D);
-console.log(`data: ${data}; ${os.cpus().length} CPUs; fit timings best of ${REPEATS}`);
-await benchFit(x, data);
-await benchAssign();
+if (LARGE) {
+  await benchLarge(process.argv.slice(2));
+} else {
+  mkdirSync(DIR, { recursive: true });
+  const data = path.join(DIR, `blobs-${N}x${D}-k${K}-seed${SEED}.f32`);
+  if (!existsSync(data)) writeBlobs(data, N, D, K, SEED);
+  const x = readF32(data, N * D);
+  console.log(`data: ${data}; ${os.cpus().length} CPUs; fit timings best of ${REPEATS}; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  await benchFit(x, data);
+  await benchAssign();
+}

@@ -41,6 +41,7 @@ import { chromiumPath, INSTALL_HINT, launchChromium } from '../scripts/chromium.
 import { banking77Texts, syntheticText } from './synthetic-jsonl.js';
 import { writeSyntheticRun } from './synthetic-run.js';
 import { timed } from './timed.js';
+import { peerBlas } from './peer-blas.js';
 
 const argv = process.argv.slice(2);
 const list = (name: string, fallback: number[]) => {
@@ -83,7 +84,8 @@ function step(args: string[], nodeFlags: string[] = []): Step {
  */
 function comparePeer(dir: string, rows: number, rssMiB: number, seconds: number): void {
   const top = settingsShape.keywords_top.parse(undefined);
-  const r = spawnSync('/usr/bin/python3', [PEER, '--banking77', banking77File(), '--rows', String(rows), '--top', String(top)], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  console.log(`  ${peerBlas().line}`);
+  const r = spawnSync('/usr/bin/python3', [PEER, '--banking77', banking77File(), '--rows', String(rows), '--top', String(top)], { env: peerBlas().env, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) {
     console.log(`  peer (BERTopic c-TF-IDF, scikit-learn): not run: ${r.error?.message ?? r.stderr.trim().split('\n').pop()} (apt-get install -y python3-sklearn)`);
     return;

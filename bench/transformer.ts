@@ -32,6 +32,7 @@ import { meanPool } from '../core/embedding/pooling.js';
 import { createRng } from '../core/util/random.js';
 import { EMBEDDER_GROUPS, lengthGroups } from '../core/text/length-groups.js';
 import { normalizeRows } from '../core/util/rows.js';
+import { peerBlas } from './peer-blas.js';
 
 const SENTENCES = Number(process.argv[2] ?? 512);
 const BATCH = Number(process.argv[3] ?? 32);
@@ -123,7 +124,9 @@ async function runOnnx(file: string, batches: Batch[], options: ort.InferenceSes
 
 function runTorch(threads: number | 'default', batchesFile = 'batches.json'): (Run & { threads: number; cpuSeconds: number }) | string {
   const out = path.join(work, `torch-${threads}.f32`);
+  console.log(`  ${peerBlas().line}`);
   const r = spawnSync('/usr/bin/python3', [path.join(here, '..', '..', 'bench', 'peers', 'bert_torch.py'), path.join(work, 'weights.json'), path.join(work, 'weights.bin'), path.join(work, batchesFile), String(threads), out], {
+    env: peerBlas().env,
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });

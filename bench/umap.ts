@@ -36,6 +36,7 @@ import type { UmapModel } from '../core/umap/umap-model.js';
 import { openStaticModel } from '../operators/embedders/static-model.js';
 import { banking77File } from '../scripts/banking77-data.js';
 import { timed, type Timing } from './timed.js';
+import { peerBlas } from './peer-blas.js';
 
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -148,7 +149,8 @@ async function transformAll(model: UmapModel, x: Float32Array, dim: number): Pro
 function runPeer(data: string, labels: string, ours: string, nFit: number, nTransform: number, dim: number): PeerReport {
   const args = [PEER, '--data', data, '--labels', labels, '--ours', ours, '--n-fit', `${nFit}`, '--n-transform', `${nTransform}`];
   args.push('--d', `${dim}`, '--seed', `${SEED}`, '--trust-subset', `${TRUST_SUBSET}`, '--dims', DIMS.join(','), '--fit-repeats', `${FIT_REPEATS}`);
-  const run = spawnSync('/usr/bin/python3', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  console.log(peerBlas().line);
+  const run = spawnSync('/usr/bin/python3', args, { env: peerBlas().env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
   if (run.status !== 0) throw new Error(`umap-learn peer failed (status ${run.status})`);
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as PeerReport;
 }

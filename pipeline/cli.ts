@@ -1,7 +1,9 @@
 /** The `semclust` command: parses arguments, resolves settings, dispatches. Returns the exit code. */
+import fs from 'node:fs';
 import { STAGES, type StageName } from '../schemas/config.js';
 import { pipelineJsonSchema } from '../schemas/json-schema.js';
 import { openEmbedder } from '../operators/embedders/open-embedder.js';
+import { resolveInputs } from '../operators/input/read-lines.js';
 import { startEmbeddingServer } from '../operators/http/embedding-server.js';
 import { parseArgs } from './settings/flags.js';
 import { COMMAND_HELP, mainHelp, settingsHelp } from './cli/help.js';
@@ -24,6 +26,9 @@ const SYNONYMS: Record<string, string> = { inference: 'infer' };
 
 const isStage = (command: string): command is StageName => (STAGES as readonly string[]).includes(command);
 
+/** Results to stdout, progress and messages to stderr (issue 18 item 10): `semclust infer IN OUT > stats.txt` keeps the statistics. */
+const result = (m: string) => void process.stdout.write(`${m}\n`);
+
 /**
  * `INPUT... OUTDIR` or just `OUTDIR` for a folder whose manifest recorded the input
  * (`semclust infer OUT` after `semclust fit IN OUT`).
@@ -31,12 +36,27 @@ const isStage = (command: string): command is StageName => (STAGES as readonly s
 function inputsAndOutDir(command: string, positionals: string[]): { outDir: string; layer: SettingsLayer } {
   if (positionals.length === 0) throw new UsageError(`${command} needs INPUT... OUTDIR (or OUTDIR of an earlier run)`, { hint: COMMAND_HELP[command] });
   const outDir = positionals[positionals.length - 1];
+  const isFile = fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory();
+  // `semclust embed data.jsonl`: the one argument is the input, and OUTDIR was forgotten.
+  if (positionals.length === 1 && isFile) throw new UsageError(`OUTDIR is missing: ${outDir} is a file, so it is the input; write the folder for the run after it: semclust ${command} ${outDir} OUTDIR`);
+  if (isFile) throw new UsageError(`OUTDIR ${outDir} is a file, not a folder: the last argument is the folder the run writes; add it after the inputs (semclust ${command} ${positionals.join(' ')} OUTDIR)`);
   if (positionals.length === 1 && !RunState.exists(outDir)) {
     throw new UsageError(`${outDir} holds no semclust run (no manifest.json), so its input is unknown: give INPUT... ${outDir}`, { hint: COMMAND_HELP[command] });
   }
   const values: Record<string, unknown> = { output_dir: outDir };
   if (positionals.length > 1) values.input = positionals.slice(0, -1);
   return { outDir, layer: { origin: 'command line', values } };
+}
+
+/**
+ * A new OUTDIR is created only for a command that can run: its settings valid and every input
+ * found, so a mistyped flag or input leaves no empty folder or manifest behind (issue 18 item
+ * 11). An existing OUTDIR is left to the run, which merges what its manifest remembers.
+ */
+async function checkBeforeCreating(outDir: string, layers: SettingsLayer[]): Promise<void> {
+  if (fs.existsSync(outDir)) return;
+  const settings = resolveSettings(layers);
+  if (settings.input) await resolveInputs(Array.isArray(settings.input) ? settings.input : [settings.input]);
 }
 
 function existingRun(command: string, positionals: string[]): string {
@@ -77,8 +97,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [given, ...rest] = argv;
   const command = given === undefined ? given : (SYNONYMS[given] ?? given);
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    const topic = rest[0];
-    process.stdout.write((topic && Object.hasOwn(COMMAND_HELP, topic) ? COMMAND_HELP[topic] : mainHelp()) + '\n');
+    // `help inference` is infer's help; `help nosuch` is an unknown command, not the general help.
+    const topic = rest[0] === undefined ? undefined : (SYNONYMS[rest[0]] ?? rest[0]);
+    if (topic !== undefined && !Object.hasOwn(COMMAND_HELP, topic)) {
+      const guess = closestWord(topic, [...Object.keys(COMMAND_HELP), ...Object.keys(SYNONYMS)]);
+      log(`semclust help: unknown command "${topic}"${guess ? `; did you mean "${guess}"?` : ''} (semclust --help lists the commands)`);
+      return 2;
+    }
+    process.stdout.write((topic ? COMMAND_HELP[topic] : mainHelp()) + '\n');
     return 0;
   }
   if (command === '--version') {
@@ -112,7 +138,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const layers = [loadPipelineFile(args.positionals[0]), args.settings];
         const settings = resolveSettings(layers);
         if (!settings.output_dir) throw new UsageError(`${args.positionals[0]}: no output_dir; add output_dir: FOLDER to the file or pass --output-dir`);
-        await runStages({ outDir: settings.output_dir, stages: settings.stages, layers, command, quiet, log });
+        await runStages({ outDir: settings.output_dir, stages: settings.stages, layers, command, quiet, log, result });
         if (settings.stages.includes('dedup')) await writeKeptIfAsked(settings.output_dir, settings, log);
         return 0;
       }
@@ -135,7 +161,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         // After a sharded embed: check and merge its shards before anything reads them.
         if (command !== 'embed' && args.positionals.length > 0) for (const m of await mergeShards(args.positionals[args.positionals.length - 1], log, quiet)) if (m.merged) log(m.summary);
         const { outDir, layer } = inputsAndOutDir(command, args.positionals);
-        await runStages({ outDir, stages: STAGE_BY_NAME[command].command.runs, layers: [layer, args.settings], command, strict: true, quiet, log });
+        await checkBeforeCreating(outDir, [layer, args.settings]);
+        await runStages({ outDir, stages: STAGE_BY_NAME[command].command.runs, layers: [layer, args.settings], command, strict: true, quiet, log, result });
         return 0;
       }
       case 'merge': {
@@ -172,7 +199,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (args.positionals.length === 1) for (const m of await mergeShards(args.positionals[0], log, quiet)) if (m.merged) log(m.summary);
         const outDir = existingRun(command, args.positionals);
         const layer = { origin: 'command line', values: { output_dir: outDir } };
-        await runStages({ outDir, stages: STAGE_BY_NAME[command].command.runs, layers: [layer, args.settings], command, strict: true, quiet, log });
+        await runStages({ outDir, stages: STAGE_BY_NAME[command].command.runs, layers: [layer, args.settings], command, strict: true, quiet, log, result });
         if (command === 'dedup') await writeKeptIfAsked(outDir, resolveSettings([layer, args.settings]), log);
         return 0;
       }

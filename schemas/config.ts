@@ -132,6 +132,10 @@ export const settingsShape = {
   kmeans_num_clusters: z.number().int().min(1).default(1000).describe('k, the number of k-means clusters'),
   kmeans_max_iter: z.number().int().positive().default(300).describe('Lloyd iterations at most'),
   kmeans_tol: z.number().nonnegative().default(1e-4).describe('relative tolerance on centre shift (scikit-learn meaning)'),
+  kmeans_init: z
+    .enum(['auto', 'k-means++', 'k-means||', 'random'])
+    .default('auto')
+    .describe('seeding: greedy k-means++, k-means|| (Bahmani et al., scales to large k), random rows; auto = k-means++ below k = 500, k-means|| from it'),
   hdbscan_min_cluster_size: z.number().int().min(2).default(100).describe('smallest group HDBSCAN calls a cluster'),
   hdbscan_min_samples: z.number().int().min(1).default(10).describe('neighbours that define a core point; higher = more noise'),
   hdbscan_cluster_selection_method: z.enum(['eom', 'leaf']).default('eom').describe('excess of mass (fewer, larger clusters) or leaf (many small ones)'),

@@ -5,9 +5,12 @@
  * command is rerun (with the space freed) to completion, and the outputs are compared with an
  * uninterrupted run: rows lost and rows duplicated (by id, in rows/, embeddings/ and labels/),
  * and whether every failure said clearly what happened. The HTTP client's faults (hangs,
- * resets, bad vectors, Retry-After) are `npm run faults:http`.
+ * resets, bad vectors, Retry-After) are `npm run faults:http`. The launch cases (scripts/
+ * faults-launch.ts) run each scheduler's rendered job with hostile arguments and with a
+ * credentialed endpoint: "unclear" there counts jobs that ran another command, changed an
+ * argument, or let a credential into a file or a printed line.
  *
- *   npm run faults [-- --kills N]        (default 10 kills per stage; the tmpfs needs root)
+ *   npm run faults [-- --kills N] [-- --launch-only]   (default 10 kills per stage; the tmpfs needs root)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,11 +19,13 @@ import path from 'node:path';
 import { createRng } from '../core/util/random.js';
 import { EMBEDDINGS, LABELS, ROWS } from '../schemas/tables.js';
 import { listParts, readParquet, stringsOf } from '../operators/parquet/parquet.js';
+import { launchFaults } from './faults-launch.js';
 import { sotuPassages } from './sotu-corpus.js';
 import { REPO_ROOT } from './repo-root.js';
 
 const at = process.argv.indexOf('--kills');
 const KILLS = at > 0 ? Number(process.argv[at + 1]) : 10;
+const LAUNCH_ONLY = process.argv.includes('--launch-only');
 const CLI = path.join(REPO_ROOT, 'bin', 'semclust.js');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'semclust-faults-'));
 const input = path.join(work, 'in.jsonl');
@@ -115,6 +120,22 @@ async function finishAndCompare(r: Row, stage: string, out: string): Promise<voi
   r.lost += c.lost;
   r.duplicated += c.duplicated;
 }
+
+function printTable(): never {
+  console.log(`\n${'fault'.padEnd(30)} ${pad('trials', 6)} ${pad('failed', 6)} ${pad('unclear', 7)} ${pad('lost', 5)} ${pad('dup', 5)}`);
+  for (const r of table) console.log(line(r));
+  const bad = table.some((r) => r.lost > 0 || r.duplicated > 0 || r.unclear > 0);
+  console.log(`\n"failed": the interrupted or starved run exited non-zero (expected); "unclear": it did not say what happened (launch rows: the job ran another command, changed an argument or let a credential out); lost / dup: rows (by id) missing or extra after the rerun, against an uninterrupted run.`);
+  fs.rmSync(work, { recursive: true, force: true });
+  process.exit(bad ? 1 : 0);
+}
+
+// The launch cases first: seconds, and no reference run needed.
+for (const l of launchFaults(CLI, work)) {
+  const r = row(l.fault);
+  Object.assign(r, { trials: l.trials, unclear: l.unclear, notes: l.notes });
+}
+if (LAUNCH_ONLY) printTable();
 
 // The reference: each stage uninterrupted, its folder kept as the starting point of the next.
 const durations = new Map<string, number>();
@@ -227,9 +248,4 @@ for (const [fault, signal, trials, code, said] of [
   }
 }
 
-console.log(`\n${'fault'.padEnd(30)} ${pad('trials', 6)} ${pad('failed', 6)} ${pad('unclear', 7)} ${pad('lost', 5)} ${pad('dup', 5)}`);
-for (const r of table) console.log(line(r));
-const bad = table.some((r) => r.lost > 0 || r.duplicated > 0 || r.unclear > 0);
-console.log(`\n"failed": the interrupted or starved run exited non-zero (expected); "unclear": it did not say what happened; lost / dup: rows (by id) missing or extra after the rerun, against an uninterrupted run.`);
-fs.rmSync(work, { recursive: true, force: true });
-process.exit(bad ? 1 : 0);
+printTable();

@@ -26,7 +26,7 @@ import { distanceScale, FAR_SCALED, scaleRows, unscaleDistances } from './distan
 import { clusterMeans, fittedRowLabels, labelAt, nearestMean } from './assign-noise.js';
 import type { HdbscanModel } from './hdbscan-model.js';
 import { buildKdTree, type KdTree } from './kd-tree.js';
-import { nearestNeighbors } from './nearest-neighbours.js';
+import { nearestNeighbors } from './nearest-neighbors.js';
 import { takeRows } from '../util/rows.js';
 
 export interface Prediction {

@@ -13,7 +13,7 @@ import { distanceScale, scaleRows, unscaleDistances } from './distance-scale.js'
 import { HDBSCAN_MODEL_FORMAT, type HdbscanModel } from './hdbscan-model.js';
 import { buildKdTree } from './kd-tree.js';
 import { mutualReachabilityMst } from './mutual-reachability-mst.js';
-import { nearestNeighbors } from './nearest-neighbours.js';
+import { nearestNeighbors } from './nearest-neighbors.js';
 import { labelPoints, selectClusters, type SelectionMethod } from './select-clusters.js';
 import { singleLinkage } from './single-linkage.js';
 

@@ -23,7 +23,7 @@ import type { OnStep } from '../util/progress-event.js';
 import { kernelError, type BlockTopK } from './block-top-k.js';
 import { bucketBalls, bucketsOf, type KdTree } from './kd-tree.js';
 import type { Neighbors } from '../util/neighbors.js';
-import { boxGap2, DEFAULT_BLOCKS, type SearchBlocks } from './nearest-neighbours.js';
+import { boxGap2, DEFAULT_BLOCKS, type SearchBlocks } from './nearest-neighbors.js';
 import { UnionFind } from './union-find.js';
 
 export interface SpanningTree {

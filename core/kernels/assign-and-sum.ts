@@ -12,6 +12,8 @@
  * which made sums (and so whole fits) differ from run to run with 2 threads. The split costs
  * 1–3% at 1 thread (one more session.run per block).
  *
+ * From SUM_IN_JS_FROM_K clusters on, the sums are added in JS instead (see there).
+ *
  * Centroids are graph inputs because they change every iteration; baking them in and
  * rebuilding the session each iteration measured within ±5% (CPU time, 1 thread).
  */
@@ -19,6 +21,17 @@ import { Tensor } from 'onnxruntime-node';
 import type { ThreadChoice } from './thread-choice.js';
 import type { ValueInfo } from '../onnx/model.js';
 import { createKernelSession, rowSquaredNorms, scoreBlockRows, type KernelOptions } from './session.js';
+
+/**
+ * k from which the per-cluster sums are added in JS, row by row into the double sums, instead of
+ * by ScatterND: ScatterND returns a dense k × d block per run, so its cost grows with k while the
+ * rows' own cost does not. CPU time of a Lloyd pass, 1 thread, d = 384, ScatterND → JS:
+ * k = 300 0.15 → 0.16 s (40k rows), k = 1,000 0.48 → 0.40 s (40k rows), k = 2,000 0.49–0.56 →
+ * 0.42–0.43 s (20k rows), k = 20,000 6.7–7.1 → 3.7–3.8 s (20k rows, 1.09× NearestCentroid's
+ * assignment alone, against 2.0× before); at k = 100 ScatterND stays ahead (0.19–0.21 against
+ * 0.22–0.25 s, 100k rows).
+ */
+export const SUM_IN_JS_FROM_K = 500;
 
 export interface ClusterSums {
   /** Σ x over the rows of each cluster, k × d. */
@@ -32,7 +45,8 @@ export class AssignAndSum {
 
   private constructor(
     private readonly assignSession: ThreadChoice,
-    private readonly sumSession: ThreadChoice,
+    /** Left out from SUM_IN_JS_FROM_K on. */
+    private readonly sumSession: ThreadChoice | undefined,
     readonly k: number,
     readonly d: number,
     readonly blockRows: number,
@@ -59,7 +73,7 @@ export class AssignAndSum {
       },
       options.threads,
     );
-    const sumSession = await createKernelSession(
+    const sumSession = k >= SUM_IN_JS_FROM_K ? undefined : await createKernelSession(
       {
         name: 'sum_per_cluster',
         inputs: [rows, labels64],
@@ -86,16 +100,23 @@ export class AssignAndSum {
       const b = Math.min(this.blockRows, n - start);
       const block = new Tensor('float32', x.subarray(start * d, (start + b) * d), [b, d]);
       const assigned = await this.assignSession.run({ x: block, c, cn }, b);
-      const blockSums = (await this.sumSession.run({ x: block, label64: assigned.label64 })).sums.data as Float32Array;
       const blockLabels = assigned.labels.data as Int32Array;
       labels.set(blockLabels, start);
       for (let i = 0; i < b; i++) counts[blockLabels[i]]++;
+      if (!this.sumSession) {
+        for (let i = 0, o = start * d; i < b; i++, o += d) {
+          const to = blockLabels[i] * d;
+          for (let j = 0; j < d; j++) sums[to + j] += x[o + j];
+        }
+        continue;
+      }
+      const blockSums = (await this.sumSession.run({ x: block, label64: assigned.label64 })).sums.data as Float32Array;
       for (let j = 0; j < k * d; j++) sums[j] += blockSums[j];
     }
   }
 
   async close(): Promise<void> {
     await this.assignSession.release();
-    await this.sumSession.release();
+    await this.sumSession?.release();
   }
 }

@@ -44,7 +44,9 @@ export class CandidateDistances {
 
   /**
    * Writes min(closest[i], ‖x_i − c_t‖²) to out[i·m + t] for the n rows of x and the m candidate
-   * rows of `candidates`, and returns the column sums (the potential each candidate would leave).
+   * rows of `candidates`, and returns the column sums (the potential each candidate would leave),
+   * each row counted `weights[i]` times when weights are given (k-means|| reduces its weighted
+   * candidates this way).
    */
   async run(
     x: Float32Array,
@@ -54,6 +56,7 @@ export class CandidateDistances {
     candidates: Float32Array,
     m: number,
     out: Float32Array,
+    weights?: Float64Array,
   ): Promise<Float64Array> {
     const d = this.d;
     const c = new Tensor('float32', candidates.subarray(0, m * d), [m, d]);
@@ -73,8 +76,15 @@ export class CandidateDistances {
       );
       const capped = result.capped.data as Float32Array;
       out.set(capped, start * m);
-      for (let i = 0; i < b; i++) {
-        for (let t = 0; t < m; t++) potentials[t] += capped[i * m + t];
+      if (weights) {
+        for (let i = 0; i < b; i++) {
+          const w = weights[start + i];
+          for (let t = 0; t < m; t++) potentials[t] += w * capped[i * m + t];
+        }
+      } else {
+        for (let i = 0; i < b; i++) {
+          for (let t = 0; t < m; t++) potentials[t] += capped[i * m + t];
+        }
       }
     }
     return potentials;

@@ -29,9 +29,11 @@ export function resolveBlockRows(options: KernelOptions, fallback: number): numb
  * Rows per run for a kernel that scores every row against k centroids. Small blocks keep the
  * block and its b × k scores in cache between the Gemm, ArgMin and ScatterND. Measured (CPU
  * time, 1 thread, d = 384, busy 2-core host): 1,024 rows beat 2,048–16,384 by 5–20% at
- * k = 10, 100 and 1,000; at k = 4,000, 512 rows did best. With several threads each op of a
- * run is a thread-pool round trip, so the block grows with the cores to keep ~1,024 rows
- * per core per run (on the busy 2-core host 2 threads were slower than 1 at every block
+ * k = 10, 100 and 1,000; at k = 4,000, 512 rows did best, and at k = 20,000 NearestCentroid took
+ * 1.59–1.60 s for 10k rows in blocks of 512 against 1.67–1.73 s in blocks of 256 (1.07× the
+ * fastest bare MatMul of the same rows, 1.49 s at 256), so blocks never go below 512 rows per
+ * thread. With several threads each op of a run is a thread-pool round trip, so the block
+ * grows with the cores to keep ~1,024 rows per core per run (on the busy 2-core host 2 threads were slower than 1 at every block
  * size tried, so this part is not measured on an idle machine).
  *
  * The block follows the machine's cores, never `options.threads`: k-means sums its centres
@@ -42,7 +44,7 @@ export function resolveBlockRows(options: KernelOptions, fallback: number): numb
  * within noise).
  */
 export function scoreBlockRows(k: number, options: KernelOptions = {}): number {
-  const perThread = Math.min(1024, Math.max(256, Math.floor((1 << 21) / Math.max(1, k))));
+  const perThread = Math.min(1024, Math.max(512, Math.floor((1 << 21) / Math.max(1, k))));
   return resolveBlockRows(options, perThread * availableParallelism());
 }
 

@@ -4,6 +4,13 @@
  * to the squared distance to the closest centre so far, "best" meaning the candidate that
  * leaves the smallest potential (Σ of those distances). The n × candidates distances of each
  * step are one onnxruntime product (CandidateDistances).
+ *
+ * With `weights` (one per row) it is the weighted k-means++ that k-means|| reduces its candidates
+ * with (Bahmani et al. 2012, step 8): row i counts as weights[i] coincident rows, so the first
+ * centre is drawn in proportion to weight and every later draw and potential in proportion to
+ * weight × squared distance.
+ *
+ * Input: x, n × d row-major float32. Output: k × d centres, rows of x.
  */
 import { CandidateDistances } from '../kernels/candidate-distances.js';
 import { rowSquaredNorms, type KernelOptions } from '../kernels/session.js';
@@ -18,6 +25,7 @@ export async function kmeansPlusPlus(
   rng: Rng,
   kernel: KernelOptions = {},
   onStep?: OnStep,
+  weights?: Float64Array,
 ): Promise<Float32Array> {
   const trials = 2 + Math.floor(Math.log(k));
   const centroids = new Float32Array(k * d);
@@ -28,20 +36,21 @@ export async function kmeansPlusPlus(
   const cumulative = new Float64Array(n);
   const distances = await CandidateDistances.create(d, kernel);
   try {
-    const first = rng.int(n);
+    const first = weights ? drawWeighted(weights, rng) : rng.int(n);
     centroids.set(x.subarray(first * d, (first + 1) * d), 0);
-    let potential = (await distances.run(x, n, norms, closest, centroids, 1, capped))[0];
+    let potential = (await distances.run(x, n, norms, closest, centroids, 1, capped, weights))[0];
     closest.set(capped.subarray(0, n));
 
     for (let c = 1; c < k; c++) {
       onStep?.(c, k);
       let running = 0;
-      for (let i = 0; i < n; i++) cumulative[i] = running += closest[i];
+      if (weights) for (let i = 0; i < n; i++) cumulative[i] = running += weights[i] * closest[i];
+      else for (let i = 0; i < n; i++) cumulative[i] = running += closest[i];
       for (let t = 0; t < trials; t++) {
         const row = Math.min(searchSorted(cumulative, rng.next() * potential), n - 1);
         candidates.set(x.subarray(row * d, (row + 1) * d), t * d);
       }
-      const potentials = await distances.run(x, n, norms, closest, candidates, trials, capped);
+      const potentials = await distances.run(x, n, norms, closest, candidates, trials, capped, weights);
       let best = 0;
       for (let t = 1; t < trials; t++) if (potentials[t] < potentials[best]) best = t;
       potential = potentials[best];
@@ -53,6 +62,15 @@ export async function kmeansPlusPlus(
     await distances.close();
   }
   return centroids;
+}
+
+/** A row drawn with probability weights[i] / Σ weights. */
+function drawWeighted(weights: Float64Array, rng: Rng): number {
+  let total = 0;
+  for (const w of weights) total += w;
+  let target = rng.next() * total;
+  for (let i = 0; i < weights.length; i++) if ((target -= weights[i]) < 0) return i;
+  return weights.length - 1;
 }
 
 /** First index i with sorted[i] ≥ value (numpy's searchsorted, side 'left'); length when none. */

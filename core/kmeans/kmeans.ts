@@ -1,5 +1,6 @@
 /**
- * k-means (Lloyd) with scikit-learn's semantics: greedy k-means++ seeding, convergence when the
+ * k-means (Lloyd) with scikit-learn's semantics: greedy k-means++ seeding (k-means|| at large k,
+ * see kmeans-init.ts), convergence when the
  * total squared centre shift falls to tol × (mean per-feature variance of the data) or when an
  * iteration leaves every label unchanged, empty clusters re-seeded from the rows farthest from
  * their centres. Each iteration is one streamed pass of onnxruntime over the rows (nearest
@@ -8,7 +9,7 @@
  */
 import { AssignAndSum, type ClusterSums } from '../kernels/assign-and-sum.js';
 import type { KernelOptions } from '../kernels/session.js';
-import { kmeansPlusPlus } from './kmeans-plusplus.js';
+import { seedCentres, type KMeansInit } from './kmeans-init.js';
 import { phaseReporter, type OnProgress } from '../util/progress-event.js';
 import { createRng } from '../util/random.js';
 
@@ -19,12 +20,15 @@ export interface KMeansOptions {
   maxIter?: number;
   /** Relative tolerance on the total squared centre shift (default 1e-4). */
   tol?: number;
-  /** Starting centres (k × d) instead of k-means++ seeding. */
+  /** Starting centres (k × d) instead of seeding. */
   init?: Float32Array;
+  /** How to seed when `init` is left out (default 'auto': greedy k-means++ at small k,
+   * k-means|| from PARALLEL_INIT_FROM_K on; see kmeans-init.ts). */
+  seeding?: KMeansInit;
   /** Called after each iteration with its number (from 1), the inertia of that iteration's
    * assignment (to the centres it started from) and the total squared centre shift. */
   onIteration?: (iteration: number, inertia: number, shift: number) => void;
-  /** Phases: "seeding" (k-means++ centres of k), "iterations" (of maxIter, for an ETA). */
+  /** Phases: "seeding" (centres chosen, or k-means|| rounds), "iterations" (of maxIter, for an ETA). */
   onProgress?: OnProgress;
   kernel?: KernelOptions;
 }
@@ -39,7 +43,7 @@ export interface KMeansResult {
 }
 
 export async function fitKMeans(x: Float32Array, n: number, d: number, options: KMeansOptions): Promise<KMeansResult> {
-  const { k, seed, maxIter = 300, tol = 1e-4, init, onIteration, onProgress, kernel } = options;
+  const { k, seed, maxIter = 300, tol = 1e-4, init, seeding = 'auto', onIteration, onProgress, kernel } = options;
   if (!Number.isInteger(n) || !Number.isInteger(d) || n < 1 || d < 1) throw new RangeError(`bad shape ${n} × ${d}`);
   if (x.length !== n * d) throw new RangeError(`x holds ${x.length} values, expected n × d = ${n * d}`);
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
@@ -50,7 +54,7 @@ export async function fitKMeans(x: Float32Array, n: number, d: number, options: 
 
   const stats = featureStats(x, n, d);
   const shiftTolerance = tol * stats.meanVariance;
-  let centroids: Float32Array = init ? Float32Array.from(init) : await kmeansPlusPlus(x, n, d, k, createRng(seed), kernel, phaseReporter(onProgress, 'seeding'));
+  let centroids: Float32Array = init ? Float32Array.from(init) : await seedCentres(seeding, x, n, d, k, createRng(seed), kernel, phaseReporter(onProgress, 'seeding'));
   let next: Float32Array = new Float32Array(k * d);
   const labels = new Int32Array(n);
   const previous = new Int32Array(n).fill(-1);

@@ -1,7 +1,7 @@
 /**
  * k-nearest-neighbour lists, one type for both searches: UMAP's kNN graph (float32 distances,
  * core/umap/knn.ts) and HDBSCAN's exact kd-tree search (float64 distances,
- * core/hdbscan/nearest-neighbours.ts).
+ * core/hdbscan/nearest-neighbors.ts).
  */
 export interface Neighbors<Distances extends Float32Array | Float64Array = Float32Array> {
   /** Query rows. */

@@ -61,11 +61,19 @@ export function redactUrl(url: string | URL): string {
   return `${host}${u.pathname}${search}${u.hash}`;
 }
 
+/** Base64 of a string's UTF-8 bytes (RFC 4648 §4), as an HTTP client writes `user:password` in `Authorization: Basic`. */
+function base64Utf8(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
 /**
  * The secret strings a URL carries (password, user name, secret query values, raw and
- * decoded), for scrubbing text that may quote them, such as a server's error body or a
- * socket error. Values shorter than 4 characters are left out: replacing "1" everywhere
- * would garble the text while protecting nothing.
+ * decoded, and the `Authorization: Basic` token its user info becomes — RFC 7617 — with and
+ * without its `=` padding), for scrubbing text that may quote them, such as a server's error
+ * body that echoes the request's headers, or a socket error. Values shorter than 4 characters
+ * are left out: replacing "1" everywhere would garble the text while protecting nothing.
  */
 export function urlSecrets(url: string | URL): string[] {
   let u: URL;
@@ -86,6 +94,20 @@ export function urlSecrets(url: string | URL): string[] {
   };
   add(u.username);
   add(u.password);
+  if (u.username !== '' || u.password !== '') {
+    let user = u.username;
+    let password = u.password;
+    try {
+      // What node:http sends: the decoded user info (url.urlToHttpOptions).
+      user = decodeURIComponent(user);
+      password = decodeURIComponent(password);
+    } catch {
+      // Sent as written then.
+    }
+    const basic = base64Utf8(`${user}:${password}`);
+    out.add(basic);
+    out.add(basic.replace(/=+$/, ''));
+  }
   for (const pair of u.search.slice(1).split('&')) {
     const eq = pair.indexOf('=');
     if (eq < 0) continue;

@@ -32,6 +32,25 @@ function where(err: Error, batch: RowBatch): Error {
   return new Error(`${err.message} [the batch holds the rows of ${span}]`, { cause: err });
 }
 
+/**
+ * Non-finite vectors are never written, whatever the backend (issue 18 item 4): a NaN or
+ * infinite value from a local model (damaged weights, an fp16 overflow) stops the run naming
+ * the model and the row, as the HTTP and precomputed paths already refuse such vectors.
+ */
+function requireFinite(vectors: Float32Array, dims: number, rows: readonly number[], batch: RowBatch, model: string): void {
+  for (let i = 0; i < vectors.length; i++) {
+    if (Number.isFinite(vectors[i])) continue;
+    const first = Math.floor(i / dims);
+    let bad = 0;
+    for (let r = first; r < rows.length; r++) if (!vectors.subarray(r * dims, (r + 1) * dims).every(Number.isFinite)) bad++;
+    const row = rows[first];
+    throw new Error(
+      `embedding model ${model} gave a vector holding ${vectors[i]} for the row at ${batch.sources[row]}:${batch.lines[row]} (${bad} of the batch's ${rows.length} vectors are not finite); ` +
+        'nothing of this batch is written. The model is damaged or overflows in its precision: download it again, try --dtype fp32 or another model',
+    );
+  }
+}
+
 export function embedRows(embedder: Embedder, options: EmbedOptions) {
   return function embed(batches: AsyncIterable<RowBatch>): AsyncGenerator<EmbeddedBatch> {
     const seen = options.seen ?? new IdSet();
@@ -41,10 +60,12 @@ export function embedRows(embedder: Embedder, options: EmbedOptions) {
     return mapOrdered(batches, options.inFlight ?? 2, async (batch) => {
       const embeddedIds: string[] = [];
       const texts: string[] = [];
+      const rows: number[] = [];
       for (let i = 0; i < batch.ids.length; i++) {
         if (seen.add(batch.ids[i])) {
           embeddedIds.push(batch.ids[i]);
           texts.push(batch.texts[i]);
+          rows.push(i);
         }
       }
       const vectors = new Float32Array(texts.length * dims);
@@ -69,6 +90,7 @@ export function embedRows(embedder: Embedder, options: EmbedOptions) {
       } catch (e) {
         throw where(e as Error, batch);
       }
+      requireFinite(vectors, dims, rows, batch, embedder.model);
       if (refused.size === 0) return { ...batch, embeddedIds, vectors };
       return dropRefused(batch, embeddedIds, vectors, dims, new Set(tooLong), refused);
     });

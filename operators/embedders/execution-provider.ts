@@ -1,8 +1,9 @@
 /**
  * The onnxruntime execution providers for a `device` setting. onnxruntime-node ships the CPU
  * provider; the CUDA 12 provider's libraries come from NuGet in its install script, which this
- * project's .npmrc skips (onnxruntime-node-install=skip), so `cuda` checks for them first and
- * says exactly how to get them instead of failing inside onnxruntime.
+ * project does not run (package.json allowScripts denies it, so npm 11 neither runs nor warns
+ * about it), so `cuda` checks for them first and says exactly how to get them instead of
+ * failing inside onnxruntime.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,8 +15,8 @@ export type Device = 'cpu' | 'cuda';
 const CUDA_LIBRARIES = ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'];
 
 export const CUDA_INSTALL_STEP =
-  'ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node   # fetches the CUDA 12 provider (about 400 MB) from NuGet; ' +
-  'or set onnxruntime-node-install=cuda12 in .npmrc before npm ci. The machine needs an NVIDIA driver, CUDA 12 and cuDNN 9.';
+  'ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js   # fetches the CUDA 12 provider (about 400 MB) from NuGet; ' +
+  'npm rebuild does not run it (package.json allowScripts denies the script). The machine needs an NVIDIA driver, CUDA 12 and cuDNN 9.';
 
 /** Folder holding onnxruntime-node's native binding for this platform. */
 export function onnxruntimeBinFolder(): string {

@@ -140,6 +140,8 @@ class HubRepo {
   }
 
   missing(file: string): Error {
+    // Offline nothing was requested: name the cache path, not a URL (issue 18 item 6).
+    if (this.offlineReason) return this.notCached(file);
     return new Error(`${this.url(file)} was not found: is ${this.id} a Hugging Face model with ${file}? Check the id and --revision, or pass a local folder`);
   }
 

@@ -78,6 +78,7 @@ export async function openStaticFolder(folder: string, layout: StaticLayout, opt
     throw new Error(`${tokenizerFile} could not be loaded: ${(err as Error).message}`);
   }
   const vocabSize = vocabularySize(tokenizerJson, tokenizerFile);
+  const wordLevelUnk = wordLevelUnknown(tokenizerJson, tokenizer, tokenizerFile);
 
   const file = parseSafetensors(new Uint8Array(await readFile(weightsFile)), weightsFile);
   const tableName = file.tensors.has('embeddings') ? 'embeddings' : file.tensors.has('embedding.weight') ? 'embedding.weight' : null;
@@ -90,12 +91,16 @@ export async function openStaticFolder(folder: string, layout: StaticLayout, opt
   // Model2Vec drops the tokenizer's unknown token before averaging; StaticEmbedding keeps every id.
   const unk = (tokenizerJson.model as JsonObject | undefined)?.unk_token;
   const unkId = layout.kind === 'model2vec' && typeof unk === 'string' ? tokenizer.token_to_id(unk) : undefined;
+  // A NaN or infinite weight turns every text holding its token into a NaN vector (issue 18
+  // item 4: 370 of 500 rows); the model is refused, naming where, before anything is embedded.
+  const embeddings = requireFinite(readFloat32(file, tableName), weightsFile, tableName, dims);
+  const weights = file.tensors.has('weights') ? requireFinite(readFloat32(file, 'weights'), weightsFile, 'weights', 1) : undefined;
   const { table, padId } = foldStaticTable({
-    embeddings: readFloat32(file, tableName),
+    embeddings,
     dims,
     vocabSize,
     mapping: file.tensors.has('mapping') ? readIntegers(file, 'mapping') : undefined,
-    weights: file.tensors.has('weights') ? readFloat32(file, 'weights') : undefined,
+    weights,
     dropIds: unkId === undefined ? [] : [unkId],
   });
   const fallback = new Float32Array(dims).fill(1 / Math.sqrt(dims));
@@ -103,7 +108,9 @@ export async function openStaticFolder(folder: string, layout: StaticLayout, opt
   const maxLength = options.maxLength ?? (layout.kind === 'model2vec' ? MODEL2VEC_MAX_LENGTH : Infinity);
 
   const tokensOf = (t: string): number[] => {
-    const ids = tokenizer.encode(t, { add_special_tokens: false }).ids;
+    let ids = tokenizer.encode(t, { add_special_tokens: false }).ids;
+    // @huggingface/tokenizers gives a WordLevel word outside the vocabulary no id; the Rust library gives unk_token's.
+    if (wordLevelUnk !== undefined) ids = ids.map((id: number | undefined) => id ?? wordLevelUnk);
     return ids.length > maxLength ? ids.slice(0, maxLength) : ids;
   };
   const embed = async (texts: readonly string[]): Promise<Float32Array> => {
@@ -130,6 +137,48 @@ export async function openStaticFolder(folder: string, layout: StaticLayout, opt
     countTokens: (texts) => texts.reduce((n, t) => n + tokensOf(t).length, 0),
     close: () => session.release(),
   };
+}
+
+/** The tokenizer models the JS tokenizer encodes. */
+const TOKENIZER_MODELS = ['BPE', 'WordPiece', 'Unigram', 'WordLevel'];
+
+/**
+ * For a WordLevel tokenizer, the id of its unk_token (which a word outside the vocabulary
+ * becomes, as in the Rust library); undefined for other models. A model type the tokenizer does
+ * not encode, or a WordLevel without an unk_token in its vocabulary, is refused naming the file.
+ */
+function wordLevelUnknown(tokenizerJson: JsonObject, tokenizer: Tokenizer, file: string): number | undefined {
+  const model = tokenizerJson.model as JsonObject | undefined;
+  const type = typeof model?.type === 'string' ? model.type : undefined;
+  if (type !== undefined && !TOKENIZER_MODELS.includes(type)) {
+    throw new Error(`${file}: tokenizer model type ${type} is not supported (supported: ${TOKENIZER_MODELS.join(', ')})`);
+  }
+  if (type !== 'WordLevel') return undefined;
+  const unk = model?.unk_token;
+  const id = typeof unk === 'string' ? tokenizer.token_to_id(unk) : undefined;
+  if (typeof id !== 'number') {
+    throw new Error(`${file}: a WordLevel tokenizer needs an unk_token in its vocabulary for the words outside it (it has ${typeof unk === 'string' ? `unk_token ${JSON.stringify(unk)}, not in the vocabulary` : 'no unk_token'})`);
+  }
+  return id;
+}
+
+/** The tensor, or an error naming the file, the tensor, how many rows hold NaN or ±Infinity, and the first. */
+function requireFinite(values: Float32Array, file: string, tensor: string, rowWidth: number): Float32Array {
+  let bad = 0;
+  let first = -1;
+  for (let row = 0; row * rowWidth < values.length; row++) {
+    for (let i = row * rowWidth; i < (row + 1) * rowWidth; i++) {
+      if (!Number.isFinite(values[i])) {
+        if (first < 0) first = row;
+        bad++;
+        break;
+      }
+    }
+  }
+  if (bad > 0) {
+    throw new Error(`${file}: tensor ${tensor} has ${bad} row${bad > 1 ? 's' : ''} holding NaN or infinite values (the first is row ${first}); every text with such a token would embed as NaN. The file is damaged or was saved from a diverged model: download it again or use another model`);
+  }
+  return values;
 }
 
 /** Token ids the tokenizer can emit: its vocabulary plus added tokens. */

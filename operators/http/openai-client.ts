@@ -76,7 +76,7 @@ export class BadResponseError extends SemclustError {}
  * A 4xx other than 408/429: not retried as it stands, but the caller may change the request
  * (fewer inputs, one long input cut) and send again, so the status and body are kept.
  */
-export class RequestRefusedError extends Error {
+export class RequestRefusedError extends SemclustError {
   constructor(
     message: string,
     readonly status: number,

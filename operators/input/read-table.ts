@@ -6,6 +6,7 @@
  * a resume skips the rows already done. Memory holds DuckDB's streaming buffer and one
  * chunk (2,048 rows), never the file.
  */
+import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 export type TableFormat = 'parquet' | 'csv' | 'tsv';
@@ -43,19 +44,106 @@ export interface TableChunk {
   fraction: number | null;
 }
 
-/** DuckDB's message says what failed but not which input, nor that finished parts are kept. */
+/** How many bytes of a plain CSV/TSV the diagnosis reads at most (the error path only). */
+const DIAGNOSE_BYTES = 64 << 20;
+
+/**
+ * Field counts of a CSV/TSV text row by row (RFC 4180 quoting: a quoted field may hold the
+ * delimiter, doubled quotes and line breaks), for naming the row DuckDB refused. Returns the
+ * first row (1 = the first after the header) whose count differs from the header's.
+ */
+export function firstRaggedRow(text: string, delim: string): { row: number; fields: number; header: number } | null {
+  let fields = 1;
+  let header = -1;
+  let row = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') i++;
+      else if (c === '"') quoted = false;
+      continue;
+    }
+    if (c === '"') quoted = true;
+    else if (c === delim) fields++;
+    else if (c === '\n' || i === text.length - 1) {
+      const blank = fields === 1 && (i === 0 || text[i - 1] === '\n');
+      if (!blank) {
+        if (header < 0) header = fields;
+        else if (fields !== header) return { row, fields, header };
+        row++;
+      }
+      fields = 1;
+    }
+  }
+  return null;
+}
+
+/** The start of a plain CSV/TSV file, as text (null for .gz, which is not read again here). */
+function head(file: string, bytes: number): string | null {
+  if (file.endsWith('.gz')) return null;
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(Math.min(fs.fstatSync(fd).size, bytes));
+    return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A header that is one field holding another common delimiter (`prompt;id` in a .csv): what to do. */
+function headerProblem(text: string, format: 'csv' | 'tsv'): string | null {
+  const delim = format === 'csv' ? ',' : '\t';
+  const header = text.slice(0, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n'));
+  const other = [';', '\t', '|', ','].find((d) => d !== delim && !header.includes(delim) && header.includes(d));
+  if (!other) return null;
+  return `its header has one field and holds ${JSON.stringify(other)}: semclust reads .${format} files as ${format === 'csv' ? 'comma' : 'tab'}-separated; convert the file (${other === '\t' ? 'or name it .tsv' : 'to commas, or to tabs and name it .tsv'})`;
+}
+
+/** What is wrong with a CSV/TSV DuckDB refused, in the file's own terms: its header, or the first row whose field count differs. */
+function diagnoseDelimited(file: string, format: TableFormat): string | null {
+  if (format === 'parquet') return null;
+  const text = head(file, DIAGNOSE_BYTES);
+  if (text === null) return null;
+  const ragged = firstRaggedRow(text, format === 'csv' ? ',' : '\t');
+  return headerProblem(text, format) ?? (ragged && `row ${ragged.row} (line ${ragged.row + 1} when no field spans lines) has ${ragged.fields} fields, the header ${ragged.header}: quote the field that holds the delimiter ("a, b"), or fix or remove that row`);
+}
+
+/**
+ * DuckDB's message says what failed but not which input, nor which row, and its "possible
+ * fixes" name read_csv options semclust does not have: its first line only, with the file,
+ * the row when the diagnosis finds it, and that finished parts are kept.
+ */
 function unreadable(file: string, e: unknown): Error {
+  const format = tableFormat(file) ?? 'csv';
+  let found: string | null = null;
+  try {
+    found = diagnoseDelimited(file, format);
+  } catch {
+    // The diagnosis is best effort: DuckDB's own line stands alone.
+  }
+  const duck = ((e as Error).message.split('\n')[0] ?? '').trim();
   return new Error(
-    `${file}: DuckDB could not read it as ${tableFormat(file)} (${(e as Error).message}). ` +
-      'Rows before it in finished parts are kept and a rerun resumes after them; check the file (for CSV/TSV: a header row, the same number of fields on every row, UTF-8), or leave it out of the input.',
+    `${file}: cannot be read as ${format}: ${found ?? duck}. ` +
+      'Rows before it in finished parts are kept and a rerun resumes after them' +
+      (found ? '.' : `; check the file (${format === 'parquet' ? 'a whole Parquet file' : 'a header row, the same number of fields on every row, UTF-8'}), or leave it out of the input.`),
     { cause: e },
   );
+}
+
+/** A CSV/TSV whose header is one field holding another delimiter: every row would be one text field, so it is refused before reading. */
+function requireDelimiter(file: string, format: TableFormat): void {
+  if (format === 'parquet') return;
+  const text = head(file, 64 << 10);
+  const problem = text === null ? null : headerProblem(text, format);
+  if (problem) throw new Error(`${file}: cannot be read as ${format}: ${problem}.`);
 }
 
 /** The rows of one Parquet / CSV / TSV file after the first `skipRows`, as JSON records. */
 export async function* readTableRecords(file: string, skipRows = 0): AsyncGenerator<TableChunk> {
   const format = tableFormat(file);
   if (!format) throw new Error(`${file}: not a Parquet, CSV or TSV file name`);
+  if (skipRows === 0) requireDelimiter(file, format);
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {

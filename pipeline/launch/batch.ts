@@ -2,10 +2,17 @@
  * AWS Batch: a job definition (register-job-definition input) and an array submission
  * (submit-job input, arrayProperties.size N). Batch gives child i AWS_BATCH_JOB_ARRAY_INDEX=i;
  * the stage command gets --num-shards N and reads it. OUTDIR is shared through EFS at
- * --mount-path. Reference: docs.aws.amazon.com/batch/latest/userguide/array_jobs.html
+ * --mount-path. A credential of the stage command is a `secrets` entry (its valueFrom the ARN
+ * of a Secrets Manager secret or SSM parameter, left for the user to fill in, as the queue is)
+ * and reaches the shard through `sh -c` as "$NAME".
+ * Reference: docs.aws.amazon.com/batch/latest/userguide/array_jobs.html,
+ * docs.aws.amazon.com/batch/latest/userguide/specifying-sensitive-data.html
  */
 import { shellJoin } from '../../core/util/shell-quote.js';
-import { LaunchUsageError, fileIn, mergeArgv, requireOnVolume, shardArgv, type LaunchJob, type Rendered } from './job.js';
+import { LaunchUsageError, fileIn, mergeArgv, requireEnvLines, requireOnVolume, shardArgv, shellWords, type LaunchJob, type Rendered } from './job.js';
+
+/** What the job definition holds until the user puts the ARN of the secret there. */
+export const SECRET_ARN_PLACEHOLDER = 'ARN_OF_THE_SECRET';
 
 /** AWS Batch's limits on an array job's size. */
 const MIN_ARRAY = 2;
@@ -26,8 +33,10 @@ export function renderBatch(job: LaunchJob): Rendered {
   ];
   // Batch has no working directory setting: the shell starts the shard on the volume, so the
   // stage command's relative paths are relative to it (as on Kubernetes).
-  const shard = shellJoin(shardArgv(job, null));
-  const command = o.mount_path ? ['sh', '-c', `cd ${shellJoin([o.mount_path])} && exec ${shard}`] : shardArgv(job, null);
+  const words = shardArgv(job, null);
+  const plain = words.every((w): w is string => typeof w === 'string');
+  const steps = [...requireEnvLines(job), ...(o.mount_path ? [`cd ${shellJoin([o.mount_path])}`] : []), `exec ${shellWords(words)}`];
+  const command = plain && !o.mount_path ? words : ['sh', '-c', steps.join(' && ')];
   const definition = {
     jobDefinitionName: job.name,
     type: 'container',
@@ -35,6 +44,7 @@ export function renderBatch(job: LaunchJob): Rendered {
       image: o.image,
       command,
       resourceRequirements: resources,
+      ...(job.stage.secrets.length ? { secrets: job.stage.secrets.map((c) => ({ name: c.env, valueFrom: SECRET_ARN_PLACEHOLDER })) } : {}),
       ...(o.efs
         ? {
             volumes: [{ name: 'out', efsVolumeConfiguration: { fileSystemId: o.efs, transitEncryption: 'ENABLED' } }],

@@ -14,8 +14,8 @@ import { LAUNCH_BOOLEANS, LAUNCH_KEYS, SCHEDULERS, launchOptionsSchema, type Lau
 import { shellJoin } from '../../core/util/shell-quote.js';
 import { writeFileAtomic } from '../../operators/store/write-file-atomic.js';
 import { closestWord } from '../settings/settings.js';
-import { LaunchUsageError, mergeArgv, type LaunchJob, type Rendered } from './job.js';
-import { renderBatch } from './batch.js';
+import { LaunchUsageError, mergeArgv, secretEnv, type LaunchJob, type Rendered } from './job.js';
+import { SECRET_ARN_PLACEHOLDER, renderBatch } from './batch.js';
 import { renderK8s } from './k8s.js';
 import { runLocal, type ShardFailure } from './local.js';
 import { rayAddress, renderRay } from './ray.js';
@@ -67,7 +67,19 @@ export function onPath(exe: string): boolean {
 /** Splits a --semclust value into words the way a shell would for plain words (`node /x/bin/semclust.js`). */
 const words = (s: string) => s.trim().split(/\s+/);
 
+/**
+ * Node decodes its arguments and working folder as UTF-8, replacing each byte that is not
+ * with U+FFFD, so such a word is already lost here; the YAML and JSON of the k8s, Batch and
+ * Ray jobs could not carry it either. Refused rather than run with a different argument.
+ */
+function requireUtf8(argv: readonly string[], cwd: string): void {
+  const bad = argv.findIndex((w) => w.includes('\uFFFD'));
+  if (bad >= 0) throw new LaunchUsageError(`argument ${bad + 1} of the launch (${JSON.stringify(argv[bad])}) holds bytes that are not UTF-8 (shown as \uFFFD); launch could not pass it on unchanged: rename the file or folder, or write the value in UTF-8`);
+  if (cwd.includes('\uFFFD')) throw new LaunchUsageError(`the current folder ${JSON.stringify(cwd)} has a name that is not UTF-8; launch could not write it into a job unchanged: run it from a folder whose path is UTF-8`);
+}
+
 export function buildJob(argv: readonly string[], cwd: string): LaunchJob {
+  requireUtf8(argv, cwd);
   const sep = argv.indexOf('--');
   if (sep < 0) throw new LaunchUsageError('no -- before the stage command: semclust launch SCHEDULER --shards N [options] -- embed IN… OUT');
   const [scheduler, ...optionWords] = argv.slice(0, sep);
@@ -107,6 +119,22 @@ function writeRendered(job: LaunchJob, rendered: Rendered): void {
   }
 }
 
+/** Where each scheduler's job reads the credentials from, for the line that names their variables. */
+const SECRET_SOURCE: Record<Scheduler, string> = {
+  local: 'launch passes them to the shards it starts',
+  slurm: 'sbatch exports them to the tasks; launch sets them when it submits',
+  k8s: 'a Secret the submit commands create from the environment they are run in',
+  batch: `the job definition's secrets: store each in Secrets Manager or SSM and put its ARN where it says ${SECRET_ARN_PLACEHOLDER}`,
+  ray: 'the environment the Ray nodes were started with (export them before ray start)',
+};
+
+/** Names the variables that stand for credentials in the rendered job, never their values. */
+function sayCredentials(job: LaunchJob, say: (m: string) => void): void {
+  const names = job.stage.secrets.map((s) => s.env);
+  if (names.length === 0) return;
+  say(`credentials: ${names.join(', ')} stand${names.length === 1 ? 's' : ''} for the URL${names.length === 1 ? '' : 's'} with credentials in the stage command; no rendered file or printed line holds ${names.length === 1 ? 'it' : 'them'}: the job reads ${names.length === 1 ? 'it' : 'them'} from the environment (${SECRET_SOURCE[job.scheduler]})`);
+}
+
 /** Runs `semclust merge OUTDIR` with this process's output; its exit code ends the launch. */
 function mergeCheck(job: LaunchJob, say: (m: string) => void): Promise<number> {
   const [exe, ...args] = mergeArgv(job);
@@ -128,11 +156,11 @@ function reportFailures(failures: readonly ShardFailure[], job: LaunchJob, say: 
   say(`finished units are kept, so a rerun does only what the shard had left; then: ${shellJoin(mergeArgv(job))}`);
 }
 
-async function runCommands(commands: readonly string[][], cwd: string, say: (m: string) => void): Promise<number> {
+async function runCommands(commands: readonly string[][], job: LaunchJob, say: (m: string) => void): Promise<number> {
   for (const [exe, ...args] of commands) {
     say(`$ ${shellJoin([exe, ...args])}`);
     const code = await new Promise<number>((resolve) => {
-      const child = spawn(exe, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+      const child = spawn(exe, args, { cwd: job.cwd, env: secretEnv(job), stdio: ['ignore', 'inherit', 'inherit'] });
       child.on('error', () => resolve(127));
       child.on('close', (c) => resolve(c ?? 1));
     });
@@ -146,6 +174,7 @@ export async function launch(argv: readonly string[], say: (m: string) => void, 
   const shards = job.options.only ?? Array.from({ length: job.shards }, (_, i) => i);
   if (job.scheduler === 'local') {
     say(`local: ${shards.length} shard${shards.length > 1 ? 's' : ''} of semclust ${job.stage.command}, ${Math.min(job.options.parallelism ?? job.shards, shards.length)} at a time`);
+    sayCredentials(job, say);
     const failures = await runLocal(job, shards);
     reportFailures(failures, job, say);
     const merged = await mergeCheck(job, say);
@@ -158,18 +187,22 @@ export async function launch(argv: readonly string[], say: (m: string) => void, 
   }
   writeRendered(job, rendered);
   say(`${job.scheduler}: rendered ${rendered.files.map((f) => f.path).join(', ')}`);
+  sayCredentials(job, say);
   const noQueue = job.scheduler === 'batch' && !job.options.job_queue;
+  const noSecretArn = job.scheduler === 'batch' && job.stage.secrets.length > 0;
   // Ray is reached over HTTP: an address given is as good as the CLI on PATH.
   const reachable = onPath(rendered.client) || (job.scheduler === 'ray' && Boolean(job.options.ray_address ?? process.env.RAY_ADDRESS));
-  if (job.options.no_submit || !reachable || noQueue) {
+  if (job.options.no_submit || !reachable || noQueue || noSecretArn) {
     const why = job.options.no_submit
       ? '--no-submit'
       : noQueue
         ? 'no --job-queue (edit jobQueue in the submission file, or pass --job-queue)'
-        : job.scheduler === 'ray'
-          ? 'ray is not on PATH and no --ray-address or RAY_ADDRESS was given'
-          : `${rendered.client} is not on PATH`;
-    say(`not submitted (${why}); to submit, run:`);
+        : noSecretArn
+          ? `the job definition's secrets say ${SECRET_ARN_PLACEHOLDER}: put the ARN of each secret there`
+          : job.scheduler === 'ray'
+            ? 'ray is not on PATH and no --ray-address or RAY_ADDRESS was given'
+            : `${rendered.client} is not on PATH`;
+    say(`not submitted (${why}); to submit, run${job.stage.secrets.length && job.scheduler !== 'batch' && job.scheduler !== 'ray' ? ` with ${job.stage.secrets.map((s) => s.env).join(', ')} exported` : ''}:`);
     for (const c of rendered.submit) say(`  ${shellJoin(c)}`);
     say('when the shards have finished:');
     for (const c of rendered.after) say(`  ${c}`);
@@ -187,7 +220,7 @@ export async function launch(argv: readonly string[], say: (m: string) => void, 
     for (const c of rendered.after) say(`  ${c}`);
     return 0;
   }
-  const code = await runCommands(rendered.submit, cwd, say);
+  const code = await runCommands(rendered.submit, job, say);
   if (code !== 0) {
     say(`${rendered.client} exited with ${code}; the rendered files are in ${job.dir}`);
     return 1;

@@ -6,15 +6,31 @@
 import path from 'node:path';
 import type { LaunchOptions, Scheduler } from '../../schemas/launch.js';
 import { UsageError } from '../../core/util/semclust-error.js';
+import { shellQuote } from '../../core/util/shell-quote.js';
 
 /** A launch that cannot be rendered as asked: exit 2 with the message (the fix in it). */
 export class LaunchUsageError extends UsageError {}
 
+/**
+ * A word of a shard's command: written as it is, or read at run time from an environment
+ * variable, because its value carries credentials (a URL with user info or an api-key=)
+ * that no rendered file or printed line may hold.
+ */
+export type Word = string | { env: string };
+
+/** A credential the stage command carries: the variable the rendered jobs read it from, and its value (held in memory only). */
+export interface Secret {
+  env: string;
+  value: string;
+}
+
 export interface StageCommand {
   /** embed or infer (the reference's `inference` is accepted and written as infer). */
   command: 'embed' | 'infer';
-  /** The words after the command (inputs, OUTDIR, flags), as the user wrote them. */
-  args: string[];
+  /** The words after the command (inputs, OUTDIR, flags), as the user wrote them, credentials replaced by their variables. */
+  args: Word[];
+  /** The credentials taken out of args (secrets.ts), each in the variable args names. */
+  secrets: Secret[];
   /** OUTDIR as written in the stage command (relative to the folder launch runs in). */
   outDir: string;
 }
@@ -50,7 +66,7 @@ export interface Rendered {
 }
 
 /** The stage command of one shard: `--shard i/N` when i is known here, else `--num-shards N` (the index comes from the scheduler's environment). */
-export function shardArgv(job: LaunchJob, shard: number | string | null): string[] {
+export function shardArgv(job: LaunchJob, shard: number | string | null): Word[] {
   const { command, args } = job.stage;
   const tail = shard === null ? ['--num-shards', String(job.shards)] : ['--shard', `${shard}/${job.shards}`];
   return [...job.semclust, command, ...args, ...tail];
@@ -59,6 +75,37 @@ export function shardArgv(job: LaunchJob, shard: number | string | null): string
 /** The merge check that ends every launch (issue 9 item 2), as the job's semclust runs it. */
 export function mergeArgv(job: LaunchJob): string[] {
   return [...job.semclust, 'merge', job.stage.outDir];
+}
+
+/** The words with each variable's value put back: the argv a shard really runs (launch local). */
+export function realArgv(job: LaunchJob, words: readonly Word[]): string[] {
+  return words.map((w) => (typeof w === 'string' ? w : job.stage.secrets.find((s) => s.env === w.env)!.value));
+}
+
+/** POSIX shell words; a credential is `"$NAME"`, expanded by the shell that runs the job. */
+export function shellWords(words: readonly Word[]): string {
+  return words.map((w) => (typeof w === 'string' ? shellQuote(w) : `"$${w.env}"`)).join(' ');
+}
+
+/** This process's environment plus each credential in its variable: for the clients launch runs (sbatch, kubectl). */
+export function secretEnv(job: LaunchJob): NodeJS.ProcessEnv {
+  return { ...process.env, ...Object.fromEntries(job.stage.secrets.map((s) => [s.env, s.value])) };
+}
+
+/**
+ * The shell lines that stop a job whose credentials were not passed, before semclust starts:
+ * `: "${NAME:?…}"`, so a shard fails with the variable's name rather than a connection error.
+ */
+export function requireEnvLines(job: LaunchJob): string[] {
+  return job.stage.secrets.map((s) => `: "\${${s.env}:?set ${s.env} to the endpoint URL with its credentials (semclust launch passes it when it submits)}"`);
+}
+
+/**
+ * Text for a comment line of a rendered script: control characters (a newline would end the
+ * comment and run the rest as a command) become `?`. Comments name paths, never argument text.
+ */
+export function commentSafe(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, '?');
 }
 
 /** A rendered file's path relative to the folder launch ran in, as printed in commands. */

@@ -3,11 +3,21 @@
  * gives pod i JOB_COMPLETION_INDEX=i; the stage command gets --num-shards N and reads it.
  * OUTDIR lives on a PersistentVolumeClaim mounted at --mount-path in every pod, which starts
  * there (workingDir), so the stage command's relative paths are relative to the volume.
+ * Kubernetes expands `$(NAME)` in a container's command from its env and reads `$$` as `$`
+ * (kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/), so
+ * every `$` of an argument is written `$$` and a credential is `$(NAME)`, NAME taken from a
+ * Secret (`<job>-credentials`) that the submit commands create from the submitter's environment.
  * Reference: kubernetes.io/docs/concepts/workloads/controllers/job/#completion-mode
  */
 import { stringify } from 'yaml';
 import { shellJoin } from '../../core/util/shell-quote.js';
-import { LaunchUsageError, fileIn, mergeArgv, requireOnVolume, shardArgv, type LaunchJob, type Rendered } from './job.js';
+import { LaunchUsageError, fileIn, mergeArgv, requireOnVolume, shardArgv, type LaunchJob, type Rendered, type Word } from './job.js';
+
+/** A word of the container command as Kubernetes will expand it back. */
+const k8sWord = (w: Word): string => (typeof w === 'string' ? w.replace(/\$/g, '$$$$') : `$(${w.env})`);
+
+/** The Secret that holds the stage command's credentials, one key per variable. */
+export const k8sSecretName = (job: LaunchJob): string => `${job.name}-credentials`;
 
 export function renderK8s(job: LaunchJob): Rendered {
   const o = job.options;
@@ -37,7 +47,10 @@ export function renderK8s(job: LaunchJob): Rendered {
             {
               name: 'semclust',
               image: o.image,
-              command: shardArgv(job, null),
+              command: shardArgv(job, null).map(k8sWord),
+              ...(job.stage.secrets.length
+                ? { env: job.stage.secrets.map((c) => ({ name: c.env, valueFrom: { secretKeyRef: { name: k8sSecretName(job), key: c.env } } })) }
+                : {}),
               workingDir: o.mount_path,
               ...(Object.keys(requests).length || Object.keys(limits).length
                 ? { resources: { ...(Object.keys(requests).length ? { requests } : {}), ...(Object.keys(limits).length ? { limits } : {}) } }
@@ -52,10 +65,14 @@ export function renderK8s(job: LaunchJob): Rendered {
   };
   const file = fileIn(job, `${job.stage.command}-job.yaml`);
   const ns = o.namespace ? ['-n', o.namespace] : [];
+  // The Secret from the variables launch (or the user) exports: the value never reaches a file or argv text here.
+  const secret = job.stage.secrets.length
+    ? [['sh', '-c', `kubectl create secret generic ${shellJoin([...ns, k8sSecretName(job)])} ${job.stage.secrets.map((c) => `--from-literal=${c.env}="$${c.env}"`).join(' ')} --dry-run=client -o yaml | kubectl apply ${shellJoin(ns)} -f -`]]
+    : [];
   return {
     files: [{ path: file, text: `# semclust launch k8s: ${job.shards} shards of semclust ${job.stage.command} (an Indexed Job)\n${stringify(manifest)}` }],
     client: 'kubectl',
-    submit: [['kubectl', 'apply', ...ns, '-f', file]],
+    submit: [...secret, ['kubectl', 'apply', ...ns, '-f', file]],
     after: [shellJoin(['kubectl', 'wait', ...ns, '--for=condition=complete', '--timeout=24h', `job/${job.name}`]), `${shellJoin(mergeArgv(job))}   (where the volume is mounted)`],
   };
 }

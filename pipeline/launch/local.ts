@@ -4,8 +4,7 @@
  * the shards that failed, each with its exit code or signal and the command that reruns it.
  */
 import { spawn } from 'node:child_process';
-import { shellJoin } from '../../core/util/shell-quote.js';
-import { shardArgv, type LaunchJob } from './job.js';
+import { realArgv, shardArgv, shellWords, type LaunchJob } from './job.js';
 
 export interface ShardFailure {
   shard: number;
@@ -32,7 +31,9 @@ function prefixed(prefix: string, write: (s: string) => void): { push(chunk: Buf
 }
 
 function runShard(job: LaunchJob, shard: number): Promise<ShardFailure | null> {
-  const [exe, ...args] = shardArgv(job, shard);
+  // The real words go to the child only; what is printed names a credential by its variable.
+  const [exe, ...args] = realArgv(job, shardArgv(job, shard));
+  const rerun = shellWords(shardArgv(job, shard));
   const prefix = `[shard ${shard}/${job.shards}]`;
   const child = spawn(exe, args, { cwd: job.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = prefixed(prefix, (s) => process.stdout.write(s));
@@ -40,12 +41,12 @@ function runShard(job: LaunchJob, shard: number): Promise<ShardFailure | null> {
   child.stdout.on('data', out.push);
   child.stderr.on('data', err.push);
   return new Promise((resolve) => {
-    child.on('error', (e) => resolve({ shard, why: `could not start ${exe}: ${e.message}`, rerun: shellJoin(shardArgv(job, shard)) }));
+    child.on('error', (e) => resolve({ shard, why: `could not start ${exe}: ${e.message}`, rerun }));
     child.on('close', (code, signal) => {
       out.end();
       err.end();
       if (code === 0) resolve(null);
-      else resolve({ shard, why: signal ? `killed by ${signal}` : `exit ${code}`, rerun: shellJoin(shardArgv(job, shard)) });
+      else resolve({ shard, why: signal ? `killed by ${signal}` : `exit ${code}`, rerun });
     });
   });
 }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { shellJoin } from '../../core/util/shell-quote.js';
-import { mergeArgv, type LaunchJob } from './job.js';
+import { mergeArgv, secretEnv, type LaunchJob } from './job.js';
 import type { ShardFailure } from './local.js';
 import { slurmLogs, slurmScript, slurmStatus } from './slurm.js';
 
@@ -40,7 +40,7 @@ export function parseSqueue(text: string): Map<number, string> {
 export async function submitSlurm(job: LaunchJob, tasks: readonly number[], say: (m: string) => void): Promise<SlurmOutcome> {
   const script = slurmScript(job);
   const array = tasks.length === job.shards ? [] : [`--array=${tasks.join(',')}`];
-  const submitted = await run('sbatch', ['--parsable', ...array, script], { cwd: job.cwd }).catch((e: { stderr?: string; message: string }) => {
+  const submitted = await run('sbatch', ['--parsable', ...array, script], { cwd: job.cwd, env: secretEnv(job) }).catch((e: { stderr?: string; message: string }) => {
     throw new Error(`sbatch refused ${script}: ${(e.stderr || e.message).trim()}`);
   });
   const jobId = submitted.stdout.trim().split(';')[0];

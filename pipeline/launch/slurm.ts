@@ -5,7 +5,7 @@
  * "Job Array Support" (slurm.schedmd.com/job_array.html).
  */
 import { shellJoin, shellQuote } from '../../core/util/shell-quote.js';
-import { fileIn, mergeArgv, shardArgv, type LaunchJob, type Rendered } from './job.js';
+import { LaunchUsageError, commentSafe, fileIn, mergeArgv, requireEnvLines, shardArgv, shellWords, type LaunchJob, type Rendered } from './job.js';
 
 /** Seconds → Slurm's `D-HH:MM:SS` (or `HH:MM:SS` under a day). */
 export function slurmTime(seconds: number): string {
@@ -19,30 +19,52 @@ export const slurmScript = (job: LaunchJob): string => fileIn(job, `${job.stage.
 export const slurmLogs = (job: LaunchJob): string => fileIn(job, 'logs');
 export const slurmStatus = (job: LaunchJob): string => fileIn(job, 'status');
 
+/**
+ * One `#SBATCH` value as sbatch reads it: sbatch splits the line at blanks, honours "…" and
+ * '…' and takes `\` as an escape (src/sbatch/opt.c, _get_argument), so a path with a space is
+ * double-quoted with `\` and `"` escaped. A line break cannot be written in a directive at all.
+ */
+export function sbatchValue(what: string, value: string): string {
+  if (/[\r\n]/.test(value)) throw new LaunchUsageError(`${what} ${JSON.stringify(value)} holds a line break, which an #SBATCH line cannot carry: use a path or name without one`);
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `"${value.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+/**
+ * The --output pattern: `%` in the folder is doubled (sbatch's filename patterns read %A, %a,
+ * …; `%%` is a literal %), and a backslash, which turns the patterns off, is refused.
+ */
+function outputPattern(job: LaunchJob): string {
+  const logs = slurmLogs(job);
+  if (logs.includes('\\')) throw new LaunchUsageError(`OUTDIR ${JSON.stringify(job.stage.outDir)} holds a backslash, which turns off sbatch's %A_%a log names: use a folder without one`);
+  return `${logs.replace(/%/g, '%%')}/${job.stage.command}-%A_%a.log`;
+}
+
 export function renderSlurm(job: LaunchJob): Rendered {
   const o = job.options;
   const script = slurmScript(job);
   const directives = [
     `--job-name=${job.name}`,
     `--array=0-${job.shards - 1}`,
-    `--chdir=${job.cwd}`,
-    `--output=${slurmLogs(job)}/${job.stage.command}-%A_%a.log`,
-    o.partition && `--partition=${o.partition}`,
+    `--chdir=${sbatchValue('the current folder', job.cwd)}`,
+    `--output=${sbatchValue('OUTDIR', outputPattern(job))}`,
+    o.partition && `--partition=${sbatchValue('--partition', o.partition)}`,
     o.cpus && `--cpus-per-task=${o.cpus}`,
     o.mem && `--mem=${o.mem}M`,
     o.gpus && `--gres=gpu:${o.gpus}`,
     o.time && `--time=${slurmTime(o.time)}`,
   ].filter((d): d is string => Boolean(d));
-  // The shard's command with the task id left to the shell: everything else is quoted.
-  const shard = `${shellJoin(shardArgv(job, 0).slice(0, -1))} "$SLURM_ARRAY_TASK_ID/${job.shards}"`;
+  // The shard's command with the task id left to the shell: everything else is quoted, and a
+  // credential is read from the environment sbatch exports to the task.
+  const shard = `${shellWords(shardArgv(job, 0).slice(0, -1))} "$SLURM_ARRAY_TASK_ID/${job.shards}"`;
+  // Comments carry no argument text (a line break in it would end the comment and run the rest).
   const text = `#!/bin/bash
-# semclust launch slurm: ${job.shards} shards of \`semclust ${shellJoin([job.stage.command, ...job.stage.args])}\`, one array task each.
-#   submit:          sbatch ${shellQuote(script)}
-#   rerun shard 2:   sbatch --array=2 ${shellQuote(script)}
-#   then check:      ${shellJoin(mergeArgv(job))}
+# semclust launch slurm: ${job.shards} shards of semclust ${job.stage.command}, one array task each.
+#   submit:          sbatch ${commentSafe(shellQuote(script))}
+#   rerun shard 2:   sbatch --array=2 ${commentSafe(shellQuote(script))}
+#   then check:      ${commentSafe(shellJoin(mergeArgv(job)))}
 ${directives.map((d) => `#SBATCH ${d}`).join('\n')}
 
-# N is written here, not read from SLURM_ARRAY_TASK_COUNT: a rerun of one task (--array=2)
+${requireEnvLines(job).map((l) => `${l}\n`).join('')}# N is written here, not read from SLURM_ARRAY_TASK_COUNT: a rerun of one task (--array=2)
 # is an array of one, and still shard 2 of ${job.shards}.
 ${shard}
 code=$?

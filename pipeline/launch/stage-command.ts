@@ -6,6 +6,7 @@
 import { SHARDED_COMMANDS } from '../../schemas/launch.js';
 import { parseArgs } from '../settings/flags.js';
 import { LaunchUsageError, type StageCommand } from './job.js';
+import { extractSecrets } from './secrets.js';
 
 const SYNONYMS: Record<string, string> = { inference: 'infer' };
 
@@ -25,5 +26,5 @@ export function parseStageCommand(words: readonly string[]): StageCommand {
   if (positionals.includes('-')) throw new LaunchUsageError('stdin (-) cannot be sharded: every shard must read the same files; give the input files or globs');
   if (command === 'embed' && positionals.length < 2) throw new LaunchUsageError(`embed needs INPUT... OUTDIR, got ${positionals.length === 0 ? 'neither' : `only ${positionals[0]}`}`);
   if (positionals.length === 0) throw new LaunchUsageError(`${command} needs [INPUT...] OUTDIR`);
-  return { command: command as StageCommand['command'], args, outDir: positionals[positionals.length - 1] };
+  return { command: command as StageCommand['command'], ...extractSecrets(args), outDir: positionals[positionals.length - 1] };
 }

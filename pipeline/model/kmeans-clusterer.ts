@@ -34,7 +34,7 @@ function kmeansClusterer(model: KMeansModel): Clusterer {
 
 export const kmeans: ClusterAlgorithm = {
   name: NAME,
-  settings: ['kmeans_num_clusters', 'kmeans_max_iter', 'kmeans_tol'],
+  settings: ['kmeans_num_clusters', 'kmeans_max_iter', 'kmeans_tol', 'kmeans_init'],
   noise: null,
   check(s, rows) {
     if (s.kmeans_num_clusters > rows) throw new Error(`--kmeans-num-clusters ${s.kmeans_num_clusters} exceeds the ${rows} rows fitted on; lower it or raise --fit-sample`);
@@ -47,6 +47,7 @@ export const kmeans: ClusterAlgorithm = {
       seed: s.seed,
       maxIter: s.kmeans_max_iter,
       tol: s.kmeans_tol,
+      seeding: s.kmeans_init,
       kernel: { threads: s.threads },
       onProgress: progress.onProgress,
     });

@@ -44,6 +44,8 @@ export interface RunRequest {
   log?: (message: string) => void;
   /** Run one stage (embed, infer) as shard I of N: only its units, recorded for `mergeShards`. */
   shard?: ShardSpec;
+  /** Where results go (statistics, the sample, the summary): the CLI's stdout; default where messages go. */
+  result?: (message: string) => void;
 }
 
 function summaryLines(state: RunState, outDir: string, stages: readonly StageName[]): string[] {
@@ -122,7 +124,7 @@ const splitStage = (all: readonly Stage[], name: StageName): Stage & { split: No
   return stage as Stage & { split: NonNullable<Stage['split']> };
 };
 
-function stageRun(outDir: string, state: RunState, settings: Settings, name: StageName, options: { say: (m: string) => void; quiet: boolean; stdin?: NodeJS.ReadableStream; resuming: (ledger: PartLedger<unknown>) => boolean; shard: ShardSpec | null }): StageRun {
+function stageRun(outDir: string, state: RunState, settings: Settings, name: StageName, options: { say: (m: string) => void; result?: (m: string) => void; quiet: boolean; stdin?: NodeJS.ReadableStream; resuming: (ledger: PartLedger<unknown>) => boolean; shard: ShardSpec | null }): StageRun {
   const ledger = new PartLedger(path.join(outDir, PROGRESS_DIR, name));
   const { shard, quiet } = options;
   // A shard's progress lines say which shard: "embed 2/4: preparing model".
@@ -132,6 +134,7 @@ function stageRun(outDir: string, state: RunState, settings: Settings, name: Sta
     outDir,
     state,
     log: options.say,
+    result: options.result,
     progress: (stage, unit) => new Progress({ stage: label(stage), unit, quiet }),
     quiet,
     stdin: options.stdin,
@@ -167,6 +170,7 @@ export async function runStages(request: RunRequest, all: readonly Stage[] = STA
   const shard = request.shard ?? null;
   const say = request.log ?? (request.quiet ? () => {} : log);
   const quiet = request.quiet ?? false;
+  const result = request.result ?? say;
   if (shard && stages.length !== 1) throw new SettingsError(`a shard runs one stage, not ${stages.join(', ')}`);
   const sharded = shard ? (splitStage(all, stages[0]).name as ShardedStage) : null;
   if (shard) checkShardFolder(outDir);
@@ -209,6 +213,7 @@ export async function runStages(request: RunRequest, all: readonly Stage[] = STA
       // An interrupted attempt with no durable part leaves nothing to keep; a shard keeps whatever its units recorded.
       const ctx = stageRun(outDir, state, plan.settings, name, {
         say,
+        result,
         quiet,
         stdin: request.stdin,
         shard,
@@ -227,7 +232,7 @@ export async function runStages(request: RunRequest, all: readonly Stage[] = STA
       state.complete(name, stats as StageStats<typeof name>);
       current = null;
     }
-    if (!shard) say(summaryLines(state, outDir, stages).join('\n'));
+    if (!shard) result(summaryLines(state, outDir, stages).join('\n'));
     return state;
   });
 }

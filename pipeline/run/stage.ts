@@ -29,6 +29,8 @@ export interface StageRun {
   state: RunState;
   /** Human-readable messages (stderr by default). */
   log: (message: string) => void;
+  /** What the command produced (cluster statistics, the sample, the report's path): stdout from the CLI; log where not given. */
+  result?: (message: string) => void;
   progress: (stage: string, unit: string) => Progress;
   /** No progress lines (--quiet); for steps that make their own (pipeline/stages/fit-progress.ts). */
   quiet: boolean;

@@ -66,6 +66,7 @@ export function parseArgs(argv: readonly string[], commandOptions: readonly stri
   const values: Record<string, unknown> = {};
   const options: Record<string, string | boolean> = {};
   const notes: string[] = [];
+  const spelled: Record<string, string> = {};
   let emptyTextKey = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -119,7 +120,10 @@ export function parseArgs(argv: readonly string[], commandOptions: readonly stri
     }
     if (Object.hasOwn(REFERENCE_FLAGS, key)) {
       const ref = REFERENCE_FLAGS[key];
-      if (ref.kind === 'rename') values[ref.to] = coerce(flag, ref.to, next());
+      if (ref.kind === 'rename') {
+        values[ref.to] = coerce(flag, ref.to, next());
+        spelled[ref.to] = flag;
+      }
       else if (ref.kind === 'choice') values[ref.to] = booleanValue() ? ref.ifTrue : ref.ifFalse;
       else if (ref.kind === 'fixed') {
         const v = Number(next());
@@ -145,11 +149,12 @@ export function parseArgs(argv: readonly string[], commandOptions: readonly stri
       continue;
     }
     const v = coerce(flag, key, raw);
+    spelled[key] = flag;
     if (key === 'input') values.input = [...((values.input as string[] | undefined) ?? []), v as string];
     else values[key] = v;
   }
   if (emptyTextKey && values.message_key === undefined) {
     throw new SettingsError("command line: --text_key '' means the text is at --message_key, but no --message_key was given");
   }
-  return { positionals, settings: { origin: 'command line', values }, options, notes };
+  return { positionals, settings: { origin: 'command line', values, spelled }, options, notes };
 }

@@ -15,6 +15,8 @@ export interface SettingsLayer {
   /** Shown in errors: a file name or "command line". */
   origin: string;
   values: Record<string, unknown>;
+  /** How the user wrote each setting here (`--cluster-alg`), named in errors instead of the key. */
+  spelled?: Record<string, string>;
 }
 
 export class SettingsError extends UsageError {}
@@ -83,6 +85,14 @@ export function loadPipelineFile(file: string): SettingsLayer {
     const where = e.linePos ? `${file}:${e.linePos[0].line}:${e.linePos[0].col}` : file;
     throw new SettingsError(`${where}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
+  // An unknown tag (`!!js/function '…'`, `!custom`) would be read silently as its plain string:
+  // refused, since it means the file was written for another loader.
+  const unresolved = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (unresolved) {
+    const where = unresolved.linePos ? `${file}:${unresolved.linePos[0].line}:${unresolved.linePos[0].col}` : file;
+    const tag = /Unresolved tag: (\S+)/.exec(unresolved.message)?.[1] ?? 'an unknown tag';
+    throw new SettingsError(`${where}: unknown YAML tag ${tag}; a pipeline file holds plain values: remove the tag (or quote the whole value to keep it as text)`);
+  }
   // `__proto__` is refused on the YAML node, before toJS: as a key it would set the prototype.
   const contents = doc.contents;
   if (YAML.isMap(contents)) {
@@ -108,8 +118,9 @@ export function loadPipelineFile(file: string): SettingsLayer {
   return { origin: file, values };
 }
 
-function describeIssue(issue: z.core.$ZodIssue, originOf: (key: string) => string): string {
-  const key = issue.path.length > 0 ? issue.path.map(String).join('.') : '';
+function describeIssue(issue: z.core.$ZodIssue, originOf: (key: string) => string, spellingOf: (key: string) => string | undefined): string {
+  const top = String(issue.path[0] ?? '');
+  const key = issue.path.length > 0 ? [spellingOf(top) ?? top, ...issue.path.slice(1).map(String)].join('.') : '';
   const origin = originOf(String(issue.path[0] ?? ''));
   if (issue.code === 'unrecognized_keys') {
     return issue.keys
@@ -123,7 +134,7 @@ function describeIssue(issue: z.core.$ZodIssue, originOf: (key: string) => strin
   if (issue.code === 'invalid_value') {
     return `${origin}: ${key}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   }
-  const help = key && key in settingsShape ? descriptionOf(key as SettingKey) : undefined;
+  const help = top && issue.path.length === 1 && top in settingsShape ? descriptionOf(top as SettingKey) : undefined;
   return `${origin}: ${key}: ${issue.message}${help ? ` (${help})` : ''}`;
 }
 
@@ -131,17 +142,20 @@ function describeIssue(issue: z.core.$ZodIssue, originOf: (key: string) => strin
 export function resolveSettings(layers: readonly SettingsLayer[]): Settings {
   const merged: Record<string, unknown> = {};
   const origins = new Map<string, string>();
+  const spellings = new Map<string, string>();
   for (const layer of layers) {
     for (const [k, v] of Object.entries(layer.values)) {
       if (v === undefined) continue;
       merged[k] = v;
       origins.set(k, layer.origin);
+      if (layer.spelled?.[k]) spellings.set(k, layer.spelled[k]);
+      else spellings.delete(k);
     }
   }
   const parsed = Settings.safeParse(merged);
   if (!parsed.success) {
     const originOf = (k: string) => origins.get(k) ?? 'settings';
-    throw new SettingsError(parsed.error.issues.map((i) => describeIssue(i, originOf)).join('\n'));
+    throw new SettingsError(parsed.error.issues.map((i) => describeIssue(i, originOf, (k) => spellings.get(k))).join('\n'));
   }
   return parsed.data;
 }

@@ -106,12 +106,13 @@ export async function finishInfer(ctx: StageRun, entries: ReadonlyMap<number, In
     await clusterStats(conn),
     Number((await conn.runAndReadAll(`SELECT count(*) FILTER (WHERE ${LABELS.col.reassigned})::BIGINT FROM ${LABELS.name}`)).getRowsJS()[0][0]),
   ] as const);
-  ctx.log(formatClusterStats(stats, (j) => describedAs(described[j])));
+  const result = ctx.result ?? ctx.log;
+  result(formatClusterStats(stats, (j) => describedAs(described[j])));
   if (reassigned > 0) ctx.log(`infer: ${reassigned.toLocaleString('en-US')} noise rows given their most likely cluster (labels.reassigned)`);
   const method = `${c.description}${fitted.projection.kind === 'pca' ? ', PCA 2-D' : ', UMAP 2-D'}`;
   const plot = await writePlot(ctx.outDir, ctx.settings.seed, method);
-  if (plot) ctx.log(`plot: ${plot}`);
-  ctx.log(`report: ${await writeReport(ctx.outDir, ctx.settings)}`);
+  if (plot) result(`plot: ${plot}`);
+  result(`report: ${await writeReport(ctx.outDir, ctx.settings)}`);
   return { rows: stats.total_rows, clusters: stats.clusters, noise_rows: stats.noise_rows, noise_fraction: stats.noise_fraction, resumed_parts: resumedParts, reassigned_rows: reassigned, cluster_stats: stats };
 }
 

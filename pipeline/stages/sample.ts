@@ -139,10 +139,11 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     const written = await withRunDatabase(ctx.outDir, (conn) => writeSampleJsonl(conn, file));
     if (written !== picks.length) throw new Error(`${picks.length - written} picked ids have no row in rows/: the run folder is inconsistent; rerun from embed`);
     const clustersPicked = new Set(picks.map((p) => p.cluster)).size;
-    ctx.log(`sample: ${written} records from ${clustersPicked} of ${clusters} clusters → ${file}`);
+    const result = ctx.result ?? ctx.log;
+    result(`sample: ${written} records from ${clustersPicked} of ${clusters} clusters → ${file}`);
     const plot = await writePlot(ctx.outDir, s.seed, `sample of ${written} (${s.per_cluster}, ${s.within})`);
-    if (plot) ctx.log(`plot: ${plot}`);
-    ctx.log(`report: ${await writeReport(ctx.outDir, s)}`);
+    if (plot) result(`plot: ${plot}`);
+    result(`report: ${await writeReport(ctx.outDir, s)}`);
     if (scores) {
       const sc: ScoreCounts = scores;
       const unusable = sc.missing + sc.non_numeric + (s.within === 'weighted' ? sc.non_positive : 0);

@@ -32,7 +32,7 @@ test('infer stores keywords of each cluster from its own topic, prints them with
     const topic = new Set(TOPICS[c.topic as number]);
     assert.ok(words[0].split(' ').every((w) => topic.has(w)), `${words[0]} in topic ${c.topic}`);
     assert.equal(c.label, '');
-    assert.match(infer.stderr, new RegExp(`: ${words.slice(0, 5).join(', ')}`), 'keywords listed with the largest or smallest clusters');
+    assert.match(infer.stdout, new RegExp(`: ${words.slice(0, 5).join(', ')}`), 'keywords listed with the largest or smallest clusters');
   }
 
   // Brute force: cosine of every row to its cluster's normalised mean embedding.

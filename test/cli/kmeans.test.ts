@@ -31,8 +31,13 @@ test('fit → infer → sample with k-means: every row labelled, exact sample, s
   const out = path.join(dir, 'out');
   const infer = await runCli(['infer', file, out, '--kmeans-num-clusters', '4', '--quiet']);
   assert.equal(infer.code, 0, infer.stderr);
-  assert.match(infer.stderr, /total rows: 600\nclusters: 4/);
-  assert.match(infer.stderr, /size percentiles: p1=/);
+  // Results on stdout, progress and messages on stderr (issue 18 item 10): `infer … > stats.txt` keeps the statistics.
+  assert.match(infer.stdout, /total rows: 600\nclusters: 4/);
+  assert.match(infer.stdout, /size percentiles: p1=/);
+  assert.match(infer.stdout, /^summary \(/m);
+  assert.match(infer.stdout, /^report: .*report\.html$/m);
+  assert.doesNotMatch(infer.stderr, /size percentiles|^summary/m);
+  assert.doesNotMatch(infer.stdout, /"event":"progress"|plan:/);
 
   // Topics are recovered: each cluster is dominated by one topic.
   const purity = await queryRows(
@@ -104,7 +109,7 @@ test('UMAP + HDBSCAN: noise is labelled -1, counted, and never sampled', async (
   const out = path.join(dir, 'out');
   const r = await runCli(['infer', file, out, '--enable-umap', '--umap-dim', '5', '--cluster-alg', 'hdbscan', '--hdbscan-min-cluster-size', '30', '--hdbscan-min-samples', '5', '--quiet']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /noise: \d+ rows/);
+  assert.match(r.stdout, /noise: \d+ rows/);
   const [counts] = await queryRows(out, 'SELECT count(*)::INT AS n, count(*) FILTER (WHERE cluster < 0)::INT AS noise, count(DISTINCT cluster) FILTER (WHERE cluster >= 0)::INT AS k FROM labels');
   assert.equal(counts.n, 485);
   assert.ok(Number(counts.k) >= 2, JSON.stringify(counts));

@@ -106,3 +106,25 @@ test('a job sbatch refuses (an unknown partition) fails with sbatch’s own reas
   await assert.rejects(s.job(['--partition', 'no-such-partition']), /sbatch refused out\/launch\/slurm\/embed\.sbatch: sbatch: error: .*invalid partition/i);
   assert.equal(readRecords(s.records).length, 0);
 });
+
+test('hostile arguments, a folder and OUTDIR with spaces, and a credentialed endpoint: real sbatch runs each task as the stage command, nothing else, and no credential is written or said', { skip: slurmSkip }, async () => {
+  const base = tempDir('slurm-hostile');
+  const dir = path.join(base, 'my "project" $x');
+  fs.mkdirSync(dir);
+  // The recorder beside it: --semclust is split at blanks.
+  const recorder = writeRecorder(base);
+  const endpoint = 'http://user:Pa55w0rdQ@127.0.0.1:8000/v1?api-key=SecretKey77';
+  const stage = ['embed', 'in dir/a $(touch PWNED1).jsonl', 'out dir/run', '--text-key', "t\ntouch PWNED2'; touch PWNED3 #", '--score-key', '`touch PWNED4`;$$', '--embedding-endpoint', endpoint];
+  const said: string[] = [];
+  const code = await withEnv({ EXPECT_SHARDS: '2' }, () => launch(['slurm', '--shards', '2', '--semclust', recorder.semclust, '--', ...stage], (m) => said.push(m), dir));
+  assert.equal(code, 0, said.join('\n'));
+  const records = readRecords(recorder.records);
+  assert.deepEqual(records.map((r) => r.argv).sort(), [0, 1].map((i) => [...stage, '--shard', `${i}/2`]));
+  assert.ok(records.every((r) => fs.realpathSync(r.cwd) === fs.realpathSync(dir)), 'sbatch read the quoted --chdir');
+  const written = (fs.readdirSync(base, { recursive: true }) as string[]).map((f) => path.join(base, f));
+  assert.deepEqual(written.filter((f) => path.basename(f).startsWith('PWNED')), []);
+  assert.equal(written.filter((f) => /out dir\/run\/launch\/slurm\/logs\/embed-\d+_[01]\.log$/.test(f)).length, 2, 'sbatch read the quoted --output');
+  // Every file but the recorder's own records (which hold the argv it got, as a shard would).
+  const text = written.filter((f) => fs.statSync(f).isFile() && !f.startsWith(recorder.records)).map((f) => fs.readFileSync(f, 'utf8')).join('\n') + said.join('\n');
+  for (const secret of ['Pa55w0rdQ', 'SecretKey77']) assert.ok(!text.includes(secret), `${secret} was written or said`);
+});

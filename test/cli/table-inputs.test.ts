@@ -164,18 +164,29 @@ test('readLines over JSONL then Parquet resumes from any batch end to the same r
   assert.deepEqual(all[15].end, { source: 1, line: 100, byte: 0, digestState: null });
 });
 
-test('a CSV row with an extra field stops the run with the file named and what to do', async () => {
+test('a CSV row with an extra field, or a ;-delimited .csv, stops the run with one message: file, row, what is wrong, what to do (issue 18 item 7)', async () => {
   const csv = path.join(dir, 'ragged.csv');
-  fs.writeFileSync(csv, 'id,text\n1,hello there\n2,a,b\n');
+  const rows = Array.from({ length: 60 }, (_, i) => (i + 1 === 51 ? `${i + 1},hello there,extra` : `${i + 1},hello ${i + 1}`));
+  fs.writeFileSync(csv, `id,text\n${rows.join('\n')}\n`);
   const r = await runCli(['embed', csv, path.join(dir, 'ragged-out'), '--quiet']);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, new RegExp(`${csv.replace(/[.]/g, '\\.')}: DuckDB could not read it as csv`));
-  assert.match(r.stderr, /a rerun resumes after them/);
+  const line = r.stderr.trim();
+  assert.equal(line.split('\n').length, 1, `one line, not DuckDB's dump: ${line}`);
+  assert.ok(line.startsWith(`semclust embed: ${csv}: cannot be read as csv: row 51 (line 52 when no field spans lines) has 3 fields, the header 2:`), line);
+  assert.match(line, /a rerun resumes after them/);
+  assert.doesNotMatch(line, /strict_mode|ignore_errors|null_padding/);
+
+  const semi = path.join(dir, 'semi.csv');
+  fs.writeFileSync(semi, 'id;text\n1;hello\n2;there\n');
+  const s = await runCli(['embed', semi, path.join(dir, 'semi-out'), '--quiet']);
+  assert.equal(s.code, 1);
+  assert.equal(s.stderr.trim(), `semclust embed: ${semi}: cannot be read as csv: its header has one field and holds ";": semclust reads .csv files as comma-separated; convert the file (to commas, or to tabs and name it .tsv).`);
+
   const damaged = path.join(dir, 'damaged.parquet');
   fs.writeFileSync(damaged, 'PAR1 this is not a Parquet file');
   const d = await runCli(['embed', damaged, path.join(dir, 'damaged-out'), '--quiet']);
   assert.equal(d.code, 1);
-  assert.match(d.stderr, new RegExp(`${damaged.replace(/[.]/g, '\\.')}: DuckDB could not read it as parquet`));
+  assert.match(d.stderr, new RegExp(`${damaged.replace(/[.]/g, '\\.')}: cannot be read as parquet: .*a whole Parquet file`));
 });
 
 test('a Hugging Face-style dataset folder (data/train-0000N-of-00002.parquet) is read shard by shard, in order', { timeout: 60_000 }, async () => {

@@ -32,6 +32,8 @@ export interface TinyTransformerSpec {
   outputType?: 'float32' | 'float16';
   /** Path of the graph inside the folder; overrides layout (e.g. onnx/model_quantized.onnx). */
   modelFile?: string;
+  /** A token whose word-embedding row is NaN: a damaged or diverged model, for the non-finite guards. */
+  nanToken?: string;
 }
 
 export interface TinyTransformer {
@@ -74,6 +76,11 @@ export async function writeTinyTransformer(dir: string, spec: TinyTransformerSpe
     ln2g: shifted(gaussian(rng, hidden, 0.1), 1),
     ln2b: gaussian(rng, hidden, 0.1),
   };
+  if (spec.nanToken !== undefined) {
+    const id = tok.vocab.get(spec.nanToken);
+    if (id === undefined) throw new Error(`nanToken ${spec.nanToken} is not in the vocabulary`);
+    w.word.fill(NaN, id * hidden, (id + 1) * hidden);
+  }
 
   const hiddenOutput = spec.hiddenOutput ?? 'last_hidden_state';
   const graphBytes = encodeModel({

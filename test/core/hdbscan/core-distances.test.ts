@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { BlockTopK } from '../../../core/hdbscan/block-top-k.js';
 import { coreDistances, predictionCoreDistances } from '../../../core/hdbscan/core-distances.js';
 import { buildKdTree } from '../../../core/hdbscan/kd-tree.js';
-import { nearestNeighbors } from '../../../core/hdbscan/nearest-neighbours.js';
+import { nearestNeighbors } from '../../../core/hdbscan/nearest-neighbors.js';
 
 test('core distances follow the package: fit counts min_samples other points, prediction data one fewer', async () => {
   // Points at 0, 1, 3, 6, 10 on a line: sorted distances from 0 are 0, 1, 3, 6, 10.

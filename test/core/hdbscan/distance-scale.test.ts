@@ -13,7 +13,7 @@ import { fitHdbscan } from '../../../core/hdbscan/fit-hdbscan.js';
 import { HdbscanPredictor } from '../../../core/hdbscan/approximate-predict.js';
 import { buildKdTree } from '../../../core/hdbscan/kd-tree.js';
 import { mutualReachabilityMst } from '../../../core/hdbscan/mutual-reachability-mst.js';
-import { nearestNeighbors } from '../../../core/hdbscan/nearest-neighbours.js';
+import { nearestNeighbors } from '../../../core/hdbscan/nearest-neighbors.js';
 
 const D = 3;
 

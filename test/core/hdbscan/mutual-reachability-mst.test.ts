@@ -5,7 +5,7 @@ import { BlockTopK } from '../../../core/hdbscan/block-top-k.js';
 import { coreDistances } from '../../../core/hdbscan/core-distances.js';
 import { buildKdTree } from '../../../core/hdbscan/kd-tree.js';
 import { mutualReachabilityMst } from '../../../core/hdbscan/mutual-reachability-mst.js';
-import { nearestNeighbors, type SearchBlocks } from '../../../core/hdbscan/nearest-neighbours.js';
+import { nearestNeighbors, type SearchBlocks } from '../../../core/hdbscan/nearest-neighbors.js';
 import { UnionFind } from '../../../core/hdbscan/union-find.js';
 
 function blobs(n: number, d: number, seed: number): Float32Array {

@@ -45,14 +45,14 @@ test('resolveBlockRows: the option wins over the fallback; zero, negative and fr
   for (const bad of [0, -5, 2.5, Number.NaN]) assert.throws(() => resolveBlockRows({ blockRows: bad }, 700), /blockRows must be a positive integer/);
 });
 
-test('scoreBlockRows: about 2^21 scores per core per run, between 256 and 1,024 rows a core, the same for any thread setting', () => {
+test('scoreBlockRows: about 2^21 scores per core per run, between 512 and 1,024 rows a core, the same for any thread setting', () => {
   const cores = availableParallelism();
   for (const k of [1, 10, 100, 1000, 2048, 4000, 8192, 100_000]) {
     const rows = scoreBlockRows(k, { threads: 1 });
     assert.equal(rows % cores, 0, `k=${k}: ${rows} rows for ${cores} cores`);
     const one = rows / cores;
-    assert.ok(one >= 256 && one <= 1024, `k=${k}: ${one}`);
-    if (one > 256 && one < 1024) assert.ok(Math.abs(one * k - 2 ** 21) < k, `k=${k}: ${one} rows × k`);
+    assert.ok(one >= 512 && one <= 1024, `k=${k}: ${one}`);
+    if (one > 512 && one < 1024) assert.ok(Math.abs(one * k - 2 ** 21) < k, `k=${k}: ${one} rows × k`);
     // The block decides k-means' float32 rounding, so the thread setting must not move it.
     assert.equal(scoreBlockRows(k, { threads: 3 }), rows);
     assert.equal(scoreBlockRows(k), rows);

@@ -27,7 +27,9 @@ test('secret names: whole name or last word, any case', () => {
 
 test('text quoting the URL or its secrets (raw or decoded) is scrubbed', () => {
   const url = 'http://alice:s3cr%40t@host:9/v1/embeddings?api-key=k%2Fy12&k=1';
-  assert.deepEqual(urlSecrets(url), ['k%2Fy12', 'alice', 's3cr%40t', 'k/y12', 's3cr@t'].sort((a, b) => b.length - a.length));
+  // With the Basic token an HTTP client makes of the decoded user info (RFC 7617), padded and not.
+  const basic = btoa('alice:s3cr@t');
+  assert.deepEqual(urlSecrets(url), [...new Set(['k%2Fy12', 'alice', 's3cr%40t', 'k/y12', 's3cr@t', basic, basic.replace(/=+$/, '')])].sort((a, b) => b.length - a.length));
   const text = `POST ${url} failed: 401 for key k/y12 (user alice, password s3cr@t)`;
   const clean = redactUrlIn(text, url);
   assert.equal(clean, 'POST http://***@host:9/v1/embeddings?api-key=***&k=1 failed: 401 for key *** (user ***, password ***)');
@@ -36,4 +38,14 @@ test('text quoting the URL or its secrets (raw or decoded) is scrubbed', () => {
 test('urlHasSecrets tells a URL that can be recorded as it is from one that needs redaction', () => {
   for (const url of ['http://127.0.0.1:8080/v1', 'https://api.openai.com/v1/', 'http://h/v1?api-version=2024-02-01&debug']) assert.equal(urlHasSecrets(url), false, url);
   for (const url of ['http://u@h/v1', 'http://u:p@h/v1', 'http://h/v1?token=t', 'http://h/v1?x=1&Api-Key=', 'https://b/o?X-Amz-Signature=s']) assert.equal(urlHasSecrets(url), true, url);
+});
+
+test('an echoed Authorization: Basic token of the user info in a URL is scrubbed, UTF-8 user info included', () => {
+  for (const [url, user] of [
+    ['http://user:PASS@host:8000/v1', 'user:PASS'],
+    ['http://j%C3%B6rg:p%C3%A4ss@host/v1', 'jörg:päss'],
+  ]) {
+    const token = Buffer.from(user).toString('base64');
+    assert.equal(redactUrlIn(`401: {"authorization":"Basic ${token}"}`, url), '401: {"authorization":"Basic ***"}', url);
+  }
 });

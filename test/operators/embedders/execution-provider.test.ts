@@ -21,7 +21,7 @@ test('--device cuda without the CUDA provider files fails with the exact install
   const onLinuxX64 = process.platform === 'linux' && process.arch === 'x64';
   assert.throws(
     () => executionProviders('cuda', empty),
-    onLinuxX64 ? /libonnxruntime_providers_shared\.so, libonnxruntime_providers_cuda\.so missing.*\n  ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node/ : /only for linux\/x64/,
+    onLinuxX64 ? /libonnxruntime_providers_shared\.so, libonnxruntime_providers_cuda\.so missing.*\n  ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules\/onnxruntime-node\/script\/install\.js/ : /only for linux\/x64/,
   );
   assert.deepEqual(executionProviders('cpu', empty), { executionProviders: ['cpu'] });
   if (onLinuxX64) {
@@ -32,7 +32,7 @@ test('--device cuda without the CUDA provider files fails with the exact install
   // This checkout's own onnxruntime-node: the .npmrc skips the CUDA download, so the model refuses to open.
   const bert = await writeTinyTransformer(path.join(root, 'bert'), { seed: 2, tokenizer: 'wordpiece' });
   if (existsSync(path.join(onnxruntimeBinFolder(), 'libonnxruntime_providers_cuda.so'))) return;
-  await assert.rejects(openOnnxFolder(bert.dir, { device: 'cuda' }), /--device cuda: onnxruntime-node's CUDA provider is not installed.*npm rebuild onnxruntime-node.*--device cpu/s);
+  await assert.rejects(openOnnxFolder(bert.dir, { device: 'cuda' }), /--device cuda: onnxruntime-node's CUDA provider is not installed.*onnxruntime-node\/script\/install\.js.*--device cpu/s);
 });
 
 test('a CUDA session that fails to start is reported by its first line, without colour codes, with what to check', () => {

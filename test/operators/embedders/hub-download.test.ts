@@ -161,6 +161,13 @@ test('HF_HUB_OFFLINE=1 reads only the cache, and says which file or ref is missi
   });
   await rm(path.join(online.dir, 'onnx', 'model.onnx'));
   await assert.rejects(resolveModel('acme/tiny-embed', { cacheDir }), /onnx\/model\.onnx of acme\/tiny-embed@[0-9a-f]{40} is not in the cache/);
+  // config.json is asked for without requiring it (a static repo has modules.json instead): its absence offline names the cache path, not a URL (issue 18 item 6).
+  await rm(path.join(online.dir, 'config.json'));
+  await assert.rejects(resolveModel('acme/tiny-embed', { cacheDir }), (err: Error) => {
+    assert.match(err.message, /^HF_HUB_OFFLINE is set and config\.json of acme\/tiny-embed@[0-9a-f]{40} is not in the cache \(.*snapshots\/[0-9a-f]{40}\/config\.json\)/);
+    assert.doesNotMatch(err.message, /https?:\/\//);
+    return true;
+  });
   assert.equal(hub.requests.length, 0);
 });
 

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openStaticFolder, staticLayout } from '../../../operators/embedders/static-folder.js';
 import { writeStaticModel } from '../../support/model2vec.js';
+import { writeSafetensors } from '../../support/safetensors.js';
 import { writeTinyTransformer } from '../../support/tiny-transformer.js';
 
 let root: string;
@@ -84,4 +85,47 @@ test('a transformer folder is not taken for a static model; a table that does no
   const bytes = await readFile(weights);
   await writeFile(weights, bytes.subarray(0, bytes.length - 10));
   await assert.rejects(openStaticFolder(broken.dir, (await staticLayout(broken.dir))!), /embeddings lies outside the file .*truncated/);
+});
+
+test('a table holding NaN or infinite weights is refused naming the file, the tensor and the first bad row, before anything is embedded (issue 18 item 4)', async () => {
+  const model = await writeStaticModel(path.join(root, 'nan'), { seed: 9, layout: 'model2vec', dims: 4 });
+  const file = path.join(model.dir, 'model.safetensors');
+  const tokens = Object.keys(JSON.parse(await readFile(path.join(model.dir, 'tokenizer.json'), 'utf8')).model.vocab).length;
+  const table = Float32Array.from({ length: tokens * 4 }, (_, i) => (i % 5) / 5 - 0.3);
+  table[7 * 4 + 2] = NaN;
+  table[9 * 4] = Infinity;
+  await writeSafetensors(file, { embeddings: { dtype: 'F32', shape: [tokens, 4], data: table } });
+  await assert.rejects(openStaticFolder(model.dir, (await staticLayout(model.dir))!), (e: Error) => {
+    assert.match(e.message, /model\.safetensors: tensor embeddings has 2 rows holding NaN or infinite values \(the first is row 7\)/);
+    assert.ok(e.message.includes(file), e.message);
+    return true;
+  });
+});
+
+test('a WordLevel tokenizer.json embeds (a word outside the vocabulary is its unk_token, as in the Rust library); one without unk_token, or another model type, is refused naming the file and the type (issue 18 item 5)', async () => {
+  const model = await writeStaticModel(path.join(root, 'wordlevel'), { seed: 10, layout: 'model2vec' });
+  const tokenizerFile = path.join(model.dir, 'tokenizer.json');
+  const json = JSON.parse(await readFile(tokenizerFile, 'utf8'));
+  const vocab = json.model.vocab;
+  const open = async (model: object) => {
+    await writeFile(tokenizerFile, JSON.stringify({ ...json, model }));
+    return openStaticFolder(path.dirname(tokenizerFile), (await staticLayout(path.dirname(tokenizerFile)))!);
+  };
+  const e = await open({ type: 'WordLevel', vocab, unk_token: '[UNK]' });
+  try {
+    // Model2Vec drops the unknown token before averaging: "hello zzz" embeds as "hello".
+    const v = await e.embed(['hello zzz', 'hello']);
+    assert.deepEqual(v.slice(0, e.dims), v.slice(e.dims));
+    assert.ok(v.every(Number.isFinite));
+  } finally {
+    await e.close();
+  }
+  await assert.rejects(open({ type: 'WordLevel', vocab }), (err: Error) => {
+    assert.ok(err.message.startsWith(`${tokenizerFile}: a WordLevel tokenizer needs an unk_token`), err.message);
+    return true;
+  });
+  await assert.rejects(open({ type: 'Fancy', vocab }), (err: Error) => {
+    assert.ok(err.message.includes(tokenizerFile) && /tokenizer model type Fancy is not supported/.test(err.message), err.message);
+    return true;
+  });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { readTableRecords, tableFormat } from '../../../operators/input/read-table.js';
+import { firstRaggedRow, readTableRecords, tableFormat } from '../../../operators/input/read-table.js';
 import { sql } from '../../support/sql.js';
 import { tempDir } from '../../support/paths.js';
 
@@ -61,9 +61,16 @@ test('a ragged CSV or a file that is not Parquet fails naming the file and what 
   const dir = tempDir('table');
   const ragged = path.join(dir, 'ragged.csv');
   fs.writeFileSync(ragged, 'a,b\n1,2\n3,4\n5,6,7\n');
-  await assert.rejects(records(ragged), (e: Error) => e.message.startsWith(`${ragged}: DuckDB could not read it as csv`) && e.message.includes('the same number of fields on every row'));
+  await assert.rejects(records(ragged), (e: Error) => e.message.startsWith(`${ragged}: cannot be read as csv: row 3 (line 4 when no field spans lines) has 3 fields, the header 2`));
   const fake = path.join(dir, 'fake.parquet');
   fs.writeFileSync(fake, '{"text": "not parquet"}\n');
-  await assert.rejects(records(fake), (e: Error) => e.message.startsWith(`${fake}: DuckDB could not read it as parquet`));
+  await assert.rejects(records(fake), (e: Error) => e.message.startsWith(`${fake}: cannot be read as parquet: `) && e.message.includes('a whole Parquet file'));
   await assert.rejects(records(path.join(dir, 'x.jsonl')), /not a Parquet, CSV or TSV file name/);
+});
+
+test('firstRaggedRow counts fields as RFC 4180 reads them: quoted delimiters, doubled quotes and line breaks stay inside one field', () => {
+  assert.equal(firstRaggedRow('a,b\n1,"x, y"\n2,"say ""hi"", ok"\n3,"two\nlines"\n\n4,z\n', ','), null);
+  assert.deepEqual(firstRaggedRow('a,b\n1,x\n2,"q,r",extra\n3,y\n', ','), { row: 2, fields: 3, header: 2 });
+  assert.deepEqual(firstRaggedRow('a\tb\n1\tx\n2\n', '\t'), { row: 2, fields: 1, header: 2 });
+  assert.deepEqual(firstRaggedRow('a,b\n1,x\n2,y,z', ','), { row: 2, fields: 3, header: 2 }, 'a last row without a newline');
 });

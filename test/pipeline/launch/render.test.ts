@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { launch } from '../../../pipeline/launch/command.js';
 import { readRecords, writeRecorder } from '../../support/argv-recorder.js';
+import { k8sExpand } from '../../support/k8s-expand.js';
 import { tempDir } from '../../support/paths.js';
 
 /** A folder with an input file and the recorder; launch runs in it, messages collected. */
@@ -73,7 +74,8 @@ test('k8s: an Indexed Job (completions 4, parallelism, image, PVC at the mount p
   assert.equal(pod.restartPolicy, 'Never');
   const [c] = pod.containers;
   assert.equal(c.image, 'ghcr.io/me/semclust:1');
-  assert.deepEqual(c.command, ['semclust', 'infer', 'out/run', '--text-key', TRICKY, '--num-shards', '4']);
+  // As the kubelet runs it: `$` is written `$$`, which it reads back as `$`.
+  assert.deepEqual(c.command.map((w: string) => k8sExpand(w, { HOME: '/root' })), ['semclust', 'infer', 'out/run', '--text-key', TRICKY, '--num-shards', '4']);
   assert.equal(c.workingDir, '/data');
   assert.deepEqual(c.resources, { requests: { cpu: '4', memory: '8192Mi' }, limits: { 'nvidia.com/gpu': '1' } });
   assert.deepEqual(c.volumeMounts, [{ name: 'out', mountPath: '/data' }]);

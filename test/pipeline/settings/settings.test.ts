@@ -24,7 +24,33 @@ test('a mistyped flag or value fails with the allowed spelling or values', () =>
   assert.throws(() => parseArgs(['--kmeans-num-cluster', '5']), (e: Error) => e instanceof SettingsError && /did you mean --kmeans-num-clusters/.test(e.message));
   assert.throws(() => parseArgs(['--batch-size', 'lots']), /--batch-size expects a number, got "lots"/);
   assert.throws(() => resolveSettings([parseArgs(['--within', 'spread']).settings]), /within: must be one of "random", "diverse"/);
-  assert.throws(() => resolveSettings([parseArgs(['--fit-sample', '2.5']).settings]), /fit_sample: .*a fraction in \(0, 1\] or a whole row count/);
+  assert.throws(() => resolveSettings([parseArgs(['--fit-sample', '2.5']).settings]), /--fit-sample: .*a fraction in \(0, 1\] or a whole row count/);
+});
+
+test('an enum error names the flag as the user typed it, and the key in a pipeline file (issue 18 item 14)', () => {
+  for (const flag of ['--cluster-alg', '--cluster_alg']) {
+    assert.throws(() => resolveSettings([parseArgs([flag, 'dbscan']).settings]), (e: Error) => e.message === `command line: ${flag}: must be one of "kmeans", "hdbscan"`);
+  }
+  const dir = tempDir('enum-yaml');
+  const file = path.join(dir, 'p.yaml');
+  fs.writeFileSync(file, 'cluster_alg: dbscan\n');
+  assert.throws(() => resolveSettings([loadPipelineFile(file)]), (e: Error) => e.message === `${file}: cluster_alg: must be one of "kmeans", "hdbscan"`);
+  // A flag that overrides the file's value is named as typed; the file's key when the file's value stands.
+  assert.throws(() => resolveSettings([parseArgs(['--cluster-alg', 'dbscan']).settings, loadPipelineFile(file)]), /p\.yaml: cluster_alg: must be one of/);
+});
+
+test('an unknown YAML tag is refused naming file, line and tag, not read as a string (issue 18 item 8)', () => {
+  const dir = tempDir('yaml-tag');
+  const file = path.join(dir, 'p.yaml');
+  for (const [text, tag] of [
+    ["input: in.jsonl\ntext_key: !!js/function 'function () { return 1 }'\n", 'tag:yaml.org,2002:js/function'],
+    ['input: in.jsonl\ntext_key: !custom body\n', '!custom'],
+  ]) {
+    fs.writeFileSync(file, text);
+    assert.throws(() => loadPipelineFile(file), (e: Error) => e instanceof SettingsError && e.message.startsWith(`${file}:2:`) && e.message.includes(`: unknown YAML tag ${tag};`));
+  }
+  fs.writeFileSync(file, 'input: in.jsonl\ntext_key: !!str body\n');
+  assert.equal(loadPipelineFile(file).values.text_key, 'body', 'the standard tags still resolve');
 });
 
 test('pipeline YAML: unknown keys name the key and a suggestion; paths are relative to the file', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createRng } from '../../../core/util/random.js';
 import { BlockTopK } from '../../../core/hdbscan/block-top-k.js';
 import { buildKdTree } from '../../../core/hdbscan/kd-tree.js';
-import { nearestNeighbors } from '../../../core/hdbscan/nearest-neighbours.js';
+import { nearestNeighbors } from '../../../core/hdbscan/nearest-neighbors.js';
 import { blobs } from '../../support/noisy-blobs.js';
 
 function bruteForce(data: Float32Array, n: number, queries: Float32Array, m: number, d: number, k: number) {
