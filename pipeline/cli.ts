@@ -12,10 +12,7 @@ import { RunState } from './run/manifest.js';
 import { log } from './cli/progress.js';
 import { runQuery, type QueryFormat } from './cli/query.js';
 import { writeReport } from './report/report.js';
-import { runStages } from './run/run-stages.js';
-import { mergeAll } from './shard/merge.js';
-import { runEmbedShard } from './shard/shard-embed.js';
-import { runInferShard } from './shard/shard-infer.js';
+import { mergeShards, runStages } from './run/run-stages.js';
 import { resolveShard } from './shard/shard-spec.js';
 import { writeKeptIfAsked } from './stages/dedup.js';
 import { STAGE_BY_NAME } from './stages/index.js';
@@ -158,12 +155,11 @@ export async function main(argv: readonly string[]): Promise<number> {
             if (command === 'infer') throw new UsageError(`infer --shard labels what embed wrote: give only OUTDIR (semclust infer ${outDir} --shard ${shard.index}/${shard.count})`);
             values.input = args.positionals.slice(0, -1);
           }
-          const run = { outDir, shard, layers: [{ origin: 'command line', values }, args.settings], command, quiet };
-          await (command === 'embed' ? runEmbedShard(run) : runInferShard(run));
+          await runStages({ outDir, stages: [command], layers: [{ origin: 'command line', values }, args.settings], command, strict: true, quiet, log, shard });
           return 0;
         }
         // After a sharded embed: check and merge its shards before anything reads them.
-        if (command !== 'embed' && args.positionals.length > 0) for (const m of await mergeAll(args.positionals[args.positionals.length - 1], log, quiet)) if (m.merged) log(m.summary);
+        if (command !== 'embed' && args.positionals.length > 0) for (const m of await mergeShards(args.positionals[args.positionals.length - 1], log, quiet)) if (m.merged) log(m.summary);
         const { outDir, layer } = inputsAndOutDir(command, args.positionals);
         await checkBeforeCreating(outDir, [layer, args.settings]);
         await runStages({ outDir, stages: STAGE_BY_NAME[command].command.runs, layers: [layer, args.settings], command, strict: true, quiet, log, result });
@@ -171,7 +167,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       case 'merge': {
         if (args.positionals.length !== 1) throw new UsageError(COMMAND_HELP.merge);
-        const lines = (await mergeAll(args.positionals[0], log, quiet)).map((m) => m.summary);
+        const lines = (await mergeShards(args.positionals[0], log, quiet)).map((m) => m.summary);
         process.stdout.write((lines.length > 0 ? lines : [`${args.positionals[0]}: no stage ran sharded here; nothing to merge`]).join('\n') + '\n');
         return 0;
       }
@@ -200,7 +196,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       default: {
         // Every other stage's command works on an earlier run: semclust STAGE OUTDIR.
         if (!isStage(command)) break;
-        if (args.positionals.length === 1) for (const m of await mergeAll(args.positionals[0], log, quiet)) if (m.merged) log(m.summary);
+        if (args.positionals.length === 1) for (const m of await mergeShards(args.positionals[0], log, quiet)) if (m.merged) log(m.summary);
         const outDir = existingRun(command, args.positionals);
         const layer = { origin: 'command line', values: { output_dir: outDir } };
         await runStages({ outDir, stages: STAGE_BY_NAME[command].command.runs, layers: [layer, args.settings], command, strict: true, quiet, log, result });

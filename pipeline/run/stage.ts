@@ -1,15 +1,19 @@
 /**
  * What a stage is: a declaration of its name, the stages whose outputs it needs, the
- * settings that key it, its outputs, the schema of its statistics, its command, and a run
- * function that returns those statistics. Everything else — checking upstream, skipping,
- * resuming, redoing, recording, and saying why — is the run protocol's (run-stages.ts),
- * written once for every stage. pipeline/stages/index.ts registers each stage by name.
+ * settings that key it, its outputs, the schema of its statistics, its command, a run
+ * function that returns those statistics, and, for a stage that can run as N shards, how it
+ * splits (its units, how a shard runs its units, how the units merge). Everything else —
+ * checking upstream, skipping, resuming, redoing, picking a shard's units, recording,
+ * merging, and saying why — is the run protocol's (run-stages.ts), written once for every
+ * stage. pipeline/stages/index.ts registers each stage by name.
  */
 import type { z } from 'zod';
 import type { SettingKey, Settings, StageName } from '../../schemas/config.js';
 import { PartLedger } from '../../operators/store/part-ledger.js';
 import type { RunState } from './manifest.js';
 import type { Progress } from '../cli/progress.js';
+import type { ShardRecord } from '../shard/shard-records.js';
+import type { ShardSpec } from '../shard/shard-spec.js';
 
 /** A setting's change as the plan reports it: `kmeans_num_clusters 100 → 1000`. */
 export interface SettingChange {
@@ -34,8 +38,41 @@ export interface StageRun {
   stdin?: NodeJS.ReadableStream;
   /** This stage's durable parts (resumable stages only). */
   ledger: PartLedger<unknown>;
-  /** True when an interrupted attempt under the same key left durable parts to keep. */
+  /** True when an interrupted attempt under the same key left durable parts to keep (a shard: any recorded part). */
   resuming: boolean;
+  /** This process's shard of the stage, null for one process. */
+  shard: ShardSpec | null;
+}
+
+/** One unit of a split stage's work. */
+export interface WorkUnit {
+  /** Numbers the unit in output order (embed: input unit; infer: embeddings part). */
+  id: number;
+  /** The input unit it comes from: shard I of N owns the units whose `from` mod N is I. */
+  from: number;
+}
+
+/**
+ * How a stage runs as N shards on machines that share OUTDIR. The protocol plans the stage
+ * as one process would, gives a shard the units it owns and records the shard; once every
+ * shard is done, `merge` makes the stage's outputs and statistics as one process would
+ * have, and the protocol records them in manifest.json.
+ */
+export interface StageSplit<S extends z.ZodType, P, U extends WorkUnit = WorkUnit> {
+  /** What a unit is called in messages ("input units", "parts"). */
+  noun: string;
+  /** Every unit of the whole stage, in `id` order. */
+  units(ctx: StageRun): Promise<U[]>;
+  /**
+   * Runs this shard's units, keeping those finished earlier under the same key. Returns
+   * what the shard record keeps for the merge (facts no unit knows alone) and a note on
+   * what it did, for the closing line.
+   */
+  run(ctx: StageRun, prepared: P, mine: readonly U[], key: string): Promise<{ facts: Partial<ShardRecord>; note: string }>;
+  /** The units of the latest attempt (`shards`, sharing one key) with no durable result: the merge names their shards. */
+  unfinished(ctx: StageRun, shards: readonly ShardRecord[]): Promise<WorkUnit[]>;
+  /** Combines every unit's outputs into the stage's outputs and statistics, as one process would have. */
+  merge(ctx: StageRun, shards: readonly ShardRecord[]): Promise<{ stats: z.output<S>; summary: string }>;
 }
 
 export interface Stage<N extends StageName = StageName, S extends z.ZodType = z.ZodType, P = unknown> {
@@ -73,4 +110,6 @@ export interface Stage<N extends StageName = StageName, S extends z.ZodType = z.
    */
   prepare?: (ctx: StageRun) => Promise<P>;
   run(ctx: StageRun, prepared: P): Promise<z.output<S>>;
+  /** How it runs as shards (`--shard I/N`); absent: one process only. */
+  split?: StageSplit<S, P>;
 }

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROGRESS_DIR, type InputIdentity } from '../../schemas/manifest.js';
 import { writeFileAtomic } from '../../operators/store/write-file-atomic.js';
+import type { SettingsLayer } from '../settings/settings.js';
 import type { ShardSpec } from './shard-spec.js';
 
 export type ShardedStage = 'embed' | 'infer';
@@ -115,4 +116,18 @@ export function latestAttempt(records: readonly ShardRecord[]): { count: number;
   if (records.length === 0) return null;
   const latest = [...records].sort((a, b) => a.started_at.localeCompare(b.started_at)).pop()!;
   return { count: latest.count, key: latest.key, records: records.filter((r) => r.count === latest.count && r.key === latest.key) };
+}
+
+/**
+ * The settings the latest shard of `stage` recorded (inputs made absolute again): the base a
+ * shard's settings are planned on, so rerunning one shard needs only the inputs, OUTDIR and --shard.
+ */
+export function recordedShardLayer(outDir: string, stage: ShardedStage): SettingsLayer | null {
+  const attempt = latestAttempt(readShardRecords(outDir, stage));
+  if (!attempt) return null;
+  const r = attempt.records.find((x) => x.started_at === attempt.records.map((y) => y.started_at).sort().pop())!;
+  const values: Record<string, unknown> = { ...r.settings };
+  if (Array.isArray(values.input)) values.input = (values.input as string[]).map((p) => path.resolve(outDir, p));
+  if (r.shard_unit_bytes !== undefined) values.shard_unit_bytes = r.shard_unit_bytes;
+  return { origin: path.relative(process.cwd(), shardFile(outDir, stage, { index: r.shard, count: r.count })), values };
 }

@@ -1,39 +1,34 @@
 /**
  * Stage 1: JSONL → rows/ and embeddings/ Parquet parts (+ rejects.jsonl), as one
- * backpressured stream: read lines → extract text → embed → write parts. Resumable by
- * part: each durable part records the input position it ends at, and a rerun after a
- * crash keeps those parts and reads on from there.
+ * backpressured stream (embed-stream.ts): read lines → extract text → embed → write parts.
+ * Resumable by part: each durable part records the input position it ends at, and a rerun
+ * after a crash keeps those parts and reads on from there. As shards it splits into input
+ * units (embed-units.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { InputIdentity, PROGRESS_DIR } from '../../schemas/manifest.js';
 import { EMBEDDINGS, FILES, ROWS } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
 import { SOTU } from '../cli/demo-corpus.js';
 import type { Settings } from '../../schemas/config.js';
-import { embedRows, type EmbeddedBatch } from '../../operators/embed/embed.js';
-import { httpBatchesInFlight } from '../../operators/embedders/openai-http.js';
 import { STATIC_MODEL, openEmbedder } from '../../operators/embedders/open-embedder.js';
 import { RECIPE_REVISION } from '../../operators/embedders/static-model.js';
 import { openEmbedderInWorker } from '../../operators/embedders/worker-embedder.js';
 import { keepEmbedParts, type EmbedCheckpoint } from '../../operators/embed/embed-resume.js';
-import { openPrecomputedVectors, takeVectors, type PrecomputedVectors } from '../../operators/input/precomputed-vectors.js';
-import { extractTexts } from '../../operators/input/extract-text.js';
+import { openPrecomputedVectors, type PrecomputedVectors } from '../../operators/input/precomputed-vectors.js';
 import { statInputs } from '../../operators/input/input-identity.js';
-import { STDIN, contentDigest, readLines, resolveInputs, totalInputBytes } from '../../operators/input/read-lines.js';
+import { STDIN, contentDigest, resolveInputs, totalInputBytes } from '../../operators/input/read-lines.js';
 import { RejectCounter } from '../../operators/input/reject-counter.js';
 import { EmbedPartsWriter } from '../../operators/embed/write-embed-parts.js';
 import type { SettingChange, Stage, StageRun } from '../run/stage.js';
 import type { Embedder } from '../../operators/embedders/embedder.js';
 import { parseKeyPath } from '../../core/text/key-path.js';
-import type { IdSet } from '../../core/util/id-set.js';
 import { SettingsError } from '../settings/settings.js';
+import { embedStream } from './embed-stream.js';
+import { embedSplit, inputsOf } from './embed-units.js';
 import { flagOf } from '../../schemas/flag-name.js';
-
-const inputsOf = (s: Settings) => (s.input === undefined ? [] : Array.isArray(s.input) ? s.input : [s.input]);
 
 /**
  * The recorded inputs against the files now: changed sizes, or mtimes whose content changed;
@@ -64,15 +59,6 @@ async function inputChanges(s: Settings, outDir: string, recorded: readonly Inpu
   return changes;
 }
 
-/**
- * Parts are cut at batch ends (a batch's end is the resume point), so batches divide the
- * part: `--part-rows 1000` gives parts of 1,000 rows, not one 4,096-line batch.
- */
-export function batchLinesFor(partRows: number): number {
-  const MAX = 4096;
-  return Math.ceil(partRows / Math.ceil(partRows / MAX));
-}
-
 /** What the embed stage records in manifest.json. */
 export const embedStats = z.object({
   lines_read: z.number(),
@@ -90,7 +76,7 @@ export const embedStats = z.object({
   inputs: z.array(InputIdentity),
   /** Parts kept from an interrupted attempt instead of being embedded again. */
   resumed_parts: z.number(),
-  /** Set when the stage ran as N shards and was merged (pipeline/shard/merge.ts). */
+  /** Set when the stage ran as N shards and was merged (mergeShards, pipeline/run/run-stages.ts). */
   shards: z.number().optional(),
   /**
    * A served model (issue 19), over this attempt's requests: tokens as the server's `usage`
@@ -166,6 +152,7 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
   },
   remembered: ['embedding_endpoint'],
   resumable: true,
+  split: embedSplit,
 
   // A missing model, a wrong endpoint or port fail here, before the old embeddings are removed.
   prepare: async (ctx) => {
@@ -186,19 +173,6 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
   },
 };
 
-/**
- * Records → rows with text (and, for precomputed vectors, each record's vector) → one vector
- * per new id: the two steps every embed run wires, one process or one shard.
- */
-export function embedSteps(embedder: Embedder | PrecomputedVectors, s: Settings, seen: IdSet | undefined) {
-  const keyPath = s.message_key ?? s.text_key;
-  if ('column' in embedder) {
-    return [extractTexts({ keyPath, vectors: { keyPath: embedder.column, dims: embedder.dims } }), takeVectors(embedder.dims, { seen })] as const;
-  }
-  const inFlight = s.embedding_endpoint ? httpBatchesInFlight(s.max_concurrency, batchLinesFor(s.part_rows), s.request_batch_size) : 2;
-  return [extractTexts({ keyPath }), embedRows(embedder, { batchSize: s.batch_size, inFlight, seen })] as const;
-}
-
 async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors): Promise<StageStats<'embed'>> {
   const s = ctx.settings;
   const sources = await resolveInputs(inputsOf(s));
@@ -217,46 +191,30 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
   const rejects = new RejectCounter(s.max_reject_rate, kept.rejectsFile, last?.rejects);
   let position = last?.position ?? null;
   let digests = last?.digests ?? [];
-  const writer = new EmbedPartsWriter({
-    outDir: ctx.outDir,
-    dims: embedder.dims,
-    partRows: s.part_rows,
-    rejectsFile: kept.rejectsFile,
-    ledger: ctx.ledger,
-    start: kept.totals,
-    checkpoint: (): Omit<EmbedCheckpoint, keyof typeof kept.totals | 'part'> => ({ position: position!, digests, rejects: rejects.snapshot(), files }),
-  });
   const totalBytes = totalInputBytes(sources);
   const progress = ctx.progress('embed', 'rows');
-  try {
-    await pipeline(
-      Readable.from(
-        readLines(sources, {
-          maxLineBytes: s.max_line_bytes,
-          stdin: ctx.stdin,
-          batchLines: batchLinesFor(s.part_rows),
-          start: last ? { position: last.position, digests: last.digests } : undefined,
-          unitBytes: s.shard_unit_bytes,
-        }),
-      ),
-      ...embedSteps(embedder, s, kept.seen ?? undefined),
-      async (batches: AsyncIterable<EmbeddedBatch>) => {
-        for await (const b of batches) {
-          rejects.add(b.linesRead, b.rejects);
-          position = b.end;
-          digests = b.digests;
-          await writer.write(b);
-          rejects.check();
-          progress.update(rejects.lines, totalBytes ? b.bytesRead / totalBytes : null);
-        }
-      },
-    );
-    rejects.check(true);
-  } catch (e) {
-    await writer.abort();
-    throw e;
-  }
-  const totals = await writer.finish();
+  const totals = await embedStream({
+    embedder,
+    settings: s,
+    sources,
+    read: { stdin: ctx.stdin, start: last ? { position: last.position, digests: last.digests } : undefined, unitBytes: s.shard_unit_bytes },
+    seen: kept.seen ?? undefined,
+    rejects,
+    writer: new EmbedPartsWriter({
+      outDir: ctx.outDir,
+      dims: embedder.dims,
+      partRows: s.part_rows,
+      rejectsFile: kept.rejectsFile,
+      ledger: ctx.ledger,
+      start: kept.totals,
+      checkpoint: (): Omit<EmbedCheckpoint, keyof typeof kept.totals | 'part'> => ({ position: position!, digests, rejects: rejects.snapshot(), files }),
+    }),
+    reading: (b) => {
+      position = b.end;
+      digests = b.digests;
+    },
+    written: (b) => progress.update(rejects.lines, totalBytes ? b.bytesRead / totalBytes : null),
+  });
   progress.done(rejects.lines);
   if (kept.parts > 0) ctx.log(`embed: ${kept.parts} parts (${kept.totals.rows.toLocaleString('en-US')} rows) kept from the interrupted attempt`);
   const served = 'usage' in embedder ? servedStats(embedder, s.cost_per_million_tokens, ctx.log) : {};

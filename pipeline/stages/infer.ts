@@ -2,7 +2,9 @@
  * Stage 3: label every embedded row with the fitted model. Parts are spread over a pool of
  * worker threads; every part yields labels/part-N and projection/part-N aligned with
  * embeddings/part-N and a ledger entry, so a rerun after a crash labels only the parts
- * not yet recorded. Then clusters.parquet, the cluster statistics and the plot.
+ * not yet recorded. Then clusters.parquet, the cluster statistics and the plot. As shards
+ * it splits by embeddings part (a shard labels the parts of its input units), and the
+ * merge is that last step over every shard's parts.
  */
 import os from 'node:os';
 import { z } from 'zod';
@@ -21,7 +23,8 @@ import { loadFitted } from '../model/fitted-model.js';
 import type { InferJob, PartSummary } from './label-part.js';
 import { writePlot } from '../report/plot.js';
 import { writeReport } from '../report/report.js';
-import type { Stage, StageRun } from '../run/stage.js';
+import type { Stage, StageRun, StageSplit, WorkUnit } from '../run/stage.js';
+import { unitOfPart } from '../shard/shard-records.js';
 
 /** A part's summary as its ledger entry (JSON: sums as base64 float64). */
 export interface InferEntry {
@@ -125,9 +128,52 @@ export const inferStats = z.object({
   /** Noise rows given their most likely cluster (hdbscan_assign_noise). */
   reassigned_rows: z.number().default(0),
   cluster_stats: ClusterStats,
-  /** Set when the stage ran as N shards and was merged (pipeline/shard/merge.ts). */
+  /** Set when the stage ran as N shards and was merged (mergeShards, pipeline/run/run-stages.ts). */
   shards: z.number().optional(),
 });
+
+type InferUnit = InferJob & WorkUnit;
+
+/** Every embeddings part as a unit; the input unit it came from (part-U-K, or part N of one process as unit N) picks its shard. */
+async function inferUnits(ctx: StageRun): Promise<InferUnit[]> {
+  const c = loadFitted(ctx.outDir).clusterer;
+  return inferJobs(ctx.outDir, c).map((j) => ({ ...j, id: j.part, from: unitOfPart(j.file) ?? j.part }));
+}
+
+/** Labels the units the ledger does not record yet; when resuming, recorded ones are kept. */
+async function labelUnits(ctx: StageRun, units: readonly InferUnit[]): Promise<{ entries: Map<number, InferEntry>; kept: number }> {
+  const recorded = ctx.resuming ? (ctx.ledger.entries() as Map<number, InferEntry>) : new Map<number, InferEntry>();
+  const entries = new Map<number, InferEntry>();
+  for (const u of units) if (recorded.has(u.id)) entries.set(u.id, recorded.get(u.id)!);
+  const jobs = units.filter((u) => !entries.has(u.id));
+  const kept = entries.size;
+  if (kept > 0) ctx.log(`infer: keeping ${kept} labelled parts, labelling ${jobs.length} more`);
+  // A shard given --threads T uses T cores in all (several shards may share one machine).
+  const cores = ctx.shard ? (ctx.settings.threads ?? os.availableParallelism()) : undefined;
+  await labelParts(ctx, jobs, entries, { cores, total: ctx.shard ? null : ctx.state.stats('embed').embedded });
+  return { entries, kept };
+}
+
+/** Shards label the parts of their input units; the merge describes every part's clusters. */
+const inferSplit: StageSplit<typeof inferStats, unknown, InferUnit> = {
+  noun: 'parts',
+  units: inferUnits,
+  async run(ctx, _prepared, mine) {
+    const { entries, kept } = await labelUnits(ctx, mine);
+    const rows = [...entries.values()].reduce((n, e) => n + e.rows, 0);
+    return { facts: {}, note: (kept > 0 ? ` (${kept} labelled earlier, kept)` : '') + `, ${rows.toLocaleString('en-US')} rows` };
+  },
+  async unfinished(ctx) {
+    const recorded = ctx.ledger.entries();
+    return (await inferUnits(ctx)).filter((u) => !recorded.has(u.id));
+  },
+  async merge(ctx) {
+    const units = await inferUnits(ctx);
+    const recorded = ctx.ledger.entries() as Map<number, InferEntry>;
+    const stats = await finishInfer(ctx, new Map(units.map((u) => [u.id, recorded.get(u.id)!])), 0);
+    return { stats, summary: `${units.length} parts, ${stats.rows.toLocaleString('en-US')} rows in ${stats.clusters} clusters` };
+  },
+};
 
 export const inferStage: Stage<'infer', typeof inferStats> = {
   name: 'infer',
@@ -159,11 +205,9 @@ export const inferStage: Stage<'infer', typeof inferStats> = {
   resumable: true,
 
   async run(ctx): Promise<StageStats<'infer'>> {
-    const kept = ctx.resuming ? (ctx.ledger.entries() as Map<number, InferEntry>) : new Map<number, InferEntry>();
-    const jobs = inferJobs(ctx.outDir, loadFitted(ctx.outDir).clusterer).filter((j) => !kept.has(j.part));
-    if (kept.size > 0) ctx.log(`infer: keeping ${kept.size} labelled parts, labelling ${jobs.length} more`);
-    const entries = new Map(kept);
-    await labelParts(ctx, jobs, entries, { total: ctx.state.stats('embed').embedded });
-    return finishInfer(ctx, entries, kept.size);
+    const { entries, kept } = await labelUnits(ctx, await inferUnits(ctx));
+    return finishInfer(ctx, entries, kept);
   },
+
+  split: inferSplit,
 };

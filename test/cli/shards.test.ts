@@ -1,6 +1,6 @@
 /**
- * Sharded embed and infer from the command line (pipeline/shard/shard-embed.ts, shard-infer.ts,
- * merge.ts): 4 shards as 4 concurrent processes give merged outputs equal to a one-process
+ * Sharded embed and infer from the command line (runStages with a shard and mergeShards,
+ * pipeline/run/run-stages.ts; the splits in pipeline/stages/embed-units.ts and infer.ts): 4 shards as 4 concurrent processes give merged outputs equal to a one-process
  * run — rows, ids, embeddings bitwise and in the same order (fit samples by row order),
  * labels, clusters and the sample — on a corpus whose repeated texts fall in different
  * input units; a missing shard and a shard killed with SIGKILL are named with the command

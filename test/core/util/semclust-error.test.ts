@@ -6,7 +6,7 @@ import { RunLockError } from '../../../operators/store/run-lock.js';
 import { BadResponseError } from '../../../operators/http/openai-client.js';
 import { SettingsError } from '../../../pipeline/settings/settings.js';
 import { ShardSpecError } from '../../../pipeline/shard/shard-spec.js';
-import { ShardsIncomplete } from '../../../pipeline/shard/merge.js';
+import { ShardsIncomplete } from '../../../pipeline/shard/shard-check.js';
 import { LaunchUsageError } from '../../../pipeline/launch/job.js';
 
 test('a SemclustError keeps its message, hint and cause; failed work exits 1, usage 2', () => {
