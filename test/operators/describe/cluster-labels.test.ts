@@ -99,7 +99,7 @@ test('infer --label-endpoint puts LLM labels in clusters.parquet and the statist
     const labelled = rows.filter((x) => x.label);
     assert.equal(labelled.length, 3, JSON.stringify(rows));
     assert.match(r.stderr, /labels: 3 clusters labelled \(0 from the cache\), 1 unlabelled: cluster \d+: label request failed/);
-    assert.match(r.stderr, new RegExp(`About ${labelled[0].top} — `));
+    assert.match(r.stdout, new RegExp(`About ${labelled[0].top} — `)); // the cluster statistics are a result: stdout
   } finally {
     await server.close();
   }
