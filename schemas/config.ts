@@ -36,6 +36,11 @@ export const settingsShape = {
     .min(1)
     .optional()
     .describe('key path of a chat message, e.g. request.messages[0].content; Llama-3 prompts are reduced to the user turn; overrides text_key'),
+  csv_delimiter: z
+    .string()
+    .refine((v) => (v.length === 1 || v === '\\t') && !'"\r\n'.includes(v), 'one character, or \\t for a tab (not a quote or a line break)')
+    .optional()
+    .describe('field delimiter of .csv and .tsv inputs, one character or \\t for a tab (default: "," for .csv, tab for .tsv); changing it redoes embed'),
   max_line_bytes: z.number().int().positive().default(1 << 20).describe('longer lines are rejected'),
   max_reject_rate: z
     .number()

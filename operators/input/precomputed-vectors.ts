@@ -21,12 +21,12 @@ export interface PrecomputedVectors {
 }
 
 /** The dimension of the first record that holds an array at `column`; fails when none does. */
-export async function openPrecomputedVectors(sources: readonly string[], column: string, maxLineBytes: number): Promise<PrecomputedVectors> {
+export async function openPrecomputedVectors(sources: readonly string[], column: string, maxLineBytes: number, csvDelimiter?: string): Promise<PrecomputedVectors> {
   const path = parseKeyPath(column);
   if (sources.includes(STDIN)) {
     throw new Error('--embedding-column reads the vector dimension from the first record before the run, which stdin cannot give back: write the input to a file and pass that');
   }
-  for await (const batch of readLines(sources, { maxLineBytes, batchLines: 256 })) {
+  for await (const batch of readLines(sources, { maxLineBytes, batchLines: 256, csvDelimiter })) {
     for (const line of batch.lines) {
       let value: unknown;
       try {

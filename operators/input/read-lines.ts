@@ -62,6 +62,8 @@ export interface ReadLinesOptions {
    * parts, batches and therefore the same results for batch-sensitive steps.
    */
   unitBytes?: number;
+  /** The csv_delimiter setting: the field delimiter of .csv/.tsv inputs (default by extension). */
+  csvDelimiter?: string;
 }
 
 /** The data files a folder input stands for: a Hugging Face dataset folder keeps its shards as data/train-00000-of-00002.parquet. */
@@ -210,7 +212,7 @@ export async function* readLines(sources: readonly string[], options: ReadLinesO
       const size = fs.statSync(source).size;
       const sourceStart = bytesRead;
       let row = resuming ? startAt.line : 0;
-      for await (const chunk of readTableRecords(source, row)) {
+      for await (const chunk of readTableRecords(source, row, options.csvDelimiter)) {
         for (const record of chunk.records) {
           row++;
           const bytes = Buffer.byteLength(record);

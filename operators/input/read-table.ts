@@ -23,6 +23,16 @@ export function tableFormat(file: string): TableFormat | null {
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
+ * The field delimiter of a CSV/TSV file: the `csv_delimiter` setting (one character, or the
+ * two characters `\t` for a tab, as typed in a shell or YAML), else by extension.
+ */
+export function delimiterOf(format: 'csv' | 'tsv', setting?: string): string {
+  if (setting === '\\t') return '\t';
+  return setting ?? (format === 'csv' ? ',' : '\t');
+}
+
+
+/**
  * The table function that reads `file`. CSV fields are all read as text (`all_varchar`):
  * DuckDB guesses column types from a sample and stops with a conversion error when a later
  * row does not fit the guess, and a guessed number would turn the text "007" into 7. An
@@ -31,10 +41,9 @@ const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
  * rows silently (measured: one ragged last row made it skip every row before it; lines
  * starting with "#" vanished as comments).
  */
-function tableSource(file: string, format: TableFormat): string {
+function tableSource(file: string, format: TableFormat, delim: string): string {
   if (format === 'parquet') return `read_parquet(${sqlString(file)})`;
-  const delim = format === 'csv' ? ',' : '\t';
-  return `read_csv(${sqlString(file)}, header = true, delim = '${delim}', quote = '"', escape = '"', all_varchar = true, allow_quoted_nulls = false, skip = 0, comment = '')`;
+  return `read_csv(${sqlString(file)}, header = true, delim = ${sqlString(delim)}, quote = '"', escape = '"', all_varchar = true, allow_quoted_nulls = false, skip = 0, comment = '')`;
 }
 
 export interface TableChunk {
@@ -91,22 +100,23 @@ function head(file: string, bytes: number): string | null {
   }
 }
 
-/** A header that is one field holding another common delimiter (`prompt;id` in a .csv): what to do. */
-function headerProblem(text: string, format: 'csv' | 'tsv'): string | null {
-  const delim = format === 'csv' ? ',' : '\t';
+/**
+ * A header that is one field holding another common delimiter (`prompt;id` in a .csv): every
+ * row would be one text field. Names the flag that reads the file as it is.
+ */
+export function headerProblem(text: string, delim: string): string | null {
   const header = text.slice(0, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n'));
   const other = [';', '\t', '|', ','].find((d) => d !== delim && !header.includes(delim) && header.includes(d));
   if (!other) return null;
-  return `its header has one field and holds ${JSON.stringify(other)}: semclust reads .${format} files as ${format === 'csv' ? 'comma' : 'tab'}-separated; convert the file (${other === '\t' ? 'or name it .tsv' : 'to commas, or to tabs and name it .tsv'})`;
+  return `its header has one field and holds ${JSON.stringify(other)}, the delimiter in use being ${JSON.stringify(delim)}: pass --csv-delimiter '${other === '\t' ? '\\t' : other}' (csv_delimiter in YAML) to read it as ${JSON.stringify(other)}-separated`;
 }
 
 /** What is wrong with a CSV/TSV DuckDB refused, in the file's own terms: its header, or the first row whose field count differs. */
-function diagnoseDelimited(file: string, format: TableFormat): string | null {
-  if (format === 'parquet') return null;
+function diagnoseDelimited(file: string, delim: string): string | null {
   const text = head(file, DIAGNOSE_BYTES);
   if (text === null) return null;
-  const ragged = firstRaggedRow(text, format === 'csv' ? ',' : '\t');
-  return headerProblem(text, format) ?? (ragged && `row ${ragged.row} (line ${ragged.row + 1} when no field spans lines) has ${ragged.fields} fields, the header ${ragged.header}: quote the field that holds the delimiter ("a, b"), or fix or remove that row`);
+  const ragged = firstRaggedRow(text, delim);
+  return headerProblem(text, delim) ?? (ragged && `row ${ragged.row} (line ${ragged.row + 1} when no field spans lines) has ${ragged.fields} fields, the header ${ragged.header}: quote the field that holds the delimiter ("a${delim} b"), or fix or remove that row`);
 }
 
 /**
@@ -114,11 +124,10 @@ function diagnoseDelimited(file: string, format: TableFormat): string | null {
  * fixes" name read_csv options semclust does not have: its first line only, with the file,
  * the row when the diagnosis finds it, and that finished parts are kept.
  */
-function unreadable(file: string, e: unknown): Error {
-  const format = tableFormat(file) ?? 'csv';
+function unreadable(file: string, format: TableFormat, delim: string, e: unknown): Error {
   let found: string | null = null;
   try {
-    found = diagnoseDelimited(file, format);
+    if (format !== 'parquet') found = diagnoseDelimited(file, delim);
   } catch {
     // The diagnosis is best effort: DuckDB's own line stands alone.
   }
@@ -132,18 +141,22 @@ function unreadable(file: string, e: unknown): Error {
 }
 
 /** A CSV/TSV whose header is one field holding another delimiter: every row would be one text field, so it is refused before reading. */
-function requireDelimiter(file: string, format: TableFormat): void {
+function requireDelimiter(file: string, format: TableFormat, delim: string): void {
   if (format === 'parquet') return;
   const text = head(file, 64 << 10);
-  const problem = text === null ? null : headerProblem(text, format);
+  const problem = text === null ? null : headerProblem(text, delim);
   if (problem) throw new Error(`${file}: cannot be read as ${format}: ${problem}.`);
 }
 
-/** The rows of one Parquet / CSV / TSV file after the first `skipRows`, as JSON records. */
-export async function* readTableRecords(file: string, skipRows = 0): AsyncGenerator<TableChunk> {
+/**
+ * The rows of one Parquet / CSV / TSV file after the first `skipRows`, as JSON records;
+ * `csvDelimiter` is the csv_delimiter setting (CSV/TSV only).
+ */
+export async function* readTableRecords(file: string, skipRows = 0, csvDelimiter?: string): AsyncGenerator<TableChunk> {
   const format = tableFormat(file);
   if (!format) throw new Error(`${file}: not a Parquet, CSV or TSV file name`);
-  if (skipRows === 0) requireDelimiter(file, format);
+  const delim = format === 'parquet' ? '' : delimiterOf(format, csvDelimiter);
+  if (skipRows === 0) requireDelimiter(file, format, delim);
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
@@ -156,16 +169,16 @@ export async function* readTableRecords(file: string, skipRows = 0): AsyncGenera
         total = Number(meta.getRows()[0][0]);
       }
       const offset = skipRows > 0 ? ` OFFSET ${skipRows}` : '';
-      result = await connection.stream(`SELECT to_json(t)::VARCHAR FROM ${tableSource(file, format)} t${offset}`);
+      result = await connection.stream(`SELECT to_json(t)::VARCHAR FROM ${tableSource(file, format, delim)} t${offset}`);
     } catch (e) {
-      throw unreadable(file, e);
+      throw unreadable(file, format, delim, e);
     }
     for (;;) {
       let chunk;
       try {
         chunk = await result.fetchChunk();
       } catch (e) {
-        throw unreadable(file, e);
+        throw unreadable(file, format, delim, e);
       }
       if (!chunk || chunk.rowCount === 0) return;
       const records = chunk.getColumnValues(0) as string[];

@@ -41,7 +41,7 @@ export interface EmbedStream {
   settings: Settings;
   sources: readonly string[];
   /** Where reading starts and ends (a resume point, a unit's byte range); batch size and line limit come from the settings. */
-  read: Omit<ReadLinesOptions, 'maxLineBytes' | 'batchLines'>;
+  read: Omit<ReadLinesOptions, 'maxLineBytes' | 'batchLines' | 'csvDelimiter'>;
   /** Ids embedded before (kept parts, earlier units of the shard): not embedded again. */
   seen: IdSet | undefined;
   rejects: RejectCounter;
@@ -57,7 +57,7 @@ export async function embedStream(o: EmbedStream): Promise<EmbedTotals> {
   const s = o.settings;
   try {
     await pipeline(
-      Readable.from(readLines(o.sources, { ...o.read, maxLineBytes: s.max_line_bytes, batchLines: batchLinesFor(s.part_rows) })),
+      Readable.from(readLines(o.sources, { ...o.read, maxLineBytes: s.max_line_bytes, batchLines: batchLinesFor(s.part_rows), csvDelimiter: s.csv_delimiter })),
       ...embedSteps(o.embedder, s, o.seen),
       async (batches: AsyncIterable<EmbeddedBatch>) => {
         for await (const b of batches) {

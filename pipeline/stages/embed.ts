@@ -124,12 +124,13 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
   outputs: [ROWS.path, EMBEDDINGS.path, FILES.rejects, `${PROGRESS_DIR}/embed`],
   stats: embedStats,
   needs: [],
-  settings: ['input', 'text_key', 'message_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix', 'prompt_name', 'dimensions', 'truncate'],
+  settings: ['input', 'text_key', 'message_key', 'csv_delimiter', 'max_line_bytes', 'embedding_column', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix', 'prompt_name', 'dimensions', 'truncate'],
   // The hub revision and weights file pick the vectors, so they key the stage; the device does
   // not, nor which servers serve the model (adding a server must not re-embed): only that it is served.
-  // A prefix, prompt, dimension count or truncation rule changes the vectors or which rows have one.
+  // A prefix, prompt, dimension count or truncation rule changes the vectors or which rows have one;
+  // a CSV delimiter changes the rows themselves.
   keyed: (s) => [
-    'input', s.message_key ? 'message_key' : 'text_key', 'max_line_bytes', 'embedding_column', 'embedding_model', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix',
+    'input', s.message_key ? 'message_key' : 'text_key', 'csv_delimiter', 'max_line_bytes', 'embedding_column', 'embedding_model', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix',
     ...(s.embedding_endpoint ? (['prompt_name', 'dimensions', 'truncate'] as const) : []),
   ],
   identity: async (s, outDir, state, given) => {
@@ -156,7 +157,7 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
 
   // A missing model, a wrong endpoint or port fail here, before the old embeddings are removed.
   prepare: async (ctx) => {
-    if (ctx.settings.embedding_column) return openPrecomputedVectors(await resolveInputs(inputsOf(ctx.settings)), ctx.settings.embedding_column, ctx.settings.max_line_bytes);
+    if (ctx.settings.embedding_column) return openPrecomputedVectors(await resolveInputs(inputsOf(ctx.settings)), ctx.settings.embedding_column, ctx.settings.max_line_bytes, ctx.settings.csv_delimiter);
     const modelProgress = ctx.progress('embed: preparing model', 'steps');
     // Local models run in a worker thread; a remote server needs no thread of its own.
     const open = ctx.settings.embedding_endpoint ? openEmbedder : openEmbedderInWorker;

@@ -180,13 +180,44 @@ test('a CSV row with an extra field, or a ;-delimited .csv, stops the run with o
   fs.writeFileSync(semi, 'id;text\n1;hello\n2;there\n');
   const s = await runCli(['embed', semi, path.join(dir, 'semi-out'), '--quiet']);
   assert.equal(s.code, 1);
-  assert.equal(s.stderr.trim(), `semclust embed: ${semi}: cannot be read as csv: its header has one field and holds ";": semclust reads .csv files as comma-separated; convert the file (to commas, or to tabs and name it .tsv).`);
+  assert.equal(s.stderr.trim(), `semclust embed: ${semi}: cannot be read as csv: its header has one field and holds ";", the delimiter in use being ",": pass --csv-delimiter ';' (csv_delimiter in YAML) to read it as ";"-separated.`);
 
   const damaged = path.join(dir, 'damaged.parquet');
   fs.writeFileSync(damaged, 'PAR1 this is not a Parquet file');
   const d = await runCli(['embed', damaged, path.join(dir, 'damaged-out'), '--quiet']);
   assert.equal(d.code, 1);
   assert.match(d.stderr, new RegExp(`${damaged.replace(/[.]/g, '\\.')}: cannot be read as parquet: .*a whole Parquet file`));
+});
+
+test('a ;-delimited .csv read with --csv-delimiter \';\' gives the ids, rows and embeddings of its comma version; changing the delimiter redoes embed', { timeout: 60_000 }, async () => {
+  const comma = path.join(dir, 'delim-comma.csv');
+  const semi = path.join(dir, 'delim-semi.csv');
+  // Fields holding ";" and "," are quoted by DuckDB's writer, so both files carry the other delimiter inside fields.
+  const rows = `SELECT text || CASE WHEN year % 2 = 0 THEN '; and, so on' ELSE '' END AS text, year, president FROM read_json('${jsonl}') LIMIT 300`;
+  await sql(`COPY (${rows}) TO '${comma}' (HEADER, DELIMITER ',')`);
+  await sql(`COPY (${rows}) TO '${semi}' (HEADER, DELIMITER ';')`);
+  assert.match(fs.readFileSync(semi, 'utf8').split('\n')[0], /^text;year;president/);
+  const a = path.join(dir, 'delim-comma-out');
+  const b = path.join(dir, 'delim-semi-out');
+  await embed(comma, a, ['--text-key', 'text']);
+  await embed(semi, b, ['--text-key', 'text', '--csv-delimiter', ';']);
+  assert.deepEqual(await differences(a, b), { rows: 0, embeddings: 0 });
+  const got = await records(b);
+  assert.equal(got.length, 300);
+  assert.deepEqual(got, await records(a));
+  assert.ok(got.some((r) => (r as { text: string }).text.endsWith('; and, so on')), 'fields holding the delimiter kept whole');
+
+  const same = await runCli(['embed', semi, b, '--part-rows', '500', '--text-key', 'text', '--csv-delimiter', ';']);
+  assert.equal(same.code, 0, same.stderr);
+  assert.match(same.stderr, /embed: complete for these settings, skipped/);
+  // A tab-separated reading of the ;-file is a different input: embed runs again, and stops on the header.
+  const other = await runCli(['embed', semi, b, '--part-rows', '500', '--text-key', 'text', '--csv-delimiter', '\\t']);
+  assert.equal(other.code, 1);
+  assert.match(other.stderr, /its header has one field and holds ";", the delimiter in use being "\\t": pass --csv-delimiter ';'/);
+
+  const bad = await runCli(['embed', semi, path.join(dir, 'delim-bad-out'), '--csv-delimiter', ';;']);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /csv-delimiter.*one character, or \\t for a tab/);
 });
 
 test('a Hugging Face-style dataset folder (data/train-0000N-of-00002.parquet) is read shard by shard, in order', { timeout: 60_000 }, async () => {

@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { firstRaggedRow, readTableRecords, tableFormat } from '../../../operators/input/read-table.js';
+import { delimiterOf, firstRaggedRow, headerProblem, readTableRecords, tableFormat } from '../../../operators/input/read-table.js';
 import { sql } from '../../support/sql.js';
 import { tempDir } from '../../support/paths.js';
 
-async function records(file: string, skip = 0) {
+async function records(file: string, skip = 0, delimiter?: string) {
   const out: unknown[] = [];
   const fractions: (number | null)[] = [];
-  for await (const chunk of readTableRecords(file, skip)) {
+  for await (const chunk of readTableRecords(file, skip, delimiter)) {
     out.push(...chunk.records.map((r) => JSON.parse(r)));
     fractions.push(chunk.fraction);
   }
@@ -73,4 +73,36 @@ test('firstRaggedRow counts fields as RFC 4180 reads them: quoted delimiters, do
   assert.deepEqual(firstRaggedRow('a,b\n1,x\n2,"q,r",extra\n3,y\n', ','), { row: 2, fields: 3, header: 2 });
   assert.deepEqual(firstRaggedRow('a\tb\n1\tx\n2\n', '\t'), { row: 2, fields: 1, header: 2 });
   assert.deepEqual(firstRaggedRow('a,b\n1,x\n2,y,z', ','), { row: 2, fields: 3, header: 2 }, 'a last row without a newline');
+});
+
+test('csv_delimiter reads a ;-, |- or tab-separated file, .csv or .tsv, as its comma version; without it the header names the flag', async () => {
+  assert.equal(delimiterOf('csv'), ',');
+  assert.equal(delimiterOf('tsv'), '\t');
+  assert.equal(delimiterOf('csv', '\\t'), '\t', 'the two characters \\t as typed in a shell');
+  assert.equal(delimiterOf('tsv', ';'), ';');
+  const dir = tempDir('table');
+  const comma = path.join(dir, 'c.csv');
+  fs.writeFileSync(comma, 'id,text\n007,"a; b, c"\n2,"say ""hi"""\n');
+  const want = (await records(comma)).out;
+  assert.deepEqual(want, [{ id: '007', text: 'a; b, c' }, { id: '2', text: 'say "hi"' }]);
+  const semi = path.join(dir, 's.csv');
+  fs.writeFileSync(semi, 'id;text\n007;"a; b, c"\n2;"say ""hi"""\n');
+  assert.deepEqual((await records(semi, 0, ';')).out, want);
+  assert.deepEqual((await records(semi, 1, ';')).out, want.slice(1), 'resumed after row 1');
+  const pipe = path.join(dir, 'p.tsv');
+  fs.writeFileSync(pipe, 'id|text\n007|"a; b, c"\n2|"say ""hi"""\n');
+  assert.deepEqual((await records(pipe, 0, '|')).out, want);
+  const tab = path.join(dir, 't.csv');
+  fs.writeFileSync(tab, 'id\ttext\n007\t"a; b, c"\n2\t"say ""hi"""\n');
+  assert.deepEqual((await records(tab, 0, '\\t')).out, want);
+
+  await assert.rejects(records(semi), (e: Error) => e.message === `${semi}: cannot be read as csv: its header has one field and holds ";", the delimiter in use being ",": pass --csv-delimiter ';' (csv_delimiter in YAML) to read it as ";"-separated.`);
+  assert.match(headerProblem('id\ttext\n1\tx\n', ',') ?? '', /pass --csv-delimiter '\\t'/);
+  assert.match(headerProblem('id|text\n', '\t') ?? '', /holds "\|", the delimiter in use being "\\t": pass --csv-delimiter '\|'/);
+  assert.equal(headerProblem('id;text\n', ';'), null);
+  assert.equal(headerProblem('text\nhello; there\n', ','), null, 'a one-column file whose rows hold ";" is fine');
+
+  const ragged = path.join(dir, 'r.csv');
+  fs.writeFileSync(ragged, 'a;b\n1;"x, y"\n2;z;extra\n');
+  await assert.rejects(records(ragged, 0, ';'), (e: Error) => e.message.startsWith(`${ragged}: cannot be read as csv: row 2 (line 3 when no field spans lines) has 3 fields, the header 2: quote the field that holds the delimiter ("a; b"), or fix or remove that row`));
 });
