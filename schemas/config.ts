@@ -108,7 +108,7 @@ export const settingsShape = {
     .max(20)
     .default(6)
     .describe('retries of a failed request (timeout, connection error, 408/429/5xx, unusable vectors) before the run stops'),
-  threads: z.number().int().positive().optional().describe('onnxruntime intra-op threads (default: 1 for static models, all cores for ONNX models; clustering kernels choose between 1 and all cores as they run)'),
+  threads: z.number().int().positive().optional().describe('onnxruntime intra-op threads per session, at most cores / threads sessions at once; for infer --shard, the shard’s cores in all (default: 1 for static models, all cores for ONNX models; clustering kernels choose between 1 and all cores as they run)'),
   revision: z
     .string()
     .min(1)

@@ -20,7 +20,8 @@ import { smoothKnnDistances } from './smooth-knn.js';
 import type { UmapModel } from './umap-model.js';
 
 export interface TransformUmapOptions {
-  /** onnxruntime intra-op threads, fixed by the first call for a given model object. */
+  /** onnxruntime intra-op threads, fixed by the first call for a given model object; default 1,
+   * a session in a serial loop (the rule: operators/workers/threads.ts, which infer applies). */
   threads?: number;
 }
 

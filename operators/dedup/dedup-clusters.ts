@@ -15,6 +15,7 @@ import { semDeDup, type DedupKeep } from '../../core/dedup/semdedup.js';
 import { DEDUP } from '../../schemas/tables.js';
 import { partName, writeParquet } from '../parquet/parquet.js';
 import { clusterRows, type ClusterRows } from '../sample/sample-picks.js';
+import { concurrentSessions, sessionThreads } from '../workers/threads.js';
 
 export interface DedupOptions {
   epsilon: number;
@@ -24,9 +25,9 @@ export interface DedupOptions {
   partRows: number;
   /** Where DuckDB's cluster-order sort may spill; removed afterwards. */
   spillDir: string;
-  /** Clusters deduplicated at once (default 2). */
+  /** Clusters deduplicated at once (default: concurrentSessions, operators/workers/threads.ts). */
   concurrency?: number;
-  /** onnxruntime threads per cluster (default 1). */
+  /** onnxruntime threads per cluster (default: sessionThreads, 1). */
   threads?: number;
   onCluster?: (done: number) => void;
 }
@@ -109,7 +110,7 @@ export async function dedupClusters(conn: DuckDBConnection, outDir: string, dims
     return r.done ? null : r.value;
   };
   const worker = async () => {
-    const kernel = await KeptSimilarity.create(dims, options.threads ?? 1);
+    const kernel = await KeptSimilarity.create(dims, sessionThreads(options.threads));
     try {
       for (let c = await next(); c !== null; c = await next()) {
         if (c.cluster < 0) {
@@ -134,7 +135,7 @@ export async function dedupClusters(conn: DuckDBConnection, outDir: string, dims
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? concurrentSessions(options.threads)) }, worker));
   } finally {
     // Ends the stream (and removes its spill folder) when a worker failed.
     await stream.return(undefined);

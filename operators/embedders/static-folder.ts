@@ -18,6 +18,7 @@ import { parseSafetensors, readFloat32, readIntegers } from '../../core/embeddin
 import { foldStaticTable } from '../../core/embedding/static-table.js';
 import type { Embedder } from './embedder.js';
 import { readJsonIfExists } from './read-json.js';
+import { sessionThreads } from '../workers/threads.js';
 import { putRows } from '../../core/util/rows.js';
 
 export interface StaticLayout {
@@ -104,7 +105,7 @@ export async function openStaticFolder(folder: string, layout: StaticLayout, opt
     dropIds: unkId === undefined ? [] : [unkId],
   });
   const fallback = new Float32Array(dims).fill(1 / Math.sqrt(dims));
-  const session = await ort.InferenceSession.create(encodeModel(staticEmbeddingGraph({ table, dims, fallback })), sessionOptions(options.threads ?? 1));
+  const session = await ort.InferenceSession.create(encodeModel(staticEmbeddingGraph({ table, dims, fallback })), sessionOptions(sessionThreads(options.threads)));
   const maxLength = options.maxLength ?? (layout.kind === 'model2vec' ? MODEL2VEC_MAX_LENGTH : Infinity);
 
   const tokensOf = (t: string): number[] => {

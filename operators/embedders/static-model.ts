@@ -14,6 +14,7 @@ import type { Embedder } from './embedder.js';
 import { foldSif } from '../../core/embedding/sif-table.js';
 import { encodeModel } from '../../core/onnx/model.js';
 import { sessionOptions } from '../../core/onnx/session-options.js';
+import { sessionThreads } from '../workers/threads.js';
 import { STATIC_INPUT, STATIC_OUTPUT, staticEmbeddingGraph } from '../../core/onnx/static-embedding-graph.js';
 import {
   PAD_TOKEN,
@@ -55,7 +56,7 @@ export interface StaticModelProgress {
 export interface StaticModelOptions {
   /** Defaults to $SEMCLUST_CACHE, else ~/.cache/semclust. */
   cacheDir?: string;
-  /** onnxruntime intra-op threads; one is fastest for this model. */
+  /** onnxruntime intra-op threads (default 1: operators/workers/threads.ts). */
   threads?: number;
   vocabSize?: number;
   maxLength?: number;
@@ -110,7 +111,7 @@ async function loadModel(folder: string, name: string, options: StaticModelOptio
   const vocab: string[] = [];
   for (const [token, id] of Object.entries(tokenizer.model.vocab as Record<string, number>)) vocab[id] = token;
   const words = new WordTokenizer(vocab);
-  const session = await ort.InferenceSession.create(join(folder, 'onnx', 'model.onnx'), sessionOptions(options.threads ?? 1));
+  const session = await ort.InferenceSession.create(join(folder, 'onnx', 'model.onnx'), sessionOptions(sessionThreads(options.threads)));
   const dims: number = config.hidden_size;
   const maxLength = options.maxLength ?? config.max_seq_length;
 

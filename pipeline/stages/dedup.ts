@@ -5,7 +5,6 @@
  * later sample draws only kept ids. Not resumable: one pass over clusters in cluster order
  * is cheaper to redo than to checkpoint (see docs/curate.md for its time).
  */
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEDUP, FILES } from '../../schemas/tables.js';
@@ -15,9 +14,6 @@ import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeKeptRecords } from '../../operators/sample/write-kept.js';
 import type { Settings } from '../../schemas/config.js';
 import type { Stage } from '../run/stage.js';
-
-/** Clusters deduplicated at once: one onnxruntime session each, single-threaded. */
-const CONCURRENCY = Math.max(1, Math.min(4, os.availableParallelism()));
 
 /** What the dedup stage records in manifest.json. */
 export const dedupStats = z.object({
@@ -76,7 +72,6 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
         seed: s.seed,
         partRows: s.part_rows,
         spillDir: path.join(ctx.outDir, FILES.spill),
-        concurrency: CONCURRENCY,
         threads: s.threads,
         onCluster: (done) => progress.update(done, clusters ? done / clusters : null),
       }),

@@ -6,7 +6,6 @@
  * it splits by embeddings part (a shard labels the parts of its input units), and the
  * merge is that last step over every shard's parts.
  */
-import os from 'node:os';
 import { z } from 'zod';
 import { ClusterStats, PROGRESS_DIR } from '../../schemas/manifest.js';
 import { CLUSTERS, FILES, LABELS, PROJECTION } from '../../schemas/tables.js';
@@ -15,6 +14,7 @@ import { SOTU } from '../cli/demo-corpus.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { embeddingPartFiles } from '../../operators/parquet/read-embeddings.js';
 import { runPool } from '../../operators/workers/worker-pool.js';
+import { shardCores, workerPool } from '../../operators/workers/threads.js';
 import { clusterStats, formatClusterStats } from '../report/cluster-stats.js';
 import { describeClusters, describedAs } from '../report/describe-clusters.js';
 import type { Clusterer } from '../model/clusterer.js';
@@ -58,15 +58,13 @@ export function inferJobs(outDir: string, c: Clusterer): InferJob[] {
 
 /**
  * Labels `jobs` on a pool of worker threads, recording each part's summary in the ledger.
- * `cores` bounds the workers × onnxruntime threads (a shard given --threads T uses T cores).
+ * Given `cores` (a shard's), the pool shares them out; otherwise it follows the threads setting
+ * (operators/workers/threads.ts, workerPool).
  */
 export async function labelParts(ctx: StageRun, jobs: readonly InferJob[], entries: Map<number, InferEntry>, options: { cores?: number; total: number | null }): Promise<void> {
   const fitted = loadFitted(ctx.outDir);
   const c = fitted.clusterer;
-  const cores = options.cores ?? os.availableParallelism();
-  const workers = Math.max(1, Math.min(jobs.length, cores));
-  // Few parts: give each worker's onnxruntime the spare cores instead.
-  const threads = options.cores !== undefined ? Math.max(1, Math.floor(cores / workers)) : (ctx.settings.threads ?? Math.max(1, Math.floor(cores / workers)));
+  const { workers, threads } = options.cores !== undefined ? workerPool(jobs.length, undefined, options.cores) : workerPool(jobs.length, ctx.settings.threads);
   const progress = ctx.progress('infer', 'rows');
   let done = [...entries.values()].reduce((n, e) => n + e.rows, 0);
   await runPool<InferJob, PartSummary>(new URL('./infer-worker.js', import.meta.url), { outDir: ctx.outDir, threads, assignNoise: c.algorithm.noise !== null && ctx.settings[c.algorithm.noise.assign] }, workers, 'label', [...jobs], (r) => {
@@ -148,8 +146,7 @@ async function labelUnits(ctx: StageRun, units: readonly InferUnit[]): Promise<{
   const jobs = units.filter((u) => !entries.has(u.id));
   const kept = entries.size;
   if (kept > 0) ctx.log(`infer: keeping ${kept} labelled parts, labelling ${jobs.length} more`);
-  // A shard given --threads T uses T cores in all (several shards may share one machine).
-  const cores = ctx.shard ? (ctx.settings.threads ?? os.availableParallelism()) : undefined;
+  const cores = ctx.shard ? shardCores(ctx.settings.threads) : undefined;
   await labelParts(ctx, jobs, entries, { cores, total: ctx.shard ? null : ctx.state.stats('embed').embedded });
   return { entries, kept };
 }
