@@ -93,7 +93,8 @@ ${facets.length > 0 ? `<label>colour by <select id="colour-by"><option value="">
 <label><input id="show-noise" type="checkbox"> noise</label>
 ${hasSample ? '<label><input id="only-sample" type="checkbox"> only the sample</label><label><input id="rings" type="checkbox"> ring the sample</label>' : ''}
 </header>
-<main><div id="map-wrap"><canvas id="map"></canvas><div id="tooltip"></div></div>
+<main><div id="map-wrap"><canvas id="map"></canvas><div id="tooltip"></div><div id="box"></div>
+<div class="hint">drag: pan · wheel: zoom · click: zoom to the cluster · shift-drag: select · double-click: reset</div></div>
 <aside><div id="legend"></div><div id="selection"></div><div id="point"></div><h2>Cluster sizes</h2><div id="histogram"></div><div id="results"></div><div id="detail"></div>
 <h2>Clusters by size (click to zoom)</h2><ul id="clusters"></ul></aside></main>
 <script type="application/json" id="semclust-data">${json}</script>
