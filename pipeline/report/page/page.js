@@ -392,7 +392,8 @@
     // copying the shown text.
     const fallback = () => { area.select(); document.execCommand('copy'); };
     if (navigator.clipboard) navigator.clipboard.writeText(area.value).catch(fallback); else fallback();
-    e.target.textContent = 'Copied';
+    $('copy-ids').textContent = e.target.id === 'copy-ids' ? 'Copied ids' : 'Copy ids';
+    $('copy-sql').textContent = e.target.id === 'copy-sql' ? 'Copied SQL' : 'Copy SQL';
   });
 
   // Facets (`--facet`): colour by a record field; the legend lists its values with their rows,
