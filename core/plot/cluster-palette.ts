@@ -49,6 +49,26 @@ export function paletteCandidates(): [number, number, number][] {
   return Array.from({ length: PALETTE_SIZE }, (_, j) => hslToRgb((j * 137.508) % 360, 0.72, LIGHTNESS[j % LIGHTNESS.length]));
 }
 
+/** `k` candidates chosen one at a time, each the farthest (min ΔE) from those already chosen: colours for categories. */
+export function distinctColours(k: number): [number, number, number][] {
+  const candidates = paletteCandidates();
+  const lab = candidates.map((c) => rgbToLab(...c));
+  const chosen = [0];
+  while (chosen.length < Math.min(k, candidates.length)) {
+    let best = -1, bestScore = -1;
+    for (let j = 0; j < candidates.length; j++) {
+      if (chosen.includes(j)) continue;
+      const score = Math.min(...chosen.map((c) => deltaE(lab[j], lab[c])));
+      if (score > bestScore) {
+        bestScore = score;
+        best = j;
+      }
+    }
+    chosen.push(best);
+  }
+  return chosen.map((j) => candidates[j]);
+}
+
 /** Each present cluster's `k` nearest other centres, made symmetric (O(clusters² · k): 0.1 s at 10,000 clusters). */
 export function centreNeighbours(cx: Float32Array, cy: Float32Array, k: number): number[][] {
   const ids = [...cx.keys()].filter((c) => Number.isFinite(cx[c]) && Number.isFinite(cy[c]));

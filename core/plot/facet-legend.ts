@@ -8,7 +8,7 @@
  * every sampled row and a uniform subsample of the others, so a drawn unsampled point
  * stands for (rows − sampled) / (drawn − sampled) rows (Horvitz–Thompson), 1 when all rows are drawn.
  */
-import { paletteCandidates } from './cluster-palette.js';
+import { distinctColours } from './cluster-palette.js';
 
 /** Values named in the legend; the rest share "(other)". Twelve keep the colours apart. */
 export const FACET_TOP = 12;
@@ -53,7 +53,7 @@ export function facetLegend(values: readonly (string | null)[], picked: Uint8Arr
     rows[j] += picked[i] ? 1 : unpickedWeight;
     sampled[j] += picked[i];
   }
-  const candidates = paletteCandidates();
+  const candidates = distinctColours(FACET_TOP);
   const rgb = new Uint8Array(entries.length * 3);
   entries.forEach((v, j) => rgb.set(v === OTHER ? [120, 120, 120] : v === MISSING ? [190, 190, 190] : candidates[j], j * 3));
   return { values: entries, rows: rows.map(Math.round), sampled, codes, rgb };

@@ -226,12 +226,14 @@ test('report.html in Chromium: a far group is framed out, --facet colours, lists
     await page.waitForTimeout(50);
     const members = (await page.evaluate(() => window.semclust.highlighted())).filter((i) => !st.outside[i]);
     xy = await screen();
-    const mx = members.map((i) => xy[i][0]), my = members.map((i) => xy[i][1]);
-    assert.ok(Math.min(...mx) >= canvasBox.left && Math.max(...mx) <= canvasBox.right && Math.min(...my) >= canvasBox.top && Math.max(...my) <= canvasBox.bottom, 'the whole cluster is in view');
-    assert.ok(Math.max((Math.max(...mx) - Math.min(...mx)) / W, (Math.max(...my) - Math.min(...my)) / H) > 0.7, 'and fills it');
+    // Framed on its 5th–95th percentiles, widened by a fifth: at least 90% of it in view, filling the canvas.
+    const inView = members.filter((i) => xy[i][0] >= canvasBox.left && xy[i][0] <= canvasBox.right && xy[i][1] >= canvasBox.top && xy[i][1] <= canvasBox.bottom);
+    assert.ok(inView.length >= 0.9 * members.length, `${inView.length} of ${members.length} in view`);
+    const mx = inView.map((i) => xy[i][0]).sort((a, b) => a - b), my = inView.map((i) => xy[i][1]).sort((a, b) => a - b);
+    assert.ok(Math.max((mx.at(-1)! - mx[0]) / W, (my.at(-1)! - my[0]) / H) > 0.7, 'and fills it');
 
     // More like this: click a point of the cluster, then the button: it and its 20 nearest rows on the map.
-    const target = members[0];
+    const target = inView[0];
     await page.mouse.click(xy[target][0], xy[target][1]);
     const clicked = Number(await page.getAttribute('#more-like-this', 'data-point'));
     await page.click('#more-like-this');

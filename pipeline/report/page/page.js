@@ -289,16 +289,17 @@
     const li = e.target.closest('li[data-cluster]');
     if (li) select(Number(li.dataset.cluster) === state.selected ? null : Number(li.dataset.cluster));
   });
-  /** Fits the view to the given points (data coordinates), at most 60× the full view's zoom. */
+  /** Fits the view to the 5th–95th percentile box of the given points (a k-means cluster often
+   * has a few members across the map: SOTU's largest, on min/max, barely zoomed), widened by a
+   * fifth, at most 60× the full view's zoom. */
   function zoomTo(points) {
     if (points.length === 0) return;
-    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-    for (const i of points) {
-      if (X[i] < x0) x0 = X[i]; if (X[i] > x1) x1 = X[i];
-      if (Y[i] < y0) y0 = Y[i]; if (Y[i] > y1) y1 = Y[i];
-    }
+    const xs = Float32Array.from(points, (i) => X[i]).sort(), ys = Float32Array.from(points, (i) => Y[i]).sort();
+    const q = (a, p) => a[Math.round(p * (a.length - 1))];
+    const padX = 0.2 * (q(xs, 0.95) - q(xs, 0.05)), padY = 0.2 * (q(ys, 0.95) - q(ys, 0.05));
+    const [x0, x1, y0, y1] = [q(xs, 0.05) - padX, q(xs, 0.95) + padX, q(ys, 0.05) - padY, q(ys, 0.95) + padY];
     view.cx = (x0 + x1) / 2; view.cy = (y0 + y1) / 2;
-    view.scale = Math.min(60 * fitScale(), 0.85 * Math.min(W / (x1 - x0 || 1e-9), H / (y1 - y0 || 1e-9)));
+    view.scale = Math.min(60 * fitScale(), Math.min(W / (x1 - x0 || 1e-9), H / (y1 - y0 || 1e-9)));
   }
   function select(c) {
     state.selected = c;
@@ -406,10 +407,10 @@
     const f = F[state.colourBy];
     const rows = f.rows.reduce((a, b) => a + b, 0), sampled = f.sampled.reduce((a, b) => a + b, 0);
     el.innerHTML = `<h2>${esc(f.key)} (click a value to hide or show it)</h2><table><tr><th></th><th>value</th><th>rows</th><th>share</th>` +
-      `${D.hasSample ? '<th>in sample</th><th>shift</th>' : ''}</tr>` +
+      `${D.hasSample ? '<th>sample</th><th>shift</th>' : ''}</tr>` +
       f.values.map((v, j) => `<tr data-value="${j}" class="${state.hidden.has(j) ? 'hidden' : ''}"><td><span class="swatch" style="background:rgb(${f.rgb[j * 3]},${f.rgb[j * 3 + 1]},${f.rgb[j * 3 + 2]})"></span></td>` +
         `<td>${esc(v)}</td><td>${f.rows[j].toLocaleString('en-US')}</td><td>${pct(f.rows[j] / (rows || 1))}</td>` +
-        (D.hasSample ? `<td>${pct(f.sampled[j] / (sampled || 1))}</td><td>${((100 * (f.sampled[j] / (sampled || 1) - f.rows[j] / (rows || 1)))).toFixed(1)} pt</td>` : '') + '</tr>').join('') + '</table>';
+        (D.hasSample ? `<td>${pct(f.sampled[j] / (sampled || 1))}</td><td>${(Math.round(1000 * (f.sampled[j] / (sampled || 1) - f.rows[j] / (rows || 1))) / 10 || 0).toFixed(1)} pt</td>` : '') + '</tr>').join('') + '</table>';
   }
   $('legend').addEventListener('click', (e) => {
     const tr = e.target.closest('tr[data-value]');

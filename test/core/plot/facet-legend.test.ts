@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { deltaE, rgbToLab } from '../../../core/plot/cluster-palette.js';
 import { FACET_TOP, MISSING, OTHER, facetLegend } from '../../../core/plot/facet-legend.js';
 
 test('values by count, the tail as (other), absent fields as (missing); codes point at the entries', () => {
@@ -16,6 +17,11 @@ test('values by count, the tail as (other), absent fields as (missing); codes po
   assert.equal(f.rows.reduce((a, b) => a + b), values.length);
   values.forEach((v, i) => assert.equal(f.values[f.codes[i]], v === null ? MISSING : f.values.includes(v) ? v : OTHER));
   assert.equal(f.rgb.length, f.values.length * 3);
+  // The named values' colours are far apart: the smallest CIELAB distance between two of them.
+  const lab = f.values.slice(0, FACET_TOP).map((_, j) => rgbToLab(f.rgb[j * 3], f.rgb[j * 3 + 1], f.rgb[j * 3 + 2]));
+  let worst = Infinity;
+  for (let a = 0; a < lab.length; a++) for (let b = a + 1; b < lab.length; b++) worst = Math.min(worst, deltaE(lab[a], lab[b]));
+  assert.ok(worst > 20, `min ΔE between legend colours ${worst.toFixed(1)}`);
 });
 
 test('a subsampled map: sampled points count once, the others stand for the rows they represent', () => {
