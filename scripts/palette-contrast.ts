@@ -6,7 +6,7 @@
  *
  *   npx tsc -p . && node dist/scripts/palette-contrast.js out/sotu-kmeans
  */
-import { centreNeighbours, clusterPalette, deltaE, rgbToLab } from '../core/plot/cluster-palette.js';
+import { centreNeighbours, clusterPalette, deltaE, hslToRgb, rgbToLab } from '../core/plot/cluster-palette.js';
 import { withRunDatabase } from '../operators/duckdb/duckdb-views.js';
 import { LABELS, PROJECTION } from '../schemas/tables.js';
 
@@ -22,13 +22,8 @@ const k = rows.reduce((m, r) => Math.max(m, r[0] + 1), 0);
 const cx = new Float32Array(k).fill(NaN), cy = new Float32Array(k).fill(NaN);
 for (const [c, x, y] of rows) [cx[c], cy[c]] = [x, y];
 
-const hsl = (h: number, s: number, l: number) => {
-  const a = s * Math.min(l, 1 - l);
-  const f = (q: number) => Math.round(255 * (l - a * Math.max(-1, Math.min(((q + h / 30) % 12) - 3, 9 - ((q + h / 30) % 12), 1))));
-  return [f(0), f(8), f(4)];
-};
 const goldenAngle = new Uint8Array(k * 3);
-for (let c = 0; c < k; c++) goldenAngle.set(hsl((c * 137.508) % 360, 0.7, 0.45), c * 3);
+for (let c = 0; c < k; c++) goldenAngle.set(hslToRgb((c * 137.508) % 360, 0.7, 0.45), c * 3);
 
 console.log(`${outDir}: ${rows.length} clusters on the map`);
 for (const [name, rgb] of [['golden-angle hue of the id (before issue 22)', goldenAngle], ['report palette', clusterPalette(cx, cy)]] as const) {

@@ -19,7 +19,7 @@ export const PALETTE_NEIGHBOURS = 6;
 
 const LIGHTNESS = [0.45, 0.62, 0.32];
 
-function hslToRgb(h: number, s: number, l: number): [number, number, number] {
+export function hslToRgb(h: number, s: number, l: number): [number, number, number] {
   const a = s * Math.min(l, 1 - l);
   const f = (k: number) => {
     const t = (k + h / 30) % 12;
