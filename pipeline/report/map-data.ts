@@ -7,7 +7,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { LABELS, PROJECTION, ROWS, SAMPLE } from '../../schemas/tables.js';
-import { parseKeyPath } from '../../core/text/key-path.js';
+import { parseKeyPath, toJsonPath } from '../../core/text/key-path.js';
 
 export interface MapPoints {
   x: Float32Array;
@@ -37,10 +37,7 @@ export interface MapQuery {
 }
 
 /** A key path (`meta.tags[0]`) as a DuckDB JSON path (`$."meta"."tags"[0]`), quoted for SQL. */
-function jsonPath(keyPath: string): string {
-  const path = '$' + parseKeyPath(keyPath).map((k) => (typeof k === 'number' ? `[${k}]` : `."${k.replace(/"/g, '\\"')}"`)).join('');
-  return `'${path.replace(/'/g, "''")}'`;
-}
+const jsonPath = (keyPath: string): string => `'${toJsonPath(parseKeyPath(keyPath)).replace(/'/g, "''")}'`;
 
 export async function mapPoints(conn: DuckDBConnection, q: MapQuery): Promise<MapPoints> {
   const p = PROJECTION.col;

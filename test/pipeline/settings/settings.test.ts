@@ -24,6 +24,7 @@ test('a list flag given twice adds to the list: --facet genre --facet meta.sourc
   const s = resolveSettings([parseArgs(['--facet', 'genre', '--facet', 'meta.source,lang']).settings]);
   assert.deepEqual(s.facet, ['genre', 'meta.source', 'lang']);
   assert.deepEqual(resolveSettings([parseArgs([]).settings]).facet, []);
+  assert.throws(() => resolveSettings([parseArgs(['--facet', 'meta..genre']).settings]), (e: Error) => e instanceof SettingsError && /^command line: --facet meta\.\.genre: invalid key path/.test(e.message));
 });
 
 test('a mistyped flag or value fails with the allowed spelling or values', () => {
