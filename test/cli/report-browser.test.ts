@@ -2,8 +2,8 @@
  * report.html in a real browser: Debian's chromium driven by playwright-core. A small real
  * run (generated topic texts, built-in model, k-means, a sample) is opened; the test
  * checks the points drawn, hover, click-to-highlight and search against the run's own
- * Parquet outputs, and saves a screenshot. A second run (precomputed vectors: a cloud and a
- * far group of identical vectors, as the built-in model gives every word-less fragment; a
+ * Parquet outputs, and saves a screenshot. A second run (Brown-like: sentences and fragments
+ * such as `6)` that hold no known word, which the built-in model maps to one far point; a
  * `genre` field) checks the issue-22 interactions: framing, facets, zoom, more like this and
  * the selection export. Without Chromium the test is skipped with how
  * to install it, unless SEMCLUST_REQUIRE_BROWSER=1 (CI), where it fails.
@@ -17,7 +17,7 @@ import { FILES } from '../../schemas/tables.js';
 import { chromiumPath, INSTALL_HINT, launchChromium } from '../../scripts/chromium.js';
 import { runCli, queryRows } from '../support/cli.js';
 import { tempDir } from '../support/paths.js';
-import { writeTopicTexts } from '../support/topic-texts.js';
+import { TOPICS, writeTopicTexts } from '../support/topic-texts.js';
 import { createRng } from '../../core/util/random.js';
 
 const required = process.env.SEMCLUST_REQUIRE_BROWSER === '1';
@@ -149,15 +149,16 @@ test('report.html in Chromium: a far group is framed out, --facet colours, lists
   const file = path.join(dir, 'brown-like.jsonl');
   const rng = createRng(7);
   const genres = ['news', 'fiction', 'letters', 'humor'];
-  const records = Array.from({ length: 1800 }, (_, i) => ({ text: `sentence ${i}`, genre: genres[(i * 7) % 11 % 4], v: Array.from({ length: 16 }, (_, d) => (d === 0 ? 3 : 0) + rng.gaussian()) }));
-  // 16 fragments (0.9% of the rows) share one vector: more than UMAP's 15 neighbours, so they
-  // form their own component, which UMAP lays out far from the cloud (the Brown case: on
-  // min/max framing the cloud here fills under a quarter of the width).
+  const words = [...TOPICS.flat(), 'today', 'again', 'please', 'still', 'yesterday', 'online', 'home', 'work', 'bank', 'account', 'transfer', 'phone'];
+  const records = Array.from({ length: 1800 }, (_, i) => ({ text: `${Array.from({ length: 6 }, () => words[rng.int(words.length)]).join(' ')} ${i}`, genre: genres[(i * 7) % 11 % 4] }));
+  // 16 fragments (0.9% of the rows) with no word the built-in model knows: they share its fixed
+  // vector, more than UMAP's 15 neighbours, so they form their own component that UMAP lays far
+  // from the cloud (the Brown case: on min/max framing the cloud here spans 45% of the canvas).
   const fragments = Array.from({ length: 16 }, (_, i) => (i % 2 ? `${i})` : `) ${i}.`));
-  for (const text of fragments) records.push({ text, genre: 'news', v: Array.from({ length: 16 }, (_, d) => (d === 0 ? -3 : 0)) });
+  for (const text of fragments) records.push({ text, genre: 'news' });
   fs.writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const out = path.join(dir, 'out');
-  const infer = await runCli(['infer', file, out, '--embedding-column', 'v', '--kmeans-num-clusters', '6', '--quiet']);
+  const infer = await runCli(['infer', file, out, '--kmeans-num-clusters', '6', '--quiet']);
   assert.equal(infer.code, 0, infer.stderr);
   const sample = await runCli(['sample', out, '--sample-size', '60', '--facet', 'genre', '--quiet']);
   assert.equal(sample.code, 0, sample.stderr);
