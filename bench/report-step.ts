@@ -28,7 +28,7 @@ if (step === 'keywords') {
   if (arg === undefined) writeSyntheticClusters(dir, r.keywords, r.scores);
   extra = { vocabularySize: r.vocabularySize, topOfLargest: r.keywords[largest].slice(0, 5) };
 } else if (step === 'report') {
-  const [file, t] = await timed(() => writeReport(dir, { report_max_points: Number(arg), seed: 42 }));
+  const [file, t] = await timed(() => writeReport(dir, { report_max_points: Number(arg), seed: 42, facet: [] }));
   timing = t;
   fs.renameSync(file, dest);
   extra = { bytes: fs.statSync(dest).size, file: path.basename(dest) };

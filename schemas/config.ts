@@ -191,6 +191,11 @@ export const settingsShape = {
     .default(200000)
     .describe('points drawn in report.html; beyond it a seeded subsample, every sampled row kept'),
 
+  facet: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('key path of a record field (e.g. genre, meta.source) that report.html can colour and filter the map by, with a legend of its values, their counts and their shares in the sample; repeat the flag (or give a,b) for several'),
+
   sample_size: z.number().int().positive().default(1000).describe('rows in the final sample'),
   per_cluster: z
     .enum(['equal', 'sqrt', 'balanced'])

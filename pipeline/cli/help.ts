@@ -27,11 +27,14 @@ export const COMMAND_HELP: Record<string, string> = {
   its figures, and what is stale (an interrupted attempt, an input changed since).
 
   semclust status out/sotu-kmeans`,
-  report: `semclust report OUTDIR [--report-max-points N]
+  report: `semclust report OUTDIR [--report-max-points N] [--facet KEY]...
   Writes OUTDIR/report.html again from the run's outputs (infer and sample write it too):
   one offline page with the map, the clusters by size with keywords, search and toggles.
+  --facet KEY (a key path into the records, repeatable) colours and filters the map by
+  that field, with a legend of its values, their rows and their share of the sample;
+  shift-drag selects points, exported as ids or as SQL for semclust query.
 
-  semclust report out/sotu-kmeans`,
+  semclust report out/sotu-kmeans --facet party`,
   query: `semclust query OUTDIR "SQL" [--format table|csv|json]
   Runs DuckDB SQL over the outputs, with views rows, embeddings, labels, clusters,
   projection, sample and dedup.

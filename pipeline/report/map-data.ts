@@ -2,11 +2,12 @@
  * The points plot.svg and report.html draw, from one query: the 2-D projection of every row
  * when there are at most `maxPoints`, else a seeded subsample of them with every sampled
  * row kept; each with its cluster, whether the sample took it and (for the report) its
- * text. DuckDB samples the projection before joining labels and texts, so its hash tables
+ * text, id and the `--facet` fields of its record. DuckDB samples the projection before joining labels and texts, so its hash tables
  * hold `maxPoints` ids, not the dataset.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { LABELS, PROJECTION, ROWS, SAMPLE } from '../../schemas/tables.js';
+import { parseKeyPath, toJsonPath } from '../../core/text/key-path.js';
 
 export interface MapPoints {
   x: Float32Array;
@@ -15,6 +16,10 @@ export interface MapPoints {
   picked: Uint8Array;
   /** Texts cut to `textChars` characters; empty when not asked for. */
   texts: string[];
+  /** Row ids; empty when not asked for. */
+  ids: string[];
+  /** Per asked facet, each point's value of that record field (null when the record lacks it). */
+  facets: (string | null)[][];
   /** Rows in the projection, of which `x.length` are shown. */
   total: number;
   sampled: number;
@@ -26,7 +31,13 @@ export interface MapQuery {
   hasSample: boolean;
   /** 0 = no texts. */
   textChars: number;
+  withIds?: boolean;
+  /** Key paths into the records (`--facet`). */
+  facets?: readonly string[];
 }
+
+/** A key path (`meta.tags[0]`) as a DuckDB JSON path (`$."meta"."tags"[0]`), quoted for SQL. */
+const jsonPath = (keyPath: string): string => `'${toJsonPath(parseKeyPath(keyPath)).replace(/'/g, "''")}'`;
 
 export async function mapPoints(conn: DuckDBConnection, q: MapQuery): Promise<MapPoints> {
   const p = PROJECTION.col;
@@ -39,22 +50,31 @@ export async function mapPoints(conn: DuckDBConnection, q: MapQuery): Promise<Ma
     total <= q.maxPoints
       ? flagged
       : `SELECT * FROM (${flagged}) WHERE picked UNION ALL SELECT * FROM (SELECT * FROM (${flagged}) WHERE NOT picked) USING SAMPLE reservoir(${others} ROWS) REPEATABLE (${q.seed})`;
+  const facets = q.facets ?? [];
+  const fromRows = [
+    ...(q.textChars > 0 ? [`left(any_value(${ROWS.col.text}), ${q.textChars}) AS text`] : []),
+    ...facets.map((f, j) => `json_extract_string(any_value(${ROWS.col.record}), ${jsonPath(f)}) AS f${j}`),
+  ];
   const texts =
-    q.textChars > 0
-      ? `LEFT JOIN (SELECT ${ROWS.col.id} AS id, left(any_value(${ROWS.col.text}), ${q.textChars}) AS text FROM ${ROWS.name}
+    fromRows.length > 0
+      ? `LEFT JOIN (SELECT ${ROWS.col.id} AS id, ${fromRows.join(', ')} FROM ${ROWS.name}
            WHERE ${ROWS.col.id} IN (SELECT id FROM shown) GROUP BY 1) t USING (id)`
       : '';
+  const extra = [...(q.textChars > 0 ? ['t.text'] : []), ...facets.map((_, j) => `t.f${j}`), ...(q.withIds ? [`s.${p.id}`] : [])];
   // Ids are hashes, so ordering by id is a fixed shuffle: no cluster is always drawn on top.
   const sql = `WITH shown AS (${shown})
-    SELECT s.${p.x}, s.${p.y}, l.${LABELS.col.cluster}, s.picked${q.textChars > 0 ? ', t.text' : ''}
+    SELECT s.${p.x}, s.${p.y}, l.${LABELS.col.cluster}, s.picked${extra.map((c) => `, ${c}`).join('')}
     FROM shown s JOIN ${LABELS.name} l USING (${p.id}) ${texts} ORDER BY s.${p.id}`;
-  const rows = (await conn.runAndReadAll(sql)).getRowsJS() as [number, number, number, boolean, string?][];
+  const rows = (await conn.runAndReadAll(sql)).getRowsJS() as [number, number, number, boolean, ...(string | null)[]][];
+  const at = q.textChars > 0 ? 5 : 4;
   return {
     x: Float32Array.from(rows, (r) => r[0]),
     y: Float32Array.from(rows, (r) => r[1]),
     cluster: Int32Array.from(rows, (r) => r[2]),
     picked: Uint8Array.from(rows, (r) => (r[3] ? 1 : 0)),
     texts: q.textChars > 0 ? rows.map((r) => r[4] ?? '') : [],
+    facets: facets.map((_, j) => rows.map((r) => (r[at + j] ?? null) as string | null)),
+    ids: q.withIds ? rows.map((r) => r[at + facets.length] as string) : [],
     total,
     sampled,
   };

@@ -9,6 +9,7 @@ import { scatterSvg } from '../../core/plot/scatter-svg.js';
 import { CLUSTERS, FILES, LABELS, PROJECTION, SAMPLE } from '../../schemas/tables.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeFileAtomic } from '../../operators/store/write-file-atomic.js';
+import { clusterColours } from './cluster-colours.js';
 import { readClusterDescriptions } from './describe-clusters.js';
 import { mapCentres, mapPoints } from './map-data.js';
 
@@ -23,6 +24,7 @@ export async function writePlot(outDir: string, seed: number, method: string): P
     const hasSample = views.includes(SAMPLE.name);
     const m = await mapPoints(conn, { maxPoints: MAX_POINTS, seed, hasSample, textChars: 0 });
     const centres = mapCentres(m);
+    const colours = await clusterColours(conn);
     const clusters = views.includes(CLUSTERS.name) ? readClusterDescriptions(outDir) : [];
     const labels = clusters
       .filter((c) => centres.has(c.cluster) && (c.label || c.keywords.length > 0))
@@ -33,8 +35,9 @@ export async function writePlot(outDir: string, seed: number, method: string): P
     const shown = m.x.length === m.total ? `all ${fmt(m.total)} rows shown` : `${fmt(m.x.length)} of ${fmt(m.total)} rows shown (seeded subsample${hasSample ? ', every sampled row kept' : ''})`;
     const svg = scatterSvg({
       ...m,
+      colours,
       title: `${path.basename(path.resolve(outDir))}: ${fmt(m.total)} rows, ${method}`,
-      subtitle: `${shown}; colour = cluster, grey = noise${hasSample ? `, rings = the ${fmt(m.sampled)} sampled rows` : ''}; words = top keyword of the ${labels.length} largest clusters`,
+      subtitle: `${shown}; colour = cluster, grey = noise${hasSample ? `, rings = the ${fmt(m.sampled)} sampled rows` : ''}; ◆ = outliers drawn at the edge (the frame is the 1st–99th percentile of each axis); words = top keyword of the ${labels.length} largest clusters`,
       labels,
     });
     const file = path.join(outDir, FILES.plot);

@@ -151,6 +151,8 @@ export function parseArgs(argv: readonly string[], commandOptions: readonly stri
     const v = coerce(flag, key, raw);
     spelled[key] = flag;
     if (key === 'input') values.input = [...((values.input as string[] | undefined) ?? []), v as string];
+    // A list flag given twice adds to the list: --facet genre --facet source.
+    else if (Array.isArray(v) && Array.isArray(values[key])) values[key] = [...(values[key] as unknown[]), ...v];
     else values[key] = v;
   }
   if (emptyTextKey && values.message_key === undefined) {

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { SETTING_KEYS, Settings, settingsShape, type SettingKey } from '../../schemas/config.js';
 import { keyOfFlag } from '../../schemas/flag-name.js';
 import { UsageError } from '../../core/util/semclust-error.js';
+import { parseKeyPath, toJsonPath } from '../../core/text/key-path.js';
 
 export interface SettingsLayer {
   /** Shown in errors: a file name or "command line". */
@@ -156,6 +157,15 @@ export function resolveSettings(layers: readonly SettingsLayer[]): Settings {
   if (!parsed.success) {
     const originOf = (k: string) => origins.get(k) ?? 'settings';
     throw new SettingsError(parsed.error.issues.map((i) => describeIssue(i, originOf, (k) => spellings.get(k))).join('\n'));
+  }
+  // A facet is read only when the report is written, at the end of infer or sample: a key path
+  // that cannot be one must stop the command before any work.
+  for (const facet of parsed.data.facet) {
+    try {
+      toJsonPath(parseKeyPath(facet));
+    } catch (e) {
+      throw new SettingsError(`${origins.get('facet') ?? 'settings'}: ${spellings.get('facet') ?? 'facet'} ${facet}: ${(e as Error).message}`);
+    }
   }
   return parsed.data;
 }

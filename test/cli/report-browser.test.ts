@@ -2,7 +2,10 @@
  * report.html in a real browser: Debian's chromium driven by playwright-core. A small real
  * run (generated topic texts, built-in model, k-means, a sample) is opened; the test
  * checks the points drawn, hover, click-to-highlight and search against the run's own
- * Parquet outputs, and saves a screenshot. Without Chromium the test is skipped with how
+ * Parquet outputs, and saves a screenshot. A second run (Brown-like: sentences and fragments
+ * such as `6)` that hold no known word, which the built-in model maps to one far point; a
+ * `genre` field) checks the issue-22 interactions: framing, facets, zoom, more like this and
+ * the selection export. Without Chromium the test is skipped with how
  * to install it, unless SEMCLUST_REQUIRE_BROWSER=1 (CI), where it fails.
  */
 import { test } from 'node:test';
@@ -14,7 +17,8 @@ import { FILES } from '../../schemas/tables.js';
 import { chromiumPath, INSTALL_HINT, launchChromium } from '../../scripts/chromium.js';
 import { runCli, queryRows } from '../support/cli.js';
 import { tempDir } from '../support/paths.js';
-import { writeTopicTexts } from '../support/topic-texts.js';
+import { TOPICS, writeTopicTexts } from '../support/topic-texts.js';
+import { createRng } from '../../core/util/random.js';
 
 const required = process.env.SEMCLUST_REQUIRE_BROWSER === '1';
 const browserPath = chromiumPath();
@@ -24,13 +28,23 @@ interface PageHooks {
   points: number;
   drawn: number;
   texts: string[];
+  ids: string[];
+  outside: Uint8Array;
   clusters: Int32Array;
+  canvasSize: [number, number];
+  selection: number[];
+  rings: boolean;
+  visiblePoints(): number[];
+  colourAt(i: number): number[];
   screenOf(i: number): [number, number];
   highlighted(): number[];
   mapWords: { cluster: number; text: string; box: [number, number, number, number] }[];
 }
 declare const window: { semclust: PageHooks };
-declare const document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> };
+declare const document: {
+  querySelectorAll(s: string): ArrayLike<{ textContent: string | null; getBoundingClientRect(): { top: number; bottom: number } }>;
+  querySelector(s: string): { getBoundingClientRect(): { top: number; bottom: number; left: number; right: number }; value?: string } | null;
+};
 
 test('report.html in Chromium: every point drawn, hover shows the row, a cluster click highlights exactly its rows, search finds a text', { skip }, async () => {
   if (!browserPath) assert.fail(`SEMCLUST_REQUIRE_BROWSER=1 but no Chromium: ${INSTALL_HINT}`);
@@ -121,6 +135,151 @@ test('report.html in Chromium: every point drawn, hover shows the row, a cluster
     const png = path.join(dir, 'report.png');
     await page.fill('#search', '');
     await page.click(`#clusters li[data-cluster="${largest.cluster}"]`);
+    await page.screenshot({ path: png });
+    console.log(`report screenshot: ${png}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('report.html in Chromium: a far group is framed out, --facet colours, lists and filters, a cluster click zooms, more like this, a box selection exports ids and SQL', { skip }, async () => {
+  if (!browserPath) assert.fail(`SEMCLUST_REQUIRE_BROWSER=1 but no Chromium: ${INSTALL_HINT}`);
+  const dir = tempDir('report-facets');
+  const file = path.join(dir, 'brown-like.jsonl');
+  const rng = createRng(7);
+  const genres = ['news', 'fiction', 'letters', 'humor'];
+  const words = [...TOPICS.flat(), 'today', 'again', 'please', 'still', 'yesterday', 'online', 'home', 'work', 'bank', 'account', 'transfer', 'phone'];
+  const records = Array.from({ length: 1800 }, (_, i) => ({ text: `${Array.from({ length: 6 }, () => words[rng.int(words.length)]).join(' ')} ${i}`, genre: genres[(i * 7) % 11 % 4] }));
+  // 16 fragments (0.9% of the rows) with no word the built-in model knows: they share its fixed
+  // vector, more than UMAP's 15 neighbours, so they form their own component that UMAP lays far
+  // from the cloud (the Brown case: on min/max framing the cloud here spans 45% of the canvas).
+  const fragments = Array.from({ length: 16 }, (_, i) => (i % 2 ? `${i})` : `) ${i}.`));
+  for (const text of fragments) records.push({ text, genre: 'news' });
+  fs.writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const out = path.join(dir, 'out');
+  const infer = await runCli(['infer', file, out, '--kmeans-num-clusters', '6', '--quiet']);
+  assert.equal(infer.code, 0, infer.stderr);
+  const sample = await runCli(['sample', out, '--sample-size', '60', '--facet', 'genre', '--quiet']);
+  assert.equal(sample.code, 0, sample.stderr);
+
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(path.join(out, FILES.report)).href);
+    await page.waitForSelector('body[data-ready="true"]');
+    const st = await page.evaluate(() => ({ texts: window.semclust.texts, ids: window.semclust.ids, outside: Array.from(window.semclust.outside), rings: window.semclust.rings, size: window.semclust.canvasSize }));
+    const [W, H] = st.size;
+    const screen = async () => page.evaluate(() => window.semclust.texts.map((_, i) => window.semclust.screenOf(i)));
+    const canvasBox = await page.evaluate(() => document.querySelector('#map')!.getBoundingClientRect());
+
+    // The header is one line at 1,600 px; rings are on for 60 sampled rows (off above 2,000).
+    const header = await page.evaluate(() => Array.from(document.querySelectorAll('header > *'), (e) => e.getBoundingClientRect().top));
+    assert.ok(Math.max(...header) - Math.min(...header) < 12, `header items on one line: tops ${header}`);
+    assert.equal(st.rings, true);
+
+    // Framing: the fragments (and only a few others) are outliers at the edge; the cloud fills the canvas.
+    const outliers = st.texts.filter((_, i) => st.outside[i]);
+    for (const f of fragments) assert.ok(outliers.includes(f), `${f} is marked an outlier`);
+    assert.ok(outliers.length <= 40, `${outliers.length} outliers`);
+    let xy = await screen();
+    const main = xy.filter((_, i) => !st.outside[i]);
+    const spanX = Math.max(...main.map((p) => p[0])) - Math.min(...main.map((p) => p[0]));
+    const spanY = Math.max(...main.map((p) => p[1])) - Math.min(...main.map((p) => p[1]));
+    assert.ok(Math.max(spanX / W, spanY / H) > 0.85, `the main cloud spans ${(spanX / W).toFixed(2)} × ${(spanY / H).toFixed(2)} of the canvas`);
+    for (const [x, y] of xy) assert.ok(x >= canvasBox.left && x <= canvasBox.right && y >= canvasBox.top && y <= canvasBox.bottom, 'every point, outliers too, is on the canvas');
+
+    // Facet: colour by genre; the legend has each value with its rows and sample share; colours follow it.
+    await page.selectOption('#colour-by', '0');
+    const legend = await page.evaluate(() => Array.from(document.querySelectorAll('#legend tr[data-value]'), (tr) => tr.textContent));
+    const counts = await queryRows(out, "SELECT json_extract_string(record, '$.genre') AS g, count(*)::INT AS n FROM rows GROUP BY 1 ORDER BY 2 DESC, 1");
+    const inSample = await queryRows(out, "SELECT json_extract_string(r.record, '$.genre') AS g, count(*)::INT AS n FROM sample s JOIN rows r USING (id) GROUP BY 1");
+    const sampled = inSample.reduce((a, r) => a + (r.n as number), 0);
+    assert.equal(legend.length, counts.length);
+    counts.forEach((c, j) => {
+      const share = ((100 * ((inSample.find((r) => r.g === c.g)?.n as number) ?? 0)) / sampled).toFixed(1);
+      assert.match(legend[j] ?? '', new RegExp(`^${c.g}${c.n}.*${share}%`), `legend row ${j}: ${legend[j]}`);
+    });
+    const genreOf = new Map(records.map((r) => [r.text, r.genre]));
+    const colours = await page.evaluate(() => window.semclust.texts.map((_, i) => window.semclust.colourAt(i).join()));
+    const colourOfGenre = new Map<string, string>();
+    st.texts.forEach((t, i) => {
+      const g = genreOf.get(t)!;
+      assert.equal(colourOfGenre.get(g) ?? colours[i], colours[i], `one colour for ${g}`);
+      colourOfGenre.set(g, colours[i]);
+    });
+    assert.equal(new Set(colourOfGenre.values()).size, genres.length, 'each genre its own colour');
+    // Filter: a click on "fiction" hides exactly its rows.
+    const fiction = counts.findIndex((c) => c.g === 'fiction');
+    await page.click(`#legend tr[data-value="${fiction}"]`);
+    const shown = await page.evaluate(() => window.semclust.visiblePoints());
+    assert.deepEqual(new Set(shown.map((i) => st.texts[i])), new Set(st.texts.filter((t) => genreOf.get(t) !== 'fiction')));
+    assert.equal(await page.evaluate(() => window.semclust.drawn), shown.length);
+    await page.click(`#legend tr[data-value="${fiction}"]`);
+    await page.selectOption('#colour-by', '');
+
+    // Zoom to a cluster: a click in the list fits its points to the canvas.
+    const [largest] = await queryRows(out, 'SELECT cluster FROM clusters ORDER BY size DESC, cluster LIMIT 1');
+    await page.click(`#clusters li[data-cluster="${largest.cluster}"]`);
+    await page.waitForTimeout(50);
+    const members = (await page.evaluate(() => window.semclust.highlighted())).filter((i) => !st.outside[i]);
+    xy = await screen();
+    // Framed on its 5th–95th percentiles, widened by a fifth: at least 90% of it in view, filling the canvas.
+    const inView = members.filter((i) => xy[i][0] >= canvasBox.left && xy[i][0] <= canvasBox.right && xy[i][1] >= canvasBox.top && xy[i][1] <= canvasBox.bottom);
+    assert.ok(inView.length >= 0.9 * members.length, `${inView.length} of ${members.length} in view`);
+    const mx = inView.map((i) => xy[i][0]).sort((a, b) => a - b), my = inView.map((i) => xy[i][1]).sort((a, b) => a - b);
+    assert.ok(Math.max((mx.at(-1)! - mx[0]) / W, (my.at(-1)! - my[0]) / H) > 0.7, 'and fills it');
+
+    // More like this: click a point of the cluster, then the button: it and its 20 nearest rows on the map.
+    const target = inView[0];
+    await page.mouse.click(xy[target][0], xy[target][1]);
+    const clicked = Number(await page.getAttribute('#more-like-this', 'data-point'));
+    await page.click('#more-like-this');
+    const near = await page.evaluate(() => window.semclust.highlighted());
+    const projection = await queryRows(out, 'SELECT id, x, y FROM projection');
+    const at = new Map(projection.map((r) => [r.id as string, [r.x as number, r.y as number]]));
+    const [cx, cy] = at.get(st.ids[clicked])!;
+    const expected = projection
+      .filter((r) => r.id !== st.ids[clicked] && !st.outside[st.ids.indexOf(r.id as string)])
+      .sort((a, b) => Math.hypot((a.x as number) - cx, (a.y as number) - cy) - Math.hypot((b.x as number) - cx, (b.y as number) - cy))
+      .slice(0, 20)
+      .map((r) => r.id);
+    assert.deepEqual(new Set(near.map((i) => st.ids[i])), new Set([st.ids[clicked], ...expected]));
+
+    // Box selection: shift-drag over the middle of the map; the ids are exactly the points inside, and the SQL runs.
+    await page.dblclick(`#map`, { position: { x: 5, y: 5 } });
+    await page.waitForTimeout(50);
+    xy = await screen();
+    const [bx0, by0, bx1, by1] = [canvasBox.left + W * 0.3, canvasBox.top + H * 0.3, canvasBox.left + W * 0.6, canvasBox.top + H * 0.6];
+    await page.keyboard.down('Shift');
+    await page.mouse.move(bx0, by0);
+    await page.mouse.down();
+    await page.mouse.move((bx0 + bx1) / 2, (by0 + by1) / 2);
+    await page.mouse.move(bx1, by1);
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    const inBox = st.ids.filter((_, i) => xy[i][0] >= bx0 && xy[i][0] <= bx1 && xy[i][1] >= by0 && xy[i][1] <= by1);
+    assert.ok(inBox.length > 10, `${inBox.length} points in the box`);
+    await page.click('#copy-ids');
+    const ids = (await page.inputValue('#selection-text')).split('\n');
+    assert.deepEqual(new Set(ids), new Set(inBox));
+    await page.click('#copy-sql');
+    const sql = await page.inputValue('#selection-text');
+    assert.match(sql, /^SELECT \* FROM rows WHERE id IN \('/);
+    const [{ n }] = await queryRows(out, `SELECT count(DISTINCT id)::INT AS n FROM (${sql})`);
+    assert.equal(n, inBox.length);
+
+    // A tooltip opened from a result closes at the next press.
+    await page.click('#results li[data-point]');
+    await page.waitForTimeout(50);
+    assert.equal(await page.isVisible('#tooltip'), true);
+    await page.mouse.click(canvasBox.left + 3, canvasBox.bottom - 30);
+    assert.equal(await page.isVisible('#tooltip'), false);
+
+    const png = path.join(dir, 'report-facets.png');
     await page.screenshot({ path: png });
     console.log(`report screenshot: ${png}`);
     assert.deepEqual(errors, []);

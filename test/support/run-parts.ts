@@ -1,6 +1,6 @@
-/** Writes a run folder's Parquet files directly (rows/, embeddings/, labels/, dedup/ parts, clusters.parquet, sample.parquet), for operator tests that read a run. */
+/** Writes a run folder's Parquet files directly (rows/, embeddings/, labels/, projection/, dedup/ parts, clusters.parquet, sample.parquet), for operator tests that read a run. */
 import path from 'node:path';
-import { CLUSTERS, DEDUP, EMBEDDINGS, LABELS, ROWS, SAMPLE } from '../../schemas/tables.js';
+import { CLUSTERS, DEDUP, EMBEDDINGS, LABELS, PROJECTION, ROWS, SAMPLE } from '../../schemas/tables.js';
 import { partName, writeParquet } from '../../operators/parquet/parquet.js';
 
 export interface Row {
@@ -32,6 +32,10 @@ export function writeEmbeddingsPart(out: string, part: number, ids: readonly str
 export function writeLabelsPart(out: string, part: number, ids: readonly string[], clusters: readonly number[]): void {
   const n = ids.length;
   writeParquet(path.join(out, LABELS.path, partName(part)), LABELS, { id: ids, cluster: Int32Array.from(clusters), probability: new Float32Array(n).fill(1), reassigned: new Uint8Array(n) }, n);
+}
+
+export function writeProjectionPart(out: string, part: number, ids: readonly string[], x: Float32Array, y: Float32Array): void {
+  writeParquet(path.join(out, PROJECTION.path, partName(part)), PROJECTION, { id: ids, x, y }, ids.length);
 }
 
 export function writeDedupPart(out: string, part: number, ids: readonly string[], kept: readonly boolean[]): void {

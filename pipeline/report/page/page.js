@@ -1,6 +1,8 @@
 // report.html: the page's script, inlined by pipeline/report/report.ts. No network, no libraries:
 // a 2-D canvas scatter (pixels written into one ImageData), a uniform grid for hover,
-// DOM lists for clusters and search. `window.semclust` exposes state for the browser test.
+// DOM lists for clusters, search, facet legends and selections. Coordinates arrive framed and
+// clamped (core/plot/map-frame.ts) and colours chosen (core/plot/cluster-palette.ts,
+// facet-legend.ts) by the generator. `window.semclust` exposes state for the browser test.
 'use strict';
 (() => {
   const D = JSON.parse(document.getElementById('semclust-data').textContent);
@@ -11,25 +13,18 @@
     return new T(u.buffer);
   };
   const X = decode(D.x, Float32Array), Y = decode(D.y, Float32Array);
-  const C = decode(D.cluster, Int32Array), P = decode(D.picked, Uint8Array);
-  const T = D.texts;
+  const C = decode(D.cluster, Int32Array), P = decode(D.picked, Uint8Array), OUT = decode(D.outside, Uint8Array);
+  const T = D.texts, IDS = D.ids;
+  const F = D.facets.map((f) => ({ ...f, codes: decode(f.codes, Uint8Array), rgb: decode(f.rgb, Uint8Array) }));
   const n = X.length;
   const byId = new Map(D.clusters.map((c) => [c.id, c]));
   const $ = (id) => document.getElementById(id);
   const esc = (s) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]);
 
-  // Golden-angle hues as in plot.svg, so a cluster has one colour in both.
-  let maxId = 0;
-  for (let i = 0; i < n; i++) if (C[i] > maxId) maxId = C[i];
-  for (const c of D.clusters) if (c.id > maxId) maxId = c.id;
-  const rgb = new Uint8Array((maxId + 1) * 3);
-  const hsl = (h, s, l) => {
-    const a = s * Math.min(l, 1 - l);
-    const f = (k) => { const t = (k + h / 30) % 12; return Math.round(255 * (l - a * Math.max(-1, Math.min(t - 3, 9 - t, 1)))); };
-    return [f(0), f(8), f(4)];
-  };
-  for (let c = 0; c <= maxId; c++) rgb.set(hsl((c * 137.508) % 360, 0.7, 0.45), c * 3);
-  const colourOf = (c) => (c < 0 ? 'rgb(200,200,200)' : `rgb(${rgb[c * 3]},${rgb[c * 3 + 1]},${rgb[c * 3 + 2]})`);
+  // The same colours as plot.svg (pipeline/report/cluster-colours.ts); an id beyond them is grey.
+  const rgb = decode(D.colours, Uint8Array);
+  const colourOf = (c) => (c < 0 || c * 3 >= rgb.length ? 'rgb(200,200,200)' : `rgb(${rgb[c * 3]},${rgb[c * 3 + 1]},${rgb[c * 3 + 2]})`);
+  const abgrOf = (r, k) => (0xff000000 | (r[k * 3 + 2] << 16) | (r[k * 3 + 1] << 8) | r[k * 3]) >>> 0;
   const describe = (c) => {
     if (c < 0) return 'noise';
     const d = byId.get(c);
@@ -37,7 +32,7 @@
     return `${d.label ? d.label + ' — ' : ''}${d.keywords.slice(0, 5).join(', ')}`;
   };
 
-  // View: data bounds fitted to the canvas, then pan and zoom.
+  // View: the frame (the data arrive clamped into it) fitted to the canvas, then pan and zoom.
   let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
   for (let i = 0; i < n; i++) {
     if (X[i] < minX) minX = X[i]; if (X[i] > maxX) maxX = X[i];
@@ -48,13 +43,15 @@
   const ctx = canvas.getContext('2d');
   let W = 0, H = 0, dpr = 1;
   const view = { cx: (minX + maxX) / 2, cy: (minY + maxY) / 2, scale: 1 };
-  const fit = () => { view.scale = 0.92 * Math.min(W / (maxX - minX || 1), H / (maxY - minY || 1)); };
+  const fitScale = () => 0.92 * Math.min(W / (maxX - minX || 1), H / (maxY - minY || 1));
+  const fit = () => { view.scale = fitScale(); };
   const sx = (i) => (X[i] - view.cx) * view.scale + W / 2;
   const sy = (i) => H / 2 - (Y[i] - view.cy) * view.scale;
 
   // State the controls change.
-  const state = { showNoise: true, onlySample: false, rings: D.hasSample, selected: null, matches: null, drawn: 0, drawMs: 0 };
-  const visible = (i) => (state.showNoise || C[i] >= 0) && (!state.onlySample || P[i] === 1);
+  // colourBy: -1 = cluster, else a facet; hidden: legend entries of that facet filtered out.
+  const state = { showNoise: true, onlySample: false, rings: D.rings, selected: null, matches: null, drawn: 0, drawMs: 0, colourBy: -1, hidden: new Set(), selection: [] };
+  const visible = (i) => (state.showNoise || C[i] >= 0) && (!state.onlySample || P[i] === 1) && (state.colourBy < 0 || !state.hidden.has(F[state.colourBy].codes[i]));
   const isHighlighted = (i) => (state.matches ? state.matchSet[i] === 1 : state.selected === null || C[i] === state.selected);
   const dimming = () => state.matches !== null || state.selected !== null;
 
@@ -64,7 +61,7 @@
     const buf = new Uint32Array(img.data.buffer);
     buf.fill(0xffffffff);
     const w = W * dpr, h = H * dpr, r = Math.max(1, Math.round(dpr * 1.2));
-    const put = (i, colour) => {
+    const put = (i, colour, r) => {
       const px = Math.round(sx(i) * dpr), py = Math.round(sy(i) * dpr);
       if (px < 0 || py < 0 || px >= w || py >= h) return false;
       for (let yy = Math.max(0, py - r); yy <= Math.min(h - 1, py + r); yy++) {
@@ -73,11 +70,14 @@
       }
       return true;
     };
-    const abgr = (c) => (c < 0 ? 0xffc8c8c8 : (0xff000000 | (rgb[c * 3 + 2] << 16) | (rgb[c * 3 + 1] << 8) | rgb[c * 3]) >>> 0);
+    const facet = state.colourBy >= 0 ? F[state.colourBy] : null;
+    const abgr = (i) => (facet ? abgrOf(facet.rgb, facet.codes[i]) : C[i] < 0 || C[i] * 3 >= rgb.length ? 0xffc8c8c8 : abgrOf(rgb, C[i]));
     const dim = dimming();
     let drawn = 0;
-    // Passes: noise, then the rest (dimmed ones first when something is highlighted), so
-    // highlighted points are never hidden under others.
+    // Passes: noise, then the rest (dimmed ones first when something is highlighted), then
+    // outliers (outlined, at the frame's edge), so highlighted points are never hidden under
+    // others. A highlighted noise point is dark grey: its light grey vanished on the dimmed
+    // rgb(230,230,230) around it (issue 22).
     for (let pass = 0; pass < 3; pass++) {
       for (let i = 0; i < n; i++) {
         if (!visible(i)) continue;
@@ -85,7 +85,10 @@
         const hi = isHighlighted(i);
         const p = noise && !(dim && hi) ? 0 : dim && !hi ? 1 : 2;
         if (p !== pass) continue;
-        if (put(i, dim && !hi ? 0xffe6e6e6 : abgr(C[i]))) drawn++;
+        const colour = dim && !hi ? 0xffe6e6e6 : dim && noise && !facet ? 0xff505050 : abgr(i);
+        if (OUT[i]) {
+          if (put(i, 0xff333333, r + 1)) { put(i, colour, Math.max(0, r - 1)); drawn++; }
+        } else if (put(i, colour, r)) drawn++;
       }
     }
     ctx.putImageData(img, 0, 0);
@@ -214,25 +217,45 @@
   function showTooltip(i, px, py) {
     if (i < 0) { tooltip.style.display = 'none'; return; }
     tooltip.innerHTML = `<div class="text">${esc(T[i])}</div><div class="meta"><span class="swatch" style="background:${colourOf(C[i])}"></span>` +
-      `${C[i] < 0 ? 'noise' : `cluster ${C[i]}`}${P[i] ? ' · in the sample' : ''}<br>${esc(describe(C[i]))}</div>`;
+      `${C[i] < 0 ? 'noise' : `cluster ${C[i]}`}${P[i] ? ' · in the sample' : ''}${OUT[i] ? ' · outlier, drawn at the edge' : ''}` +
+      `${F.map((f) => `<br>${esc(f.key)}: ${esc(f.values[f.codes[i]])}`).join('')}<br>${esc(describe(C[i]))}</div>`;
     tooltip.style.display = 'block';
     const wrap = canvas.getBoundingClientRect();
     tooltip.style.left = `${Math.min(px + 14, wrap.width - tooltip.offsetWidth - 4)}px`;
     tooltip.style.top = `${Math.min(py + 14, wrap.height - tooltip.offsetHeight - 4)}px`;
   }
 
-  // Pan (drag), zoom (wheel, around the cursor), hover, click a point to select its cluster.
+  // Pan (drag), zoom (wheel, around the cursor), hover, click a point to zoom to its cluster
+  // and offer "more like this", shift-drag a box to select the points inside it.
   let drag = null;
-  canvas.addEventListener('mousedown', (e) => { drag = { x: e.offsetX, y: e.offsetY, moved: false }; canvas.classList.add('dragging'); });
+  const box = $('box');
+  // A tooltip opened from a search result stays until the next press anywhere (issue 22: it
+  // used to stay through later clicks).
+  document.addEventListener('mousedown', () => { tooltip.style.display = 'none'; }, true);
+  canvas.addEventListener('mousedown', (e) => {
+    drag = { x: e.offsetX, y: e.offsetY, x0: e.offsetX, y0: e.offsetY, moved: false, box: e.shiftKey };
+    if (!drag.box) canvas.classList.add('dragging');
+  });
   window.addEventListener('mouseup', (e) => {
-    if (drag && !drag.moved && e.target === canvas) {
+    if (drag && drag.box && drag.moved) {
+      const r = canvas.getBoundingClientRect();
+      selectBox(drag.x0, drag.y0, e.clientX - r.left, e.clientY - r.top);
+    } else if (drag && !drag.moved && e.target === canvas) {
       const i = pointAt(e.offsetX, e.offsetY);
+      if (i >= 0) showPoint(i);
       if (i >= 0 && C[i] >= 0) select(C[i] === state.selected ? null : C[i]);
     }
     drag = null;
+    box.style.display = 'none';
     canvas.classList.remove('dragging');
   });
   canvas.addEventListener('mousemove', (e) => {
+    if (drag && drag.box) {
+      if (Math.abs(e.offsetX - drag.x0) + Math.abs(e.offsetY - drag.y0) > 2) drag.moved = true;
+      Object.assign(box.style, { display: 'block', left: `${Math.min(drag.x0, e.offsetX)}px`, top: `${Math.min(drag.y0, e.offsetY)}px`,
+        width: `${Math.abs(e.offsetX - drag.x0)}px`, height: `${Math.abs(e.offsetY - drag.y0)}px` });
+      return;
+    }
     if (drag) {
       const dx = e.offsetX - drag.x, dy = e.offsetY - drag.y;
       if (Math.abs(dx) + Math.abs(dy) > 2) drag.moved = true;
@@ -252,6 +275,7 @@
     view.scale *= f;
     view.cx = x - (e.offsetX - W / 2) / view.scale;
     view.cy = y - (H / 2 - e.offsetY) / view.scale;
+    tooltip.style.display = 'none';
     redraw();
   }, { passive: false });
   canvas.addEventListener('dblclick', () => { view.cx = (minX + maxX) / 2; view.cy = (minY + maxY) / 2; fit(); redraw(); });
@@ -265,9 +289,26 @@
     const li = e.target.closest('li[data-cluster]');
     if (li) select(Number(li.dataset.cluster) === state.selected ? null : Number(li.dataset.cluster));
   });
+  /** Fits the view to the 5th–95th percentile box of the given points (a k-means cluster often
+   * has a few members across the map: SOTU's largest, on min/max, barely zoomed), widened by a
+   * fifth, at most 60× the full view's zoom. */
+  function zoomTo(points) {
+    if (points.length === 0) return;
+    const xs = Float32Array.from(points, (i) => X[i]).sort(), ys = Float32Array.from(points, (i) => Y[i]).sort();
+    const q = (a, p) => a[Math.round(p * (a.length - 1))];
+    const padX = 0.2 * (q(xs, 0.95) - q(xs, 0.05)), padY = 0.2 * (q(ys, 0.95) - q(ys, 0.05));
+    const [x0, x1, y0, y1] = [q(xs, 0.05) - padX, q(xs, 0.95) + padX, q(ys, 0.05) - padY, q(ys, 0.95) + padY];
+    view.cx = (x0 + x1) / 2; view.cy = (y0 + y1) / 2;
+    view.scale = Math.min(60 * fitScale(), Math.min(W / (x1 - x0 || 1e-9), H / (y1 - y0 || 1e-9)));
+  }
   function select(c) {
     state.selected = c;
     clearSearch();
+    if (c !== null) {
+      const members = [];
+      for (let i = 0; i < n; i++) if (C[i] === c && visible(i)) members.push(i);
+      zoomTo(members);
+    }
     for (const li of list.children) li.classList.toggle('selected', Number(li.dataset.cluster) === c);
     const d = c === null ? null : byId.get(c);
     $('detail').innerHTML = d ? `<h2><span class="swatch" style="background:${colourOf(c)}"></span>Cluster ${c}: ${d.size.toLocaleString('en-US')} rows${D.hasSample ? `, ${d.picked} sampled` : ''}</h2>` +
@@ -280,20 +321,23 @@
   const search = $('search');
   let lower = null;
   function clearSearch() { state.matches = null; state.matchSet = null; $('results').innerHTML = ''; if (search.value && state.selected !== null) search.value = ''; }
-  function runSearch() {
-    const q = search.value.trim().toLowerCase();
-    if (q.length < 2) { state.matches = null; $('results').innerHTML = ''; redraw(); return; }
+  /** Highlights the given points as matches and lists them under a heading. */
+  function showMatches(matches, heading) {
     if (state.selected !== null) { state.selected = null; for (const li of list.children) li.classList.remove('selected'); $('detail').innerHTML = ''; }
-    lower ??= T.map((t) => t.toLowerCase());
-    const matches = [];
-    for (let i = 0; i < n; i++) if (lower[i].includes(q)) matches.push(i);
     state.matches = matches;
     state.matchSet = new Uint8Array(n);
     for (const i of matches) state.matchSet[i] = 1;
-    const shown = matches.slice(0, 100);
-    $('results').innerHTML = `<h2>${matches.length.toLocaleString('en-US')} texts match</h2><ul>` +
-      shown.map((i) => `<li data-point="${i}"><span class="swatch" style="background:${colourOf(C[i])}"></span>${esc(T[i])}</li>`).join('') + '</ul>';
+    $('results').innerHTML = `<h2>${esc(heading)}</h2><ul>` +
+      matches.slice(0, 100).map((i) => `<li data-point="${i}"><span class="swatch" style="background:${colourOf(C[i])}"></span>${esc(T[i])}</li>`).join('') + '</ul>';
     redraw();
+  }
+  function runSearch() {
+    const q = search.value.trim().toLowerCase();
+    if (q.length < 2) { state.matches = null; $('results').innerHTML = ''; redraw(); return; }
+    lower ??= T.map((t) => t.toLowerCase());
+    const matches = [];
+    for (let i = 0; i < n; i++) if (lower[i].includes(q)) matches.push(i);
+    showMatches(matches, `${matches.length.toLocaleString('en-US')} texts match`);
   }
   let timer = 0;
   search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(runSearch, 120); });
@@ -305,6 +349,79 @@
     redraw();
     requestAnimationFrame(() => showTooltip(i, W / 2, H / 2));
   });
+
+  // A clicked point: its text and "more like this", its nearest rows on the map (a kNN over
+  // the drawn 2-D points: brute force, 200,000 distances take a few ms).
+  const MORE = 20;
+  function showPoint(i) {
+    $('point').innerHTML = `<h2>Point${P[i] ? ' (in the sample)' : ''}</h2><div class="text">${esc(T[i])}</div>` +
+      `<button id="more-like-this" data-point="${i}">More like this</button>`;
+  }
+  function moreLikeThis(i) {
+    const near = [];
+    for (let j = 0; j < n; j++) if (j !== i && visible(j)) near.push([(X[j] - X[i]) ** 2 + (Y[j] - Y[i]) ** 2, j]);
+    near.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    showMatches([i, ...near.slice(0, MORE).map((d) => d[1])], `This row and the ${Math.min(MORE, near.length)} nearest on the map`);
+  }
+  $('point').addEventListener('click', (e) => { if (e.target.id === 'more-like-this') moreLikeThis(Number(e.target.dataset.point)); });
+
+  // Box selection (shift-drag): the visible points inside, exported as ids or as SQL for
+  // `semclust query OUTDIR "…"` over the rows view.
+  const sqlString = (s) => `'${s.replace(/'/g, "''")}'`;
+  const exportText = (kind) => (kind === 'ids' ? state.selection.map((i) => IDS[i]).join('\n')
+    : `SELECT * FROM rows WHERE id IN (${state.selection.map((i) => sqlString(IDS[i])).join(', ')})`);
+  function selectBox(ax, ay, bx, by) {
+    const [x0, x1, y0, y1] = [Math.min(ax, bx), Math.max(ax, bx), Math.min(ay, by), Math.max(ay, by)];
+    const inside = [];
+    for (let i = 0; i < n; i++) {
+      if (!visible(i)) continue;
+      const x = sx(i), y = sy(i);
+      if (x >= x0 && x <= x1 && y >= y0 && y <= y1) inside.push(i);
+    }
+    state.selection = inside;
+    $('selection').innerHTML = inside.length === 0 ? '' : `<h2>${inside.length.toLocaleString('en-US')} rows selected</h2>` +
+      '<button id="copy-ids">Copy ids</button> <button id="copy-sql">Copy SQL</button> <button id="clear-selection">Clear</button>' +
+      `<textarea id="selection-text" readonly rows="3">${esc(exportText('sql'))}</textarea>`;
+    showMatches(inside, `${inside.length.toLocaleString('en-US')} rows in the box`);
+  }
+  $('selection').addEventListener('click', (e) => {
+    if (e.target.id === 'clear-selection') { state.selection = []; $('selection').innerHTML = ''; clearSearch(); redraw(); return; }
+    if (e.target.id !== 'copy-ids' && e.target.id !== 'copy-sql') return;
+    const area = $('selection-text');
+    area.value = exportText(e.target.id === 'copy-ids' ? 'ids' : 'sql');
+    // The clipboard API needs a secure context; a file:// page may refuse it, so fall back to
+    // copying the shown text.
+    const fallback = () => { area.select(); document.execCommand('copy'); };
+    if (navigator.clipboard) navigator.clipboard.writeText(area.value).catch(fallback); else fallback();
+    $('copy-ids').textContent = e.target.id === 'copy-ids' ? 'Copied ids' : 'Copy ids';
+    $('copy-sql').textContent = e.target.id === 'copy-sql' ? 'Copied SQL' : 'Copy SQL';
+  });
+
+  // Facets (`--facet`): colour by a record field; the legend lists its values with their rows,
+  // their share of the population and of the sample (the coverage shift), and a click on a
+  // value hides or shows its points.
+  const pct = (v) => `${(100 * v).toFixed(1)}%`;
+  function legend() {
+    const el = $('legend');
+    if (state.colourBy < 0) { el.innerHTML = ''; return; }
+    const f = F[state.colourBy];
+    const rows = f.rows.reduce((a, b) => a + b, 0), sampled = f.sampled.reduce((a, b) => a + b, 0);
+    el.innerHTML = `<h2>${esc(f.key)} (click a value to hide or show it)</h2><table><tr><th></th><th>value</th><th>rows</th><th>share</th>` +
+      `${D.hasSample ? '<th>sample</th><th>shift</th>' : ''}</tr>` +
+      f.values.map((v, j) => `<tr data-value="${j}" class="${state.hidden.has(j) ? 'hidden' : ''}"><td><span class="swatch" style="background:rgb(${f.rgb[j * 3]},${f.rgb[j * 3 + 1]},${f.rgb[j * 3 + 2]})"></span></td>` +
+        `<td>${esc(v)}</td><td>${f.rows[j].toLocaleString('en-US')}</td><td>${pct(f.rows[j] / (rows || 1))}</td>` +
+        (D.hasSample ? `<td>${pct(f.sampled[j] / (sampled || 1))}</td><td>${(Math.round(1000 * (f.sampled[j] / (sampled || 1) - f.rows[j] / (rows || 1))) / 10 || 0).toFixed(1)} pt</td>` : '') + '</tr>').join('') + '</table>';
+  }
+  $('legend').addEventListener('click', (e) => {
+    const tr = e.target.closest('tr[data-value]');
+    if (!tr) return;
+    const j = Number(tr.dataset.value);
+    if (state.hidden.has(j)) state.hidden.delete(j); else state.hidden.add(j);
+    legend();
+    redraw();
+  });
+  const colourBy = $('colour-by');
+  if (colourBy) colourBy.addEventListener('change', () => { state.colourBy = colourBy.value === '' ? -1 : Number(colourBy.value); state.hidden.clear(); legend(); redraw(); });
 
   // Toggles.
   const toggle = (id, key) => { const el = $(id); if (!el) return; el.checked = state[key]; el.addEventListener('change', () => { state[key] = el.checked; redraw(); }); };
@@ -347,6 +464,15 @@
     /** CSS-pixel position of point i in the page. */
     screenOf(i) { const r = canvas.getBoundingClientRect(); return [r.left + sx(i), r.top + sy(i)]; },
     highlighted() { const out = []; if (!dimming()) return out; for (let i = 0; i < n; i++) if (visible(i) && isHighlighted(i)) out.push(i); return out; },
+    /** Indices of the visible points. */
+    visiblePoints() { const out = []; for (let i = 0; i < n; i++) if (visible(i)) out.push(i); return out; },
+    /** The canvas size in CSS pixels. */
+    get canvasSize() { return [W, H]; },
+    get selection() { return state.selection; },
+    get rings() { return state.rings; },
+    colourAt(i) { const f = state.colourBy >= 0 ? F[state.colourBy] : null; return f ? Array.from(f.rgb.slice(f.codes[i] * 3, f.codes[i] * 3 + 3)) : C[i] < 0 ? [200, 200, 200] : Array.from(rgb.slice(C[i] * 3, C[i] * 3 + 3)); },
+    ids: IDS,
+    outside: OUT,
     texts: T,
     clusters: C,
     pointAt,

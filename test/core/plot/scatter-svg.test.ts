@@ -2,6 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scatterSvg } from '../../../core/plot/scatter-svg.js';
 import { createRng } from '../../../core/util/random.js';
+import { clusterPalette } from '../../../core/plot/cluster-palette.js';
+
+/** Six clusters' colours from centres on a line: every one its own colour. */
+const colours = clusterPalette(Float32Array.from([0, 1, 2, 3, 4, 5]), new Float32Array(6));
 
 interface Circle {
   cx: number;
@@ -16,10 +20,12 @@ const circles = (svg: string): Circle[] =>
 function input(n: number) {
   const rng = createRng(1);
   return {
-    x: Float32Array.from({ length: n }, () => rng.gaussian() * 5),
-    y: Float32Array.from({ length: n }, () => rng.gaussian() * 2 + 7),
+    // Uniform, so no point falls outside the percentile frame (see the outlier test).
+    x: Float32Array.from({ length: n }, () => rng.next() * 10 - 5),
+    y: Float32Array.from({ length: n }, () => rng.next() * 4 + 5),
     cluster: Int32Array.from({ length: n }, (_, i) => (i % 7) - 1),
     picked: Uint8Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 : 0)),
+    colours,
   };
 }
 
@@ -65,18 +71,49 @@ test('points fill the square inside equal margins, keep their aspect, and y grow
 
 test('title, subtitle and labels are escaped text; no picked or labels means no rings or label group', () => {
   const p = input(10);
-  const svg = scatterSvg({ x: p.x, y: p.y, cluster: p.cluster, title: 'a < b & "c"', subtitle: '<script>', labels: [{ x: 0, y: 7, text: 'card & PIN' }] });
+  const svg = scatterSvg({ x: p.x, y: p.y, cluster: p.cluster, colours, title: 'a < b & "c"', subtitle: '<script>', labels: [{ x: 0, y: 7, text: 'card & PIN' }] });
   assert.ok(svg.includes('>a &lt; b &amp; &quot;c&quot;</text>'));
   assert.ok(svg.includes('>&lt;script&gt;</text>'));
   assert.ok(svg.includes('>card &amp; PIN</text>'));
   assert.ok(!svg.includes('<script>'));
   assert.ok(!svg.includes('stroke="black"'), 'no rings without picked');
-  const plain = scatterSvg({ x: p.x, y: p.y, cluster: p.cluster, title: 't' });
+  const plain = scatterSvg({ x: p.x, y: p.y, cluster: p.cluster, colours, title: 't' });
   assert.ok(!plain.includes('font-weight="bold"') && !plain.includes('fill="#555"'));
 });
 
 test('a single point or all-equal points still plot at finite coordinates', () => {
-  const one = circles(scatterSvg({ x: Float32Array.of(3), y: Float32Array.of(3), cluster: Int32Array.of(0), title: 't' }));
+  const one = circles(scatterSvg({ x: Float32Array.of(3), y: Float32Array.of(3), cluster: Int32Array.of(0), colours, title: 't' }));
   assert.equal(one.length, 1);
   assert.ok(Number.isFinite(one[0].cx) && Number.isFinite(one[0].cy));
+});
+
+test('a far group under 1% of the points is clamped to the edge as diamonds; the main cloud fills the square', () => {
+  const p = input(1000);
+  // Five points (0.5%) at one far spot, as Brown's word-less fragments land under the built-in model.
+  for (let i = 0; i < 5; i++) {
+    p.x[i] = 400;
+    p.y[i] = -300;
+  }
+  const svg = scatterSvg({ ...p, title: 't' });
+  const diamonds = [...svg.matchAll(/<path class="outlier" d="M([\d.]+) ([\d.]+)/g)].map((m) => [+m[1], +m[2]]);
+  assert.equal(diamonds.length, 5, 'the far five are marked, no point of the uniform cloud');
+  const dots = circles(svg).filter((c) => c.fill !== null);
+  assert.equal(dots.length + diamonds.length, 1000, 'every point drawn once');
+  const xs = dots.map((c) => c.cx);
+  const width = Number(/<svg [^>]*width="(\d+)"/.exec(svg)![1]);
+  assert.ok(Math.max(...xs) - Math.min(...xs) > 0.8 * width, 'the cloud spans most of the width, not a corner');
+  for (const [x] of diamonds) assert.ok(x >= 0 && x <= width);
+});
+
+test('a long subtitle wraps inside the 900 px width and the picture grows to hold it', () => {
+  const p = input(10);
+  const subtitle = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
+  const svg = scatterSvg({ ...p, title: 't', subtitle });
+  const lines = [...svg.matchAll(/<text x="40" y="([\d.]+)" font-size="12" fill="#555">([^<]*)<\/text>/g)];
+  assert.ok(lines.length >= 3);
+  assert.equal(lines.map((l) => l[2]).join(' '), subtitle, 'no word lost');
+  // 12 px sans-serif averages under 6.5 px a character: 125 characters fit in the 820 px between the margins.
+  for (const l of lines) assert.ok(l[2].length <= 125);
+  const height = Number(/<svg [^>]*height="(\d+)"/.exec(svg)![1]);
+  assert.ok(Number(lines.at(-1)![1]) < height, 'the last line is inside the picture');
 });

@@ -20,6 +20,13 @@ test('flags take kebab-case and the reference snake_case spellings, typed by the
   assert.equal(s.kmeans_num_clusters, 1000, 'defaults fill the rest');
 });
 
+test('a list flag given twice adds to the list: --facet genre --facet meta.source,lang', () => {
+  const s = resolveSettings([parseArgs(['--facet', 'genre', '--facet', 'meta.source,lang']).settings]);
+  assert.deepEqual(s.facet, ['genre', 'meta.source', 'lang']);
+  assert.deepEqual(resolveSettings([parseArgs([]).settings]).facet, []);
+  assert.throws(() => resolveSettings([parseArgs(['--facet', 'meta..genre']).settings]), (e: Error) => e instanceof SettingsError && /^command line: --facet meta\.\.genre: invalid key path/.test(e.message));
+});
+
 test('a mistyped flag or value fails with the allowed spelling or values', () => {
   assert.throws(() => parseArgs(['--kmeans-num-cluster', '5']), (e: Error) => e instanceof SettingsError && /did you mean --kmeans-num-clusters/.test(e.message));
   assert.throws(() => parseArgs(['--batch-size', 'lots']), /--batch-size expects a number, got "lots"/);
