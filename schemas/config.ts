@@ -217,6 +217,30 @@ export const settingsShape = {
     .optional()
     .describe('key path of a quality score (a number) in each record, for within: top or weighted; missing and non-numeric scores are counted and drawn last'),
 
+  dedup_methods: z
+    .array(z.enum(['exact', 'fuzzy', 'semantic']))
+    .min(1)
+    .default(['exact', 'fuzzy', 'semantic'])
+    .describe(
+      'semclust dedup: exact (identical texts, one id: later copies), fuzzy (MinHash: near-identical wording) and semantic (SemDeDup within clusters), applied in that order, each to the rows the earlier ones kept (Banking77 figures per method in docs/curate.md)',
+    ),
+  fuzzy_shingles: z
+    .enum(['word', 'char'])
+    .default('word')
+    .describe('fuzzy dedup: MinHash over word n-grams or character n-grams of the normalised text (lower-cased, punctuation and a/an/the removed)'),
+  fuzzy_ngram: z
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .describe('fuzzy dedup: n of the shingles; word 1-grams with --fuzzy-threshold 0.8 are the reference tool\'s dedup_minhash.py, character 5-grams suit long documents'),
+  fuzzy_threshold: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(0.8)
+    .describe("fuzzy dedup: a row whose estimated Jaccard similarity to an earlier row's shingles is ≥ this is a duplicate of that row's group"),
+  fuzzy_permutations: z.number().int().min(8).max(1024).default(128).describe('fuzzy dedup: MinHash permutations; LSH bands and rows per band are derived from them and the threshold'),
   dedup_epsilon: z
     .number()
     .min(0)
