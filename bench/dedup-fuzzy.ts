@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fuzzyGroups } from '../core/dedup/fuzzy-groups.js';
-import { lshBands } from '../core/dedup/lsh-bands.js';
+import { CONFIRMED_FALSE_NEGATIVE_WEIGHT, lshBands } from '../core/dedup/lsh-bands.js';
 import { nearestEarlier } from '../core/dedup/lsh-match.js';
 import { minhashFamily, minhashSignature } from '../core/dedup/minhash.js';
 import { normalizeText } from '../core/dedup/normalize-text.js';
@@ -86,7 +86,7 @@ async function child(file: string): Promise<void> {
     minhashSignature(shingles, family, signatures, n * P);
     n++;
   }
-  const banding = lshBands(THRESHOLD, P);
+  const banding = lshBands(THRESHOLD, P, CONFIRMED_FALSE_NEGATIVE_WEIGHT);
   const { match, jaccard } = nearestEarlier(signatures, n, P, banding, use);
   const { kept } = fuzzyGroups(match, jaccard, THRESHOLD);
   const c = process.cpuUsage(c0);

@@ -11,7 +11,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { fuzzyGroups } from '../../core/dedup/fuzzy-groups.js';
-import { lshBands, type LshBands } from '../../core/dedup/lsh-bands.js';
+import { CONFIRMED_FALSE_NEGATIVE_WEIGHT, lshBands, type LshBands } from '../../core/dedup/lsh-bands.js';
 import { nearestEarlier } from '../../core/dedup/lsh-match.js';
 import { minhashFamily, minhashSignature } from '../../core/dedup/minhash.js';
 import { normalizeText } from '../../core/dedup/normalize-text.js';
@@ -90,7 +90,7 @@ export async function lexicalDedup(conn: DuckDBConnection, fuzzy: FuzzyOptions |
   const distinctRows = Int32Array.from(distinct);
   let fuzzyResult: LexicalDecisions['fuzzy'] = null;
   if (fuzzy) {
-    const banding = lshBands(fuzzy.threshold, P);
+    const banding = lshBands(fuzzy.threshold, P, CONFIRMED_FALSE_NEGATIVE_WEIGHT);
     const { match, jaccard } = nearestEarlier(signatures, distinctRows.length, P, banding, use);
     fuzzyResult = { match, jaccard, banding, ...fuzzyGroups(match, jaccard, fuzzy.threshold) };
   }

@@ -15,7 +15,6 @@ import type { StageStats } from './index.js';
 import { semanticDedup, type SemanticDecision } from '../../operators/dedup/dedup-clusters.js';
 import { lexicalDedup } from '../../operators/dedup/lexical-dedup.js';
 import { writeDedupTable } from '../../operators/dedup/write-dedup-table.js';
-import { lshBands } from '../../core/dedup/lsh-bands.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeKeptRecords } from '../../operators/sample/write-kept.js';
 import type { Settings } from '../../schemas/config.js';
@@ -120,7 +119,7 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
         },
       );
       progress.done(done);
-      return writeDedupTable(ctx.outDir, s.part_rows, lexical, clusterOf, semantic, methods.has('exact'));
+      return { ...writeDedupTable(ctx.outDir, s.part_rows, lexical, clusterOf, semantic, methods.has('exact')), fuzzy_bands: lexical.fuzzy?.banding ?? null };
     });
     const share = (x: number) => `${(x * 100).toFixed(1)}%`;
     const n = (x: number) => x.toLocaleString('en-US');
@@ -137,7 +136,6 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
     return {
       ...stats,
       methods: s.dedup_methods,
-      fuzzy_bands: fuzzy ? lshBands(fuzzy.threshold, fuzzy.permutations) : null,
       epsilon: s.dedup_epsilon,
       keep: s.dedup_keep,
     };
