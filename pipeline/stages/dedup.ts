@@ -51,8 +51,8 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
     usage: 'semclust dedup OUTDIR',
     runs: ['dedup'],
     help: `semclust dedup OUTDIR [FLAGS]
-  Marks duplicates with the methods of --dedup-methods (default exact,fuzzy,semantic), in
-  that order, each over the rows the ones before it kept:
+  Marks duplicates with the methods of --dedup-methods (default exact,fuzzy; add semantic
+  for SemDeDup), in that order, each over the rows the ones before it kept:
     exact     a row whose text an earlier row has (same id): kept once, copies listed
     fuzzy     MinHash + LSH over normalised text (lower-cased, punctuation and a/an/the
               removed): a row whose estimated Jaccard to an earlier row is ≥ --fuzzy-threshold
@@ -63,9 +63,11 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   per input row (id, source, line, cluster, kept, reason, group_id, duplicate_of, similarity,
   jaccard); a later sample draws only kept ids. --write-kept FILE also writes the kept
   original records as JSONL. In a pipeline file, list dedup in stages: [embed, fit, infer,
-  dedup, sample]. The reference tool's dedup_minhash.py: --dedup-methods exact,fuzzy.
+  dedup, sample]. The reference tool's dedup_minhash.py: the default fuzzy settings (word
+  1-grams, Jaccard 0.8, 128 permutations).
 
-  semclust dedup out/b77 --dedup-epsilon 0.05 --write-kept out/b77-dedup.jsonl
+  semclust dedup out/b77 --write-kept out/b77-dedup.jsonl
+  semclust dedup out/b77 --dedup-methods exact,fuzzy,semantic --dedup-epsilon 0.001
   semclust query out/b77 "SELECT reason, count(*) FROM dedup GROUP BY 1"`,
   },
   hint: 'SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed, count(*) AS size FROM dedup GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
