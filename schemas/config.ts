@@ -252,6 +252,10 @@ export const settingsShape = {
     .default('nearest')
     .describe('SemDeDup visiting order within a cluster: the kept row of a duplicate group is the one nearest the centroid, farthest from it, or a seeded random one'),
   write_kept: z.string().min(1).optional().describe('semclust dedup: also write the original records of the kept rows to this JSONL file'),
+  sweep: z
+    .boolean()
+    .default(false)
+    .describe('semclust dedup: also print, for a range of fuzzy thresholds and ε, the rows each method would remove, read from the Jaccard and similarity dedup/ stores (no recomputation)'),
 };
 
 export const Settings = z.strictObject(settingsShape);

@@ -15,6 +15,7 @@ import type { StageStats } from './index.js';
 import { semanticDedup, type SemanticDecision } from '../../operators/dedup/dedup-clusters.js';
 import { lexicalDedup } from '../../operators/dedup/lexical-dedup.js';
 import { writeDedupTable } from '../../operators/dedup/write-dedup-table.js';
+import { dedupSweep } from '../../operators/dedup/dedup-sweep.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeKeptRecords } from '../../operators/sample/write-kept.js';
 import type { Settings } from '../../schemas/config.js';
@@ -63,7 +64,8 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   per input row (id, source, line, cluster, kept, reason, group_id, duplicate_of, similarity,
   jaccard); a later sample draws only kept ids. --write-kept FILE also writes the kept
   original records as JSONL. In a pipeline file, list dedup in stages: [embed, fit, infer,
-  dedup, sample]. The reference tool's dedup_minhash.py: the default fuzzy settings (word
+  dedup, sample]. --sweep also prints the rows other fuzzy thresholds and ε would remove, from
+  the stored scores, without recomputing. The reference tool's dedup_minhash.py: the default fuzzy settings (word
   1-grams, Jaccard 0.8, 128 permutations).
 
   semclust dedup out/b77 --write-kept out/b77-dedup.jsonl
@@ -74,8 +76,8 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   outputs: [DEDUP.path, FILES.spill],
   stats: dedupStats,
   needs: ['infer'],
-  // write_kept is an export, not an output: it does not key the stage (see writeKeptIfAsked).
-  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_permutations', 'seed', 'write_kept'],
+  // write_kept and sweep read the outputs, they are not outputs: they do not key the stage (see writeKeptIfAsked).
+  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_permutations', 'seed', 'write_kept', 'sweep'],
   keyed: (s) => [
     'dedup_methods',
     ...(s.dedup_methods.includes('semantic') ? (['dedup_epsilon', 'dedup_keep'] as const) : []),
@@ -152,4 +154,23 @@ export async function writeKeptIfAsked(outDir: string, s: Settings, log: (m: str
   if (!s.write_kept) return;
   const n = await writeKeptRecords(outDir, s.write_kept);
   log(`dedup: ${n.toLocaleString('en-US')} kept records → ${s.write_kept}`);
+}
+
+/**
+ * `sweep`: the rows each method would remove at other fuzzy thresholds and ε, from the Jaccard
+ * and similarity columns of dedup/ (operators/dedup/dedup-sweep.ts), after the stages.
+ */
+export async function sweepIfAsked(outDir: string, s: Settings, print: (m: string) => void): Promise<void> {
+  if (!s.sweep) return;
+  const sweep = await withRunDatabase(outDir, (conn) => dedupSweep(conn));
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (sweep.fuzzy.length) {
+    print('fuzzy threshold  rows removed (the candidates LSH found at this run\'s threshold)');
+    for (const [t, c] of sweep.fuzzy) print(`${String(t).padStart(15)}  ${n(c).padStart(12)}`);
+  }
+  if (sweep.semantic.length) {
+    print('semantic ε       rows removed (estimated: similarity to the rows this run\'s ε kept)');
+    for (const [e, c] of sweep.semantic) print(`${String(e).padStart(15)}  ${n(c).padStart(12)}`);
+  }
+  if (!sweep.fuzzy.length && !sweep.semantic.length) print('dedup --sweep: no fuzzy or semantic scores in dedup/ (methods: exact only); rerun with --dedup-methods exact,fuzzy');
 }

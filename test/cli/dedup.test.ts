@@ -121,6 +121,14 @@ test('dedup with exact and fuzzy: one row per input row, exact copies with their
   assert.deepEqual(stats.removed_by, { exact: 5, fuzzy: 5, semantic: 0 });
   assert.deepEqual(stats.methods, ['exact', 'fuzzy']);
   assert.deepEqual(stats.fuzzy_bands, { bands: 14, rows: 9 });
+  // --sweep reads the stored scores: the dedup is complete and skipped, nothing is recomputed.
+  const sweep = await runCli(['dedup', out, '--sweep']);
+  assert.equal(sweep.code, 0, sweep.stderr);
+  assert.match(sweep.stderr, /dedup: complete for these settings, skipped/);
+  const [{ n: atPoint8 }] = await queryRows(out, 'SELECT count(*)::INT AS n FROM dedup WHERE jaccard >= 0.8');
+  assert.match(sweep.stdout, new RegExp(`^ +0\\.8 +${atPoint8}$`, 'm'));
+  assert.equal(atPoint8, 5);
+  assert.doesNotMatch(sweep.stdout, /semantic ε/);
   // Fuzzy alone: an exact copy's later rows follow their first row, which is kept.
   const fuzzyOnly = await runCli(['dedup', out, '--dedup-methods', 'fuzzy', '--quiet']);
   assert.equal(fuzzyOnly.code, 0, fuzzyOnly.stderr);
