@@ -78,12 +78,17 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   needs: ['infer'],
   // write_kept and sweep read the outputs, they are not outputs: they do not key the stage (see writeKeptIfAsked).
   settings: ['dedup_methods', 'dedup_epsilon', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_permutations', 'seed', 'write_kept', 'sweep'],
-  keyed: (s) => [
-    'dedup_methods',
-    ...(s.dedup_methods.includes('semantic') ? (['dedup_epsilon', 'dedup_keep'] as const) : []),
-    ...(s.dedup_methods.includes('fuzzy') ? (['fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_permutations', 'seed'] as const) : []),
-    ...(s.dedup_methods.includes('semantic') && s.dedup_keep === 'random' ? (['seed'] as const) : []),
-  ],
+  keyed: (s) => {
+    const semantic = s.dedup_methods.includes('semantic');
+    const fuzzy = s.dedup_methods.includes('fuzzy');
+    return [
+      'dedup_methods',
+      ...(semantic ? (['dedup_epsilon', 'dedup_keep'] as const) : []),
+      ...(fuzzy ? (['fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_permutations'] as const) : []),
+      // The MinHash functions and SemDeDup's random order are drawn from the seed.
+      ...(fuzzy || (semantic && s.dedup_keep === 'random') ? (['seed'] as const) : []),
+    ];
+  },
   resumable: false,
 
   async run(ctx): Promise<StageStats<'dedup'>> {
@@ -98,9 +103,10 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
       const rowsProgress = ctx.progress('dedup', 'rows');
       const lexical = await lexicalDedup(conn, fuzzy, (n) => rowsProgress.update(n, null));
       rowsProgress.done(lexical.ids.length);
-      // Ids exact and fuzzy removed: their first row's id when fuzzy removed it (copies share the id).
+      // The ids fuzzy removed (an exact copy shares its first row's id, so it is never compared apart).
       const removed = new Set<string>();
-      if (lexical.fuzzy) lexical.distinctRows.forEach((row, d) => lexical.fuzzy!.kept[d] || removed.add(lexical.ids[row]));
+      const f = lexical.fuzzy;
+      if (f) lexical.distinctRows.forEach((row, d) => void (f.kept[d] === 0 && removed.add(lexical.ids[row])));
       const clusterOf = new Map<string, number>();
       const semantic = new Map<string, SemanticDecision>();
       const progress = ctx.progress('dedup', 'clusters');
