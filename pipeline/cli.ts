@@ -14,7 +14,7 @@ import { runQuery, type QueryFormat } from './cli/query.js';
 import { writeReport } from './report/report.js';
 import { mergeShards, runStages } from './run/run-stages.js';
 import { resolveShard } from './shard/shard-spec.js';
-import { writeKeptIfAsked } from './stages/dedup.js';
+import { sweepIfAsked, writeKeptIfAsked } from './stages/dedup.js';
 import { STAGE_BY_NAME } from './stages/index.js';
 import { describeStatus } from './cli/status.js';
 import { VERSION } from './cli/version.js';
@@ -200,7 +200,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         const outDir = existingRun(command, args.positionals);
         const layer = { origin: 'command line', values: { output_dir: outDir } };
         await runStages({ outDir, stages: STAGE_BY_NAME[command].command.runs, layers: [layer, args.settings], command, strict: true, quiet, log, result });
-        if (command === 'dedup') await writeKeptIfAsked(outDir, resolveSettings([layer, args.settings]), log);
+        if (command === 'dedup') {
+          const settings = resolveSettings([layer, args.settings]);
+          await writeKeptIfAsked(outDir, settings, log);
+          await sweepIfAsked(outDir, settings, result);
+        }
         return 0;
       }
     }

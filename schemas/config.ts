@@ -222,6 +222,30 @@ export const settingsShape = {
     .optional()
     .describe('key path of a quality score (a number) in each record, for within: top or weighted; missing and non-numeric scores are counted and drawn last'),
 
+  dedup_methods: z
+    .array(z.enum(['exact', 'fuzzy', 'semantic']))
+    .min(1)
+    .default(['exact', 'fuzzy'])
+    .describe(
+      'semclust dedup: exact (identical texts, one id: later copies), fuzzy (MinHash: near-identical wording) and semantic (SemDeDup within clusters), applied in that order, each to the rows the earlier ones kept; semantic is left out by default because on Banking77 it removes paraphrases before it catches typos (figures per method in docs/curate.md)',
+    ),
+  fuzzy_shingles: z
+    .enum(['word', 'char'])
+    .default('word')
+    .describe('fuzzy dedup: MinHash over word n-grams or character n-grams of the normalised text (lower-cased, punctuation and a/an/the removed)'),
+  fuzzy_ngram: z
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .describe('fuzzy dedup: n of the shingles; word 1-grams with --fuzzy-threshold 0.8 are the reference tool\'s dedup_minhash.py, character 5-grams suit long documents'),
+  fuzzy_threshold: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(0.8)
+    .describe("fuzzy dedup: a row whose estimated Jaccard similarity to an earlier row's shingles is ≥ this is a duplicate of that row's group"),
+  fuzzy_permutations: z.number().int().min(8).max(1024).default(128).describe('fuzzy dedup: MinHash permutations; LSH bands and rows per band are derived from them and the threshold'),
   dedup_epsilon: z
     .number()
     .min(0)
@@ -233,6 +257,10 @@ export const settingsShape = {
     .default('nearest')
     .describe('SemDeDup visiting order within a cluster: the kept row of a duplicate group is the one nearest the centroid, farthest from it, or a seeded random one'),
   write_kept: z.string().min(1).optional().describe('semclust dedup: also write the original records of the kept rows to this JSONL file'),
+  sweep: z
+    .boolean()
+    .default(false)
+    .describe('semclust dedup: also print, for a range of fuzzy thresholds and ε, the rows each method would remove, read from the Jaccard and similarity dedup/ stores (no recomputation)'),
 };
 
 export const Settings = z.strictObject(settingsShape);

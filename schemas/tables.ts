@@ -90,8 +90,20 @@ export const DEDUP = layout({
   name: 'dedup',
   path: 'dedup',
   parts: true,
-  columns: { id: 'utf8', cluster: 'int32', kept: 'bool', duplicate_of: 'utf8?', similarity: 'float32?' },
-  doc: 'SemDeDup decision for every id: kept or not, the kept id it duplicates (null when kept), and the highest cosine similarity to a kept id visited before it in its cluster (null for the first, and for noise rows, which are kept)',
+  columns: {
+    id: 'utf8',
+    source: 'utf8',
+    line: 'int64',
+    cluster: 'int32',
+    kept: 'bool',
+    reason: 'utf8?',
+    group_id: 'utf8',
+    duplicate_of: 'utf8?',
+    similarity: 'float32?',
+    jaccard: 'float32?',
+  },
+  dictionary: ['source', 'reason'],
+  doc: 'the dedup decision for every input row, in row order: its id, file and line, cluster, kept or not, the method that removed it (exact | fuzzy | semantic, null when kept), the kept id of its duplicate group (its own when kept and alone), the id it duplicates (null when kept; its own id for an exact copy), the highest cosine similarity to a kept id visited before it in its cluster (semantic; null where not compared) and the best MinHash Jaccard estimate to an earlier row (fuzzy; null without an LSH candidate)',
 });
 
 export const TABLES = [ROWS, EMBEDDINGS, PROJECTION, LABELS, CLUSTERS, SAMPLE, DEDUP] as const;

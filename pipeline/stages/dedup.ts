@@ -1,15 +1,21 @@
 /**
- * The dedup stage (SemDeDup, Abbas et al. 2023, arXiv 2303.09540): within each cluster of
- * labels/, drop every id whose embedding is within cosine similarity 1 − ε of an id already
- * kept (operators/dedup/dedup-clusters.ts); decisions to dedup/, statistics to the manifest. A
- * later sample draws only kept ids. Not resumable: one pass over clusters in cluster order
- * is cheaper to redo than to checkpoint (see docs/curate.md for its time).
+ * The dedup stage, three methods in order, each over the rows the earlier ones kept: exact
+ * (later rows with an earlier row's id, i.e. its text), fuzzy (MinHash + LSH over normalised
+ * shingles, operators/dedup/lexical-dedup.ts) and semantic (SemDeDup, Abbas et al. 2023, arXiv
+ * 2303.09540: within each cluster of labels/, an id within cosine similarity 1 − ε of an id
+ * already kept, operators/dedup/dedup-clusters.ts). One decision per input row to dedup/
+ * (write-dedup-table.ts), statistics to the manifest. A later sample draws only kept ids. Not
+ * resumable: one pass is cheaper to redo than to checkpoint (see docs/curate.md for its time).
+ * Not split into shards: every row is a candidate duplicate of every earlier one.
  */
 import path from 'node:path';
 import { z } from 'zod';
 import { DEDUP, FILES } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
-import { dedupClusters } from '../../operators/dedup/dedup-clusters.js';
+import { semanticDedup, type SemanticDecision } from '../../operators/dedup/dedup-clusters.js';
+import { lexicalDedup } from '../../operators/dedup/lexical-dedup.js';
+import { writeDedupTable } from '../../operators/dedup/write-dedup-table.js';
+import { dedupSweep } from '../../operators/dedup/dedup-sweep.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeKeptRecords } from '../../operators/sample/write-kept.js';
 import type { Settings } from '../../schemas/config.js';
@@ -17,11 +23,16 @@ import type { Stage } from '../run/stage.js';
 
 /** What the dedup stage records in manifest.json. */
 export const dedupStats = z.object({
-  /** Ids seen (noise rows included; they are kept, having no cluster to compare within). */
+  /** Input rows (noise rows included; semantic dedup keeps them, having no cluster to compare within). */
   rows: z.number(),
   kept: z.number(),
   removed: z.number(),
   removed_fraction: z.number(),
+  /** Rows each method removed (each only saw the rows the ones before it kept). */
+  removed_by: z.object({ exact: z.number(), fuzzy: z.number(), semantic: z.number() }).default({ exact: 0, fuzzy: 0, semantic: 0 }),
+  methods: z.array(z.enum(['exact', 'fuzzy', 'semantic'])).default(['semantic']),
+  /** The LSH banding fuzzy dedup derived from its threshold and permutations (null: fuzzy off). */
+  fuzzy_bands: z.object({ bands: z.number(), rows: z.number() }).nullable().default(null),
   noise_rows: z.number(),
   clusters: z.number(),
   /** Clusters that lost at least one row. */
@@ -37,55 +48,107 @@ export const dedupStats = z.object({
 export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   name: 'dedup',
   command: {
-    summary: 'drop semantic near-duplicates within clusters',
+    summary: 'drop exact, near-identical (MinHash) and semantic duplicates',
     usage: 'semclust dedup OUTDIR',
     runs: ['dedup'],
     help: `semclust dedup OUTDIR [FLAGS]
-  Removes semantic near-duplicates within each cluster (SemDeDup): an id whose cosine
-  similarity to an already kept id of its cluster is ≥ 1 − --dedup-epsilon is dropped,
-  visiting rows nearest the centroid first (--dedup-keep nearest|farthest|random).
-  Writes OUTDIR/dedup/ (id, cluster, kept, duplicate_of, similarity); a later sample
-  draws only kept ids. --write-kept FILE also writes the kept original records as JSONL.
-  In a pipeline file, list dedup in stages: [embed, fit, infer, dedup, sample].
+  Marks duplicates with the methods of --dedup-methods (default exact,fuzzy; add semantic
+  for SemDeDup), in that order, each over the rows the ones before it kept:
+    exact     a row whose text an earlier row has (same id): kept once, copies listed
+    fuzzy     MinHash + LSH over normalised text (lower-cased, punctuation and a/an/the
+              removed): a row whose estimated Jaccard to an earlier row is ≥ --fuzzy-threshold
+              joins that row's group (--fuzzy-shingles word|char, --fuzzy-ngram N)
+    semantic  SemDeDup within each cluster: cosine similarity ≥ 1 − --dedup-epsilon to an
+              already kept row, nearest the centroid first (--dedup-keep nearest|farthest|random)
+  The kept row of an exact or fuzzy group is its earliest row. Writes OUTDIR/dedup/, one row
+  per input row (id, source, line, cluster, kept, reason, group_id, duplicate_of, similarity,
+  jaccard); a later sample draws only kept ids. --write-kept FILE also writes the kept
+  original records as JSONL. In a pipeline file, list dedup in stages: [embed, fit, infer,
+  dedup, sample]. --sweep also prints the rows other fuzzy thresholds and ε would remove, from
+  the stored scores, without recomputing. The reference tool's dedup_minhash.py: the default fuzzy settings (word
+  1-grams, Jaccard 0.8, 128 permutations).
 
-  semclust dedup out/b77 --dedup-epsilon 0.05 --write-kept out/b77-dedup.jsonl
-  semclust query out/b77 "SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed FROM dedup GROUP BY 1 ORDER BY 2 DESC"`,
+  semclust dedup out/b77 --write-kept out/b77-dedup.jsonl
+  semclust dedup out/b77 --dedup-methods exact,fuzzy,semantic --dedup-epsilon 0.001
+  semclust query out/b77 "SELECT reason, count(*) FROM dedup GROUP BY 1"`,
   },
   hint: 'SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed, count(*) AS size FROM dedup GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
   outputs: [DEDUP.path, FILES.spill],
   stats: dedupStats,
   needs: ['infer'],
-  // write_kept is an export, not an output: it does not key the stage (see writeKeptIfAsked).
-  settings: ['dedup_epsilon', 'dedup_keep', 'seed', 'write_kept'],
-  keyed: (s) => ['dedup_epsilon', 'dedup_keep', ...(s.dedup_keep === 'random' ? (['seed'] as const) : [])],
+  // write_kept and sweep read the outputs, they are not outputs: they do not key the stage (see writeKeptIfAsked).
+  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_permutations', 'seed', 'write_kept', 'sweep'],
+  keyed: (s) => {
+    const semantic = s.dedup_methods.includes('semantic');
+    const fuzzy = s.dedup_methods.includes('fuzzy');
+    return [
+      'dedup_methods',
+      ...(semantic ? (['dedup_epsilon', 'dedup_keep'] as const) : []),
+      ...(fuzzy ? (['fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_permutations'] as const) : []),
+      // The MinHash functions and SemDeDup's random order are drawn from the seed.
+      ...(fuzzy || (semantic && s.dedup_keep === 'random') ? (['seed'] as const) : []),
+    ];
+  },
   resumable: false,
 
   async run(ctx): Promise<StageStats<'dedup'>> {
     const s = ctx.settings;
     const dims = ctx.state.stats('embed').dims;
     const clusters = ctx.state.stats('infer').clusters;
-    const progress = ctx.progress('dedup', 'clusters');
-    const stats = await withRunDatabase(ctx.outDir, (conn) =>
-      dedupClusters(conn, ctx.outDir, dims, {
-        epsilon: s.dedup_epsilon,
-        keep: s.dedup_keep,
-        seed: s.seed,
-        partRows: s.part_rows,
-        spillDir: path.join(ctx.outDir, FILES.spill),
-        threads: s.threads,
-        onCluster: (done) => progress.update(done, clusters ? done / clusters : null),
-      }),
-    );
-    progress.done(stats.clusters);
+    const methods = new Set(s.dedup_methods);
+    const fuzzy = methods.has('fuzzy')
+      ? { unit: s.fuzzy_shingles, ngram: s.fuzzy_ngram, threshold: s.fuzzy_threshold, permutations: s.fuzzy_permutations, seed: s.seed }
+      : null;
+    const stats = await withRunDatabase(ctx.outDir, async (conn) => {
+      const rowsProgress = ctx.progress('dedup', 'rows');
+      const lexical = await lexicalDedup(conn, fuzzy, (n) => rowsProgress.update(n, null));
+      rowsProgress.done(lexical.ids.length);
+      // The ids fuzzy removed (an exact copy shares its first row's id, so it is never compared apart).
+      const removed = new Set<string>();
+      const f = lexical.fuzzy;
+      if (f) lexical.distinctRows.forEach((row, d) => void (f.kept[d] === 0 && removed.add(lexical.ids[row])));
+      const clusterOf = new Map<string, number>();
+      const semantic = new Map<string, SemanticDecision>();
+      const progress = ctx.progress('dedup', 'clusters');
+      const done = await semanticDedup(
+        conn,
+        dims,
+        {
+          epsilon: s.dedup_epsilon,
+          keep: s.dedup_keep,
+          seed: s.seed,
+          spillDir: path.join(ctx.outDir, FILES.spill),
+          threads: s.threads,
+          enabled: methods.has('semantic'),
+          skip: (id) => removed.has(id),
+          onCluster: (n) => progress.update(n, clusters ? n / clusters : null),
+        },
+        (id, cluster, decision) => {
+          clusterOf.set(id, cluster);
+          if (decision) semantic.set(id, decision);
+        },
+      );
+      progress.done(done);
+      return { ...writeDedupTable(ctx.outDir, s.part_rows, lexical, clusterOf, semantic, methods.has('exact')), fuzzy_bands: lexical.fuzzy?.banding ?? null };
+    });
     const share = (x: number) => `${(x * 100).toFixed(1)}%`;
+    const n = (x: number) => x.toLocaleString('en-US');
     ctx.log(
-      `dedup: ${stats.removed.toLocaleString('en-US')} of ${stats.rows.toLocaleString('en-US')} ids removed (${share(stats.removed_fraction)}) at ε = ${stats.epsilon}, ` +
-        `${stats.clusters_with_duplicates} of ${stats.clusters} clusters had duplicates; removed share per cluster: ` +
+      `dedup: ${n(stats.removed)} of ${n(stats.rows)} rows removed (${share(stats.removed_fraction)}): ` +
+        s.dedup_methods.map((m) => `${m} ${n(stats.removed_by[m])}`).join(', ') +
+        (methods.has('semantic') ? ` (ε = ${s.dedup_epsilon})` : '') +
+        (fuzzy ? `; fuzzy at Jaccard ≥ ${fuzzy.threshold}` : '') +
+        `; ${stats.clusters_with_duplicates} of ${stats.clusters} clusters had duplicates; removed share per cluster: ` +
         Object.entries(stats.removed_share_percentiles)
           .map(([k, v]) => `${k}=${share(v)}`)
           .join(' '),
     );
-    return stats;
+    return {
+      ...stats,
+      methods: s.dedup_methods,
+      epsilon: s.dedup_epsilon,
+      keep: s.dedup_keep,
+    };
   },
 };
 
@@ -97,4 +160,23 @@ export async function writeKeptIfAsked(outDir: string, s: Settings, log: (m: str
   if (!s.write_kept) return;
   const n = await writeKeptRecords(outDir, s.write_kept);
   log(`dedup: ${n.toLocaleString('en-US')} kept records → ${s.write_kept}`);
+}
+
+/**
+ * `sweep`: the rows each method would remove at other fuzzy thresholds and ε, from the Jaccard
+ * and similarity columns of dedup/ (operators/dedup/dedup-sweep.ts), after the stages.
+ */
+export async function sweepIfAsked(outDir: string, s: Settings, print: (m: string) => void): Promise<void> {
+  if (!s.sweep) return;
+  const sweep = await withRunDatabase(outDir, (conn) => dedupSweep(conn));
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (sweep.fuzzy.length) {
+    print('fuzzy threshold  rows removed (the candidates LSH found at this run\'s threshold)');
+    for (const [t, c] of sweep.fuzzy) print(`${String(t).padStart(15)}  ${n(c).padStart(12)}`);
+  }
+  if (sweep.semantic.length) {
+    print('semantic ε       rows removed (estimated: similarity to the rows this run\'s ε kept)');
+    for (const [e, c] of sweep.semantic) print(`${String(e).padStart(15)}  ${n(c).padStart(12)}`);
+  }
+  if (!sweep.fuzzy.length && !sweep.semantic.length) print('dedup --sweep: no fuzzy or semantic scores in dedup/ (methods: exact only); rerun with --dedup-methods exact,fuzzy');
 }

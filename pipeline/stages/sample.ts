@@ -89,7 +89,8 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
       }
     }
     const deduped = state.isComplete('dedup') || s.stages.includes('dedup');
-    return { key: { dedup: deduped ? { epsilon: s.dedup_epsilon, keep: s.dedup_keep, seed: s.dedup_keep === 'random' ? s.seed : null } : null }, changes: [] };
+    const fuzzy = s.dedup_methods.includes('fuzzy') ? [s.fuzzy_shingles, s.fuzzy_ngram, s.fuzzy_threshold, s.fuzzy_permutations] : null;
+    return { key: { dedup: deduped ? { methods: s.dedup_methods, epsilon: s.dedup_epsilon, keep: s.dedup_keep, seed: s.dedup_keep === 'random' || fuzzy ? s.seed : null, fuzzy } : null }, changes: [] };
   },
   resumable: false,
 

@@ -32,7 +32,7 @@ test('infer --hdbscan-assign-noise relabels only the noise rows, marks them reas
   const noise = [...before.values()].filter((r) => Number(r.cluster) < 0).length;
   assert.ok(noise > 0, 'the corpus has noise');
   // dedup keeps HDBSCAN's noise rows: they have no cluster to be compared within.
-  const dedup = await runCli(['dedup', out, '--dedup-epsilon', '0.2', '--quiet']);
+  const dedup = await runCli(['dedup', out, '--dedup-methods', 'semantic', '--dedup-epsilon', '0.2', '--quiet']);
   assert.equal(dedup.code, 0, dedup.stderr);
   const [n] = await queryRows(out, 'SELECT count(*)::INT AS rows, count(*) FILTER (WHERE kept AND duplicate_of IS NULL AND similarity IS NULL)::INT AS kept FROM dedup WHERE cluster = -1');
   assert.deepEqual(n, { rows: noise, kept: noise });

@@ -36,7 +36,7 @@ test('sample after dedup draws only kept ids; dedup reruns are skipped or redo t
   corpus(file);
   const out = path.join(dir, 'out');
   assert.equal((await runCli(['infer', file, out, '--kmeans-num-clusters', '3', '--quiet'])).code, 0);
-  const d1 = await runCli(['dedup', out, '--dedup-epsilon', '0.02', '--quiet']);
+  const d1 = await runCli(['dedup', out, '--dedup-methods', 'semantic', '--dedup-epsilon', '0.02', '--quiet']);
   assert.equal(d1.code, 0, d1.stderr);
   // A sample larger than the data takes every kept id: exactly the kept set, nothing removed.
   const s1 = await runCli(['sample', out, '--sample-size', '1000', '--quiet']);
@@ -51,14 +51,14 @@ test('sample after dedup draws only kept ids; dedup reruns are skipped or redo t
 
   // The same settings again: dedup is skipped, the sample stays, and --write-kept still writes.
   const keptFile = path.join(dir, 'kept.jsonl');
-  const d2 = await runCli(['dedup', out, '--dedup-epsilon', '0.02', '--write-kept', keptFile]);
+  const d2 = await runCli(['dedup', out, '--dedup-methods', 'semantic', '--dedup-epsilon', '0.02', '--write-kept', keptFile]);
   assert.equal(d2.code, 0, d2.stderr);
   assert.match(d2.stderr, /dedup: complete for these settings, skipped/);
   assert.equal(fs.readFileSync(keptFile, 'utf8').trim().split('\n').length, kept);
   assert.ok(manifest(out).stages.sample, 'a skipped dedup keeps the sample');
 
   // A wider ε redoes dedup and removes the sample, which then draws from the new kept set.
-  const d3 = await runCli(['dedup', out, '--dedup-epsilon', '0.3', '--quiet']);
+  const d3 = await runCli(['dedup', out, '--dedup-methods', 'semantic', '--dedup-epsilon', '0.3', '--quiet']);
   assert.equal(d3.code, 0, d3.stderr);
   assert.equal(manifest(out).stages.sample, undefined);
   assert.equal(fs.existsSync(path.join(out, 'sample.parquet')), false);
@@ -79,7 +79,7 @@ test('a pipeline that lists dedup: a new ε redoes dedup and the sample in one r
   const file = path.join(dir, 'in.jsonl');
   corpus(file);
   const yaml = path.join(dir, 'p.yaml');
-  fs.writeFileSync(yaml, `input: in.jsonl\noutput_dir: out\nstages: [embed, fit, infer, dedup, sample]\nkmeans_num_clusters: 3\nsample_size: 1000\ndedup_epsilon: 0.02\nwrite_kept: kept.jsonl\n`);
+  fs.writeFileSync(yaml, `input: in.jsonl\noutput_dir: out\nstages: [embed, fit, infer, dedup, sample]\nkmeans_num_clusters: 3\nsample_size: 1000\ndedup_methods: [semantic]\ndedup_epsilon: 0.02\nwrite_kept: kept.jsonl\n`);
   const out = path.join(dir, 'out');
   const r1 = await runCli(['run', yaml, '--quiet']);
   assert.equal(r1.code, 0, r1.stderr);

@@ -35,9 +35,9 @@ test('dedup: word-swapped copies are removed within their cluster, decisions are
   const infer = await runCli(['infer', file, out, '--kmeans-num-clusters', '3', '--quiet']);
   assert.equal(infer.code, 0, infer.stderr);
   const kept = path.join(dir, 'kept.jsonl');
-  const dedup = await runCli(['dedup', out, '--dedup-epsilon', '0.02', '--write-kept', kept, '--quiet']);
+  const dedup = await runCli(['dedup', out, '--dedup-methods', 'semantic', '--dedup-epsilon', '0.02', '--write-kept', kept, '--quiet']);
   assert.equal(dedup.code, 0, dedup.stderr);
-  assert.match(dedup.stderr, /dedup: \d+ of 225 ids removed/);
+  assert.match(dedup.stderr, /dedup: \d+ of 225 rows removed .*: semantic \d+/);
 
   // Each copy pair: never both kept, and when one is kept the other names it (both may go
   // when a third text has the same words).
@@ -81,4 +81,56 @@ test('dedup: word-swapped copies are removed within their cluster, decisions are
   const original = new Set(lines);
   for (const r of written) assert.ok(original.has(r));
   assert.equal(new Set(written.map((r) => JSON.parse(r).text)).size, written.length);
+});
+
+test('dedup with exact and fuzzy: one row per input row, exact copies with their lines, edited copies removed as fuzzy, the earliest row kept', async () => {
+  const dir = tempDir('dedup-methods');
+  const file = path.join(dir, 'in.jsonl');
+  const lines: string[] = [];
+  const originals: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    // Two topic words for the model, six of the row's own: originals share at most a fifth of their words.
+    const words = TOPICS[i % 3];
+    originals.push(`${words[i % 10]} ${words[(i + 3) % 10]} ${[1, 2, 3, 4, 5, 6].map((j) => `w${i}x${j}`).join(' ')}`);
+  }
+  for (const t of originals) lines.push(JSON.stringify({ text: t }));
+  // Later in the file: exact copies of 0–4, case/punctuation copies of 5–9.
+  for (let i = 0; i < 5; i++) lines.push(JSON.stringify({ text: originals[i] }));
+  for (let i = 5; i < 10; i++) lines.push(JSON.stringify({ text: `${originals[i].toUpperCase()}?!` }));
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  const out = path.join(dir, 'out');
+  assert.equal((await runCli(['infer', file, out, '--kmeans-num-clusters', '3', '--quiet'])).code, 0);
+  // Semantic off: the built-in model gives these texts' unknown words no vector, so it would group them by topic.
+  const dedup = await runCli(['dedup', out, '--dedup-methods', 'exact,fuzzy', '--quiet']);
+  assert.equal(dedup.code, 0, dedup.stderr);
+  assert.match(dedup.stderr, /dedup: 10 of 50 rows removed \(20\.0%\): exact 5, fuzzy 5;/);
+  const rows = await queryRows(out, `SELECT line::INT AS line, kept, reason, group_id, duplicate_of, jaccard FROM dedup d ORDER BY line`);
+  assert.equal(rows.length, 50);
+  const idOf = await queryRows(out, 'SELECT line::INT AS line, id FROM rows ORDER BY line');
+  for (const r of rows) {
+    const line = Number(r.line);
+    const id = idOf[line - 1].id;
+    if (line <= 40) assert.deepEqual([r.kept, r.reason, r.group_id], [true, null, id], `line ${line}`);
+    else if (line <= 45) assert.deepEqual([r.kept, r.reason, r.duplicate_of, r.group_id], [false, 'exact', id, id], `line ${line}`);
+    else {
+      const original = idOf[line - 41].id;
+      assert.deepEqual([r.kept, r.reason, r.duplicate_of, r.group_id, r.jaccard], [false, 'fuzzy', original, original, 1], `line ${line}`);
+    }
+  }
+  const stats = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).stages.dedup.stats;
+  assert.deepEqual(stats.removed_by, { exact: 5, fuzzy: 5, semantic: 0 });
+  assert.deepEqual(stats.methods, ['exact', 'fuzzy']);
+  assert.deepEqual(stats.fuzzy_bands, { bands: 14, rows: 9 });
+  // --sweep reads the stored scores: the dedup is complete and skipped, nothing is recomputed.
+  const sweep = await runCli(['dedup', out, '--sweep']);
+  assert.equal(sweep.code, 0, sweep.stderr);
+  assert.match(sweep.stderr, /dedup: complete for these settings, skipped/);
+  const [{ n: atPoint8 }] = await queryRows(out, 'SELECT count(*)::INT AS n FROM dedup WHERE jaccard >= 0.8');
+  assert.match(sweep.stdout, new RegExp(`^ +0\\.8 +${atPoint8}$`, 'm'));
+  assert.equal(atPoint8, 5);
+  assert.doesNotMatch(sweep.stdout, /semantic ε/);
+  // Fuzzy alone: an exact copy's later rows follow their first row, which is kept.
+  const fuzzyOnly = await runCli(['dedup', out, '--dedup-methods', 'fuzzy', '--quiet']);
+  assert.equal(fuzzyOnly.code, 0, fuzzyOnly.stderr);
+  assert.match(fuzzyOnly.stderr, /dedup: 5 of 50 rows removed \(10\.0%\): fuzzy 5;/);
 });

@@ -43,7 +43,18 @@ export function writeDedupPart(out: string, part: number, ids: readonly string[]
   writeParquet(
     path.join(out, DEDUP.path, partName(part)),
     DEDUP,
-    { id: ids, cluster: new Int32Array(n), kept: Uint8Array.from(kept, Number), duplicate_of: kept.map((k) => (k ? null : ids[0])), similarity: new Float32Array(n).fill(NaN) },
+    {
+      id: ids,
+      source: ids.map(() => 'in.jsonl'),
+      line: Float64Array.from(ids, (_, i) => i + 1),
+      cluster: new Int32Array(n),
+      kept: Uint8Array.from(kept, Number),
+      reason: kept.map((k) => (k ? null : 'semantic')),
+      group_id: kept.map((k, i) => (k ? ids[i] : ids[0])),
+      duplicate_of: kept.map((k) => (k ? null : ids[0])),
+      similarity: new Float32Array(n).fill(NaN),
+      jaccard: new Float32Array(n).fill(NaN),
+    },
     n,
   );
 }

@@ -1,0 +1,78 @@
+/**
+ * Each row's most similar earlier row among its MinHash LSH candidates (Leskovec, Rajaraman &
+ * Ullman, Mining of Massive Datasets, §3.4), confirmed by the signatures' Jaccard estimate as
+ * NeMo Curator does after bucketing. Input: n signatures of P values, row-major, in row order
+ * (minhash.ts), banded by lsh-bands.ts. A row's candidates are, for each band, the earliest row
+ * whose band is equal to its own (the bucket's first member): rows that share a bucket all
+ * meet its first member, so a duplicate group links to its earliest row without the
+ * O(bucket²) pairs that comparing every member with every other would cost.
+ *
+ * Buckets without hash tables: per band, each row's band hash and index packed into one
+ * 64-bit word (hash high, index low) and sorted by the engine's native BigUint64Array sort;
+ * a run of equal hashes is a bucket and its first word holds its earliest row. 8 bytes a row,
+ * reused across bands. Band hashes are 32 bits, so unrelated bands can collide: the Jaccard
+ * estimate each candidate gets is what decides.
+ *
+ * Matching new rows against a reference set is the same call with the reference's
+ * signatures first: every later row's match is then the earlier row, reference or not, it
+ * resembles most.
+ */
+import type { LshBands } from './lsh-bands.js';
+import { estimatedJaccard } from './minhash.js';
+import { fmix32 } from './shingles.js';
+
+export interface EarlierMatch {
+  /** Per row: the most similar earlier candidate (row index), −1 when there was none. */
+  match: Int32Array;
+  /** Per row: its Jaccard estimate (NaN when there was no candidate). Ties go to the earlier row. */
+  jaccard: Float32Array;
+}
+
+/**
+ * `signatures` (n × P, row-major), `use[i]` 0 to leave row i out (an empty shingle set), the
+ * banding. Returns each row's best earlier match.
+ */
+export function nearestEarlier(signatures: Uint32Array, n: number, permutations: number, banding: LshBands, use?: Uint8Array): EarlierMatch {
+  const { bands, rows } = banding;
+  if (bands * rows > permutations) throw new RangeError(`${bands} bands × ${rows} rows exceed ${permutations} permutations`);
+  if (signatures.length < n * permutations) throw new RangeError(`signatures hold ${signatures.length} values, fewer than ${n} rows × ${permutations}`);
+  if (n >= 0x100000000) throw new RangeError(`at most 2³² − 1 rows, got ${n}`);
+  const match = new Int32Array(n).fill(-1);
+  const jaccard = new Float32Array(n).fill(NaN);
+  const members: number[] = [];
+  for (let i = 0; i < n; i++) if (!use || use[i]) members.push(i);
+  const m = members.length;
+  const words = new BigUint64Array(m);
+  // Little-endian halves of each word: [2k] the row (low), [2k + 1] the band hash (high).
+  const halves = new Uint32Array(words.buffer);
+  for (let band = 0; band < bands; band++) {
+    const first = band * rows;
+    for (let k = 0; k < m; k++) {
+      const o = members[k] * permutations + first;
+      let h = band + 1;
+      for (let q = 0; q < rows; q++) {
+        h = Math.imul(h ^ signatures[o + q], 0x9e3779b1);
+        h = (h << 13) | (h >>> 19);
+      }
+      halves[2 * k] = members[k];
+      halves[2 * k + 1] = fmix32(h);
+    }
+    words.sort();
+    let head = m > 0 ? halves[0] : 0;
+    for (let k = 1; k < m; k++) {
+      // A run of equal hashes is a bucket; its first word holds its earliest row.
+      if (halves[2 * k + 1] !== halves[2 * k - 1]) {
+        head = halves[2 * k];
+        continue;
+      }
+      const i = halves[2 * k];
+      if (match[i] === head) continue;
+      const j = estimatedJaccard(signatures, permutations, i, head);
+      if (match[i] < 0 || j > jaccard[i] || (j === jaccard[i] && head < match[i])) {
+        match[i] = head;
+        jaccard[i] = j;
+      }
+    }
+  }
+  return { match, jaccard };
+}

@@ -1,0 +1,104 @@
+/**
+ * Exact and fuzzy dedup over a run folder's rows/, in row order (the order of rows/: input
+ * files as given, lines ascending). Exact: a row whose id (the xxh3-128 of its text) was seen
+ * on an earlier row is a copy of that row; embed embedded the id once. Fuzzy: the first row of
+ * each id gets a MinHash signature of its normalised text's shingles (core/dedup/), LSH finds
+ * each one's most similar earlier row, and fuzzyGroups keeps the earliest row of each group.
+ *
+ * Memory: per input row its id, source and line (for the dedup/ table), and per distinct id
+ * its P-value signature (512 bytes at P = 128) — all rows are candidates of all later ones.
+ * DuckDB streams the texts; no text is kept.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { fuzzyGroups } from '../../core/dedup/fuzzy-groups.js';
+import { CONFIRMED_FALSE_NEGATIVE_WEIGHT, lshBands, type LshBands } from '../../core/dedup/lsh-bands.js';
+import { nearestEarlier } from '../../core/dedup/lsh-match.js';
+import { minhashFamily, minhashSignature } from '../../core/dedup/minhash.js';
+import { normalizeText } from '../../core/dedup/normalize-text.js';
+import { shingleHashes, type ShingleUnit } from '../../core/dedup/shingles.js';
+import { ROWS } from '../../schemas/tables.js';
+
+export interface FuzzyOptions {
+  unit: ShingleUnit;
+  ngram: number;
+  threshold: number;
+  permutations: number;
+  seed: number;
+}
+
+export interface LexicalDecisions {
+  /** Per input row, in row order. */
+  ids: string[];
+  sources: string[];
+  lines: Float64Array;
+  /** Per input row: the row of its id's first occurrence (itself when first). */
+  firstRow: Int32Array;
+  /** The first row of each distinct id, in row order. */
+  distinctRows: Int32Array;
+  /** Fuzzy, per distinct id (null when fuzzy is off): its best earlier match (distinct index, −1 none), the Jaccard estimate, kept flag and group's kept distinct index. */
+  fuzzy: { match: Int32Array; jaccard: Float32Array; kept: Uint8Array; group: Int32Array; banding: LshBands } | null;
+}
+
+/** Reads rows/ once; `fuzzy` null runs the exact pass only. */
+export async function lexicalDedup(conn: DuckDBConnection, fuzzy: FuzzyOptions | null, onRows?: (rows: number) => void): Promise<LexicalDecisions> {
+  const r = ROWS.col;
+  const P = fuzzy?.permutations ?? 0;
+  const family = fuzzy ? minhashFamily(P, fuzzy.seed) : null;
+  const ids: string[] = [];
+  const sources: string[] = [];
+  let lines: Float64Array = new Float64Array(1024);
+  let firstRow: Int32Array = new Int32Array(1024);
+  const firstOf = new Map<string, number>();
+  const distinct: number[] = [];
+  let signatures: Uint32Array = new Uint32Array(fuzzy ? 1024 * P : 0);
+  let use: Uint8Array = new Uint8Array(1024);
+  const result = await conn.stream(`SELECT ${r.id}, ${fuzzy ? r.text : 'NULL'}, ${r.source}, ${r.line} FROM ${ROWS.name}`);
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const [idv, textv, sourcev, linev] = [0, 1, 2, 3].map((c) => chunk.getColumnVector(c));
+    for (let k = 0; k < chunk.rowCount; k++) {
+      const row = ids.length;
+      if (row === lines.length) {
+        lines = grow(lines, row * 2) as Float64Array;
+        firstRow = grow(firstRow, row * 2) as Int32Array;
+      }
+      const id = idv.getItem(k) as string;
+      ids.push(id);
+      sources.push(sourcev.getItem(k) as string);
+      lines[row] = Number(linev.getItem(k));
+      const first = firstOf.get(id);
+      if (first !== undefined) {
+        firstRow[row] = first;
+        continue;
+      }
+      firstOf.set(id, row);
+      firstRow[row] = row;
+      const d = distinct.length;
+      distinct.push(row);
+      if (fuzzy && family) {
+        if ((d + 1) * P > signatures.length) {
+          signatures = grow(signatures, signatures.length * 2) as Uint32Array;
+          use = grow(use, use.length * 2) as Uint8Array;
+        }
+        const shingles = shingleHashes(normalizeText(textv.getItem(k) as string), fuzzy.unit, fuzzy.ngram);
+        use[d] = shingles.length > 0 ? 1 : 0;
+        minhashSignature(shingles, family, signatures, d * P);
+      }
+    }
+    onRows?.(ids.length);
+  }
+  firstOf.clear();
+  const distinctRows = Int32Array.from(distinct);
+  let fuzzyResult: LexicalDecisions['fuzzy'] = null;
+  if (fuzzy) {
+    const banding = lshBands(fuzzy.threshold, P, CONFIRMED_FALSE_NEGATIVE_WEIGHT);
+    const { match, jaccard } = nearestEarlier(signatures, distinctRows.length, P, banding, use);
+    fuzzyResult = { match, jaccard, banding, ...fuzzyGroups(match, jaccard, fuzzy.threshold) };
+  }
+  return { ids, sources, lines: lines.subarray(0, ids.length), firstRow: firstRow.subarray(0, ids.length), distinctRows, fuzzy: fuzzyResult };
+}
+
+function grow<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(Math.max(length, 1024));
+  b.set(a);
+  return b;
+}

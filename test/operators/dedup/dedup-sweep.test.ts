@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withRunDatabase } from '../../../operators/duckdb/duckdb-views.js';
+import { dedupSweep, SWEEP_EPSILONS, SWEEP_THRESHOLDS } from '../../../operators/dedup/dedup-sweep.js';
+import { writeDedupTable } from '../../../operators/dedup/write-dedup-table.js';
+import type { SemanticDecision } from '../../../operators/dedup/dedup-clusters.js';
+import { tempDir } from '../../support/paths.js';
+
+test('dedupSweep counts the rows whose stored Jaccard reaches each threshold and whose similarity reaches 1 − ε', async () => {
+  const out = tempDir('dedup-sweep');
+  // Five distinct rows and an exact copy; Jaccard estimates 0.875, 0.5 and 0.75, similarities 0.995 and 0.96.
+  const ids = ['a', 'b', 'c', 'd', 'e', 'a'];
+  const jaccards = [NaN, 0.875, 0.5, 0.75, NaN];
+  writeDedupTable(
+    out,
+    10,
+    {
+      ids,
+      sources: ids.map(() => 'in.jsonl'),
+      lines: Float64Array.from(ids, (_, i) => i + 1),
+      firstRow: Int32Array.of(0, 1, 2, 3, 4, 0),
+      distinctRows: Int32Array.of(0, 1, 2, 3, 4),
+      fuzzy: {
+        match: Int32Array.of(-1, 0, 0, 1, -1),
+        jaccard: Float32Array.from(jaccards),
+        kept: Uint8Array.of(1, 0, 1, 1, 1),
+        group: Int32Array.of(0, 0, 2, 3, 4),
+        banding: { bands: 14, rows: 9 },
+      },
+    },
+    new Map(ids.map((id) => [id, 0])),
+    new Map<string, SemanticDecision>([
+      ['c', { kept: false, duplicateOf: 'd', similarity: 0.995 }],
+      ['d', { kept: true, duplicateOf: null, similarity: 0.96 }],
+    ]),
+    true,
+  );
+  const sweep = await withRunDatabase(out, (conn) => dedupSweep(conn));
+  assert.deepEqual(
+    sweep.fuzzy,
+    SWEEP_THRESHOLDS.map((t) => [t, jaccards.filter((j) => j >= t).length]),
+  );
+  const sims = [0.995, 0.96].map((x) => Math.fround(x));
+  assert.deepEqual(
+    sweep.semantic,
+    SWEEP_EPSILONS.map((e) => [e, sims.filter((x) => x >= 1 - e).length]),
+  );
+  assert.deepEqual(sweep.semantic.find(([e]) => e === 0.01), [0.01, 1]);
+  assert.deepEqual(sweep.fuzzy.find(([t]) => t === 0.8), [0.8, 1]);
+});
