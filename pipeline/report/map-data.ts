@@ -15,6 +15,8 @@ export interface MapPoints {
   picked: Uint8Array;
   /** Texts cut to `textChars` characters; empty when not asked for. */
   texts: string[];
+  /** With texts and id_key: the user ids of each point's records (the first 3, in input order, ", "-joined); empty otherwise. */
+  userIds: string[];
   /** Rows in the projection, of which `x.length` are shown. */
   total: number;
   sampled: number;
@@ -24,6 +26,8 @@ export interface MapQuery {
   maxPoints: number;
   seed: number;
   hasSample: boolean;
+  /** rows.user_id holds ids (id_key was given). */
+  userIds?: boolean;
   /** 0 = no texts. */
   textChars: number;
 }
@@ -39,22 +43,24 @@ export async function mapPoints(conn: DuckDBConnection, q: MapQuery): Promise<Ma
     total <= q.maxPoints
       ? flagged
       : `SELECT * FROM (${flagged}) WHERE picked UNION ALL SELECT * FROM (SELECT * FROM (${flagged}) WHERE NOT picked) USING SAMPLE reservoir(${others} ROWS) REPEATABLE (${q.seed})`;
+  const withIds = q.textChars > 0 && q.userIds === true;
   const texts =
     q.textChars > 0
-      ? `LEFT JOIN (SELECT ${ROWS.col.id} AS id, left(any_value(${ROWS.col.text}), ${q.textChars}) AS text FROM ${ROWS.name}
+      ? `LEFT JOIN (SELECT ${ROWS.col.id} AS id, left(any_value(${ROWS.col.text}), ${q.textChars}) AS text${withIds ? `, array_to_string(list(${ROWS.col.user_id} ORDER BY ${ROWS.col.source}, ${ROWS.col.line})[1:3], ', ') AS user_ids` : ''} FROM ${ROWS.name}
            WHERE ${ROWS.col.id} IN (SELECT id FROM shown) GROUP BY 1) t USING (id)`
       : '';
   // Ids are hashes, so ordering by id is a fixed shuffle: no cluster is always drawn on top.
   const sql = `WITH shown AS (${shown})
-    SELECT s.${p.x}, s.${p.y}, l.${LABELS.col.cluster}, s.picked${q.textChars > 0 ? ', t.text' : ''}
+    SELECT s.${p.x}, s.${p.y}, l.${LABELS.col.cluster}, s.picked${q.textChars > 0 ? ', t.text' : ''}${withIds ? ', t.user_ids' : ''}
     FROM shown s JOIN ${LABELS.name} l USING (${p.id}) ${texts} ORDER BY s.${p.id}`;
-  const rows = (await conn.runAndReadAll(sql)).getRowsJS() as [number, number, number, boolean, string?][];
+  const rows = (await conn.runAndReadAll(sql)).getRowsJS() as [number, number, number, boolean, string?, string?][];
   return {
     x: Float32Array.from(rows, (r) => r[0]),
     y: Float32Array.from(rows, (r) => r[1]),
     cluster: Int32Array.from(rows, (r) => r[2]),
     picked: Uint8Array.from(rows, (r) => (r[3] ? 1 : 0)),
     texts: q.textChars > 0 ? rows.map((r) => r[4] ?? '') : [],
+    userIds: withIds ? rows.map((r) => r[5] ?? '') : [],
     total,
     sampled,
   };

@@ -24,13 +24,13 @@ const b64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLe
 const html = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** Writes OUTDIR/report.html and returns its path. */
-export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_points' | 'seed'>): Promise<string> {
+export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_points' | 'seed' | 'id_key'>): Promise<string> {
   const page = await withRunDatabase(outDir, async (conn, views) => {
     for (const t of [PROJECTION, LABELS, CLUSTERS]) {
       if (!views.includes(t.name)) throw new Error(`${outDir} has no ${t.path}: run semclust infer first`);
     }
     const hasSample = views.includes(SAMPLE.name);
-    const m = await mapPoints(conn, { maxPoints: s.report_max_points, seed: s.seed, hasSample, textChars: TEXT_CHARS });
+    const m = await mapPoints(conn, { maxPoints: s.report_max_points, seed: s.seed, hasSample, textChars: TEXT_CHARS, userIds: s.id_key !== undefined });
     const picked = new Map<number, number>();
     if (hasSample) {
       const r = await conn.runAndReadAll(`SELECT ${SAMPLE.col.cluster}, count(*)::BIGINT FROM ${SAMPLE.name} GROUP BY 1`);
@@ -49,7 +49,7 @@ export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_
       hasSample ? `${fmt(m.sampled)} sampled rows (ringed)` : '',
       'drag to pan, wheel to zoom, double-click to reset',
     ].filter(Boolean).join(' · ');
-    const data = { hasSample, x: b64(m.x), y: b64(m.y), cluster: b64(m.cluster), picked: b64(m.picked), texts: m.texts, clusters };
+    const data = { hasSample, x: b64(m.x), y: b64(m.y), cluster: b64(m.cluster), picked: b64(m.picked), texts: m.texts, userIds: m.userIds, clusters };
     // `<` escaped so no text can close the script element.
     const json = JSON.stringify(data).replace(/</g, '\\u003c');
     const css = fs.readFileSync(new URL('page.css', PAGE_DIR), 'utf8');

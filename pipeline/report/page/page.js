@@ -214,7 +214,7 @@
   function showTooltip(i, px, py) {
     if (i < 0) { tooltip.style.display = 'none'; return; }
     tooltip.innerHTML = `<div class="text">${esc(T[i])}</div><div class="meta"><span class="swatch" style="background:${colourOf(C[i])}"></span>` +
-      `${C[i] < 0 ? 'noise' : `cluster ${C[i]}`}${P[i] ? ' · in the sample' : ''}<br>${esc(describe(C[i]))}</div>`;
+      `${C[i] < 0 ? 'noise' : `cluster ${C[i]}`}${P[i] ? ' · in the sample' : ''}${D.userIds.length ? ` · id ${esc(D.userIds[i])}` : ''}<br>${esc(describe(C[i]))}</div>`;
     tooltip.style.display = 'block';
     const wrap = canvas.getBoundingClientRect();
     tooltip.style.left = `${Math.min(px + 14, wrap.width - tooltip.offsetWidth - 4)}px`;
