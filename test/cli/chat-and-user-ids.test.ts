@@ -82,6 +82,11 @@ test('--id-key: identical texts stay two rows with one embedding; rows, sample a
   assert.deepEqual(pair.map((p) => p.user_id), ['r3', 'd3']);
   assert.equal(pair[0].id, pair[1].id, 'one text id, so one embedding');
   assert.deepEqual(manifest(out).stages.embed.stats.user_ids, { missing: 1, duplicated: 0 });
+  const labelled = await queryRows(out, "SELECT user_id, cluster FROM row_labels WHERE user_id IN ('r3', 'd3') ORDER BY line");
+  assert.equal(labelled.length, 2);
+  assert.equal(labelled[0].cluster, labelled[1].cluster);
+  const [{ n }] = await queryRows(out, 'SELECT count(*)::INT AS n FROM row_labels');
+  assert.equal(n, 101);
 
   const sample = await runCli(['sample', out, '--sample-size', '1000', '--quiet']);
   assert.equal(sample.code, 0, sample.stderr);
