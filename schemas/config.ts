@@ -58,7 +58,7 @@ export const settingsShape = {
     .string()
     .min(1)
     .optional()
-    .describe("key path of each record's own id (a string or an integer), kept as user_id in rows, sample.parquet and the report beside the text id; records with the same text stay separate rows, embedded once; missing and duplicated ids are counted in the embed summary"),
+    .describe("key path of each record's own id (a string or an integer), kept as user_id in rows, the row_labels query view, sample.parquet and the report beside the text id; records with the same text stay separate rows, embedded once; missing and duplicated ids are counted in the embed summary"),
   id_unique: z.boolean().default(false).describe('with id_key: stop embed at a record without an id, and refuse the run when two records share one (naming both lines)'),
   csv_delimiter: z
     .string()

@@ -144,6 +144,8 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
 
   semclust embed ${SOTU} out/sotu --text-key text
   semclust embed chats.jsonl out/chat --message-key "request.messages[0].content"
+  semclust embed sharegpt.jsonl out/sg --format sharegpt --roles user,system --turns all
+  semclust embed docs.jsonl out/docs --text-template '{title}\\n\\n{body}' --id-key meta.uid
   cat data/*.jsonl | semclust embed - out/stdin
   semclust embed 'logs/*.jsonl.gz' out/logs --embedding-model sentence-transformers/all-MiniLM-L6-v2
   semclust embed data.jsonl out/llama --embedding-endpoint http://127.0.0.1:8000/v1 \\
