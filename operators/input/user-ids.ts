@@ -5,6 +5,7 @@
  * hash table of distinct ids, not the rows, and a resumed or sharded run counts every part.
  */
 import { ROWS } from '../../schemas/tables.js';
+import { SemclustError } from '../../core/util/semclust-error.js';
 import { withRunDatabase } from '../duckdb/duckdb-views.js';
 
 export interface UserIdCounts {
@@ -31,4 +32,22 @@ export async function countUserIds(outDir: string): Promise<UserIdCounts> {
     ).getRowsJS() as [string, string[]][];
     return { missing, duplicated, example: { user_id: row[0], first: row[1][0], second: row[1][1] } };
   });
+}
+
+/**
+ * After embed (one process, or the merge of its shards): counts the ids, says what is missing
+ * or repeated, and under --id-unique refuses a repeat naming its first two lines.
+ */
+export async function checkUserIds(outDir: string, idKey: string, unique: boolean, log: (line: string) => void): Promise<{ missing: number; duplicated: number }> {
+  const { missing, duplicated, example } = await countUserIds(outDir);
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  if (missing > 0) log(`embed: ${fmt(missing)} records have no id at ${idKey} (user_id null)`);
+  if (example) {
+    const where = `"${example.user_id}" first at ${example.first} and again at ${example.second}`;
+    if (unique) {
+      throw new SemclustError(`${fmt(duplicated)} records repeat an earlier record's id at ${idKey}, e.g. ${where}; --id-unique refuses them: fix the ids, or leave --id-unique out to keep them (counted)`);
+    }
+    log(`embed: ${fmt(duplicated)} records repeat an earlier record's id at ${idKey}, e.g. ${where}`);
+  }
+  return { missing, duplicated };
 }

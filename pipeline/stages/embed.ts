@@ -22,8 +22,7 @@ import { statInputs } from '../../operators/input/input-identity.js';
 import { STDIN, contentDigest, resolveInputs, totalInputBytes } from '../../operators/input/read-lines.js';
 import { RejectCounter } from '../../operators/input/reject-counter.js';
 import { EmbedPartsWriter } from '../../operators/embed/write-embed-parts.js';
-import { countUserIds } from '../../operators/input/user-ids.js';
-import { SemclustError } from '../../core/util/semclust-error.js';
+import { checkUserIds } from '../../operators/input/user-ids.js';
 import type { SettingChange, Stage, StageRun } from '../run/stage.js';
 import type { Embedder } from '../../operators/embedders/embedder.js';
 import { parseKeyPath } from '../../core/text/key-path.js';
@@ -250,7 +249,7 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
   progress.done(rejects.lines);
   if (kept.parts > 0) ctx.log(`embed: ${kept.parts} parts (${kept.totals.rows.toLocaleString('en-US')} rows) kept from the interrupted attempt`);
   const served = 'usage' in embedder ? servedStats(embedder, s.cost_per_million_tokens, ctx.log) : {};
-  const userIds = s.id_key === undefined ? {} : { user_ids: await checkUserIds(ctx.outDir, s, ctx.log) };
+  const userIds = s.id_key === undefined ? {} : { user_ids: await checkUserIds(ctx.outDir, s.id_key, s.id_unique, ctx.log) };
   const fileSources = sources.flatMap((src, i) => (src === STDIN ? [] : [i]));
   const inputs: InputIdentity[] = files.map((f, j) => ({ ...f, xxh3: digests[fileSources[j]] ?? '' }));
   return {
@@ -270,21 +269,6 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
     ...served,
     ...userIds,
   };
-}
-
-/** Counts the records' own ids, says what is missing or repeated, and refuses either under --id-unique. */
-async function checkUserIds(outDir: string, s: Settings, log: (line: string) => void): Promise<{ missing: number; duplicated: number }> {
-  const { missing, duplicated, example } = await countUserIds(outDir);
-  const fmt = (n: number) => n.toLocaleString('en-US');
-  if (missing > 0) log(`embed: ${fmt(missing)} records have no id at ${s.id_key} (user_id null)`);
-  if (example) {
-    const where = `"${example.user_id}" first at ${example.first} and again at ${example.second}`;
-    if (s.id_unique) {
-      throw new SemclustError(`${fmt(duplicated)} records repeat an earlier record's id at ${s.id_key}, e.g. ${where}; --id-unique refuses them: fix the ids, or leave --id-unique out to keep them (counted)`);
-    }
-    log(`embed: ${fmt(duplicated)} records repeat an earlier record's id at ${s.id_key}, e.g. ${where}`);
-  }
-  return { missing, duplicated };
 }
 
 /** A served model's token and request counts for the manifest (and so the summary), and the cost estimate said once. */
