@@ -49,6 +49,12 @@ test('--format messages: system + first user turn per record, empty user turns r
   const lastRows = await queryRows(out, 'SELECT text FROM rows ORDER BY line');
   assert.deepEqual(lastRows.map((r) => r.text), passages.map((_, i) => `Summarise the speech.\n\nShorter, please (${i}).`));
 
+  // Two ways of making the text at once are refused before anything runs.
+  const both = await runCli(['embed', file, path.join(dir, 'both'), '--format', 'sharegpt', '--text-template', '{a} {b}']);
+  assert.equal(both.code, 2, both.stderr);
+  assert.match(both.stderr, /--text-template and --format sharegpt each say how to make the text: give one/);
+  assert.equal(fs.existsSync(path.join(dir, 'both', 'rows')), false);
+
   // Records whose only user turn is empty are rejects naming the turns they have.
   const empty = path.join(dir, 'empty.jsonl');
   write(empty, [
