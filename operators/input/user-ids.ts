@@ -38,7 +38,7 @@ export async function countUserIds(outDir: string): Promise<UserIdCounts> {
  * After embed (one process, or the merge of its shards): counts the ids, says what is missing
  * or repeated, and under --id-unique refuses a repeat naming its first two lines.
  */
-export async function checkUserIds(outDir: string, idKey: string, unique: boolean, log: (line: string) => void): Promise<{ missing: number; duplicated: number }> {
+export async function checkUserIds(outDir: string, idKey: string, unique: boolean, log: (line: string) => void): Promise<{ user_ids_missing: number; user_ids_duplicated: number }> {
   const { missing, duplicated, example } = await countUserIds(outDir);
   const fmt = (n: number) => n.toLocaleString('en-US');
   if (missing > 0) log(`embed: ${fmt(missing)} records have no id at ${idKey} (user_id null)`);
@@ -49,5 +49,5 @@ export async function checkUserIds(outDir: string, idKey: string, unique: boolea
     }
     log(`embed: ${fmt(duplicated)} records repeat an earlier record's id at ${idKey}, e.g. ${where}`);
   }
-  return { missing, duplicated };
+  return { user_ids_missing: missing, user_ids_duplicated: duplicated };
 }

@@ -237,7 +237,7 @@ async function mergeUnits(ctx: StageRun, shards: readonly ShardRecord[]): Promis
     model_revision: done.model_revision ?? null,
     inputs: latest.inputs ?? [],
     resumed_parts: 0,
-    ...(ctx.settings.id_key === undefined ? {} : { user_ids: await checkUserIds(outDir, ctx.settings.id_key, ctx.settings.id_unique, ctx.log) }),
+    ...(ctx.settings.id_key === undefined ? {} : await checkUserIds(outDir, ctx.settings.id_key, ctx.settings.id_unique, ctx.log)),
   };
   return {
     stats,

@@ -108,8 +108,9 @@ export const embedStats = z.object({
   inputs: z.array(InputIdentity),
   /** Parts kept from an interrupted attempt instead of being embedded again. */
   resumed_parts: z.number(),
-  /** With id_key: records without an id, and records repeating an earlier record's id. */
-  user_ids: z.object({ missing: z.number(), duplicated: z.number() }).optional(),
+  /** With id_key: records without an id, and records repeating an earlier record's id (flat, so the summary line shows them). */
+  user_ids_missing: z.number().optional(),
+  user_ids_duplicated: z.number().optional(),
   /** Set when the stage ran as N shards and was merged (mergeShards, pipeline/run/run-stages.ts). */
   shards: z.number().optional(),
   /**
@@ -249,7 +250,7 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
   progress.done(rejects.lines);
   if (kept.parts > 0) ctx.log(`embed: ${kept.parts} parts (${kept.totals.rows.toLocaleString('en-US')} rows) kept from the interrupted attempt`);
   const served = 'usage' in embedder ? servedStats(embedder, s.cost_per_million_tokens, ctx.log) : {};
-  const userIds = s.id_key === undefined ? {} : { user_ids: await checkUserIds(ctx.outDir, s.id_key, s.id_unique, ctx.log) };
+  const userIds = s.id_key === undefined ? {} : await checkUserIds(ctx.outDir, s.id_key, s.id_unique, ctx.log);
   const fileSources = sources.flatMap((src, i) => (src === STDIN ? [] : [i]));
   const inputs: InputIdentity[] = files.map((f, j) => ({ ...f, xxh3: digests[fileSources[j]] ?? '' }));
   return {

@@ -87,7 +87,8 @@ test('--id-key: identical texts stay two rows with one embedding; rows, sample a
   const pair = await queryRows(out, `SELECT user_id, id FROM rows WHERE text = ${JSON.stringify(passages[3]).replace(/^"|"$/g, "'")} ORDER BY line`);
   assert.deepEqual(pair.map((p) => p.user_id), ['r3', 'd3']);
   assert.equal(pair[0].id, pair[1].id, 'one text id, so one embedding');
-  assert.deepEqual(manifest(out).stages.embed.stats.user_ids, { missing: 1, duplicated: 0 });
+  const stats = manifest(out).stages.embed.stats;
+  assert.deepEqual([stats.user_ids_missing, stats.user_ids_duplicated], [1, 0]);
   const labelled = await queryRows(out, "SELECT user_id, cluster FROM row_labels WHERE user_id IN ('r3', 'd3') ORDER BY line");
   assert.equal(labelled.length, 2);
   assert.equal(labelled[0].cluster, labelled[1].cluster);
@@ -113,7 +114,9 @@ test('--id-key: identical texts stay two rows with one embedding; rows, sample a
   write(dup, [{ uid: 'x', text: passages[0] }, { uid: 'y', text: passages[1] }, { uid: 'x', text: passages[2] }]);
   const counted = await runCli(['embed', dup, path.join(dir, 'dup-out'), '--id-key', 'uid', '--quiet']);
   assert.equal(counted.code, 0, counted.stderr);
-  assert.deepEqual(manifest(path.join(dir, 'dup-out')).stages.embed.stats.user_ids, { missing: 0, duplicated: 1 });
+  const dupStats = manifest(path.join(dir, 'dup-out')).stages.embed.stats;
+  assert.deepEqual([dupStats.user_ids_missing, dupStats.user_ids_duplicated], [0, 1]);
+  assert.match(counted.stdout + counted.stderr, /user_ids_missing=0 {2}user_ids_duplicated=1/, 'the summary shows the counts');
   const refused = await runCli(['embed', dup, path.join(dir, 'dup-refused'), '--id-key', 'uid', '--id-unique', '--quiet']);
   assert.notEqual(refused.code, 0);
   assert.match(refused.stderr, new RegExp(`"x" first at ${dup.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1 and again at .*dup\\.jsonl:3; --id-unique refuses them`));

@@ -24,7 +24,7 @@ test('missing ids and repeats of an earlier id are counted; the first repeat is 
   const out = rowsOf(['k1', null, 'k2', 'k3', 'k2', 'k1', null]);
   assert.deepEqual(await countUserIds(out), { missing: 2, duplicated: 2, example: { user_id: 'k1', first: 'a.jsonl:1', second: 'b.jsonl:2' } });
   const said: string[] = [];
-  assert.deepEqual(await checkUserIds(out, 'uid', false, (l) => said.push(l)), { missing: 2, duplicated: 2 });
+  assert.deepEqual(await checkUserIds(out, 'uid', false, (l) => said.push(l)), { user_ids_missing: 2, user_ids_duplicated: 2 });
   assert.deepEqual(said, ['embed: 2 records have no id at uid (user_id null)', 'embed: 2 records repeat an earlier record\'s id at uid, e.g. "k1" first at a.jsonl:1 and again at b.jsonl:2']);
   await assert.rejects(checkUserIds(out, 'uid', true, () => {}), /2 records repeat .* "k1" first at a\.jsonl:1 and again at b\.jsonl:2; --id-unique refuses them/);
 });
@@ -32,6 +32,6 @@ test('missing ids and repeats of an earlier id are counted; the first repeat is 
 test('unique ids pass --id-unique with nothing said', async () => {
   const out = rowsOf(['a', 'b', 'c', 'd']);
   const said: string[] = [];
-  assert.deepEqual(await checkUserIds(out, 'uid', true, (l) => said.push(l)), { missing: 0, duplicated: 0 });
+  assert.deepEqual(await checkUserIds(out, 'uid', true, (l) => said.push(l)), { user_ids_missing: 0, user_ids_duplicated: 0 });
   assert.deepEqual(said, []);
 });
