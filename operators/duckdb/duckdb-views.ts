@@ -77,7 +77,7 @@ export async function openRunDatabase(outDir: string, options: RunDatabaseOption
 }
 
 /** The row_labels view's name: one row per input record, for joining clusters back to the user's own ids (id_key). */
-export const ROW_LABELS = 'row_labels';
+const ROW_LABELS = 'row_labels';
 
 /**
  * row_labels: (user_id, id, cluster, probability, source, line) for every row, since labels

@@ -46,7 +46,7 @@ export interface ExtractOptions {
   template?: string;
   /** Key path of the record's own id (--id-key): a string or an integer, kept beside the text id. */
   idKeyPath?: string;
-  /** --id-unique: a record without an id stops the run (duplicates are refused after embed, pipeline/stages/embed.ts). */
+  /** --id-unique: a record without an id stops the run (repeated ids are refused once the rows are written: operators/input/user-ids.ts). */
   idRequired?: boolean;
   /** Precomputed vectors (`--embedding-column`): their key path and the run's dimension. */
   vectors?: { keyPath: string; dims: number };
