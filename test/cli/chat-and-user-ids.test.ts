@@ -9,10 +9,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sotuSample } from '../support/corpus.js';
-import { queryRows, runCli } from '../support/cli.js';
+import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
+import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/paths.js';
 
 const manifest = (out: string) => JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+/** SQL over a run's views (those `semclust query` has), in this process: a child per query would cost seconds. */
+const queryRows = (out: string, q: string) => withRunDatabase(out, async (c) => (await c.runAndReadAll(q)).getRowObjectsJS());
 const write = (file: string, records: unknown[]) => fs.writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
 
 test('--format messages: system + first user turn per record, empty user turns rejected by file and line, --turns last redoes embed', { timeout: 120_000 }, async () => {
@@ -84,7 +87,7 @@ test('--id-key: identical texts stay two rows with one embedding; rows, sample a
   assert.match(run.stderr, /1 records have no id at meta\.uid/);
   const [counts] = await queryRows(out, 'SELECT count(*)::INT AS rows, count(DISTINCT id)::INT AS ids, count(user_id)::INT AS with_id, (SELECT count(*)::INT FROM embeddings) AS vectors FROM rows');
   assert.deepEqual(counts, { rows: 101, ids: 91, with_id: 100, vectors: 91 });
-  const pair = await queryRows(out, `SELECT user_id, id FROM rows WHERE text = ${JSON.stringify(passages[3]).replace(/^"|"$/g, "'")} ORDER BY line`);
+  const pair = await queryRows(out, `SELECT user_id, id FROM rows WHERE text = '${passages[3].replace(/'/g, "''")}' ORDER BY line`);
   assert.deepEqual(pair.map((p) => p.user_id), ['r3', 'd3']);
   assert.equal(pair[0].id, pair[1].id, 'one text id, so one embedding');
   const stats = manifest(out).stages.embed.stats;
