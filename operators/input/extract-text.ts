@@ -77,7 +77,7 @@ function userIdOf(record: unknown, path: KeyPath): string | null {
 export function extractTexts(options: ExtractOptions) {
   const path = parseKeyPath(options.keyPath);
   const template = options.template === undefined ? null : parseTextTemplate(options.template);
-  const chat = options.chat ? { ...options.chat, roles: options.chat.roles.map(canonicalRole) } : null;
+  const chat = options.chat ? { ...options.chat, roles: [...new Set(options.chat.roles.map(canonicalRole))] } : null;
   const idPath = options.idKeyPath === undefined ? null : parseKeyPath(options.idKeyPath);
   const vec = options.vectors ? { ...options.vectors, path: parseKeyPath(options.vectors.keyPath) } : null;
   type Extracted = { text: string } | { problem: Reject['reason']; detail: string };

@@ -135,7 +135,8 @@ test('a ShareGPT dataset: human turns by the role name user, system prompts kept
     { conversations: [{ from: 'human', value: '' }, { from: 'gpt', value: 'Hello!' }] },
     { conversations: [{ from: 'gpt', value: 'Only me.' }] },
   ];
-  const r = await extractLines(chats, { keyPath: 'conversations', chat: { format: 'sharegpt', roles: ['human', 'system'], turns: 'first' } });
+  // human is user, so "human,user" is one role: its turn is not repeated.
+  const r = await extractLines(chats, { keyPath: 'conversations', chat: { format: 'sharegpt', roles: ['human', 'system', 'user'], turns: 'first' } });
   assert.deepEqual(r.texts, ['You are a bank.\n\nWhere is my card?']);
   assert.deepEqual(r.rejects, [
     [2, 'no_turn', 'no user turn with text (turns user (empty), assistant)', true],
