@@ -125,7 +125,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       return await launch(rest, log);
     }
-    const args = parseArgs(rest, ['help', 'quiet', 'format', 'port', 'host', ...(command === 'embed' || command === 'infer' ? ['shard', 'num-shards'] : [])], ['help', 'quiet']);
+    // query's --format (table|csv|json) is its own option; elsewhere --format is the input setting (text|messages|sharegpt).
+    const commandOptions = ['help', 'quiet', 'port', 'host', ...(command === 'query' ? ['format'] : []), ...(command === 'embed' || command === 'infer' ? ['shard', 'num-shards'] : [])];
+    const args = parseArgs(rest, commandOptions, ['help', 'quiet']);
     if (args.options.help) {
       process.stdout.write(`${COMMAND_HELP[command]}\n\n${settingsHelp()}\n`);
       return 0;

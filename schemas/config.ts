@@ -36,6 +36,30 @@ export const settingsShape = {
     .min(1)
     .optional()
     .describe('key path of a chat message, e.g. request.messages[0].content; Llama-3 prompts are reduced to the user turn; overrides text_key'),
+  format: z
+    .enum(['text', 'messages', 'sharegpt'])
+    .default('text')
+    .describe('what text_key leads to: a string (text), an OpenAI messages list of {role, content} (messages; default key messages), or a ShareGPT conversations list of {from, value} with from human/gpt/system (sharegpt; default key conversations); turns are chosen by roles and turns and joined with a blank line'),
+  roles: z
+    .array(z.string().min(1))
+    .min(1)
+    .default(['user'])
+    .describe('format messages|sharegpt: roles whose turns make the text, e.g. user,system (human/gpt mean user/assistant); a record without a turn of the first role is rejected as no_turn'),
+  turns: z
+    .enum(['first', 'last', 'all'])
+    .default('first')
+    .describe('format messages|sharegpt: the first, last or every non-empty turn of each role in roles, joined in conversation order with a blank line'),
+  text_template: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('several fields as one text, e.g. "{title}\\n\\n{body}": key paths in braces, \\n a newline, {{ a brace; a record whose field is missing or empty is rejected as empty_field; overrides text_key'),
+  id_key: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("key path of each record's own id (a string or an integer), kept as user_id in rows, the row_labels query view, sample.parquet and the report beside the text id; records with the same text stay separate rows, embedded once; missing and duplicated ids are counted in the embed summary"),
+  id_unique: z.boolean().default(false).describe('with id_key: stop embed at a record without an id, and refuse the run when two records share one (naming both lines)'),
   csv_delimiter: z
     .string()
     .refine((v) => (v.length === 1 || v === '\\t') && !'"\r\n'.includes(v), 'one character, or \\t for a tab (not a quote or a line break)')

@@ -23,8 +23,11 @@ export interface TableLayout<C extends string = string> {
   readonly doc: string;
 }
 
-export function layout<C extends string>(l: TableLayout<C>): TableLayout<C> & { col: { readonly [K in C]: K } } {
-  const col = Object.fromEntries(Object.keys(l.columns).map((k) => [k, k])) as { [K in C]: K };
+/** Keeps each column's literal type, so writers know which columns are nullable (operators/parquet/parquet.ts TableData). */
+export function layout<const Cols extends Record<string, ColumnType>>(
+  l: TableLayout<keyof Cols & string> & { readonly columns: Cols },
+): TableLayout<keyof Cols & string> & { readonly columns: Cols; col: { readonly [K in keyof Cols & string]: K } } {
+  const col = Object.fromEntries(Object.keys(l.columns).map((k) => [k, k])) as { [K in keyof Cols & string]: K };
   return { ...l, col };
 }
 
@@ -32,9 +35,9 @@ export const ROWS = layout({
   name: 'rows',
   path: 'rows',
   parts: true,
-  columns: { id: 'utf8', text: 'utf8', record: 'utf8', source: 'utf8', line: 'int64' },
+  columns: { id: 'utf8', text: 'utf8', record: 'utf8', source: 'utf8', line: 'int64', user_id: 'utf8?' },
   dictionary: ['source'],
-  doc: 'every accepted input line: xxh3-128 id of the text, the text, the original JSON record, file and 1-based line',
+  doc: "every accepted input line: xxh3-128 id of the text, the text, the original JSON record, file and 1-based line, and the record's own id at id_key (null without it)",
 });
 
 export const EMBEDDINGS = layout({
@@ -82,8 +85,8 @@ export const SAMPLE = layout({
   name: 'sample',
   path: 'sample.parquet',
   parts: false,
-  columns: { id: 'utf8', cluster: 'int32', pick: 'int32' },
-  doc: 'the chosen ids, their cluster and pick order within the cluster',
+  columns: { id: 'utf8', cluster: 'int32', pick: 'int32', user_id: 'utf8?' },
+  doc: "the chosen ids, their cluster and pick order within the cluster, and the user_id of the record sample.jsonl holds for the id (null without id_key)",
 });
 
 export const DEDUP = layout({

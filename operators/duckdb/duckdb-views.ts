@@ -1,6 +1,7 @@
 /**
  * A DuckDB connection with one view per output table of a run folder (rows, embeddings,
- * labels, clusters, projection, sample), so users and stages query Parquet by name.
+ * labels, clusters, projection, sample), so users and stages query Parquet by name; and
+ * row_labels, every row's cluster beside its user_id (labels hold one row per text id).
  * Vector columns are cast to FLOAT[d]: Parquet has no fixed-size list, so DuckDB reads them
  * as FLOAT[], and the array functions (array_cosine_similarity(embedding, centroid),
  * array_inner_product) reject variable-size lists.
@@ -8,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { DEDUP, LABELS, TABLES } from '../../schemas/tables.js';
+import { DEDUP, LABELS, ROWS, TABLES } from '../../schemas/tables.js';
 import { listParts } from '../parquet/parquet.js';
 
 export interface RunDatabase {
@@ -64,6 +65,7 @@ export async function openRunDatabase(outDir: string, options: RunDatabaseOption
       `CREATE VIEW ${LABELS.name} AS SELECT * FROM ${LABELS.name}_all SEMI JOIN (SELECT ${DEDUP.col.id} FROM ${DEDUP.name} WHERE ${DEDUP.col.kept}) USING (${LABELS.col.id})`,
     );
   }
+  await addRowLabels(connection, views);
   return {
     connection,
     views,
@@ -72,6 +74,27 @@ export async function openRunDatabase(outDir: string, options: RunDatabaseOption
       instance.closeSync();
     },
   };
+}
+
+/** The row_labels view's name: one row per input record, for joining clusters back to the user's own ids (id_key). */
+const ROW_LABELS = 'row_labels';
+
+/**
+ * row_labels: (user_id, id, cluster, probability, source, line) for every row, since labels
+ * hold one row per text id and records sharing a text share its cluster. Made when rows/ has
+ * the user_id column (run folders written before it have none) and labels exist.
+ */
+async function addRowLabels(connection: DuckDBConnection, views: string[]): Promise<void> {
+  if (!views.includes(ROWS.name) || !views.includes(LABELS.name)) return;
+  const columns = (await connection.runAndReadAll(`DESCRIBE ${ROWS.name}`)).getRowsJS().map((r) => String(r[0]));
+  if (!columns.includes(ROWS.col.user_id)) return;
+  const r = ROWS.col;
+  const l = LABELS.col;
+  await connection.run(
+    `CREATE VIEW ${ROW_LABELS} AS SELECT r.${r.user_id}, r.${r.id}, l.${l.cluster}, l.${l.probability}, r.${r.source}, r.${r.line}
+     FROM ${ROWS.name} r JOIN ${LABELS.name} l USING (${r.id})`,
+  );
+  views.push(ROW_LABELS);
 }
 
 /** Opens the run's database, runs `fn` on it, and always closes it. */

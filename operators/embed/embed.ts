@@ -99,7 +99,7 @@ export function embedRows(embedder: Embedder, options: EmbedOptions) {
 
 /** The batch without the rows whose text was refused (now rejects), and without their vectors. */
 function dropRefused(batch: RowBatch, embeddedIds: string[], vectors: Float32Array, dims: number, refusedHere: ReadonlySet<number>, refused: ReadonlyMap<string, string>): EmbeddedBatch {
-  const out: EmbeddedBatch = { ...batch, ids: [], texts: [], records: [], sources: [], lines: [], rejects: [...batch.rejects], embeddedIds: [], vectors };
+  const out: EmbeddedBatch = { ...batch, ids: [], texts: [], records: [], sources: [], lines: [], userIds: [], rejects: [...batch.rejects], embeddedIds: [], vectors };
   for (let i = 0; i < batch.ids.length; i++) {
     const detail = refused.get(batch.ids[i]);
     if (detail === undefined) {
@@ -108,6 +108,7 @@ function dropRefused(batch: RowBatch, embeddedIds: string[], vectors: Float32Arr
       out.records.push(batch.records[i]);
       out.sources.push(batch.sources[i]);
       out.lines.push(batch.lines[i]);
+      out.userIds!.push(batch.userIds?.[i] ?? null);
     } else out.rejects.push({ source: batch.sources[i], line: batch.lines[i], reason: 'too_long', detail } satisfies Reject);
   }
   if (refusedHere.size === 0) return { ...out, embeddedIds };

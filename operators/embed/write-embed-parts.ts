@@ -45,6 +45,7 @@ export class EmbedPartsWriter {
   private records: string[] = [];
   private sources: string[] = [];
   private lines: number[] = [];
+  private userIds: (string | null)[] = [];
   private embeddedIds: string[] = [];
   /** Input lines the part covers, rejected ones included, so a part is --part-rows lines of input. */
   private partLines = 0;
@@ -73,6 +74,7 @@ export class EmbedPartsWriter {
     this.records.push(...batch.records);
     this.sources.push(...batch.sources);
     this.lines.push(...batch.lines);
+    for (let i = 0; i < batch.ids.length; i++) this.userIds.push(batch.userIds?.[i] ?? null);
     const used = this.embeddedIds.length * this.o.dims;
     if (used + batch.vectors.length > this.vectors.length) {
       const grown = new Float32Array(Math.max(this.vectors.length * 2, used + batch.vectors.length));
@@ -120,7 +122,7 @@ export class EmbedPartsWriter {
     this.totals.embedded += m;
     const entry = { part, ...this.totals, ...this.o.checkpoint() };
     const rows = await this.writer.write(
-      { file: path.join(this.o.outDir, ROWS.path, name), table: ROWS.name, data: { id: this.ids, text: this.texts, record: this.records, source: this.sources, line }, length: n },
+      { file: path.join(this.o.outDir, ROWS.path, name), table: ROWS.name, data: { id: this.ids, text: this.texts, record: this.records, source: this.sources, line, user_id: this.userIds }, length: n },
       [line.buffer],
     );
     const vectors = await this.writer.write(
@@ -140,6 +142,7 @@ export class EmbedPartsWriter {
     this.records = [];
     this.sources = [];
     this.lines = [];
+    this.userIds = [];
     this.embeddedIds = [];
     this.partLines = 0;
   }

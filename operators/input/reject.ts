@@ -9,6 +9,9 @@ export type RejectReason =
   | 'invalid_json'
   | 'missing_key'
   | 'not_a_string'
+  | 'not_a_chat'
+  | 'no_turn'
+  | 'empty_field'
   | 'empty_text'
   | 'too_long';
 
@@ -26,6 +29,9 @@ export const REJECT_HINTS: Record<RejectReason, string> = {
   invalid_json: 'each line must be one JSON value',
   missing_key: 'check --text-key / --message-key against the records',
   not_a_string: 'the key path must lead to a string',
+  not_a_chat: 'with --format messages|sharegpt, --text-key must lead to the turn list (default messages / conversations)',
+  no_turn: 'the record has no turn with text of the first role in --roles; check --roles against the records (ShareGPT human/gpt are user/assistant)',
+  empty_field: 'every field of --text-template must hold text; fix the records or the template',
   empty_text: 'the text is empty or only whitespace',
   too_long: "the text is over the embedding server's token limit; --truncate server (with --server-kind tei or vllm) embeds its start instead",
   not_a_vector: 'check --embedding-column against the records: it must lead to an array of numbers',

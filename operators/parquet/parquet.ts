@@ -35,6 +35,15 @@ export type ColumnValues<T extends ColumnType> = T extends 'utf8'
             ? readonly (readonly string[])[]
             : readonly Float32Array[];
 
+/**
+ * A layout's columns as a writer takes them. A nullable text column (`utf8?`) may be left out
+ * and is then all nulls, so a column added for an optional setting (rows.user_id without
+ * id_key) asks nothing of the writers that never fill it.
+ */
+export type TableData<L extends TableLayout> = {
+  [K in keyof L['columns'] as L['columns'][K] extends 'utf8?' ? never : K]: ColumnValues<L['columns'][K]>;
+} & { [K in keyof L['columns'] as L['columns'][K] extends 'utf8?' ? K : never]?: ColumnValues<L['columns'][K]> };
+
 const utf8 = new TextEncoder();
 
 /** Arrow validity bits (LSB first) for the rows where `valid(i)` holds. */
@@ -79,8 +88,9 @@ function listData<T>(lists: readonly (ArrayLike<T> & Iterable<T>)[], itemType: a
 function columnData(type: ColumnType, values: unknown, length: number): arrow.Data {
   switch (type) {
     case 'utf8':
+      return utf8Data(values as string[]);
     case 'utf8?':
-      return utf8Data(values as (string | null)[]);
+      return utf8Data((values as (string | null)[] | undefined) ?? new Array<null>(length).fill(null));
     case 'bool': {
       const v = values as Uint8Array;
       return arrow.makeData({ type: new arrow.Bool(), length, data: bitmap(length, (i) => v[i] !== 0) });
@@ -117,30 +127,30 @@ function columnData(type: ColumnType, values: unknown, length: number): arrow.Da
 }
 
 /** Encodes `length` rows of a layout's columns as Parquet bytes. */
-export function encodeParquet<C extends string>(
-  layout: TableLayout<C>,
-  data: { [K in C]: ColumnValues<TableLayout<C>['columns'][K]> },
+export function encodeParquet<L extends TableLayout>(
+  layout: L,
+  data: TableData<L>,
   length: number,
 ): Uint8Array {
   const vectors: Record<string, arrow.Vector> = {};
-  for (const [name, type] of Object.entries(layout.columns) as [C, ColumnType][]) {
-    vectors[name] = arrow.makeVector(columnData(type, data[name], length));
+  for (const [name, type] of Object.entries(layout.columns) as [string, ColumnType][]) {
+    vectors[name] = arrow.makeVector(columnData(type, (data as Record<string, unknown>)[name], length));
   }
   const table = new arrow.Table(vectors);
   // Dictionary encoding only pays on repetitive columns (source); on ids and texts it is
   // pure cost. Float vectors do not compress, so they are stored plain.
   let props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(false).setMaxRowGroupSize(16384);
-  for (const [name, type] of Object.entries(layout.columns) as [C, ColumnType][]) {
+  for (const [name, type] of Object.entries(layout.columns) as [string, ColumnType][]) {
     if (type === 'vector') props = props.setColumnCompression(name, pw.Compression.UNCOMPRESSED);
   }
   for (const name of layout.dictionary ?? []) props = props.setColumnDictionaryEnabled(name, true);
   return pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props.build());
 }
 
-export function writeParquet<C extends string>(
+export function writeParquet<L extends TableLayout>(
   file: string,
-  layout: TableLayout<C>,
-  data: { [K in C]: ColumnValues<TableLayout<C>['columns'][K]> },
+  layout: L,
+  data: TableData<L>,
   length: number,
 ): void {
   writeFileAtomic(file, encodeParquet(layout, data, length));

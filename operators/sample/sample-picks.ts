@@ -134,6 +134,21 @@ export async function embeddingSpaceCentroids(conn: DuckDBConnection, dims: numb
 }
 
 /**
+ * The user_id (--id-key) of each picked id's first record by file and line, the record
+ * sample.jsonl holds; null where that record has none. Ids are hex digests, so they go into
+ * the query as literals, 10,000 to a statement.
+ */
+export async function firstUserIds(conn: DuckDBConnection, ids: readonly string[]): Promise<(string | null)[]> {
+  const r = ROWS.col;
+  await conn.run('CREATE OR REPLACE TEMP TABLE picked_ids (id VARCHAR)');
+  for (let i = 0; i < ids.length; i += 10_000) await conn.run(`INSERT INTO picked_ids VALUES ${ids.slice(i, i + 10_000).map((id) => `(${sqlString(id)})`).join(', ')}`);
+  const byId = new Map<string, string | null>();
+  const q = `SELECT ${r.id}, arg_min(${r.user_id}, (${r.source}, ${r.line})) FROM ${ROWS.name} SEMI JOIN picked_ids USING (${r.id}) GROUP BY 1`;
+  for (const [id, user] of (await conn.runAndReadAll(q)).getRowsJS()) byId.set(id as string, (user as string | null) ?? null);
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+/**
  * sample.jsonl: the original record of each sampled id (its first occurrence in input
  * order), in (cluster, pick) order, streamed from DuckDB into an atomic file.
  */

@@ -37,7 +37,7 @@ export const COMMAND_HELP: Record<string, string> = {
   semclust report out/sotu-kmeans --facet party`,
   query: `semclust query OUTDIR "SQL" [--format table|csv|json]
   Runs DuckDB SQL over the outputs, with views rows, embeddings, labels, clusters,
-  projection, sample and dedup.
+  projection, sample and dedup, and row_labels (every row's cluster beside its user_id).
 
   semclust query out/sotu "SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 10"
   semclust query out/sotu "SELECT r.text FROM rows r JOIN labels l USING (id) WHERE l.cluster = 3 LIMIT 5"

@@ -20,6 +20,8 @@ export interface MapPoints {
   ids: string[];
   /** Per asked facet, each point's value of that record field (null when the record lacks it). */
   facets: (string | null)[][];
+  /** With texts and id_key: the user ids of each point's records (the first 3, in input order, ", "-joined); empty otherwise. */
+  userIds: string[];
   /** Rows in the projection, of which `x.length` are shown. */
   total: number;
   sampled: number;
@@ -29,6 +31,8 @@ export interface MapQuery {
   maxPoints: number;
   seed: number;
   hasSample: boolean;
+  /** rows.user_id holds ids (id_key was given). */
+  userIds?: boolean;
   /** 0 = no texts. */
   textChars: number;
   withIds?: boolean;
@@ -51,8 +55,10 @@ export async function mapPoints(conn: DuckDBConnection, q: MapQuery): Promise<Ma
       ? flagged
       : `SELECT * FROM (${flagged}) WHERE picked UNION ALL SELECT * FROM (SELECT * FROM (${flagged}) WHERE NOT picked) USING SAMPLE reservoir(${others} ROWS) REPEATABLE (${q.seed})`;
   const facets = q.facets ?? [];
+  const withUserIds = q.textChars > 0 && q.userIds === true;
   const fromRows = [
     ...(q.textChars > 0 ? [`left(any_value(${ROWS.col.text}), ${q.textChars}) AS text`] : []),
+    ...(withUserIds ? [`array_to_string(list(${ROWS.col.user_id} ORDER BY ${ROWS.col.source}, ${ROWS.col.line})[1:3], ', ') AS user_ids`] : []),
     ...facets.map((f, j) => `json_extract_string(any_value(${ROWS.col.record}), ${jsonPath(f)}) AS f${j}`),
   ];
   const texts =
@@ -60,13 +66,13 @@ export async function mapPoints(conn: DuckDBConnection, q: MapQuery): Promise<Ma
       ? `LEFT JOIN (SELECT ${ROWS.col.id} AS id, ${fromRows.join(', ')} FROM ${ROWS.name}
            WHERE ${ROWS.col.id} IN (SELECT id FROM shown) GROUP BY 1) t USING (id)`
       : '';
-  const extra = [...(q.textChars > 0 ? ['t.text'] : []), ...facets.map((_, j) => `t.f${j}`), ...(q.withIds ? [`s.${p.id}`] : [])];
+  const extra = [...(q.textChars > 0 ? ['t.text'] : []), ...(withUserIds ? ['t.user_ids'] : []), ...facets.map((_, j) => `t.f${j}`), ...(q.withIds ? [`s.${p.id}`] : [])];
   // Ids are hashes, so ordering by id is a fixed shuffle: no cluster is always drawn on top.
   const sql = `WITH shown AS (${shown})
     SELECT s.${p.x}, s.${p.y}, l.${LABELS.col.cluster}, s.picked${extra.map((c) => `, ${c}`).join('')}
     FROM shown s JOIN ${LABELS.name} l USING (${p.id}) ${texts} ORDER BY s.${p.id}`;
   const rows = (await conn.runAndReadAll(sql)).getRowsJS() as [number, number, number, boolean, ...(string | null)[]][];
-  const at = q.textChars > 0 ? 5 : 4;
+  const at = (q.textChars > 0 ? 5 : 4) + (withUserIds ? 1 : 0);
   return {
     x: Float32Array.from(rows, (r) => r[0]),
     y: Float32Array.from(rows, (r) => r[1]),
@@ -75,6 +81,7 @@ export async function mapPoints(conn: DuckDBConnection, q: MapQuery): Promise<Ma
     texts: q.textChars > 0 ? rows.map((r) => r[4] ?? '') : [],
     facets: facets.map((_, j) => rows.map((r) => (r[at + j] ?? null) as string | null)),
     ids: q.withIds ? rows.map((r) => r[at + facets.length] as string) : [],
+    userIds: withUserIds ? rows.map((r) => (r[5] ?? '') as string) : [],
     total,
     sampled,
   };

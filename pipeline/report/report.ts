@@ -31,13 +31,13 @@ const b64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLe
 const html = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** Writes OUTDIR/report.html and returns its path. */
-export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_points' | 'seed' | 'facet'>): Promise<string> {
+export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_points' | 'seed' | 'facet' | 'id_key'>): Promise<string> {
   const page = await withRunDatabase(outDir, async (conn, views) => {
     for (const t of [PROJECTION, LABELS, CLUSTERS]) {
       if (!views.includes(t.name)) throw new Error(`${outDir} has no ${t.path}: run semclust infer first`);
     }
     const hasSample = views.includes(SAMPLE.name);
-    const m = await mapPoints(conn, { maxPoints: s.report_max_points, seed: s.seed, hasSample, textChars: TEXT_CHARS, withIds: true, facets: s.facet });
+    const m = await mapPoints(conn, { maxPoints: s.report_max_points, seed: s.seed, hasSample, textChars: TEXT_CHARS, withIds: true, facets: s.facet, userIds: s.id_key !== undefined });
     const outside = clampToFrame(m.x, m.y, mapFrame(m.x, m.y));
     const colours = await clusterColours(conn);
     // A drawn unsampled point stands for this many rows (every sampled row is drawn).
@@ -76,6 +76,7 @@ export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_
       colours: b64(colours),
       ids: m.ids,
       texts: m.texts,
+      userIds: m.userIds,
       clusters,
       facets,
     };

@@ -11,7 +11,8 @@ import { embedRows, type EmbeddedBatch } from '../../operators/embed/embed.js';
 import type { EmbedPartsWriter, EmbedTotals } from '../../operators/embed/write-embed-parts.js';
 import { httpBatchesInFlight } from '../../operators/embedders/openai-http.js';
 import type { Embedder } from '../../operators/embedders/embedder.js';
-import { extractTexts } from '../../operators/input/extract-text.js';
+import { extractTexts, type ExtractOptions } from '../../operators/input/extract-text.js';
+import { TURN_LIST_KEY } from '../../core/text/chat-turns.js';
 import { takeVectors, type PrecomputedVectors } from '../../operators/input/precomputed-vectors.js';
 import { readLines, type ReadLinesOptions } from '../../operators/input/read-lines.js';
 import type { RejectCounter } from '../../operators/input/reject-counter.js';
@@ -26,14 +27,24 @@ function batchLinesFor(partRows: number): number {
   return Math.ceil(partRows / Math.ceil(partRows / MAX));
 }
 
+/**
+ * How the settings pick each record's text and id. A chat format reads its usual list key
+ * (messages, conversations) unless text_key names another.
+ */
+export function extractOptionsOf(s: Settings): ExtractOptions {
+  const chat = s.format === 'text' ? undefined : { format: s.format, roles: s.roles, turns: s.turns };
+  const keyPath = s.message_key ?? (chat && s.text_key === 'text' ? TURN_LIST_KEY[chat.format] : s.text_key);
+  return { keyPath, chat, template: s.text_template, idKeyPath: s.id_key, idRequired: s.id_unique };
+}
+
 /** Records → rows with text (and, for precomputed vectors, each record's vector) → one vector per new id. */
 function embedSteps(embedder: Embedder | PrecomputedVectors, s: Settings, seen: IdSet | undefined) {
-  const keyPath = s.message_key ?? s.text_key;
+  const extract = extractOptionsOf(s);
   if ('column' in embedder) {
-    return [extractTexts({ keyPath, vectors: { keyPath: embedder.column, dims: embedder.dims } }), takeVectors(embedder.dims, { seen })] as const;
+    return [extractTexts({ ...extract, vectors: { keyPath: embedder.column, dims: embedder.dims } }), takeVectors(embedder.dims, { seen })] as const;
   }
   const inFlight = s.embedding_endpoint ? httpBatchesInFlight(s.max_concurrency, batchLinesFor(s.part_rows), s.request_batch_size) : 2;
-  return [extractTexts({ keyPath }), embedRows(embedder, { batchSize: s.batch_size, inFlight, seen })] as const;
+  return [extractTexts(extract), embedRows(embedder, { batchSize: s.batch_size, inFlight, seen })] as const;
 }
 
 export interface EmbedStream {

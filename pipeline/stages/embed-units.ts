@@ -22,6 +22,7 @@ import { countNewlines, listUnits, type InputUnit } from '../../operators/input/
 import type { PrecomputedVectors } from '../../operators/input/precomputed-vectors.js';
 import { resolveInputs } from '../../operators/input/read-lines.js';
 import { RejectCounter } from '../../operators/input/reject-counter.js';
+import { checkUserIds } from '../../operators/input/user-ids.js';
 import { listParts, readParquet, stringsOf, vectorsOf, writeParquet } from '../../operators/parquet/parquet.js';
 import { PartLedger } from '../../operators/store/part-ledger.js';
 import { AtomicFileWriter, writeFileAtomic } from '../../operators/store/write-file-atomic.js';
@@ -236,6 +237,7 @@ async function mergeUnits(ctx: StageRun, shards: readonly ShardRecord[]): Promis
     model_revision: done.model_revision ?? null,
     inputs: latest.inputs ?? [],
     resumed_parts: 0,
+    ...(ctx.settings.id_key === undefined ? {} : await checkUserIds(outDir, ctx.settings.id_key, ctx.settings.id_unique, ctx.log)),
   };
   return {
     stats,

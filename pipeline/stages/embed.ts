@@ -12,7 +12,7 @@ import { InputIdentity, PROGRESS_DIR } from '../../schemas/manifest.js';
 import { EMBEDDINGS, FILES, ROWS } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
 import { SOTU } from '../cli/demo-corpus.js';
-import type { Settings } from '../../schemas/config.js';
+import type { SettingKey, Settings } from '../../schemas/config.js';
 import { STATIC_MODEL, openEmbedder } from '../../operators/embedders/open-embedder.js';
 import { RECIPE_REVISION } from '../../operators/embedders/static-model.js';
 import { openEmbedderInWorker } from '../../operators/embedders/worker-embedder.js';
@@ -22,9 +22,11 @@ import { statInputs } from '../../operators/input/input-identity.js';
 import { STDIN, contentDigest, resolveInputs, totalInputBytes } from '../../operators/input/read-lines.js';
 import { RejectCounter } from '../../operators/input/reject-counter.js';
 import { EmbedPartsWriter } from '../../operators/embed/write-embed-parts.js';
+import { checkUserIds } from '../../operators/input/user-ids.js';
 import type { SettingChange, Stage, StageRun } from '../run/stage.js';
 import type { Embedder } from '../../operators/embedders/embedder.js';
 import { parseKeyPath } from '../../core/text/key-path.js';
+import { parseTextTemplate } from '../../core/text/text-template.js';
 import { SettingsError } from '../settings/settings.js';
 import { embedStream } from './embed-stream.js';
 import { embedSplit, inputsOf } from './embed-units.js';
@@ -59,6 +61,36 @@ async function inputChanges(s: Settings, outDir: string, recorded: readonly Inpu
   return changes;
 }
 
+/** The settings that make each record's text: one of text_template, message_key, or text_key with its format. */
+function textKeys(s: Settings): SettingKey[] {
+  if (s.text_template !== undefined) return ['text_template'];
+  if (s.message_key !== undefined) return ['message_key'];
+  return s.format === 'text' ? ['text_key'] : ['text_key', 'format', 'roles', 'turns'];
+}
+
+/** Key paths and the template parse, and no two ways of making the text are given at once; checked before old outputs go. */
+function checkTextSettings(s: Settings): void {
+  const ways = [s.text_template !== undefined && flagOf('text_template'), s.message_key !== undefined && flagOf('message_key'), s.format !== 'text' && `${flagOf('format')} ${s.format}`].filter(Boolean);
+  if (ways.length > 1) throw new SettingsError(`${ways.join(' and ')} each say how to make the text: give one (a template reads key paths, --message-key one string, --format a turn list at --text-key)`);
+  if (s.text_template !== undefined) {
+    try {
+      parseTextTemplate(s.text_template);
+    } catch (e) {
+      throw new SettingsError(`${flagOf('text_template')}: ${(e as Error).message}`);
+    }
+  }
+  const [textKey] = textKeys(s);
+  const paths: [SettingKey, string | undefined][] = [[textKey, textKey === 'text_template' ? undefined : (s.message_key ?? s.text_key)], ['embedding_column', s.embedding_column], ['id_key', s.id_key]];
+  for (const [key, keyPath] of paths) {
+    try {
+      if (keyPath !== undefined) parseKeyPath(keyPath);
+    } catch (e) {
+      throw new SettingsError(`${flagOf(key)}: ${(e as Error).message}`);
+    }
+  }
+  if (s.id_unique && s.id_key === undefined) throw new SettingsError(`${flagOf('id_unique')} checks the ids at ${flagOf('id_key')}: give --id-key PATH too`);
+}
+
 /** What the embed stage records in manifest.json. */
 export const embedStats = z.object({
   lines_read: z.number(),
@@ -76,6 +108,9 @@ export const embedStats = z.object({
   inputs: z.array(InputIdentity),
   /** Parts kept from an interrupted attempt instead of being embedded again. */
   resumed_parts: z.number(),
+  /** With id_key: records without an id, and records repeating an earlier record's id (flat, so the summary line shows them). */
+  user_ids_missing: z.number().optional(),
+  user_ids_duplicated: z.number().optional(),
   /** Set when the stage ran as N shards and was merged (mergeShards, pipeline/run/run-stages.ts). */
   shards: z.number().optional(),
   /**
@@ -109,6 +144,8 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
 
   semclust embed ${SOTU} out/sotu --text-key text
   semclust embed chats.jsonl out/chat --message-key "request.messages[0].content"
+  semclust embed sharegpt.jsonl out/sg --format sharegpt --roles user,system --turns all
+  semclust embed docs.jsonl out/docs --text-template '{title}\\n\\n{body}' --id-key meta.uid
   cat data/*.jsonl | semclust embed - out/stdin
   semclust embed 'logs/*.jsonl.gz' out/logs --embedding-model sentence-transformers/all-MiniLM-L6-v2
   semclust embed data.jsonl out/llama --embedding-endpoint http://127.0.0.1:8000/v1 \\
@@ -124,24 +161,18 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
   outputs: [ROWS.path, EMBEDDINGS.path, FILES.rejects, `${PROGRESS_DIR}/embed`],
   stats: embedStats,
   needs: [],
-  settings: ['input', 'text_key', 'message_key', 'csv_delimiter', 'max_line_bytes', 'embedding_column', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix', 'prompt_name', 'dimensions', 'truncate'],
+  settings: ['input', 'text_key', 'message_key', 'format', 'roles', 'turns', 'text_template', 'id_key', 'id_unique', 'csv_delimiter', 'max_line_bytes', 'embedding_column', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix', 'prompt_name', 'dimensions', 'truncate'],
   // The hub revision and weights file pick the vectors, so they key the stage; the device does
   // not, nor which servers serve the model (adding a server must not re-embed): only that it is served.
   // A prefix, prompt, dimension count or truncation rule changes the vectors or which rows have one;
-  // a CSV delimiter changes the rows themselves.
+  // a CSV delimiter, what makes the text (textKeys) and the record's own id change the rows themselves.
   keyed: (s) => [
-    'input', s.message_key ? 'message_key' : 'text_key', 'csv_delimiter', 'max_line_bytes', 'embedding_column', 'embedding_model', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix',
+    'input', ...textKeys(s), ...(s.id_key ? (['id_key', 'id_unique'] as const) : []), 'csv_delimiter', 'max_line_bytes', 'embedding_column', 'embedding_model', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix',
     ...(s.embedding_endpoint ? (['prompt_name', 'dimensions', 'truncate'] as const) : []),
   ],
   identity: async (s, outDir, state, given) => {
     if (inputsOf(s).length === 0) throw new Error('no input: give JSONL, Parquet, CSV or TSV files, globs, folders or "-" for stdin');
-    for (const [key, keyPath] of [[s.message_key ? 'message_key' : 'text_key', s.message_key ?? s.text_key], ['embedding_column', s.embedding_column]] as [string, string | undefined][]) {
-      try {
-        if (keyPath !== undefined) parseKeyPath(keyPath);
-      } catch (e) {
-        throw new SettingsError(`${flagOf(key)}: ${(e as Error).message}`);
-      }
-    }
+    checkTextSettings(s);
     // A new built-in recipe gives different vectors, so it must not reuse old embeddings.
     // Precomputed vectors do not depend on the built-in recipe or on a server.
     const model = !s.embedding_column;
@@ -219,6 +250,7 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
   progress.done(rejects.lines);
   if (kept.parts > 0) ctx.log(`embed: ${kept.parts} parts (${kept.totals.rows.toLocaleString('en-US')} rows) kept from the interrupted attempt`);
   const served = 'usage' in embedder ? servedStats(embedder, s.cost_per_million_tokens, ctx.log) : {};
+  const userIds = s.id_key === undefined ? {} : await checkUserIds(ctx.outDir, s.id_key, s.id_unique, ctx.log);
   const fileSources = sources.flatMap((src, i) => (src === STDIN ? [] : [i]));
   const inputs: InputIdentity[] = files.map((f, j) => ({ ...f, xxh3: digests[fileSources[j]] ?? '' }));
   return {
@@ -236,6 +268,7 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
     inputs,
     resumed_parts: kept.parts,
     ...served,
+    ...userIds,
   };
 }
 

@@ -15,7 +15,7 @@ import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeParquet } from '../../operators/parquet/parquet.js';
 import { buildHierarchy } from '../../core/kmeans/hierarchical-kmeans.js';
 import { balancedQuotas } from '../../core/sample/balanced-quotas.js';
-import { clusterCentroids, clusterRows, embeddingSpaceCentroids, loadQuotas, randomPicks, writeSampleJsonl, type Pick } from '../../operators/sample/sample-picks.js';
+import { clusterCentroids, clusterRows, embeddingSpaceCentroids, firstUserIds, loadQuotas, randomPicks, writeSampleJsonl, type Pick } from '../../operators/sample/sample-picks.js';
 import { loadScores, scoredPicks, type ScoreCounts } from '../../operators/sample/sample-scores.js';
 import { clusterSizes } from '../report/cluster-stats.js';
 import { SettingsError } from '../settings/settings.js';
@@ -45,7 +45,7 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     runs: ['sample'],
     help: `semclust sample OUTDIR [FLAGS]
   Picks --sample-size rows across clusters (noise excluded) and writes the original
-  records to OUTDIR/sample.jsonl and (id, cluster, pick) to OUTDIR/sample.parquet.
+  records to OUTDIR/sample.jsonl and (id, cluster, pick, user_id) to OUTDIR/sample.parquet.
 
   semclust sample out/sotu --sample-size 1000 --per-cluster sqrt --within diverse
   semclust sample out/sotu --sample-size 77 --per-cluster equal --seed 7
@@ -130,12 +130,9 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
       return { picks: out, clusters: clusterIds.length };
     }, { keptOnly });
     picks.sort((a, b) => a.cluster - b.cluster || a.pick - b.pick);
-    writeParquet(
-      path.join(ctx.outDir, SAMPLE.path),
-      SAMPLE,
-      { id: picks.map((p) => p.id), cluster: Int32Array.from(picks, (p) => p.cluster), pick: Int32Array.from(picks, (p) => p.pick) },
-      picks.length,
-    );
+    const ids = picks.map((p) => p.id);
+    const userIds = s.id_key === undefined ? undefined : await withRunDatabase(ctx.outDir, (conn) => firstUserIds(conn, ids));
+    writeParquet(path.join(ctx.outDir, SAMPLE.path), SAMPLE, { id: ids, cluster: Int32Array.from(picks, (p) => p.cluster), pick: Int32Array.from(picks, (p) => p.pick), user_id: userIds }, picks.length);
     const file = path.join(ctx.outDir, FILES.sampleJsonl);
     const written = await withRunDatabase(ctx.outDir, (conn) => writeSampleJsonl(conn, file));
     if (written !== picks.length) throw new Error(`${picks.length - written} picked ids have no row in rows/: the run folder is inconsistent; rerun from embed`);

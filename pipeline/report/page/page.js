@@ -217,7 +217,7 @@
   function showTooltip(i, px, py) {
     if (i < 0) { tooltip.style.display = 'none'; return; }
     tooltip.innerHTML = `<div class="text">${esc(T[i])}</div><div class="meta"><span class="swatch" style="background:${colourOf(C[i])}"></span>` +
-      `${C[i] < 0 ? 'noise' : `cluster ${C[i]}`}${P[i] ? ' · in the sample' : ''}${OUT[i] ? ' · outlier, drawn at the edge' : ''}` +
+      `${C[i] < 0 ? 'noise' : `cluster ${C[i]}`}${P[i] ? ' · in the sample' : ''}${OUT[i] ? ' · outlier, drawn at the edge' : ''}${D.userIds.length ? ` · id ${esc(D.userIds[i])}` : ''}` +
       `${F.map((f) => `<br>${esc(f.key)}: ${esc(f.values[f.codes[i]])}`).join('')}<br>${esc(describe(C[i]))}</div>`;
     tooltip.style.display = 'block';
     const wrap = canvas.getBoundingClientRect();

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openRunDatabase } from '../../../operators/duckdb/duckdb-views.js';
 import { partName, writeParquet } from '../../../operators/parquet/parquet.js';
-import { CLUSTERS, EMBEDDINGS, LABELS } from '../../../schemas/tables.js';
+import { CLUSTERS, EMBEDDINGS, LABELS, ROWS } from '../../../schemas/tables.js';
 import { tempDir } from '../../support/paths.js';
 
 test('views type embedding and centroid as FLOAT[d], so array_cosine_similarity works without a cast', async () => {
@@ -53,6 +53,22 @@ test('views type embedding and centroid as FLOAT[d], so array_cosine_similarity 
       const norm = Math.hypot(...xi) * Math.hypot(...ci);
       assert.ok(Math.abs(Number(sim) - dot / norm) < 1e-6, `${id}: ${sim} vs ${dot / norm}`);
     });
+  } finally {
+    db.close();
+  }
+});
+
+test('row_labels gives every row its cluster beside its user_id: two records of one text share a label row', async () => {
+  const out = tempDir('row-labels');
+  for (const t of [ROWS, LABELS]) fs.mkdirSync(path.join(out, t.path));
+  const rows = { id: ['t1', 't2', 't1'], text: ['a', 'b', 'a'], record: ['{}', '{}', '{}'], source: ['in.jsonl', 'in.jsonl', 'in.jsonl'], line: Float64Array.of(1, 2, 3) };
+  writeParquet(path.join(out, ROWS.path, partName(0)), ROWS, { ...rows, user_id: ['u1', null, 'u3'] }, 3);
+  writeParquet(path.join(out, LABELS.path, partName(0)), LABELS, { id: ['t1', 't2'], cluster: Int32Array.of(4, 7), probability: Float32Array.of(1, 1), reassigned: new Uint8Array(2) }, 2);
+  const db = await openRunDatabase(out);
+  try {
+    assert.ok(db.views.includes('row_labels'));
+    const got = (await db.connection.runAndReadAll('SELECT user_id, id, cluster, line FROM row_labels ORDER BY line')).getRowsJS();
+    assert.deepEqual(got, [['u1', 't1', 4, 1n], [null, 't2', 7, 2n], ['u3', 't1', 4, 3n]]);
   } finally {
     db.close();
   }

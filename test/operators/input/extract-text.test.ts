@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { extractTexts, type RowBatch } from '../../../operators/input/extract-text.js';
+import { extractTexts, type ExtractOptions, type RowBatch } from '../../../operators/input/extract-text.js';
 import { readLines, resolveInputs } from '../../../operators/input/read-lines.js';
 import type { Reject } from '../../../operators/input/reject.js';
 import { tempDir } from '../../support/paths.js';
@@ -93,4 +93,71 @@ test('the record column keeps the original JSON line', async () => {
   fs.writeFileSync(path.join(dir, 'r.jsonl'), line + '\n');
   const r = await collect([path.join(dir, 'r.jsonl')]);
   assert.deepEqual(r.records, [line]);
+});
+
+/** Texts, rejects (line, reason, detail) and user ids of `lines` through extractTexts with `options`. */
+async function extractLines(lines: unknown[], options: ExtractOptions) {
+  const file = path.join(tempDir('chat'), 'chat.jsonl');
+  fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const out: RowBatch[] = [];
+  for await (const b of extractTexts(options)(readLines([file], { maxLineBytes: 10_000, batchLines: 2 }))) out.push(b);
+  return {
+    texts: out.flatMap((b) => b.texts),
+    userIds: out.flatMap((b) => b.userIds ?? []),
+    rejects: out.flatMap((b) => b.rejects).map((r) => [r.line, r.reason, r.detail, r.source === file]),
+  };
+}
+
+test('an OpenAI messages dataset: the chosen turns of each record, and rejects naming what is missing', async () => {
+  const chats = [
+    { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Card lost' }, { role: 'assistant', content: 'Freeze it.' }, { role: 'user', content: 'Done, now what?' }] },
+    { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: '   ' }, { role: 'assistant', content: 'Hi?' }] },
+    { messages: [{ role: 'user', content: 'Top up failed' }] },
+    { messages: 'not a list' },
+    { prompt: 'no messages key' },
+  ];
+  const first = await extractLines(chats, { keyPath: 'messages', chat: { format: 'messages', roles: ['user'], turns: 'first' } });
+  assert.deepEqual(first.texts, ['Card lost', 'Top up failed']);
+  assert.deepEqual(first.rejects, [
+    [2, 'no_turn', 'no user turn with text (turns system, user (empty), assistant)', true],
+    [4, 'not_a_chat', 'not a messages turn list [{"role": …, "content": …}]', true],
+    [5, 'missing_key', 'no value at "messages"', true],
+  ]);
+  const all = await extractLines(chats, { keyPath: 'messages', chat: { format: 'messages', roles: ['user', 'system'], turns: 'all' } });
+  assert.deepEqual(all.texts, ['Be brief.\n\nCard lost\n\nDone, now what?', 'Top up failed']);
+  const last = await extractLines(chats, { keyPath: 'messages', chat: { format: 'messages', roles: ['user'], turns: 'last' } });
+  assert.deepEqual(last.texts, ['Done, now what?', 'Top up failed']);
+});
+
+test('a ShareGPT dataset: human turns by the role name user, system prompts kept with --roles user,system', async () => {
+  const chats = [
+    { conversations: [{ from: 'system', value: 'You are a bank.' }, { from: 'human', value: 'Where is my card?' }, { from: 'gpt', value: 'On its way.' }, { from: 'human', value: 'Thanks' }] },
+    { conversations: [{ from: 'human', value: '' }, { from: 'gpt', value: 'Hello!' }] },
+    { conversations: [{ from: 'gpt', value: 'Only me.' }] },
+  ];
+  // human is user, so "human,user" is one role: its turn is not repeated.
+  const r = await extractLines(chats, { keyPath: 'conversations', chat: { format: 'sharegpt', roles: ['human', 'system', 'user'], turns: 'first' } });
+  assert.deepEqual(r.texts, ['You are a bank.\n\nWhere is my card?']);
+  assert.deepEqual(r.rejects, [
+    [2, 'no_turn', 'no user turn with text (turns user (empty), assistant)', true],
+    [3, 'no_turn', 'no user turn with text (turns assistant)', true],
+  ]);
+});
+
+test('a template over two fields; a record whose field is empty or missing is rejected naming the field', async () => {
+  const docs = [{ title: 'Rates', body: 'Up again.' }, { title: 'Jobs', body: '' }, { body: 'No title' }, { title: 'Wages', body: 'Flat.' }];
+  const r = await extractLines(docs, { keyPath: 'text', template: '{title}\\n\\n{body}' });
+  assert.deepEqual(r.texts, ['Rates\n\nUp again.', 'Wages\n\nFlat.']);
+  assert.deepEqual(r.rejects, [
+    [2, 'empty_field', 'template field {body} is empty', true],
+    [3, 'empty_field', 'template field {title} is missing', true],
+  ]);
+});
+
+test("--id-key keeps each record's own id (strings and integers) beside the text id; --id-unique stops at a record without one", async () => {
+  const recs = [{ uid: 'a-1', text: 'same words' }, { uid: 7, text: 'same words' }, { text: 'no id here' }, { uid: { x: 1 }, text: 'object id' }];
+  const r = await extractLines(recs, { keyPath: 'text', idKeyPath: 'uid' });
+  assert.deepEqual(r.texts, ['same words', 'same words', 'no id here', 'object id']);
+  assert.deepEqual(r.userIds, ['a-1', '7', null, null]);
+  await assert.rejects(extractLines(recs, { keyPath: 'text', idKeyPath: 'uid', idRequired: true }), /chat\.jsonl:3: the record has no id at "uid" .*--id-unique requires one/);
 });

@@ -22,7 +22,7 @@ test('the writer worker writes any table by name, atomically, and refuses an unk
     await assert.rejects(w.call('write', { file: path.join(dir, 'x.parquet'), table: 'bogus' as 'labels', data: {}, length: 0 }), { message: 'unknown table bogus' });
     assert.deepEqual(fs.readdirSync(dir).sort(), ['labels.parquet', 'sample.parquet']);
     assert.deepEqual(await sql(`SELECT ${Object.keys(LABELS.columns).join(', ')} FROM '${labels}'`), [['a', 2, 1, false], ['b', -1, 0, true], ['c', 0, 0.5, false]]);
-    assert.deepEqual(await sql(`SELECT ${Object.keys(SAMPLE.columns).join(', ')} FROM '${sample}'`), [['b', -1, 0]]);
+    assert.deepEqual(await sql(`SELECT ${Object.keys(SAMPLE.columns).join(', ')} FROM '${sample}'`), [['b', -1, 0, null]]);
   } finally {
     await w.close();
   }
