@@ -133,6 +133,11 @@ export const settingsShape = {
 
   seed: z.number().int().default(42).describe('seed for every random choice'),
   fit_sample: fractionOrCount.default(1).describe('rows the cluster model is fitted on: a fraction or a count'),
+  model_from: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("an earlier run folder whose fitted model labels this run instead of a new fit (infer NEW... OUT2 --model-from OUT): the input is embedded with that run's embedding model (a different one is refused), its projection and cluster model are copied into model/; that folder is only read"),
   cluster_alg: z.enum(['kmeans', 'hdbscan']).default('kmeans').describe('k-means (every row in a cluster) or HDBSCAN (density clusters plus noise)'),
   kmeans_num_clusters: z.number().int().min(1).default(1000).describe('k, the number of k-means clusters'),
   kmeans_max_iter: z.number().int().positive().default(300).describe('Lloyd iterations at most'),

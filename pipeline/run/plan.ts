@@ -45,15 +45,17 @@ function show(v: unknown): string {
 /** Endpoints are recorded without credentials (user info, api-key=… query values). */
 const ENDPOINT_KEYS = ['embedding_endpoint', 'label_endpoint'] as const;
 
-/** Inputs are recorded relative to OUTDIR, so a moved or remounted OUTDIR still finds them. */
+/** Inputs are recorded relative to OUTDIR, so a moved or remounted OUTDIR still finds them; so is the run folder of model_from. */
 function toRecorded(key: string, value: unknown, outDir: string): unknown {
   if ((ENDPOINT_KEYS as readonly string[]).includes(key) && value !== undefined) return Array.isArray(value) ? value.map((u: string) => redactUrl(u)) : redactUrl(value as string);
+  if (key === 'model_from' && typeof value === 'string') return path.relative(outDir, path.resolve(value)) || '.';
   if (key !== 'input' || value === undefined) return value;
   const list = Array.isArray(value) ? value : [value];
   return list.map((p: string) => (p === STDIN ? p : path.relative(outDir, path.resolve(p)) || '.'));
 }
 
 function fromRecorded(key: string, value: unknown, outDir: string): unknown {
+  if (key === 'model_from' && typeof value === 'string') return path.resolve(outDir, value);
   if (key !== 'input' || !Array.isArray(value)) return value;
   return value.map((p: string) => (p === STDIN ? p : path.resolve(outDir, p)));
 }
@@ -105,6 +107,33 @@ function checkOwnership(state: RunState, all: readonly Stage[], chain: readonly 
   if (errors.length > 0) throw new SettingsError(errors.join('\n'));
 }
 
+/**
+ * The layers other run folders supply to this command (Stage.borrowed), each checked against
+ * what the command gives: a given value that differs is an error naming both, since that
+ * run's settings must hold here (another server for the same model, a remembered setting, may differ).
+ */
+function borrowedLayers(state: RunState, all: readonly Stage[], chain: readonly StageName[], explicit: readonly SettingsLayer[], given: ReadonlySet<string>): SettingsLayer[] {
+  const lending = chain.map((n) => all.find((s) => s.name === n)!).filter((s) => s.borrowed);
+  if (lending.length === 0) return [];
+  const settings = resolveSettings([recordedLayer(state, chain[chain.length - 1]), ...explicit]);
+  const remembered = new Set<string>(all.flatMap((s) => s.remembered ?? []));
+  const layers: SettingsLayer[] = [];
+  const errors: string[] = [];
+  for (const stage of lending) {
+    const layer = stage.borrowed!(settings, given);
+    if (!layer) continue;
+    layers.push(layer);
+    for (const [key, value] of Object.entries(layer.values)) {
+      if (!given.has(key) || remembered.has(key)) continue;
+      const from = explicit.findLast((l) => l.values[key] !== undefined)!;
+      if (same(from.values[key], value)) continue;
+      errors.push(`${from.origin}: ${flagOf(key)} ${show(from.values[key])} differs from ${show(value)}, which ${layer.origin} recorded and this run must share; drop ${flagOf(key)}`);
+    }
+  }
+  if (errors.length > 0) throw new SettingsError(errors.join('\n'));
+  return layers;
+}
+
 function describeChange(c: SettingChange): string {
   return `${c.key} ${show(c.from)} → ${show(c.to)}`;
 }
@@ -124,12 +153,16 @@ export async function planStages(
   if (strict) checkOwnership(state, all, chain, explicit, command);
   const given = new Set<string>();
   for (const l of explicit) for (const [k, v] of Object.entries(l.values)) if (v !== undefined) given.add(k);
+  const borrowed = borrowedLayers(state, all, chain, explicit, given);
   const plans: StagePlan[] = [];
   const keyOf = new Map<StageName, string>();
   const redone = new Set<StageName>();
   for (const name of chain) {
     const stage = all.find((s) => s.name === name)!;
-    const settings = resolveSettings([recordedLayer(state, name), ...explicit]);
+    // A borrowed key replaces this OUTDIR's record even where the other run left it unset (no prefix).
+    const own = recordedLayer(state, name);
+    for (const l of borrowed) for (const k of Object.keys(l.values)) delete own.values[k];
+    const settings = resolveSettings([own, ...borrowed, ...explicit]);
     const keyed = stage.keyed ? stage.keyed(settings) : stage.settings;
     const recorded: Record<string, unknown> = {};
     for (const k of keyed) recorded[k] = toRecorded(k, settings[k], state.outDir);

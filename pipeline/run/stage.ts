@@ -9,6 +9,7 @@
  */
 import type { z } from 'zod';
 import type { SettingKey, Settings, StageName } from '../../schemas/config.js';
+import type { SettingsLayer } from '../settings/settings.js';
 import { PartLedger } from '../../operators/store/part-ledger.js';
 import type { RunState } from './manifest.js';
 import type { Progress } from '../cli/progress.js';
@@ -102,6 +103,14 @@ export interface Stage<N extends StageName = StageName, S extends z.ZodType = z.
    * `given` names the settings given explicitly for this run.
    */
   identity?: (s: Settings, outDir: string, state: RunState, given: ReadonlySet<string>) => Promise<{ key: Record<string, unknown>; changes: SettingChange[] }>;
+  /**
+   * Settings another run folder supplies when a setting of this stage is given (fit's
+   * model_from: the embedding model and the fit of the run whose model labels this one). The
+   * layer sits between what OUTDIR recorded and what the command gives, for every stage of the
+   * command; a value given on the command line that differs from it is an error, except for
+   * `remembered` settings (another server for the same model).
+   */
+  borrowed?: (s: Settings, given: ReadonlySet<string>) => SettingsLayer | null;
   /** Durable parts of an interrupted attempt are kept and the stage continues after them. */
   resumable: boolean;
   /**

@@ -186,7 +186,10 @@ export const inferStage: Stage<'infer', typeof inferStats> = {
 
   semclust infer ${SOTU} out/sotu --kmeans-num-clusters 80
   semclust fit ${SOTU} out/sotu --kmeans-num-clusters 100 && semclust infer out/sotu
-  semclust infer out/big --shard 2/4      (one of 4 shards, after fit; then semclust merge out/big)`,
+  semclust infer out/big --shard 2/4      (one of 4 shards, after fit; then semclust merge out/big)
+  semclust infer new.jsonl out/new --model-from out/sotu
+      (labels new rows with out/sotu's fitted model: embedded with its embedding model,
+      its projection and clusters copied into out/new/model/, no fit; out/sotu is only read)`,
   },
   hint: 'SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 10',
   outputs: [LABELS.path, PROJECTION.path, CLUSTERS.path, FILES.plot, FILES.report, `${PROGRESS_DIR}/infer`],
