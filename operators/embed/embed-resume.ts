@@ -66,7 +66,8 @@ export function keepEmbedParts(o: KeepOptions): KeptParts {
     o.restart();
     return fresh();
   }
-  if (!same(last.files, o.files)) {
+  // Files added after the ones it read are read next (an embed extended with new input).
+  if (!same(last.files, o.files.slice(0, last.files.length))) {
     o.log('embed: the input files changed since the interrupted attempt; starting again');
     o.restart();
     return fresh();

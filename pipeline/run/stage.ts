@@ -114,6 +114,18 @@ export interface Stage<N extends StageName = StageName, S extends z.ZodType = z.
   /** Durable parts of an interrupted attempt are kept and the stage continues after them. */
   resumable: boolean;
   /**
+   * Whether `changes` since its complete run only add input after the old (embed: files added
+   * after the inputs it read): then the stage goes on after its outputs, as a resume does,
+   * instead of being redone (decision 'extend'), and each stage after it follows its `onExtend`.
+   */
+  extends?: (changes: readonly SettingChange[], s: Settings, outDir: string, state: RunState) => Promise<boolean>;
+  /**
+   * What the stage does when an upstream stage was extended: `keep` its outputs (fit: the
+   * model still holds), or `continue` after the parts its ledger records (infer labels only
+   * the new ones); left out, it is redone.
+   */
+  onExtend?: 'keep' | 'continue';
+  /**
    * Opens what can fail on bad settings (a model, a server) before the stage's old outputs
    * are removed; its result is handed to run.
    */

@@ -153,6 +153,17 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
   },
   remembered: ['embedding_endpoint'],
   resumable: true,
+  // Files added after the inputs it read (a longer list, or new files a folder or glob now
+  // matches, sorted after the old) are read on their own, after the kept parts, as a resume
+  // reads on after a crash; nothing it read may have changed. Sharded parts are named by unit,
+  // so a merged embed is redone instead.
+  extends: async (changes, s, outDir, state) => {
+    const done = state.stats('embed');
+    if (done.inputs.length === 0 || done.parts === 0 || done.shards !== undefined) return false;
+    if (!changes.every((c) => c.key === 'input' || (c.key.startsWith('input ') && c.from === 'absent'))) return false;
+    const now = statInputs(await resolveInputs(inputsOf(s)), outDir);
+    return now.length > done.inputs.length && done.inputs.every((r, i) => now[i].path === r.path && now[i].size === r.size);
+  },
   split: embedSplit,
 
   // A missing model, a wrong endpoint or port fail here, before the old embeddings are removed.
@@ -217,7 +228,7 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
     written: (b) => progress.update(rejects.lines, totalBytes ? b.bytesRead / totalBytes : null),
   });
   progress.done(rejects.lines);
-  if (kept.parts > 0) ctx.log(`embed: ${kept.parts} parts (${kept.totals.rows.toLocaleString('en-US')} rows) kept from the interrupted attempt`);
+  if (kept.parts > 0) ctx.log(`embed: ${kept.parts} parts (${kept.totals.rows.toLocaleString('en-US')} rows) kept from the earlier attempt`);
   const served = 'usage' in embedder ? servedStats(embedder, s.cost_per_million_tokens, ctx.log) : {};
   const fileSources = sources.flatMap((src, i) => (src === STDIN ? [] : [i]));
   const inputs: InputIdentity[] = files.map((f, j) => ({ ...f, xxh3: digests[fileSources[j]] ?? '' }));

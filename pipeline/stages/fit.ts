@@ -109,6 +109,8 @@ export const fitStage: Stage<'fit', typeof fitStats> = {
     ...(s.enable_umap || s.plot_projection === 'umap' ? UMAP_SETTINGS : []),
   ],
   borrowed: modelFromLayer,
+  // New input appended to embed is labelled with the model as it is: refitting is asked for, never implied.
+  onExtend: 'keep',
   // With model_from, the other run's fit keys this one: a refit there redoes the copy when --model-from is given again.
   identity: async (s, _outDir, state, given) => {
     if (!s.model_from) return { key: {}, changes: [] };

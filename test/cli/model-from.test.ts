@@ -90,3 +90,26 @@ test('another embedding model or fit setting beside --model-from is refused nami
   assert.match(none.stderr, /--model-from .*: no semclust run there \(no manifest\.json\); give the OUTDIR of a fitted run/);
   assert.equal(fs.existsSync(out3), false);
 });
+
+test('NEW added to OUT\'s inputs: infer embeds and labels only the new rows, says how many, keeps the fit and every earlier label, and labels them as --model-from did', async () => {
+  const labelParts = (dir: string) => Object.fromEntries(Object.entries(snapshot(dir)).filter(([f]) => f.startsWith('labels') || f.startsWith('model')));
+  const before = labelParts(out);
+  const sample = await runCli(['sample', out, '--sample-size', '40', '--quiet']);
+  assert.equal(sample.code, 0, sample.stderr);
+
+  const r = await runCli(['infer', old, fresh, out, '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^input \.\.\/old\.jsonl → \.\.\/old\.jsonl,\.\.\/new\.jsonl: embed and infer go on with the new input only; fit kept; sample is removed and must be rerun\n/);
+  assert.match(r.stderr, /fit: complete for these settings, skipped/);
+  assert.match(r.stderr, /infer: labelled 300 new rows; 900 already labelled/);
+  const after = labelParts(out);
+  for (const [f, digest] of Object.entries(before)) assert.equal(after[f], digest, `${f} was rewritten`);
+  assert.ok(Object.keys(after).length > Object.keys(before).length);
+  assert.equal(fs.existsSync(path.join(out, 'sample.jsonl')), false);
+  assert.deepEqual(await compare(out2, out), { rows: 300, labels: 0, xy: 0 });
+  assert.deepEqual(await compare(both, out), { rows: 1200, labels: 0, xy: 0 });
+
+  const again = await runCli(['infer', old, fresh, out, '--quiet']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /embed: complete for these settings, skipped\nfit: complete for these settings, skipped\ninfer: complete for these settings, skipped/);
+});
