@@ -74,9 +74,14 @@ export const settingsShape = {
     .default(32)
     .describe("texts per request to embedding_endpoint (TEI's default --max-client-batch-size is 32); a server that takes fewer halves it for the rest of the run and says so"),
   truncate: z
-    .enum(['server', 'reject'])
+    .enum(['server', 'client', 'reject'])
     .default('server')
-    .describe("a text over the server's token limit: the server truncates it (TEI, vLLM; counted as truncated) or the row goes to rejects.jsonl as too_long; servers that cannot be asked reject it"),
+    .describe("a text over the server's token limit: the server truncates it (TEI, vLLM; counted as truncated), semclust cuts it to max_length tokens of tokenizer before sending (client; counted as truncated), or the row goes to rejects.jsonl as too_long; servers that cannot be asked reject it"),
+  tokenizer: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('truncate client: the served model\'s tokenizer, a hub id (its tokenizer.json, fetched into the hub cache as models are) or a folder holding tokenizer.json'),
   server_kind: z
     .enum(['auto', 'tei', 'vllm', 'infinity', 'ollama', 'openai'])
     .default('auto')

@@ -124,7 +124,7 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
   outputs: [ROWS.path, EMBEDDINGS.path, FILES.rejects, `${PROGRESS_DIR}/embed`],
   stats: embedStats,
   needs: [],
-  settings: ['input', 'text_key', 'message_key', 'csv_delimiter', 'max_line_bytes', 'embedding_column', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix', 'prompt_name', 'dimensions', 'truncate'],
+  settings: ['input', 'text_key', 'message_key', 'csv_delimiter', 'max_line_bytes', 'embedding_column', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix', 'prompt_name', 'dimensions', 'truncate', 'tokenizer'],
   // The hub revision and weights file pick the vectors, so they key the stage; the device does
   // not, nor which servers serve the model (adding a server must not re-embed): only that it is served.
   // A prefix, prompt, dimension count or truncation rule changes the vectors or which rows have one;
@@ -132,6 +132,7 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
   keyed: (s) => [
     'input', s.message_key ? 'message_key' : 'text_key', 'csv_delimiter', 'max_line_bytes', 'embedding_column', 'embedding_model', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix',
     ...(s.embedding_endpoint ? (['prompt_name', 'dimensions', 'truncate'] as const) : []),
+    ...(s.embedding_endpoint && s.truncate === 'client' ? (['tokenizer'] as const) : []),
   ],
   identity: async (s, outDir, state, given) => {
     if (inputsOf(s).length === 0) throw new Error('no input: give JSONL, Parquet, CSV or TSV files, globs, folders or "-" for stdin');
