@@ -23,10 +23,11 @@ import { STDIN, contentDigest, resolveInputs, totalInputBytes } from '../../oper
 import { RejectCounter } from '../../operators/input/reject-counter.js';
 import { EmbedPartsWriter } from '../../operators/embed/write-embed-parts.js';
 import type { SettingChange, Stage, StageRun } from '../run/stage.js';
-import type { Embedder } from '../../operators/embedders/embedder.js';
+import { addUsage, type Embedder, type ServedUsage, type UsageCounts } from '../../operators/embedders/embedder.js';
 import { parseKeyPath } from '../../core/text/key-path.js';
 import { SettingsError } from '../settings/settings.js';
 import { embedStream } from './embed-stream.js';
+import { servedStats } from './served-stats.js';
 import { embedSplit, inputsOf } from './embed-units.js';
 import { flagOf } from '../../schemas/flag-name.js';
 
@@ -201,6 +202,8 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
   });
 
   const last = kept.checkpoint;
+  // A served model's counts at each part's cut, the kept parts' included, for a later resume.
+  const usageSince = (base: UsageCounts | undefined) => ('usage' in embedder && embedder.usage ? { usage: addUsage(base, embedder.usage()) } : {});
   const rejects = new RejectCounter(s.max_reject_rate, kept.rejectsFile, last?.rejects);
   let position = last?.position ?? null;
   let digests = last?.digests ?? [];
@@ -220,7 +223,7 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
       rejectsFile: kept.rejectsFile,
       ledger: ctx.ledger,
       start: kept.totals,
-      checkpoint: (): Omit<EmbedCheckpoint, keyof typeof kept.totals | 'part'> => ({ position: position!, digests, rejects: rejects.snapshot(), files }),
+      checkpoint: (): Omit<EmbedCheckpoint, keyof typeof kept.totals | 'part'> => ({ position: position!, digests, rejects: rejects.snapshot(), files, ...usageSince(last?.usage) }),
     }),
     reading: (b) => {
       position = b.end;
@@ -230,7 +233,8 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
   });
   progress.done(rejects.lines);
   if (kept.parts > 0) ctx.log(`embed: ${kept.parts} parts (${kept.totals.rows.toLocaleString('en-US')} rows) kept from the earlier attempt`);
-  const served = 'usage' in embedder ? servedStats(embedder, s.cost_per_million_tokens, ctx.log) : {};
+  // The kept parts' tokens count too: they were embedded, and paid for, before the resume.
+  const served = 'usage' in embedder && embedder.usage ? servedStats(withBase(embedder.usage(), last?.usage), s.cost_per_million_tokens, ctx.log) : {};
   const fileSources = sources.flatMap((src, i) => (src === STDIN ? [] : [i]));
   const inputs: InputIdentity[] = files.map((f, j) => ({ ...f, xxh3: digests[fileSources[j]] ?? '' }));
   return {
@@ -251,11 +255,5 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
   };
 }
 
-/** A served model's token and request counts for the manifest (and so the summary), and the cost estimate said once. */
-function servedStats(embedder: Embedder, costPerMillion: number | undefined, log: (line: string) => void): Partial<StageStats<'embed'>> {
-  const u = embedder.usage?.();
-  if (!u) return {};
-  const cost = costPerMillion === undefined ? undefined : (u.total_tokens / 1e6) * costPerMillion;
-  if (cost !== undefined) log(`embed: ${u.total_tokens.toLocaleString('en-US')} tokens at ${costPerMillion} per million tokens ≈ ${cost.toFixed(4)}`);
-  return { ...u, ...(cost === undefined ? {} : { estimated_cost: Number(cost.toFixed(6)) }) };
-}
+/** This attempt's counts on top of what kept parts recorded. */
+const withBase = (u: ServedUsage, base: UsageCounts | undefined): ServedUsage => ({ ...u, ...addUsage(base, u) });
