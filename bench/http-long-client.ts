@@ -11,22 +11,16 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Settings } from '../schemas/config.js';
 import { embedRows, type EmbeddedBatch } from '../operators/embed/embed.js';
-import { httpBatchesInFlight, openHttpEmbedder } from '../operators/embedders/openai-http.js';
+import { httpBatchesInFlight } from '../operators/embedders/openai-http.js';
+import { openEmbedder } from '../operators/embedders/open-embedder.js';
 import { extractTexts } from '../operators/input/extract-text.js';
 import { readLines } from '../operators/input/read-lines.js';
 
 const [url, file] = process.argv.slice(2);
 const s = Settings.parse({ embedding_endpoint: url, embedding_model: 'm' });
 let retries = 0;
-const embedder = await openHttpEmbedder({
-  endpoint: url,
-  model: s.embedding_model,
-  maxConcurrency: s.max_concurrency,
-  timeoutMs: s.request_timeout_s * 1000,
-  maxRetries: s.request_retries,
-  requestBatchSize: s.request_batch_size,
-  truncate: s.truncate,
-  serverKind: s.server_kind,
+// The embed stage's own way to open the model, so the figures follow its settings.
+const embedder = await openEmbedder(s, {
   log: (line) => {
     if (/attempt \d+ of \d+ failed/.test(line)) retries++;
   },

@@ -12,10 +12,11 @@ import { RunState } from './run/manifest.js';
 import { log } from './cli/progress.js';
 import { runQuery, type QueryFormat } from './cli/query.js';
 import { writeReport } from './report/report.js';
+import { planStages } from './run/plan.js';
 import { mergeShards, runStages } from './run/run-stages.js';
 import { resolveShard } from './shard/shard-spec.js';
 import { sweepIfAsked, writeKeptIfAsked } from './stages/dedup.js';
-import { STAGE_BY_NAME } from './stages/index.js';
+import { STAGE_BY_NAME, STAGE_LIST } from './stages/index.js';
 import { describeStatus } from './cli/status.js';
 import { VERSION } from './cli/version.js';
 import { closestWord, loadPipelineFile, resolveSettings, type SettingsLayer } from './settings/settings.js';
@@ -53,10 +54,12 @@ function inputsAndOutDir(command: string, positionals: string[]): { outDir: stri
  * found, so a mistyped flag or input leaves no empty folder or manifest behind (issue 18 item
  * 11). An existing OUTDIR is left to the run, which merges what its manifest remembers.
  */
-async function checkBeforeCreating(outDir: string, layers: SettingsLayer[]): Promise<void> {
+async function checkBeforeCreating(outDir: string, layers: SettingsLayer[], command: StageName): Promise<void> {
   if (fs.existsSync(outDir)) return;
   const settings = resolveSettings(layers);
   if (settings.input) await resolveInputs(Array.isArray(settings.input) ? settings.input : [settings.input]);
+  // The plan reads and writes nothing here: a flag at odds with --model-from's run fails before the folder exists.
+  await planStages(RunState.open(outDir), STAGE_LIST, STAGE_BY_NAME[command].command.runs, layers, command, true);
 }
 
 function existingRun(command: string, positionals: string[]): string {
@@ -163,7 +166,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         // After a sharded embed: check and merge its shards before anything reads them.
         if (command !== 'embed' && args.positionals.length > 0) for (const m of await mergeShards(args.positionals[args.positionals.length - 1], log, quiet)) if (m.merged) log(m.summary);
         const { outDir, layer } = inputsAndOutDir(command, args.positionals);
-        await checkBeforeCreating(outDir, [layer, args.settings]);
+        await checkBeforeCreating(outDir, [layer, args.settings], command);
         await runStages({ outDir, stages: STAGE_BY_NAME[command].command.runs, layers: [layer, args.settings], command, strict: true, quiet, log, result });
         return 0;
       }

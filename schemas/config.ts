@@ -98,9 +98,14 @@ export const settingsShape = {
     .default(32)
     .describe("texts per request to embedding_endpoint (TEI's default --max-client-batch-size is 32); a server that takes fewer halves it for the rest of the run and says so"),
   truncate: z
-    .enum(['server', 'reject'])
+    .enum(['server', 'client', 'reject'])
     .default('server')
-    .describe("a text over the server's token limit: the server truncates it (TEI, vLLM; counted as truncated) or the row goes to rejects.jsonl as too_long; servers that cannot be asked reject it"),
+    .describe("a text over the server's token limit: the server truncates it (TEI, vLLM; counted as truncated), semclust cuts it to max_length tokens of tokenizer before sending (client; counted as truncated), or the row goes to rejects.jsonl as too_long; servers that cannot be asked reject it"),
+  tokenizer: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('truncate client: the served model\'s tokenizer, a hub id (its tokenizer.json, fetched into the hub cache as models are) or a folder holding tokenizer.json'),
   server_kind: z
     .enum(['auto', 'tei', 'vllm', 'infinity', 'ollama', 'openai'])
     .default('auto')
@@ -157,6 +162,11 @@ export const settingsShape = {
 
   seed: z.number().int().default(42).describe('seed for every random choice'),
   fit_sample: fractionOrCount.default(1).describe('rows the cluster model is fitted on: a fraction or a count'),
+  model_from: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("an earlier run folder whose fitted model labels this run instead of a new fit (infer NEW... OUT2 --model-from OUT): the input is embedded with that run's embedding model (a different one is refused), its projection and cluster model are copied into model/; that folder is only read"),
   cluster_alg: z.enum(['kmeans', 'hdbscan']).default('kmeans').describe('k-means (every row in a cluster) or HDBSCAN (density clusters plus noise)'),
   kmeans_num_clusters: z.number().int().min(1).default(1000).describe('k, the number of k-means clusters'),
   kmeans_max_iter: z.number().int().positive().default(300).describe('Lloyd iterations at most'),

@@ -37,6 +37,8 @@ export const StageRecord = z.object({
   key: z.string(),
   /** The resolved settings that key the stage; later commands on OUTDIR reuse them. */
   settings: z.record(z.string(), z.unknown()),
+  /** Set once the stage was extended with new input: the key its later stages were keyed on, and stay keyed on. */
+  base_key: z.string().optional(),
   started_at: z.string(),
   finished_at: z.string().optional(),
   seconds: z.number().optional(),

@@ -14,6 +14,7 @@ import type { PartLedger } from '../store/part-ledger.js';
 import { STDIN, type InputPosition } from '../input/read-lines.js';
 import type { RejectSnapshot } from '../input/reject-counter.js';
 import type { EmbedTotals } from './write-embed-parts.js';
+import type { UsageCounts } from '../embedders/embedder.js';
 
 /** One ledger entry of the embed stage: the totals after the part and where reading stood. */
 export interface EmbedCheckpoint extends EmbedTotals {
@@ -23,6 +24,11 @@ export interface EmbedCheckpoint extends EmbedTotals {
   rejects: RejectSnapshot;
   /** The input files as stat'ed when the attempt began; a resume needs the same. */
   files: FileStat[];
+  /**
+   * A served model's counts when the part was cut, earlier attempts' kept parts included: a
+   * resume adds its own to them. Requests read ahead of the cut are in it, as the server counted them.
+   */
+  usage?: UsageCounts;
 }
 
 export interface KeptParts {
@@ -66,7 +72,8 @@ export function keepEmbedParts(o: KeepOptions): KeptParts {
     o.restart();
     return fresh();
   }
-  if (!same(last.files, o.files)) {
+  // Files added after the ones it read are read next (an embed extended with new input).
+  if (!same(last.files, o.files.slice(0, last.files.length))) {
     o.log('embed: the input files changed since the interrupted attempt; starting again');
     o.restart();
     return fresh();

@@ -40,3 +40,13 @@ export interface ServedUsage {
   /** --server-kind, or what auto learned ("unknown" when nothing told). */
   server_kind: string;
 }
+
+/** The counts of ServedUsage that add up over parts, input units and attempts. */
+export type UsageCounts = Pick<ServedUsage, 'requests' | 'prompt_tokens' | 'total_tokens' | 'truncated' | 'too_long'>;
+
+const COUNTS = ['requests', 'prompt_tokens', 'total_tokens', 'truncated', 'too_long'] as const;
+
+/** `a` + sign × `b`, count by count (sign −1: what was counted between two readings); no `a` counts as zeros. */
+export function addUsage(a: UsageCounts | undefined, b: UsageCounts, sign: 1 | -1 = 1): UsageCounts {
+  return Object.fromEntries(COUNTS.map((k) => [k, (a?.[k] ?? 0) + sign * b[k]])) as UsageCounts;
+}

@@ -307,3 +307,17 @@ function normalizeEtag(value: string | null): string | null {
   // The etag becomes a file name: refuse anything that could leave blobs/.
   return /^[\w.-]+$/.test(etag) ? etag : null;
 }
+
+/**
+ * A tokenizer alone (truncate client: the served model's, whose weights never come here): a
+ * folder holding tokenizer.json, or a hub id whose tokenizer.json (and tokenizer_config.json,
+ * when there) is fetched into the hub cache as a model's files are.
+ */
+export async function resolveTokenizer(idOrPath: string, options: ResolveModelOptions = {}): Promise<ResolvedModel> {
+  if ((await stat(idOrPath).catch(() => null))?.isDirectory()) return { dir: idOrPath, name: path.basename(path.resolve(idOrPath)) };
+  if (!HUB_ID.test(idOrPath)) throw new Error(`tokenizer ${idOrPath} is neither an existing folder nor a Hugging Face hub id (owner/name)`);
+  const hub = new HubRepo(idOrPath, options);
+  await hub.fetch('tokenizer.json', true);
+  await hub.fetch('tokenizer_config.json', false);
+  return { dir: hub.snapshotDir(), name: idOrPath, revision: hub.commit };
+}

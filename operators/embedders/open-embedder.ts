@@ -5,6 +5,8 @@
  */
 import type { Settings } from '../../schemas/config.js';
 import type { Embedder } from './embedder.js';
+import { UsageError } from '../../core/util/semclust-error.js';
+import { withClientTruncation } from './client-truncation.js';
 import { resolveModel } from './hub-download.js';
 import { openHttpEmbedder } from './openai-http.js';
 import { openOnnxFolder } from './onnx-folder.js';
@@ -30,6 +32,7 @@ export type EmbedderSettings = Pick<
   | 'device'
   | 'request_batch_size'
   | 'truncate'
+  | 'tokenizer'
   | 'server_kind'
   | 'embedding_prefix'
   | 'prompt_name'
@@ -38,6 +41,8 @@ export type EmbedderSettings = Pick<
 
 export interface OpenEmbedderOptions {
   onProgress?: (e: { phase: string; done: number; total: number }) => void;
+  /** A served model's messages (retries, a smaller request size); stderr when left out. */
+  log?: (line: string) => void;
 }
 
 export async function openEmbedder(s: EmbedderSettings, options: OpenEmbedderOptions = {}): Promise<Embedder> {
@@ -63,7 +68,10 @@ function withPrefix(embedder: Embedder, prefix: string): Embedder {
 
 async function openBackend(s: EmbedderSettings, options: OpenEmbedderOptions): Promise<Embedder> {
   if (s.embedding_endpoint) {
-    return openHttpEmbedder({
+    if (s.truncate === 'client' && (!s.tokenizer || !s.max_length)) {
+      throw new UsageError(`--truncate client cuts texts before sending: it needs --tokenizer (the served model's, a hub id or a folder with tokenizer.json) and --max-length (the server's token limit, e.g. 512 for TEI's default)`);
+    }
+    const served = await openHttpEmbedder({
       endpoint: s.embedding_endpoint,
       model: s.embedding_model,
       apiKeyEnv: s.embedding_api_key_env,
@@ -71,11 +79,14 @@ async function openBackend(s: EmbedderSettings, options: OpenEmbedderOptions): P
       timeoutMs: s.request_timeout_s * 1000,
       maxRetries: s.request_retries,
       requestBatchSize: s.request_batch_size,
-      truncate: s.truncate,
+      // Texts cut by the tokenizer should fit; one that still does not (another tokenizer) is a too_long reject.
+      truncate: s.truncate === 'client' ? 'reject' : s.truncate,
       serverKind: s.server_kind,
       promptName: s.prompt_name,
       dimensions: s.dimensions,
+      log: options.log,
     });
+    return s.truncate === 'client' ? withClientTruncation(served, s.tokenizer!, s.max_length!) : served;
   }
   if (s.embedding_model === STATIC_MODEL) {
     return openStaticModel({ cacheDir: defaultCacheDir(), threads: s.threads, maxLength: s.max_length, onProgress: options.onProgress });

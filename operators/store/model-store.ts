@@ -59,3 +59,17 @@ export function loadModel(dir: string, name: string): EncodedModel {
 export function modelExists(dir: string, name: string): boolean {
   return fs.existsSync(path.join(dir, `${name}.json`));
 }
+
+/**
+ * Every model saved in `from` saved again in `to`, each checked as loadModel checks it, its
+ * arrays before its index as saveModel writes them; `from` is only read. Returns their names.
+ */
+export function copyModels(from: string, to: string): string[] {
+  const names = fs
+    .readdirSync(from)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+  for (const name of names) saveModel(to, name, loadModel(from, name));
+  return names;
+}

@@ -52,6 +52,12 @@ export class RunState {
     return this.manifest.stages[stage]?.status === 'complete';
   }
 
+  /** The key later stages are keyed on: the stage's own, or the one it had before it was extended. */
+  upstreamKey(stage: StageName): string {
+    const r = this.manifest.stages[stage]!;
+    return r.base_key ?? r.key;
+  }
+
   /** A complete stage's statistics, validated by its schema. */
   stats<N extends StageName>(stage: N): StageStats<N> {
     const r = this.manifest.stages[stage];
@@ -103,6 +109,29 @@ export class RunState {
     this.manifest.stages[stage] = r;
     this.save();
     return r;
+  }
+
+  /**
+   * Records a complete stage as running again to take new input (the plan's 'extend'): its
+   * outputs stay and later stages stay keyed on its first key. A later stage that keeps its
+   * outputs stays complete, one that continues by part is marked running (so no command reads
+   * its partial outputs as complete), any other is removed.
+   */
+  extend(stage: StageName, key: string, settings: Record<string, unknown>): void {
+    const r = this.manifest.stages[stage];
+    if (!r) throw new Error(`stage ${stage} was not run`);
+    this.manifest.stages[stage] = { status: 'running', key, base_key: r.base_key ?? r.key, settings, started_at: new Date().toISOString() };
+    for (const s of STAGES.slice(STAGES.indexOf(stage) + 1)) {
+      const later = this.manifest.stages[s];
+      const how = STAGE_BY_NAME[s].onExtend;
+      if (!later || how === 'keep') continue;
+      if (how === 'continue') later.status = 'running';
+      else {
+        for (const out of STAGE_BY_NAME[s].outputs) fs.rmSync(path.join(this.outDir, out), { recursive: true, force: true });
+        delete this.manifest.stages[s];
+      }
+    }
+    this.save();
   }
 
   /** Begins a running stage again from nothing (an interrupted attempt that cannot be resumed). */

@@ -13,7 +13,8 @@ import { SettingsError, resolveSettings, type SettingsLayer } from '../settings/
 import type { SettingChange, Stage } from './stage.js';
 import { flagOf } from '../../schemas/flag-name.js';
 
-export type Decision = 'skip' | 'resume' | 'run' | 'redo';
+/** extend: a complete stage goes on with new input after its outputs (Stage.extends, Stage.onExtend). */
+export type Decision = 'skip' | 'resume' | 'run' | 'redo' | 'extend';
 
 export interface StagePlan {
   stage: Stage;
@@ -45,15 +46,17 @@ function show(v: unknown): string {
 /** Endpoints are recorded without credentials (user info, api-key=… query values). */
 const ENDPOINT_KEYS = ['embedding_endpoint', 'label_endpoint'] as const;
 
-/** Inputs are recorded relative to OUTDIR, so a moved or remounted OUTDIR still finds them. */
+/** Inputs are recorded relative to OUTDIR, so a moved or remounted OUTDIR still finds them; so is the run folder of model_from. */
 function toRecorded(key: string, value: unknown, outDir: string): unknown {
   if ((ENDPOINT_KEYS as readonly string[]).includes(key) && value !== undefined) return Array.isArray(value) ? value.map((u: string) => redactUrl(u)) : redactUrl(value as string);
+  if (key === 'model_from' && typeof value === 'string') return path.relative(outDir, path.resolve(value)) || '.';
   if (key !== 'input' || value === undefined) return value;
   const list = Array.isArray(value) ? value : [value];
   return list.map((p: string) => (p === STDIN ? p : path.relative(outDir, path.resolve(p)) || '.'));
 }
 
 function fromRecorded(key: string, value: unknown, outDir: string): unknown {
+  if (key === 'model_from' && typeof value === 'string') return path.resolve(outDir, value);
   if (key !== 'input' || !Array.isArray(value)) return value;
   return value.map((p: string) => (p === STDIN ? p : path.resolve(outDir, p)));
 }
@@ -105,6 +108,33 @@ function checkOwnership(state: RunState, all: readonly Stage[], chain: readonly 
   if (errors.length > 0) throw new SettingsError(errors.join('\n'));
 }
 
+/**
+ * The layers other run folders supply to this command (Stage.borrowed), each checked against
+ * what the command gives: a given value that differs is an error naming both, since that
+ * run's settings must hold here (another server for the same model, a remembered setting, may differ).
+ */
+function borrowedLayers(state: RunState, all: readonly Stage[], chain: readonly StageName[], explicit: readonly SettingsLayer[], given: ReadonlySet<string>): SettingsLayer[] {
+  const lending = chain.map((n) => all.find((s) => s.name === n)!).filter((s) => s.borrowed);
+  if (lending.length === 0) return [];
+  const settings = resolveSettings([recordedLayer(state, chain[chain.length - 1]), ...explicit]);
+  const remembered = new Set<string>(all.flatMap((s) => s.remembered ?? []));
+  const layers: SettingsLayer[] = [];
+  const errors: string[] = [];
+  for (const stage of lending) {
+    const layer = stage.borrowed!(settings, given);
+    if (!layer) continue;
+    layers.push(layer);
+    for (const [key, value] of Object.entries(layer.values)) {
+      if (!given.has(key) || remembered.has(key)) continue;
+      const from = explicit.findLast((l) => l.values[key] !== undefined)!;
+      if (same(from.values[key], value)) continue;
+      errors.push(`${from.origin}: ${flagOf(key)} ${show(from.values[key])} differs from ${show(value)}, which ${layer.origin} recorded and this run must share; drop ${flagOf(key)}`);
+    }
+  }
+  if (errors.length > 0) throw new SettingsError(errors.join('\n'));
+  return layers;
+}
+
 function describeChange(c: SettingChange): string {
   return `${c.key} ${show(c.from)} → ${show(c.to)}`;
 }
@@ -124,12 +154,17 @@ export async function planStages(
   if (strict) checkOwnership(state, all, chain, explicit, command);
   const given = new Set<string>();
   for (const l of explicit) for (const [k, v] of Object.entries(l.values)) if (v !== undefined) given.add(k);
+  const borrowed = borrowedLayers(state, all, chain, explicit, given);
   const plans: StagePlan[] = [];
   const keyOf = new Map<StageName, string>();
   const redone = new Set<StageName>();
+  const extended = new Set<StageName>();
   for (const name of chain) {
     const stage = all.find((s) => s.name === name)!;
-    const settings = resolveSettings([recordedLayer(state, name), ...explicit]);
+    // A borrowed key replaces this OUTDIR's record even where the other run left it unset (no prefix).
+    const own = recordedLayer(state, name);
+    for (const l of borrowed) for (const k of Object.keys(l.values)) delete own.values[k];
+    const settings = resolveSettings([own, ...borrowed, ...explicit]);
     const keyed = stage.keyed ? stage.keyed(settings) : stage.settings;
     const recorded: Record<string, unknown> = {};
     for (const k of keyed) recorded[k] = toRecorded(k, settings[k], state.outDir);
@@ -138,27 +173,39 @@ export async function planStages(
     const identity = stage.identity ? await stage.identity(settings, state.outDir, state, given) : { key: {}, changes: [] };
     const upstream: string[] = [];
     for (const need of stage.needs) {
-      const k = keyOf.get(need) ?? (state.isComplete(need) ? state.record(need)!.key : null);
+      const k = keyOf.get(need) ?? (state.isComplete(need) ? state.upstreamKey(need) : null);
       if (k === null) {
         throw new SettingsError(`${state.outDir}: ${name} needs the ${need} stage, which is not complete here; run ${commandFor(all, need)} first`);
       }
       upstream.push(k);
     }
     const key = stageKey({ ...recorded, ...identity.key }, upstream);
-    keyOf.set(name, key);
     const rec = state.record(name);
     let decision: Decision;
     const reasons: string[] = [];
-    if (!rec) decision = 'run';
-    else if (rec.key === key && identity.changes.length === 0) decision = rec.status === 'complete' ? 'skip' : stage.resumable ? 'resume' : 'redo';
-    else decision = 'redo';
-    if (decision === 'redo') {
-      const changes: SettingChange[] = [];
-      for (const k of new Set([...Object.keys(rec!.settings), ...Object.keys(recorded)])) {
+    const changes: SettingChange[] = [];
+    if (rec) {
+      for (const k of new Set([...Object.keys(rec.settings), ...Object.keys(recorded)])) {
         if ((stage.remembered as readonly string[] | undefined)?.includes(k)) continue;
-        if (!same(rec!.settings[k], recorded[k])) changes.push({ key: k, from: rec!.settings[k], to: recorded[k] });
+        if (!same(rec.settings[k], recorded[k])) changes.push({ key: k, from: rec.settings[k], to: recorded[k] });
       }
       changes.push(...identity.changes);
+    }
+    const upstreamRedone = stage.needs.some((n) => redone.has(n));
+    if (!rec) decision = 'run';
+    else if (rec.key === key && identity.changes.length === 0) decision = rec.status === 'complete' ? 'skip' : stage.resumable ? 'resume' : 'redo';
+    else decision = rec.status === 'complete' && !upstreamRedone && stage.extends && (await stage.extends(changes, settings, state.outDir, state)) ? 'extend' : 'redo';
+    // After an upstream stage took new input: keep, go on by part, or redo.
+    const grown = stage.needs.filter((n) => extended.has(n));
+    if (decision === 'skip' && grown.length > 0 && stage.onExtend !== 'keep') {
+      decision = stage.onExtend === 'continue' ? 'extend' : 'redo';
+      reasons.push(`${listNames(grown)} took new input`);
+    }
+    if (decision === 'extend') reasons.push(...changes.map(describeChange));
+    if (decision === 'extend' || (decision === 'skip' && grown.length > 0)) extended.add(name);
+    // Later stages stay keyed on what a skipped, resumed or extended stage was first keyed on.
+    keyOf.set(name, rec && decision !== 'redo' && decision !== 'run' ? (rec.base_key ?? rec.key) : key);
+    if (decision === 'redo') {
       reasons.push(...changes.map(describeChange));
       const up = stage.needs.filter((n) => redone.has(n));
       if (up.length > 0) reasons.push(`${listNames(up)} is redone`);
@@ -180,8 +227,23 @@ export async function planStages(
 }
 
 /** The lines printed before any work: what is redone and why, and what it replaces. */
-export function describePlan(plans: readonly StagePlan[], state: RunState): string[] {
+export function describePlan(plans: readonly StagePlan[], state: RunState, all: readonly Stage[]): string[] {
   const lines: string[] = [];
+  const grown = plans.find((p) => p.decision === 'extend');
+  if (grown) {
+    const after = STAGES.filter((s) => STAGES.indexOf(s) > STAGES.indexOf(grown.stage.name) && state.record(s));
+    const planned = (s: StageName) => plans.find((p) => p.stage.name === s);
+    const onExtend = (s: StageName) => all.find((d) => d.name === s)?.onExtend;
+    const kept = after.filter((s) => onExtend(s) === 'keep');
+    const pending = after.filter((s) => onExtend(s) === 'continue' && !planned(s));
+    const removed = after.filter((s) => onExtend(s) === undefined && planned(s)?.decision !== 'redo');
+    lines.push(
+      `${grown.reasons.join('; ')}: ${listNames(plans.filter((p) => p.decision === 'extend').map((p) => p.stage.name))} go${plans.filter((p) => p.decision === 'extend').length > 1 ? '' : 'es'} on with the new input only` +
+        (kept.length > 0 ? `; ${listNames(kept)} kept` : '') +
+        (pending.length > 0 ? `; ${listNames(pending)} must be rerun to take it` : '') +
+        (removed.length > 0 ? `; ${listNames(removed)} ${removed.length > 1 ? 'are' : 'is'} removed and must be rerun` : ''),
+    );
+  }
   const first = plans.find((p) => p.decision === 'redo');
   if (!first) return lines;
   const redoneNames = plans.filter((p) => p.decision === 'redo' || (p.decision === 'run' && state.record(p.stage.name))).map((p) => p.stage.name);

@@ -195,7 +195,7 @@ export async function runStages(request: RunRequest, all: readonly Stage[] = STA
     const state = RunState.open(outDir);
     const layers = sharded ? shardLayers(outDir, sharded, request.layers) : request.layers;
     const plans = await planStages(state, all, stages, layers, command, request.strict ?? false);
-    if (!shard) for (const line of describePlan(plans, state)) say(line);
+    if (!shard) for (const line of describePlan(plans, state, all)) say(line);
     for (const plan of plans) {
       const name = plan.stage.name;
       const rec = state.record(name);
@@ -217,7 +217,7 @@ export async function runStages(request: RunRequest, all: readonly Stage[] = STA
         quiet,
         stdin: request.stdin,
         shard,
-        resuming: (ledger) => (shard !== null || plan.decision === 'resume') && ledger.entries().size > 0,
+        resuming: (ledger) => (shard !== null || plan.decision === 'resume' || plan.decision === 'extend') && ledger.entries().size > 0,
       });
       if (shard) {
         await runShard(plan, ctx, shard, say);
@@ -226,7 +226,8 @@ export async function runStages(request: RunRequest, all: readonly Stage[] = STA
       // What can fail on bad settings (the model, the server) fails here, before anything is removed.
       const prepared = plan.stage.prepare ? await plan.stage.prepare(ctx) : undefined;
       if (plan.decision === 'resume') say(ctx.resuming ? `${name}: resuming the interrupted attempt` : `${name}: the interrupted attempt left no finished part; starting again`);
-      if (!ctx.resuming) state.begin(name, plan.key, plan.recorded);
+      if (plan.decision === 'extend') state.extend(name, plan.key, plan.recorded);
+      else if (!ctx.resuming) state.begin(name, plan.key, plan.recorded);
       current = { name, ledger: ctx.ledger, resumable: plan.stage.resumable };
       const stats = await plan.stage.run(ctx, prepared);
       state.complete(name, stats as StageStats<typeof name>);

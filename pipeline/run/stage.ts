@@ -9,6 +9,7 @@
  */
 import type { z } from 'zod';
 import type { SettingKey, Settings, StageName } from '../../schemas/config.js';
+import type { SettingsLayer } from '../settings/settings.js';
 import { PartLedger } from '../../operators/store/part-ledger.js';
 import type { RunState } from './manifest.js';
 import type { Progress } from '../cli/progress.js';
@@ -102,8 +103,28 @@ export interface Stage<N extends StageName = StageName, S extends z.ZodType = z.
    * `given` names the settings given explicitly for this run.
    */
   identity?: (s: Settings, outDir: string, state: RunState, given: ReadonlySet<string>) => Promise<{ key: Record<string, unknown>; changes: SettingChange[] }>;
+  /**
+   * Settings another run folder supplies when a setting of this stage is given (fit's
+   * model_from: the embedding model and the fit of the run whose model labels this one). The
+   * layer sits between what OUTDIR recorded and what the command gives, for every stage of the
+   * command; a value given on the command line that differs from it is an error, except for
+   * `remembered` settings (another server for the same model).
+   */
+  borrowed?: (s: Settings, given: ReadonlySet<string>) => SettingsLayer | null;
   /** Durable parts of an interrupted attempt are kept and the stage continues after them. */
   resumable: boolean;
+  /**
+   * Whether `changes` since its complete run only add input after the old (embed: files added
+   * after the inputs it read): then the stage goes on after its outputs, as a resume does,
+   * instead of being redone (decision 'extend'), and each stage after it follows its `onExtend`.
+   */
+  extends?: (changes: readonly SettingChange[], s: Settings, outDir: string, state: RunState) => Promise<boolean>;
+  /**
+   * What the stage does when an upstream stage was extended: `keep` its outputs (fit: the
+   * model still holds), or `continue` after the parts its ledger records (infer labels only
+   * the new ones); left out, it is redone.
+   */
+  onExtend?: 'keep' | 'continue';
   /**
    * Opens what can fail on bad settings (a model, a server) before the stage's old outputs
    * are removed; its result is handed to run.

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROGRESS_DIR, type InputIdentity } from '../../schemas/manifest.js';
 import { writeFileAtomic } from '../../operators/store/write-file-atomic.js';
+import type { ServedUsage, UsageCounts } from '../../operators/embedders/embedder.js';
 import type { SettingsLayer } from '../settings/settings.js';
 import type { ShardSpec } from './shard-spec.js';
 
@@ -40,6 +41,11 @@ export interface ShardRecord {
   model?: string;
   model_revision?: string | null;
   inputs?: InputIdentity[];
+  /**
+   * embed from a served model: the request size it ended with, which server it was, what it
+   * counted before any unit (the dimension probe), and the price it was given (merge takes no flags).
+   */
+  served?: Pick<ServedUsage, 'request_batch_size' | 'server_kind'> & { before_units: UsageCounts; cost_per_million_tokens?: number };
 }
 
 /** One finished input unit of a sharded embed. */
@@ -57,6 +63,8 @@ export interface UnitRecord {
   rejected: number;
   rejected_by_reason: Record<string, number>;
   parts: number;
+  /** A served model's requests and tokens for this unit (the merge sums them). */
+  usage?: UsageCounts;
 }
 
 export const stageDir = (outDir: string, stage: ShardedStage) => path.join(outDir, PROGRESS_DIR, stage);

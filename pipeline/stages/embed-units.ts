@@ -16,7 +16,7 @@ import type { StageStats } from './index.js';
 import type { embedStats } from './embed.js';
 import { EMBEDDINGS, FILES, ROWS } from '../../schemas/tables.js';
 import { EmbedPartsWriter } from '../../operators/embed/write-embed-parts.js';
-import type { Embedder } from '../../operators/embedders/embedder.js';
+import { addUsage, type Embedder, type ServedUsage, type UsageCounts } from '../../operators/embedders/embedder.js';
 import { statInputs } from '../../operators/input/input-identity.js';
 import { countNewlines, listUnits, type InputUnit } from '../../operators/input/input-units.js';
 import type { PrecomputedVectors } from '../../operators/input/precomputed-vectors.js';
@@ -29,6 +29,7 @@ import { AtomicFileWriter, writeFileAtomic } from '../../operators/store/write-f
 import type { StageRun, StageSplit, WorkUnit } from '../run/stage.js';
 import { readUnitRecord, stageDir, unitFile, unitOfPart, unitPartName, unitPartPrefix, unitRejectsFile, type ShardRecord, type UnitRecord } from '../shard/shard-records.js';
 import { embedStream } from './embed-stream.js';
+import { servedStats } from './served-stats.js';
 
 export const inputsOf = (s: Settings) => (s.input === undefined ? [] : Array.isArray(s.input) ? s.input : [s.input]);
 
@@ -53,6 +54,8 @@ async function embedUnit(ctx: StageRun, embedder: Embedder | PrecomputedVectors,
   const rejectsFile = unitRejectsFile(outDir, u.unit);
   writeFileAtomic(rejectsFile, '');
   const rejects = new RejectCounter(s.max_reject_rate, rejectsFile);
+  // Units run one after another, so the counts between two readings are this unit's alone.
+  const served = 'usage' in embedder ? embedder.usage?.() : undefined;
   const totals = await embedStream({
     embedder,
     settings: s,
@@ -87,6 +90,7 @@ async function embedUnit(ctx: StageRun, embedder: Embedder | PrecomputedVectors,
     rejected: totals.rejected,
     rejected_by_reason: rejects.byReason(),
     parts: totals.parts,
+    ...(served && 'usage' in embedder ? { usage: addUsage(embedder.usage!(), served, -1) } : {}),
   };
   fs.rmSync(unitFile(outDir, u.unit).replace(/\.json$/, ''), { recursive: true, force: true });
   writeFileAtomic(unitFile(outDir, u.unit), JSON.stringify(record) + '\n');
@@ -110,6 +114,8 @@ async function embedUnits(ctx: StageRun, embedder: Embedder | PrecomputedVectors
   let kept = 0;
   let embedded = 0;
   const seen = new IdSet();
+  let servedNow: ServedUsage | undefined;
+  const opened = 'usage' in embedder ? embedder.usage?.() : undefined;
   // Line numbers: the newlines before each unit, counted over the bytes of other shards' units.
   const cursor = new Map<string, { at: number; lines: number }>();
   try {
@@ -133,7 +139,10 @@ async function embedUnits(ctx: StageRun, embedder: Embedder | PrecomputedVectors
       cursor.set(u.source, { at: u.end, lines: startLine + r.lines_read });
     }
   } finally {
-    if ('close' in embedder) await embedder.close();
+    if ('close' in embedder) {
+      servedNow = embedder.usage?.();
+      await embedder.close();
+    }
   }
   progress.done(rows);
   const sources = await resolveInputs(inputsOf(ctx.settings));
@@ -142,6 +151,7 @@ async function embedUnits(ctx: StageRun, embedder: Embedder | PrecomputedVectors
       dims: embedder.dims,
       model: embedder.model,
       model_revision: 'revision' in embedder ? (embedder.revision ?? null) : null,
+      ...(servedNow && opened ? { served: { request_batch_size: servedNow.request_batch_size, server_kind: servedNow.server_kind, before_units: addUsage(undefined, opened), cost_per_million_tokens: ctx.settings.cost_per_million_tokens } } : {}),
       // The content digest needs the whole file, which no shard reads: a touched input is re-embedded.
       inputs: statInputs(sources, outDir).map((f) => ({ ...f, xxh3: '' })),
     },
@@ -194,6 +204,17 @@ function unitRecords(outDir: string, shards: readonly ShardRecord[]): (UnitRecor
   });
 }
 
+/** Every unit's requests and tokens summed; the smallest request size any shard ended with; the server. */
+function mergedUsage(units: readonly UnitRecord[], shards: readonly ShardRecord[], ctx: StageRun): Partial<StageStats<'embed'>> {
+  // A shard whose server never refused or named itself knows no kind (auto); another may have learned it.
+  const served = (shards.find((r) => r.served && r.served.server_kind !== 'unknown') ?? shards.find((r) => r.served))?.served;
+  if (!served) return {};
+  const zero: UsageCounts = { requests: 0, prompt_tokens: 0, total_tokens: 0, truncated: 0, too_long: 0 };
+  const counts = [...units.map((u) => u.usage), ...shards.map((r) => r.served?.before_units)].reduce<UsageCounts>((sum, c) => (c ? addUsage(sum, c) : sum), zero);
+  const requestSize = Math.min(...shards.flatMap((r) => (r.served ? [r.served.request_batch_size] : [])));
+  return servedStats({ ...counts, request_batch_size: requestSize, server_kind: served.server_kind }, ctx.settings.cost_per_million_tokens ?? served.cost_per_million_tokens, ctx.log);
+}
+
 async function mergeUnits(ctx: StageRun, shards: readonly ShardRecord[]): Promise<{ stats: StageStats<'embed'>; summary: string }> {
   const { outDir } = ctx;
   const latest = latestOf(shards);
@@ -238,6 +259,7 @@ async function mergeUnits(ctx: StageRun, shards: readonly ShardRecord[]): Promis
     inputs: latest.inputs ?? [],
     resumed_parts: 0,
     ...(ctx.settings.id_key === undefined ? {} : await checkUserIds(outDir, ctx.settings.id_key, ctx.settings.id_unique, ctx.log)),
+    ...mergedUsage(units, shards, ctx),
   };
   return {
     stats,

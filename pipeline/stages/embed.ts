@@ -24,11 +24,12 @@ import { RejectCounter } from '../../operators/input/reject-counter.js';
 import { EmbedPartsWriter } from '../../operators/embed/write-embed-parts.js';
 import { checkUserIds } from '../../operators/input/user-ids.js';
 import type { SettingChange, Stage, StageRun } from '../run/stage.js';
-import type { Embedder } from '../../operators/embedders/embedder.js';
+import { addUsage, type Embedder, type ServedUsage, type UsageCounts } from '../../operators/embedders/embedder.js';
 import { parseKeyPath } from '../../core/text/key-path.js';
 import { parseTextTemplate } from '../../core/text/text-template.js';
 import { SettingsError } from '../settings/settings.js';
 import { embedStream } from './embed-stream.js';
+import { servedStats } from './served-stats.js';
 import { embedSplit, inputsOf } from './embed-units.js';
 import { flagOf } from '../../schemas/flag-name.js';
 
@@ -161,7 +162,7 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
   outputs: [ROWS.path, EMBEDDINGS.path, FILES.rejects, `${PROGRESS_DIR}/embed`],
   stats: embedStats,
   needs: [],
-  settings: ['input', 'text_key', 'message_key', 'format', 'roles', 'turns', 'text_template', 'id_key', 'id_unique', 'csv_delimiter', 'max_line_bytes', 'embedding_column', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix', 'prompt_name', 'dimensions', 'truncate'],
+  settings: ['input', 'text_key', 'message_key', 'format', 'roles', 'turns', 'text_template', 'id_key', 'id_unique', 'csv_delimiter', 'max_line_bytes', 'embedding_column', 'embedding_model', 'embedding_endpoint', 'revision', 'dtype', 'device', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix', 'prompt_name', 'dimensions', 'truncate', 'tokenizer'],
   // The hub revision and weights file pick the vectors, so they key the stage; the device does
   // not, nor which servers serve the model (adding a server must not re-embed): only that it is served.
   // A prefix, prompt, dimension count or truncation rule changes the vectors or which rows have one;
@@ -169,6 +170,7 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
   keyed: (s) => [
     'input', ...textKeys(s), ...(s.id_key ? (['id_key', 'id_unique'] as const) : []), 'csv_delimiter', 'max_line_bytes', 'embedding_column', 'embedding_model', 'revision', 'dtype', 'pooling', 'max_length', 'part_rows', 'shard_unit_bytes', 'embedding_prefix',
     ...(s.embedding_endpoint ? (['prompt_name', 'dimensions', 'truncate'] as const) : []),
+    ...(s.embedding_endpoint && s.truncate === 'client' ? (['tokenizer'] as const) : []),
   ],
   identity: async (s, outDir, state, given) => {
     if (inputsOf(s).length === 0) throw new Error('no input: give JSONL, Parquet, CSV or TSV files, globs, folders or "-" for stdin');
@@ -184,6 +186,17 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
   },
   remembered: ['embedding_endpoint'],
   resumable: true,
+  // Files added after the inputs it read (a longer list, or new files a folder or glob now
+  // matches, sorted after the old) are read on their own, after the kept parts, as a resume
+  // reads on after a crash; nothing it read may have changed. Sharded parts are named by unit,
+  // so a merged embed is redone instead.
+  extends: async (changes, s, outDir, state) => {
+    const done = state.stats('embed');
+    if (done.inputs.length === 0 || done.parts === 0 || done.shards !== undefined) return false;
+    if (!changes.every((c) => c.key === 'input' || (c.key.startsWith('input ') && c.from === 'absent'))) return false;
+    const now = statInputs(await resolveInputs(inputsOf(s)), outDir);
+    return now.length > done.inputs.length && done.inputs.every((r, i) => now[i].path === r.path && now[i].size === r.size);
+  },
   split: embedSplit,
 
   // A missing model, a wrong endpoint or port fail here, before the old embeddings are removed.
@@ -220,6 +233,8 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
   });
 
   const last = kept.checkpoint;
+  // A served model's counts at each part's cut, the kept parts' included, for a later resume.
+  const usageSince = (base: UsageCounts | undefined) => ('usage' in embedder && embedder.usage ? { usage: addUsage(base, embedder.usage()) } : {});
   const rejects = new RejectCounter(s.max_reject_rate, kept.rejectsFile, last?.rejects);
   let position = last?.position ?? null;
   let digests = last?.digests ?? [];
@@ -239,7 +254,7 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
       rejectsFile: kept.rejectsFile,
       ledger: ctx.ledger,
       start: kept.totals,
-      checkpoint: (): Omit<EmbedCheckpoint, keyof typeof kept.totals | 'part'> => ({ position: position!, digests, rejects: rejects.snapshot(), files }),
+      checkpoint: (): Omit<EmbedCheckpoint, keyof typeof kept.totals | 'part'> => ({ position: position!, digests, rejects: rejects.snapshot(), files, ...usageSince(last?.usage) }),
     }),
     reading: (b) => {
       position = b.end;
@@ -248,8 +263,9 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
     written: (b) => progress.update(rejects.lines, totalBytes ? b.bytesRead / totalBytes : null),
   });
   progress.done(rejects.lines);
-  if (kept.parts > 0) ctx.log(`embed: ${kept.parts} parts (${kept.totals.rows.toLocaleString('en-US')} rows) kept from the interrupted attempt`);
-  const served = 'usage' in embedder ? servedStats(embedder, s.cost_per_million_tokens, ctx.log) : {};
+  if (kept.parts > 0) ctx.log(`embed: ${kept.parts} parts (${kept.totals.rows.toLocaleString('en-US')} rows) kept from the earlier attempt`);
+  // The kept parts' tokens count too: they were embedded, and paid for, before the resume.
+  const served = 'usage' in embedder && embedder.usage ? servedStats(withBase(embedder.usage(), last?.usage), s.cost_per_million_tokens, ctx.log) : {};
   const userIds = s.id_key === undefined ? {} : await checkUserIds(ctx.outDir, s.id_key, s.id_unique, ctx.log);
   const fileSources = sources.flatMap((src, i) => (src === STDIN ? [] : [i]));
   const inputs: InputIdentity[] = files.map((f, j) => ({ ...f, xxh3: digests[fileSources[j]] ?? '' }));
@@ -272,11 +288,5 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
   };
 }
 
-/** A served model's token and request counts for the manifest (and so the summary), and the cost estimate said once. */
-function servedStats(embedder: Embedder, costPerMillion: number | undefined, log: (line: string) => void): Partial<StageStats<'embed'>> {
-  const u = embedder.usage?.();
-  if (!u) return {};
-  const cost = costPerMillion === undefined ? undefined : (u.total_tokens / 1e6) * costPerMillion;
-  if (cost !== undefined) log(`embed: ${u.total_tokens.toLocaleString('en-US')} tokens at ${costPerMillion} per million tokens ≈ ${cost.toFixed(4)}`);
-  return { ...u, ...(cost === undefined ? {} : { estimated_cost: Number(cost.toFixed(6)) }) };
-}
+/** This attempt's counts on top of what kept parts recorded. */
+const withBase = (u: ServedUsage, base: UsageCounts | undefined): ServedUsage => ({ ...u, ...addUsage(base, u) });

@@ -2,7 +2,8 @@
  * Stage 2: fit on a seeded sample of the embeddings — the projection (UMAP to the
  * clustering space and 2-D when enabled, else a UMAP or PCA 2-D map), then the clusterer
  * `cluster_alg` names (pipeline/model/clusterers.ts) in the clustering space — and save both
- * under OUTDIR/model/.
+ * under OUTDIR/model/. With model_from it fits nothing: another run's model is copied
+ * (pipeline/model/model-from.ts), and that run's settings are this one's.
  */
 import { z } from 'zod';
 import { FILES } from '../../schemas/tables.js';
@@ -15,6 +16,7 @@ import { settingsShape, type Settings } from '../../schemas/config.js';
 import { gatherRows } from '../../operators/parquet/read-embeddings.js';
 import { CLUSTERERS } from '../model/clusterers.js';
 import { modelDir, projectBlock, saveProjection, type Projection } from '../model/fitted-model.js';
+import { copyFittedModel, modelFromLayer, openModelSource } from '../model/model-from.js';
 import { FitProgress } from './fit-progress.js';
 import type { Stage } from '../run/stage.js';
 import { takeRows } from '../../core/util/rows.js';
@@ -74,6 +76,8 @@ export const fitStats = z.object({
   inertia: z.number().optional(),
   iterations: z.number().optional(),
   fit_noise_fraction: z.number().optional(),
+  /** With model_from: the key of the other run's fit, whose model/ was copied here (a refit there redoes the copy). */
+  model_from_fit: z.string().optional(),
 });
 
 export const fitStage: Stage<'fit', typeof fitStats> = {
@@ -89,24 +93,42 @@ export const fitStage: Stage<'fit', typeof fitStats> = {
 
   semclust fit ${SOTU} out/sotu --kmeans-num-clusters 80
   semclust fit big.jsonl out/big --fit-sample 0.1 --kmeans-num-clusters 1000
-  semclust fit big.jsonl out/big --enable-umap --cluster-alg hdbscan --hdbscan-min-cluster-size 50`,
+  semclust fit big.jsonl out/big --enable-umap --cluster-alg hdbscan --hdbscan-min-cluster-size 50
+  semclust fit new.jsonl out/new --model-from out/big     (no fit: copies out/big's model, embeds with its model)`,
   },
   hint: 'SELECT count(*) AS embedded FROM embeddings',
   outputs: [FILES.model],
   stats: fitStats,
   needs: ['embed'],
-  settings: [...COMMON, 'plot_projection', ...Object.values(CLUSTERERS).flatMap((a) => a.settings), ...UMAP_SETTINGS],
+  settings: [...COMMON, 'model_from', 'plot_projection', ...Object.values(CLUSTERERS).flatMap((a) => a.settings), ...UMAP_SETTINGS],
   keyed: (s) => [
     ...COMMON,
+    ...(s.model_from ? (['model_from'] as const) : []),
     ...CLUSTERERS[s.cluster_alg].settings,
     ...(s.enable_umap ? [] : (['plot_projection'] as const)),
     ...(s.enable_umap || s.plot_projection === 'umap' ? UMAP_SETTINGS : []),
   ],
+  borrowed: modelFromLayer,
+  // New input appended to embed is labelled with the model as it is: refitting is asked for, never implied.
+  onExtend: 'keep',
+  // With model_from, the other run's fit keys this one: a refit there redoes the copy when --model-from is given again.
+  identity: async (s, _outDir, state, given) => {
+    if (!s.model_from) return { key: {}, changes: [] };
+    const before = state.isComplete('fit') ? state.stats('fit').model_from_fit : undefined;
+    const now = given.has('model_from') || before === undefined ? openModelSource(s.model_from).fitKey : before;
+    const changes = before !== undefined && before !== now ? [{ key: `model_from ${s.model_from}`, from: `fit ${before}`, to: `refitted (fit ${now})` }] : [];
+    return { key: { model_from_fit: now }, changes };
+  },
   resumable: false,
 
   async run(ctx): Promise<StageStats<'fit'>> {
     const s = ctx.settings;
     const embed = ctx.state.stats('embed');
+    if (s.model_from) {
+      const stats = copyFittedModel(openModelSource(s.model_from), ctx.outDir, embed);
+      ctx.log(`fit: not fitted; ${s.model_from}'s model copied (${stats.algorithm}, ${stats.clusters.toLocaleString('en-US')} clusters, ${stats.projection}, fitted on ${stats.fit_rows.toLocaleString('en-US')} rows)`);
+      return stats;
+    }
     const total = embed.embedded;
     if (!(total > 0)) throw new Error(`${ctx.outDir}: no rows were embedded (empty input, or every line rejected: see ${ctx.outDir}/rejects.jsonl)`);
     const rows = sampleCount(s.fit_sample, total);

@@ -145,9 +145,12 @@ async function labelUnits(ctx: StageRun, units: readonly InferUnit[]): Promise<{
   for (const u of units) if (recorded.has(u.id)) entries.set(u.id, recorded.get(u.id)!);
   const jobs = units.filter((u) => !entries.has(u.id));
   const kept = entries.size;
-  if (kept > 0) ctx.log(`infer: keeping ${kept} labelled parts, labelling ${jobs.length} more`);
+  const rowsOf = () => [...entries.values()].reduce((n, e) => n + e.rows, 0);
+  const before = rowsOf();
   const cores = ctx.shard ? shardCores(ctx.settings.threads) : undefined;
-  await labelParts(ctx, jobs, entries, { cores, total: ctx.shard ? null : ctx.state.stats('embed').embedded });
+  const embedded = ctx.state.record('embed')?.status === 'complete' ? ctx.state.stats('embed').embedded : null;
+  await labelParts(ctx, jobs, entries, { cores, total: ctx.shard ? null : embedded });
+  if (kept > 0) ctx.log(`infer: labelled ${(rowsOf() - before).toLocaleString('en-US')} new rows; ${before.toLocaleString('en-US')} already labelled (${kept} parts kept)`);
   return { entries, kept };
 }
 
@@ -186,7 +189,12 @@ export const inferStage: Stage<'infer', typeof inferStats> = {
 
   semclust infer ${SOTU} out/sotu --kmeans-num-clusters 80
   semclust fit ${SOTU} out/sotu --kmeans-num-clusters 100 && semclust infer out/sotu
-  semclust infer out/big --shard 2/4      (one of 4 shards, after fit; then semclust merge out/big)`,
+  semclust infer out/big --shard 2/4      (one of 4 shards, after fit; then semclust merge out/big)
+  semclust infer new.jsonl out/new --model-from out/sotu
+      (labels new rows with out/sotu's fitted model: embedded with its embedding model,
+      its projection and clusters copied into out/new/model/, no fit; out/sotu is only read)
+  semclust infer ${SOTU} more.jsonl out/sotu
+      (after a run on ${SOTU}: embeds and labels only the rows of more.jsonl, keeps the fit)`,
   },
   hint: 'SELECT cluster, size FROM clusters ORDER BY size DESC LIMIT 10',
   outputs: [LABELS.path, PROJECTION.path, CLUSTERS.path, FILES.plot, FILES.report, `${PROGRESS_DIR}/infer`],
@@ -200,6 +208,8 @@ export const inferStage: Stage<'infer', typeof inferStats> = {
     return [...DESCRIBE_SETTINGS, ...(noise ? [noise.assign] : [])];
   },
   resumable: true,
+  // After embed took new input: only the new parts are labelled, with the model as it is.
+  onExtend: 'continue',
 
   async run(ctx): Promise<StageStats<'infer'>> {
     const { entries, kept } = await labelUnits(ctx, await inferUnits(ctx));

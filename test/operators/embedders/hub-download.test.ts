@@ -7,7 +7,7 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, 
 import os from 'node:os';
 import path from 'node:path';
 import { hubCacheDir } from '../../../operators/embedders/hf-cache.js';
-import { resolveModel, type DownloadProgress } from '../../../operators/embedders/hub-download.js';
+import { resolveModel, resolveTokenizer, type DownloadProgress } from '../../../operators/embedders/hub-download.js';
 import { openEmbedder } from '../../../operators/embedders/open-embedder.js';
 import { openOnnxFolder } from '../../../operators/embedders/onnx-folder.js';
 import { openStaticFolder, staticLayout } from '../../../operators/embedders/static-folder.js';
@@ -285,4 +285,19 @@ test('an unreachable hub falls back to the cache, else names the ways out; a nam
     process.env.HF_ENDPOINT = hub.url;
   }
   await assert.rejects(resolveModel(path.join(root, 'missing', 'folder', 'x'), { cacheDir }), /neither an existing folder nor a Hugging Face hub id/);
+});
+
+test('resolveTokenizer fetches a repo\'s tokenizer.json (and tokenizer_config.json) alone into the cache, never its weights; offline it reads the cache', async () => {
+  const cacheDir = await freshCache();
+  const tok = await resolveTokenizer('acme/tiny-embed', { cacheDir });
+  assert.equal(tok.revision, commits['acme/tiny-embed'].main);
+  assert.deepEqual(JSON.parse(await readFile(path.join(tok.dir, 'tokenizer.json'), 'utf8')), JSON.parse(await readFile(path.join(src('tiny-embed'), 'tokenizer.json'), 'utf8')));
+  const fetched = hub.requests.filter((r) => r.server === 'hub').map((r) => r.path.split('/resolve/')[1]?.replace(/^[^/]+\//, ''));
+  assert.ok(fetched.every((f) => f === 'tokenizer.json' || f === 'tokenizer_config.json'), fetched.join(', '));
+  process.env.HF_HUB_OFFLINE = '1';
+  hub.requests.length = 0;
+  assert.deepEqual(await resolveTokenizer('acme/tiny-embed', { cacheDir }), tok);
+  assert.equal(hub.requests.length, 0);
+  assert.deepEqual(await resolveTokenizer(src('tiny-embed')), { dir: src('tiny-embed'), name: 'tiny-embed' });
+  await assert.rejects(resolveTokenizer('not a hub id'), /tokenizer not a hub id is neither an existing folder nor a Hugging Face hub id/);
 });

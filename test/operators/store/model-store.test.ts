@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadModel, modelExists, saveModel } from '../../../operators/store/model-store.js';
+import { copyModels, loadModel, modelExists, saveModel } from '../../../operators/store/model-store.js';
 import type { EncodedModel } from '../../../core/model/encoded-model.js';
 import { tempDir } from '../../support/paths.js';
 
@@ -83,4 +83,27 @@ test('no model, a damaged index, a missing or truncated array file: each refused
   }
   fs.rmSync(labels);
   assert.throws(() => loadModel(dir, 'kmeans'), { message: `${labels}: missing, though ${index} names it; refit the model` });
+});
+
+test('copyModels saves every model of a folder again in another, bit for bit, and leaves the source as it was', () => {
+  const from = tempDir('models');
+  const to = path.join(tempDir('models'), 'model');
+  saveModel(from, 'kmeans', sampleModel());
+  saveModel(from, 'umap', { meta: { kind: 'umap' }, arrays: { embedding: Float32Array.from([1, 2, 3]) } });
+  const before = fs.readdirSync(from).map((f) => [f, fs.readFileSync(path.join(from, f))] as const);
+  assert.deepEqual(copyModels(from, to), ['kmeans', 'umap']);
+  for (const [f, bytes] of before) {
+    assert.deepEqual(fs.readFileSync(path.join(to, f)), bytes, f);
+    assert.deepEqual(fs.readFileSync(path.join(from, f)), bytes, f);
+  }
+  assert.deepEqual(fs.readdirSync(to).sort(), before.map(([f]) => f).sort());
+});
+
+test('copyModels refuses a source whose array is cut short, before writing its index', () => {
+  const from = tempDir('models');
+  const to = tempDir('models');
+  saveModel(from, 'kmeans', sampleModel());
+  fs.truncateSync(path.join(from, 'kmeans.centroids.f32'), 8);
+  assert.throws(() => copyModels(from, to), /kmeans\.centroids\.f32: expected 12 values/);
+  assert.equal(modelExists(to, 'kmeans'), false);
 });

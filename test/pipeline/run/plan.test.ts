@@ -29,7 +29,7 @@ test('a fresh OUTDIR runs every stage; the same settings then skip, and the keys
   const state = fresh();
   const plans = await planStages(state, all, ['embed', 'fit'], layer({ part_rows: 100, kmeans_num_clusters: 2 }), 'fit', true);
   assert.deepEqual(plans.map((p) => p.decision), ['run', 'run']);
-  assert.deepEqual(describePlan(plans, state), []);
+  assert.deepEqual(describePlan(plans, state, all), []);
   record(state, plans);
   const again = await planStages(state, all, ['embed', 'fit'], layer({ threads: 3 }), 'fit', true);
   assert.deepEqual(again.map((p) => p.decision), ['skip', 'skip']);
@@ -45,9 +45,9 @@ test('a changed setting redoes its stage and the stages that need it, with reaso
   assert.deepEqual(plans.map((p) => p.decision), ['redo', 'redo']);
   assert.deepEqual(plans[0].reasons, ['part_rows 100 → 200']);
   assert.deepEqual(plans[1].reasons, ['embed is redone']);
-  assert.deepEqual(describePlan(plans, state), ['part_rows 100 → 200: embed and fit will be redone', '  this replaces the 1 rows embedded earlier in ' + state.outDir]);
+  assert.deepEqual(describePlan(plans, state, all), ['part_rows 100 → 200: embed and fit will be redone', '  this replaces the 1 rows embedded earlier in ' + state.outDir]);
   const fitOnly = await planStages(state, all, ['fit'], layer({ kmeans_num_clusters: 5 }), 'fit', true);
-  assert.deepEqual(describePlan(fitOnly, state), ['kmeans_num_clusters 2 → 5: fit will be redone']);
+  assert.deepEqual(describePlan(fitOnly, state, all), ['kmeans_num_clusters 2 → 5: fit will be redone']);
 });
 
 test('an unfinished record resumes a resumable stage and redoes one that is not', async () => {
