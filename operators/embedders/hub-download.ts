@@ -1,7 +1,7 @@
 /**
  * Turns an embedding_model setting into a local model folder. A folder path is used as is; a
  * Hugging Face hub id (owner/name) is resolved at a revision (branch, tag or commit; default
- * main) and its files are fetched into the standard hub cache (hf-cache.ts) through the hub's
+ * main) and its files are fetched into the standard hub cache (operators/hub/hf-cache.ts) through the hub's
  * resolve URLs, /{id}/resolve/{revision}/{path}, the way huggingface_hub does: the commit comes
  * from X-Repo-Commit, a file's blob name from X-Linked-Etag (LFS files, answered with a redirect
  * to a CDN) or ETag, its size from X-Linked-Size or Content-Length. The snapshot folder of the
@@ -16,7 +16,7 @@ import { readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { COMMIT_ID, RepoCache, hubCacheDir, hubOffline } from './hf-cache.js';
+import { COMMIT_ID, RepoCache, hubCacheDir, hubOffline } from '../hub/hf-cache.js';
 import { modelAlternatives } from './model-alternatives.js';
 import { onnxModelFiles, type Dtype } from './onnx-files.js';
 import { staticLayout, staticLayoutFiles } from './static-folder.js';
