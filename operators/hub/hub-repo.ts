@@ -93,6 +93,54 @@ export class HubRepo {
     return new Error(`${this.url(file)} was not found: is ${this.id} a Hugging Face ${this.type} with ${file}? Check the id and the revision, or pass a local folder`);
   }
 
+  /**
+   * A JSON answer of the hub's API at /api/{type}s/{id}/{route} (huggingface_hub's
+   * dataset_info is revision/{revision}, list_repo_tree is tree/{revision}/{path}), or a `next`
+   * URL an earlier answer gave (the tree is paged by its Link header, rel="next"). `body` is null
+   * when the hub has no such path (404 EntryNotFound); the whole answer is null when the hub is
+   * out of reach, and offlineReason says so, as fetch() falls back on the cache.
+   */
+  async api(routeOrNext: string): Promise<{ body: unknown; next: string | null } | null> {
+    const url = /^https?:/.test(routeOrNext) ? routeOrNext : `${this.endpoint}/api/${this.type}s/${this.id}/${routeOrNext}`;
+    if (new URL(url).origin !== new URL(this.endpoint).origin) throw new Error(`the hub's next page ${url} is not on ${this.endpoint}`);
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'semclust' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let res: Response;
+    try {
+      res = await fetch(url, { headers });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      this.offlineReason = `${this.endpoint} is unreachable (${cause?.code ?? cause?.message ?? (err as Error).message})`;
+      return null;
+    }
+    const code = res.headers.get('x-error-code');
+    if (res.status === 404 && code === 'EntryNotFound') {
+      await res.body?.cancel();
+      return { body: null, next: null };
+    }
+    if (!res.ok) {
+      const text = (await res.text()).slice(0, 200);
+      if (code === 'RevisionNotFound') throw new Error(`${this.id} has no revision ${this.revision}: give a branch, tag or full commit id that exists`);
+      if (code === 'RepositoryNotFound' || res.status === 401 || res.status === 403) {
+        throw new Error(
+          code === 'GatedRepo'
+            ? `${this.id} is gated (HTTP ${res.status} for ${url}): accept its conditions on its hub page, then set HF_TOKEN to a token of that account`
+            : `hub ${this.type} ${this.id} does not exist or refused access (HTTP ${res.status} for ${url}): check the id, or set HF_TOKEN to a token that can read it`,
+        );
+      }
+      throw new Error(`${url} answered HTTP ${res.status} ${res.statusText}${text ? `: ${text}` : ''}`);
+    }
+    const next = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get('link') ?? '')?.[1] ?? null;
+    return { body: await res.json(), next: next && new URL(next, url).toString() };
+  }
+
+  /** Reads every later file at `commit`, and records it as what the revision names in the cache. */
+  async pin(commit: string): Promise<void> {
+    if (!COMMIT_ID.test(commit)) throw new Error(`the hub named ${JSON.stringify(commit)} as the commit of ${this.id}@${this.revision}: not a commit id`);
+    this.commit = commit;
+    await this.cache.writeRef(this.revision, commit);
+  }
+
   /** The cached path of `file` at the resolved commit, fetching it if needed; null when the repo has no such file. */
   async fetch(file: string, required: boolean): Promise<string | null> {
     if (this.offlineReason) return this.fromCache(file, required);
