@@ -28,7 +28,7 @@ export const settingsShape = {
   input: z
     .union([z.string(), z.array(z.string()).min(1)])
     .optional()
-    .describe('JSONL, Parquet, CSV or TSV files (by extension: .parquet, .csv, .tsv, .csv.gz, .tsv.gz; anything else is JSONL), globs, folders (their data files, e.g. a Hugging Face dataset with data/train-00000-of-00002.parquet), or "-" for stdin; .gz JSONL is read transparently'),
+    .describe('JSONL, Parquet, CSV or TSV files (by extension: .parquet, .csv, .tsv, .csv.gz, .tsv.gz; anything else is JSONL), globs, folders (their data files, e.g. a Hugging Face dataset with data/train-00000-of-00002.parquet), a Hugging Face dataset split by name (hf://datasets/OWNER/NAME[@REVISION]/[CONFIG/]SPLIT: its Parquet conversion, through the hub cache), or "-" for stdin; .gz JSONL is read transparently'),
   output_dir: z.string().optional().describe('folder that receives every stage output'),
   stages: z.array(z.enum(STAGES)).min(1).default([...DEFAULT_STAGES]).describe('stages to run, in order (dedup runs only when listed)'),
 
