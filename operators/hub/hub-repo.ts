@@ -97,7 +97,7 @@ export class HubRepo {
    * A JSON answer of the hub's API at /api/{type}s/{id}/{route} (huggingface_hub's
    * dataset_info is revision/{revision}, list_repo_tree is tree/{revision}/{path}), or a `next`
    * URL an earlier answer gave (the tree is paged by its Link header, rel="next"). `body` is null
-   * when the hub has no such path (404 EntryNotFound); the whole answer is null when the hub is
+   * when the hub has no such path (404, EntryNotFound); the whole answer is null when the hub is
    * out of reach, and offlineReason says so, as fetch() falls back on the cache.
    */
   async api(routeOrNext: string): Promise<{ body: unknown; next: string | null } | null> {
@@ -114,7 +114,8 @@ export class HubRepo {
       return null;
     }
     const code = res.headers.get('x-error-code');
-    if (res.status === 404 && code === 'EntryNotFound') {
+    // A 404 that names neither the repository nor the revision is the path.
+    if (res.status === 404 && code !== 'RepositoryNotFound' && code !== 'RevisionNotFound') {
       await res.body?.cancel();
       return { body: null, next: null };
     }

@@ -5,7 +5,7 @@
  * CONFIG is "default" when the dataset has one), which is the default REVISION; a branch, tag or
  * commit of it pins the data. The revision's commit comes from the hub's API
  * (/api/datasets/{id}/revision/{revision}, its `sha`), the split's files from the tree listing
- * at that commit (/api/datasets/{id}/tree/{commit}/{CONFIG}/{SPLIT}, paged by its Link header),
+ * at that commit (/api/datasets/{id}/tree/{commit}/{CONFIG%2FSPLIT}, paged by its Link header),
  * and the files from the resolve URLs into the standard hub cache (operators/hub/hub-repo.ts):
  * datasets--OWNER--NAME/snapshots/<commit>/CONFIG/SPLIT/…, refs/<revision>, blobs by etag. A
  * file already in the snapshot is not downloaded again. HF_HUB_OFFLINE=1 (or the hub out of
@@ -67,7 +67,8 @@ export async function fetchHubDataset(input: string, options: HubDatasetOptions 
   await repo.pin(String((info.body as { sha?: unknown } | null)?.sha));
   const commit = repo.commit!;
   const files: string[] = [];
-  for (let page: string | null = `tree/${commit}/${folder.split('/').map(encodeURIComponent).join('/')}`; page; ) {
+  // huggingface_hub's list_repo_tree quotes the path whole (quote(path, safe="")): "/" as %2F.
+  for (let page: string | null = `tree/${commit}/${encodeURIComponent(folder)}`; page; ) {
     const answer = await repo.api(page);
     if (!answer) throw new Error(`${repo.offlineReason} while listing ${input}; run again`);
     if (answer.body === null) throw await noSplit(input, spec, repo, commit);

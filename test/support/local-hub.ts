@@ -12,7 +12,7 @@
  * Datasets (addRepo with type "dataset") answer the same under /datasets/{owner}/{name}/resolve/…,
  * and the API huggingface_hub's HfApi calls for them:
  *   - GET /api/datasets/{id}/revision/{revision}: 200 JSON {id, sha, siblings: [{rfilename}]};
- *   - GET /api/datasets/{id}/tree/{revision}/{path}: 200 JSON entries, {type: "file", oid, size,
+ *   - GET /api/datasets/{id}/tree/{revision}/{path} (path "/" or %2F): 200 JSON entries, {type: "file", oid, size,
  *     path, lfs?} and {type: "directory", oid, size: 0, path}, `treePageSize` a page with a
  *     Link: <…?cursor=N>; rel="next" header to the next; a missing path 404 EntryNotFound.
  * Revisions may be %2F-encoded (refs%2Fconvert%2Fparquet), as huggingface_hub sends them.

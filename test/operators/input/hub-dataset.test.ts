@@ -70,12 +70,13 @@ test('a split is listed through the API, downloaded into the hub cache and read 
   assert.equal((await readFile(path.join(cacheDir, 'datasets--acme--questions', 'refs', 'refs', 'convert', 'parquet'), 'utf8')).trim(), commit);
   const [[rows, cards]] = await sql<[number, number]>(`SELECT count(*)::INT, count(*) FILTER (text LIKE 'card question %')::INT FROM read_parquet([${first.value.files.map((f) => `'${f}'`).join(', ')}])`);
   assert.deepEqual([rows, cards], [20, 20]);
-  // The hub's real URL layout: the API by %2F-encoded revision, then the tree at the commit, then resolve + CDN per file.
+  // The hub's real URL layout: the API by %2F-encoded revision, then the tree at the commit (path %2F-encoded too, as
+  // huggingface_hub's list_repo_tree sends it), then resolve + CDN per file.
   const paths = first.requests.map((r) => `${r.server} ${r.path.replace(/\?.*$/, '')}`);
   assert.deepEqual(paths.slice(0, 3), [
     'hub /api/datasets/acme/questions/revision/refs%2Fconvert%2Fparquet',
-    `hub /api/datasets/acme/questions/tree/${commit}/default/train`,
-    `hub /api/datasets/acme/questions/tree/${commit}/default/train`,
+    `hub /api/datasets/acme/questions/tree/${commit}/default%2Ftrain`,
+    `hub /api/datasets/acme/questions/tree/${commit}/default%2Ftrain`,
   ]);
   assert.deepEqual(paths.slice(3).filter((p) => p.startsWith('hub')), [
     `hub /datasets/acme/questions/resolve/${commit}/default/train/0000.parquet`,
@@ -87,7 +88,7 @@ test('a split is listed through the API, downloaded into the hub cache and read 
   process.env.HF_HUB_CACHE = cacheDir;
   const second = await requestsDuring(() => resolveInputs(['hf://datasets/acme/questions/train'])).finally(() => delete process.env.HF_HUB_CACHE);
   assert.deepEqual(second.value, first.value.files);
-  assert.deepEqual(second.requests.map((r) => r.path.replace(/\/[0-9a-f]{40}\//, '/COMMIT/')), ['/api/datasets/acme/questions/revision/refs%2Fconvert%2Fparquet', '/api/datasets/acme/questions/tree/COMMIT/default/train'], 'no download');
+  assert.deepEqual(second.requests.map((r) => r.path.replace(/\/[0-9a-f]{40}\//, '/COMMIT/')), ['/api/datasets/acme/questions/revision/refs%2Fconvert%2Fparquet', '/api/datasets/acme/questions/tree/COMMIT/default%2Ftrain'], 'no download');
 
   // HF_HUB_OFFLINE: the same files from the cache, no request at all.
   const offline = await requestsDuring(() => fetchHubDataset('hf://datasets/acme/questions/train', { cacheDir, offline: true }));
