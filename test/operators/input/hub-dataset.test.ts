@@ -114,13 +114,15 @@ test('the branch moves: the new commit is read and recorded; a pinned commit kee
   }
 });
 
-test('a missing split or config names the ones there are; a private dataset needs HF_TOKEN, sent to the hub only', async () => {
+test('a missing split or config names the ones there are; a private dataset needs HF_TOKEN, sent to the hub only and never printed', async () => {
   const cacheDir = tempDir('hf-cache');
   await assert.rejects(fetchHubDataset('hf://datasets/acme/questions/validation', { cacheDir }), /acme\/questions has no split validation in config default; its splits: test, train/);
   await assert.rejects(fetchHubDataset('hf://datasets/acme/questions/en/train', { cacheDir }), /has no config en; its configs: chat, default \(write hf:\/\/datasets\/acme\/questions\/CONFIG\/train\)/);
   await assert.rejects(fetchHubDataset('hf://datasets/acme/nothing/train', { cacheDir }), /hub dataset acme\/nothing does not exist or refused access \(HTTP 401/);
   await assert.rejects(fetchHubDataset('hf://datasets/acme/questions@v9/train', { cacheDir }), /acme\/questions has no revision v9/);
   await assert.rejects(fetchHubDataset('hf://datasets/acme/private/train', { cacheDir }), (e: Error) => /acme\/private is gated .*set HF_TOKEN/.test(e.message));
+  process.env.HF_TOKEN = 'hf_wrong_token';
+  await assert.rejects(fetchHubDataset('hf://datasets/acme/private/train', { cacheDir }), (e: Error) => /set HF_TOKEN/.test(e.message) && !e.message.includes('hf_wrong_token'));
   process.env.HF_TOKEN = TOKEN;
   try {
     const { value, requests } = await requestsDuring(() => fetchHubDataset('hf://datasets/acme/private/chat/train', { cacheDir }));
