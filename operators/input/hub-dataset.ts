@@ -17,7 +17,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../../core/util/semclust-error.js';
-import { HubRepo, type DownloadProgress } from '../hub/hub-repo.js';
+import { HubRepo } from '../hub/hub-repo.js';
 
 export const HUB_DATASET_PREFIX = 'hf://datasets/';
 /** Where the hub keeps every dataset's Parquet conversion. */
@@ -38,7 +38,6 @@ export interface HubDatasetOptions {
   cacheDir?: string;
   /** Only the cache; default from HF_HUB_OFFLINE. */
   offline?: boolean;
-  onProgress?: (progress: DownloadProgress) => void;
 }
 
 export interface HubDataset extends HubDatasetSpec {
@@ -61,7 +60,7 @@ export function parseHubDataset(input: string): HubDatasetSpec {
 export async function fetchHubDataset(input: string, options: HubDatasetOptions = {}): Promise<HubDataset> {
   const spec = parseHubDataset(input);
   const folder = `${spec.config}/${spec.split}`;
-  const repo = new HubRepo(spec.id, { type: 'dataset', revision: spec.revision, cacheDir: options.cacheDir, offline: options.offline, onProgress: options.onProgress });
+  const repo = new HubRepo(spec.id, { type: 'dataset', revision: spec.revision, cacheDir: options.cacheDir, offline: options.offline });
   const info = repo.offlineReason ? null : await repo.api(`revision/${encodeURIComponent(spec.revision)}`);
   if (!info) return fromCache(input, spec, repo);
   await repo.pin(String((info.body as { sha?: unknown } | null)?.sha));
