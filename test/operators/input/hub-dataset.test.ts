@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lstat, mkdir, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { fetchHubDataset, parseHubDataset } from '../../../operators/input/hub-dataset.js';
 import { resolveInputs } from '../../../operators/input/read-lines.js';
@@ -41,6 +42,15 @@ after(async () => {
   await hub.close();
   await rm(root, { recursive: true, force: true });
 });
+
+/** A port nothing listens on: one the system gave and took back. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+}
 
 const requestsDuring = async <T>(fn: () => Promise<T>) => {
   const from = hub.requests.length;
@@ -93,6 +103,14 @@ test('a split is listed through the API, downloaded into the hub cache and read 
   // HF_HUB_OFFLINE: the same files from the cache, no request at all.
   const offline = await requestsDuring(() => fetchHubDataset('hf://datasets/acme/questions/train', { cacheDir, offline: true }));
   assert.deepEqual([offline.value.files, offline.value.commit, offline.requests.length], [first.value.files, commit, 0]);
+  // The hub out of reach: the cache serves, as huggingface_hub falls back on it.
+  process.env.HF_ENDPOINT = `http://127.0.0.1:${await closedPort()}`;
+  try {
+    assert.deepEqual((await fetchHubDataset('hf://datasets/acme/questions/train', { cacheDir })).files, first.value.files);
+    await assert.rejects(fetchHubDataset('hf://datasets/acme/questions/train', { cacheDir: tempDir('hf-empty') }), /http:\/\/127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\) and hf:\/\/datasets\/acme\/questions\/train was never downloaded/);
+  } finally {
+    process.env.HF_ENDPOINT = hub.url;
+  }
   await assert.rejects(fetchHubDataset('hf://datasets/acme/questions/test', { cacheDir, offline: true }), /HF_HUB_OFFLINE is set and the cache holds no Parquet file of hf:\/\/datasets\/acme\/questions\/test .*run once with the network/);
   await assert.rejects(fetchHubDataset('hf://datasets/acme/questions/train', { cacheDir: tempDir('hf-empty'), offline: true }), /HF_HUB_OFFLINE is set and hf:\/\/datasets\/acme\/questions\/train was never downloaded into .*refs\/refs\/convert\/parquet/);
 });
