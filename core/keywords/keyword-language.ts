@@ -45,15 +45,19 @@ export function scriptOf(word: string): string | null {
     const s = SCRIPTS.find(([, re]) => re.test(ch))?.[0] ?? 'Other';
     counts.set(s, (counts.get(s) ?? 0) + 1);
   }
+  return mostCounted(counts);
+}
+
+/** The key with the largest count (the first of a tie), null for an empty map. */
+function mostCounted(counts: ReadonlyMap<string, number>): string | null {
   let best: string | null = null;
-  for (const [s, n] of counts) if (best === null || n > counts.get(best)!) best = s;
+  for (const [key, n] of counts) if (best === null || n > counts.get(best)!) best = key;
   return best;
 }
 
 export class KeywordLanguages {
   /** Language codes, in the order given (ties go to the earlier one). */
   private readonly languages: string[];
-  private readonly lists: ReadonlySet<string>[];
   /** Script of each language: the script of most of its stop words (Japanese: Kana). */
   private readonly scriptOfLanguage: (string | null)[];
   /** Stop word → the languages (indices) that list it. */
@@ -62,23 +66,18 @@ export class KeywordLanguages {
   private readonly letters: Map<string, number>[];
   private readonly hits: Uint32Array[];
 
-  constructor(
-    lists: ReadonlyMap<string, ReadonlySet<string>>,
-    clusters: number,
-  ) {
+  constructor(lists: ReadonlyMap<string, ReadonlySet<string>>, clusters: number) {
     this.languages = [...lists.keys()];
-    this.lists = [...lists.values()];
-    this.scriptOfLanguage = this.lists.map((list) => {
+    const sets = [...lists.values()];
+    this.scriptOfLanguage = sets.map((list) => {
       const votes = new Map<string, number>();
       for (const w of list) {
         const s = scriptOf(w);
         if (s) votes.set(s, (votes.get(s) ?? 0) + 1);
       }
-      let best: string | null = null;
-      for (const [s, n] of votes) if (best === null || n > votes.get(best)!) best = s;
-      return best;
+      return mostCounted(votes);
     });
-    this.lists.forEach((list, l) => {
+    sets.forEach((list, l) => {
       for (const w of list) {
         const at = this.listedIn.get(w);
         if (at) at.push(l);
