@@ -34,6 +34,7 @@ import { createRng, sampleIndices } from '../core/util/random.js';
 import { fitUmap } from '../core/umap/fit-umap.js';
 import { releaseTransformIndex, transformUmap } from '../core/umap/transform-umap.js';
 import { openStaticModel } from '../operators/embedders/static-model.js';
+import { stopWordLists } from '../operators/describe/stop-words.js';
 import { readClusterDescriptions } from '../pipeline/report/describe-clusters.js';
 import { settingsShape } from '../schemas/config.js';
 import { banking77File } from '../scripts/banking77-data.js';
@@ -85,7 +86,9 @@ function step(args: string[], nodeFlags: string[] = []): Step {
 function comparePeer(dir: string, rows: number, rssMiB: number, seconds: number): void {
   const top = settingsShape.keywords_top.parse(undefined);
   console.log(`  ${peerBlas().line}`);
-  const r = spawnSync('/usr/bin/python3', [PEER, '--banking77', banking77File(), '--rows', String(rows), '--top', String(top)], { env: peerBlas().env, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const stopWords = path.join(work, 'stop-words-en.json');
+  fs.writeFileSync(stopWords, JSON.stringify([...stopWordLists().get('en')!]));
+  const r = spawnSync('/usr/bin/python3', [PEER, '--banking77', banking77File(), '--rows', String(rows), '--top', String(top), '--stop-words', stopWords], { env: peerBlas().env, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) {
     console.log(`  peer (BERTopic c-TF-IDF, scikit-learn): not run: ${r.error?.message ?? r.stderr.trim().split('\n').pop()} (apt-get install -y python3-sklearn)`);
     return;

@@ -14,6 +14,8 @@ const DEFAULT_STAGES = ['embed', 'fit', 'infer', 'sample'] as const;
  * hundred a server only queues them, and 100,000 was once accepted and doubled the RSS.
  */
 export const MAX_CONCURRENCY = 256;
+/** Languages with a stop-word list for keywords: stopwords-iso 1.1.0's 58 codes (operators/describe/stop-words.ts loads them). */
+const KEYWORD_LANGUAGES = ['af', 'ar', 'bg', 'bn', 'br', 'ca', 'cs', 'da', 'de', 'el', 'en', 'eo', 'es', 'et', 'eu', 'fa', 'fi', 'fr', 'ga', 'gl', 'gu', 'ha', 'he', 'hi', 'hr', 'hu', 'hy', 'id', 'it', 'ja', 'ko', 'ku', 'la', 'lt', 'lv', 'mr', 'ms', 'nl', 'no', 'pl', 'pt', 'ro', 'ru', 'sk', 'sl', 'so', 'st', 'sv', 'sw', 'th', 'tl', 'tr', 'uk', 'ur', 'vi', 'yo', 'zh', 'zu'] as const;
 export type StageName = (typeof STAGES)[number];
 
 /** A fraction of the rows (0 < x ≤ 1) or a row count (an integer > 1). */
@@ -26,7 +28,7 @@ export const settingsShape = {
   input: z
     .union([z.string(), z.array(z.string()).min(1)])
     .optional()
-    .describe('JSONL, Parquet, CSV or TSV files (by extension: .parquet, .csv, .tsv, .csv.gz, .tsv.gz; anything else is JSONL), globs, folders (their data files, e.g. a Hugging Face dataset with data/train-00000-of-00002.parquet), or "-" for stdin; .gz JSONL is read transparently'),
+    .describe('JSONL, Parquet, CSV or TSV files (by extension: .parquet, .csv, .tsv, .csv.gz, .tsv.gz; anything else is JSONL), globs, folders (their data files, e.g. a Hugging Face dataset with data/train-00000-of-00002.parquet), a Hugging Face dataset split by name (hf://datasets/OWNER/NAME[@REVISION]/[CONFIG/]SPLIT: its Parquet conversion, through the hub cache), or "-" for stdin; .gz JSONL is read transparently'),
   output_dir: z.string().optional().describe('folder that receives every stage output'),
   stages: z.array(z.enum(STAGES)).min(1).default([...DEFAULT_STAGES]).describe('stages to run, in order (dedup runs only when listed)'),
 
@@ -206,6 +208,12 @@ export const settingsShape = {
     .min(100)
     .default(50000)
     .describe('most frequent terms counted for keywords; bounds memory (clusters × terms counts, lowered to fit 128 MiB)'),
+  keywords_language: z
+    .enum(['auto', 'none', ...KEYWORD_LANGUAGES])
+    .default('auto')
+    .describe(
+      'stop words keywords drop: auto picks them per cluster by script (Han, kana, Hangul, Thai, Latin, Cyrillic, …) and, within a script, by the language whose stop words the texts use most; or one ISO 639-1 code of the stopwords-iso lists for every cluster; none keeps every word',
+    ),
   representatives: z.number().int().min(1).default(5).describe('texts nearest each cluster centre kept in clusters.parquet'),
   label_endpoint: z
     .string()

@@ -3,8 +3,9 @@
 Banking77 texts i mod n and (floor(i / n) * 7919 + i) mod n; its cluster is the intent of the
 first, intents sorted by name), then does what BERTopic does for its topic words
 (`BERTopic._extract_words_per_topic` / `ClassTfidfTransformer`, bertopic 0.16): join each
-cluster's texts into one document, CountVectorizer(ngram_range=(1, 2), stop_words="english")
-over those documents, tf = counts / the row's sum, idf = log(1 + A / term frequency) with A the
+cluster's texts into one document, CountVectorizer(ngram_range=(1, 2), stop_words=LIST) over
+those documents (LIST: the JSON list --stop-words names, semclust's English stop words, as a
+BERTopic user passes their own list), tf = counts / the row's sum, idf = log(1 + A / term frequency) with A the
 average count per cluster, top words by tf * idf. Reports one JSON line: wall and CPU seconds
 from the texts in memory to the keywords (building the texts is not timed), peak RSS of the
 process, and the top keywords per cluster so both sides can be compared."""
@@ -20,6 +21,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--banking77", required=True)
 parser.add_argument("--rows", type=int, required=True)
 parser.add_argument("--top", type=int, required=True)
+parser.add_argument("--stop-words", required=True)
 args = parser.parse_args()
 
 records = [json.loads(line) for line in open(args.banking77, encoding="utf8") if line.strip()]
@@ -35,7 +37,8 @@ joined = [[] for _ in names]
 for text, c in zip(rows, clusters):
     joined[c].append(text)
 documents = [" ".join(parts) for parts in joined]
-vectorizer = CountVectorizer(ngram_range=(1, 2), stop_words="english")
+stop_words = json.load(open(args.stop_words, encoding="utf8"))
+vectorizer = CountVectorizer(ngram_range=(1, 2), stop_words=stop_words)
 counts = vectorizer.fit_transform(documents)
 words = vectorizer.get_feature_names_out()
 term_totals = np.asarray(counts.sum(axis=0)).ravel()

@@ -1,37 +1,18 @@
 /**
  * Turns an embedding_model setting into a local model folder. A folder path is used as is; a
  * Hugging Face hub id (owner/name) is resolved at a revision (branch, tag or commit; default
- * main) and its files are fetched into the standard hub cache (hf-cache.ts) through the hub's
- * resolve URLs, /{id}/resolve/{revision}/{path}, the way huggingface_hub does: the commit comes
- * from X-Repo-Commit, a file's blob name from X-Linked-Etag (LFS files, answered with a redirect
- * to a CDN) or ETag, its size from X-Linked-Size or Content-Length. The snapshot folder of the
- * resolved commit is returned, so files Python already fetched are not fetched again.
- *
- * HF_HUB_OFFLINE=1 reads only the cache; HF_TOKEN is sent to the hub (never to the CDN);
- * HF_ENDPOINT points at a mirror.
+ * main) and its files are fetched into the standard hub cache through the hub's resolve URLs
+ * (operators/hub/hub-repo.ts). The snapshot folder of the resolved commit is returned, so files
+ * Python already fetched are not fetched again.
  */
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { COMMIT_ID, RepoCache, hubCacheDir, hubOffline } from './hf-cache.js';
+import { HubRepo, type DownloadProgress } from '../hub/hub-repo.js';
 import { modelAlternatives } from './model-alternatives.js';
 import { onnxModelFiles, type Dtype } from './onnx-files.js';
 import { staticLayout, staticLayoutFiles } from './static-folder.js';
-import { SemclustError } from '../../core/util/semclust-error.js';
 
-export interface DownloadProgress {
-  /** `download <file>`, the shape every backend's progress events share. */
-  phase: string;
-  /** Path of the file inside the repository, e.g. onnx/model.onnx. */
-  file: string;
-  /** Bytes received so far. */
-  done: number;
-  /** Bytes announced by the server; 0 when it sent no length. */
-  total: number;
-}
+export type { DownloadProgress };
 
 export interface ResolveModelOptions {
   /** Branch, tag or commit; default main. */
@@ -56,7 +37,6 @@ export interface ResolvedModel {
 
 const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
 const OPTIONAL_FILES = ['tokenizer_config.json', 'special_tokens_map.json', 'sentence_bert_config.json', '1_Pooling/config.json'];
-const MAX_REDIRECTS = 5;
 // Architectures of decoder LLMs: their embeddings come from a serving stack, not an ONNX folder.
 const DECODER_ARCHITECTURE = /For(CausalLM|ConditionalGeneration)$/;
 
@@ -65,7 +45,7 @@ export async function resolveModel(idOrPath: string, options: ResolveModelOption
   if (!HUB_ID.test(idOrPath)) {
     throw new Error(`embedding model ${idOrPath} is neither an existing folder nor a Hugging Face hub id (owner/name)`);
   }
-  const hub = new HubRepo(idOrPath, options);
+  const hub = new HubRepo(idOrPath, { ...options, advice: modelAlternatives(idOrPath) });
   const config = await hub.fetch('config.json', false);
   const modules = await hub.fetch('modules.json', false);
   if (!config && !modules) throw hub.missing('config.json');
@@ -103,211 +83,6 @@ async function noOnnxWeights(id: string, configFile: string, candidates: string[
   return new Error(`${head}\n${modelAlternatives(id)}`);
 }
 
-interface FileMeta {
-  commit: string | null;
-  etag: string | null;
-  size: number | null;
-}
-
-class HubRepo {
-  private readonly endpoint = (process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '');
-  private readonly token = process.env.HF_TOKEN;
-  private readonly cache: RepoCache;
-  private readonly revision: string;
-  /** Why only the cache is read (HF_HUB_OFFLINE, or the hub out of reach); null when online. */
-  offlineReason: string | null;
-  /** Set by the first answer (or the cache's ref); every later file is read at this commit. */
-  commit: string | undefined;
-
-  constructor(
-    private readonly id: string,
-    private readonly options: ResolveModelOptions,
-  ) {
-    this.cache = new RepoCache(options.cacheDir ?? hubCacheDir(), id);
-    this.revision = options.revision ?? 'main';
-    this.offlineReason = (options.offline ?? hubOffline()) ? 'HF_HUB_OFFLINE is set' : null;
-    if (COMMIT_ID.test(this.revision)) this.commit = this.revision;
-  }
-
-  snapshotDir(): string {
-    if (!this.commit) throw new Error(`the hub never told which commit ${this.id}@${this.revision} is (no X-Repo-Commit header)`);
-    return this.cache.snapshotDir(this.commit);
-  }
-
-  url(file: string): string {
-    const rev = encodeURIComponent(this.commit ?? this.revision);
-    return `${this.endpoint}/${this.id}/resolve/${rev}/${file.split('/').map(encodeURIComponent).join('/')}`;
-  }
-
-  missing(file: string): Error {
-    // Offline nothing was requested: name the cache path, not a URL (issue 18 item 6).
-    if (this.offlineReason) return this.notCached(file);
-    return new Error(`${this.url(file)} was not found: is ${this.id} a Hugging Face model with ${file}? Check the id and --revision, or pass a local folder`);
-  }
-
-  /** The cached path of `file` at the resolved commit, fetching it if needed; null when the repo has no such file. */
-  async fetch(file: string, required: boolean): Promise<string | null> {
-    if (this.offlineReason) return this.fromCache(file, required);
-    if (this.commit) {
-      const state = await this.cache.state(this.commit, file);
-      if (state === 'present') return this.cache.snapshotFile(this.commit, file);
-      if (state === 'absent') {
-        if (required) throw this.missing(file);
-        return null;
-      }
-    }
-    let res: Response;
-    let meta: FileMeta;
-    try {
-      ({ res, meta } = await this.request(file));
-    } catch (err) {
-      if (!(err instanceof NetworkError)) throw err;
-      // As huggingface_hub does: with the hub out of reach, what the cache holds still serves.
-      const cached = await this.cache.commitOf(this.revision);
-      if (!cached) {
-        throw new Error(`could not reach ${this.endpoint} to download ${this.id}/${file} (${err.message}), and ${this.id}@${this.revision} is not in the cache ${this.cache.cacheDir}: check the network, set HF_ENDPOINT to a reachable mirror, or pass a local folder.\n${modelAlternatives(this.id)}`);
-      }
-      this.offlineReason = `${this.endpoint} is unreachable (${err.message})`;
-      this.commit = cached;
-      return this.fromCache(file, required);
-    }
-    if (meta.commit && !this.commit) {
-      this.commit = meta.commit;
-      await this.cache.writeRef(this.revision, meta.commit);
-    }
-    if (res.status === 404) {
-      await res.body?.cancel();
-      const code = res.headers.get('x-error-code');
-      if (code === 'RepositoryNotFound') throw new Error(`hub repo ${this.id} does not exist (${this.url(file)}): check the id, or set HF_TOKEN if it is private`);
-      if (code === 'RevisionNotFound') throw new Error(`${this.id} has no revision ${this.revision}: give a branch, tag or full commit id that exists`);
-      // Only the hub's own "no such file" is remembered: a commit never changes, a bare 404 (a proxy) might.
-      if (this.commit && code === 'EntryNotFound') await this.cache.markAbsent(this.commit, file);
-      if (required) throw this.missing(file);
-      return null;
-    }
-    if (res.status === 401 || res.status === 403) {
-      await res.body?.cancel();
-      const gated = res.headers.get('x-error-code') === 'GatedRepo';
-      throw new Error(
-        gated
-          ? `${this.id} is gated (HTTP ${res.status} for ${this.url(file)}): accept its conditions on its hub page, then set HF_TOKEN to a token of that account`
-          : `${this.url(file)} refused access (HTTP ${res.status}): ${this.id} may be private, gated or misspelt; set HF_TOKEN to a token that can read it`,
-      );
-    }
-    if (!res.ok || !res.body) {
-      await res.body?.cancel();
-      throw new Error(`${this.url(file)} answered HTTP ${res.status} ${res.statusText}`);
-    }
-    if (!this.commit) {
-      await res.body.cancel();
-      throw new Error(`${this.url(file)} sent no X-Repo-Commit header: is HF_ENDPOINT (${this.endpoint}) a Hugging Face hub or mirror?`);
-    }
-    if (!meta.etag) {
-      await res.body.cancel();
-      throw new Error(`${this.url(file)} sent no ETag: cannot name the file in the hub cache`);
-    }
-    if (!(await this.cache.hasBlob(meta.etag))) await this.download(file, res, meta.etag, meta.size);
-    else await res.body.cancel();
-    return this.cache.link(this.commit, file, meta.etag);
-  }
-
-  private async fromCache(file: string, required: boolean): Promise<string | null> {
-    this.commit ??= (await this.cache.commitOf(this.revision)) ?? undefined;
-    if (!this.commit) {
-      throw new Error(
-        `${this.offlineReason} and ${this.id}@${this.revision} was never downloaded into ${this.cache.cacheDir} (no ${this.cache.refFile(this.revision)}): ` +
-          `run once with the network, or give --revision as a commit that is cached.\n${modelAlternatives(this.id)}`,
-      );
-    }
-    const state = await this.cache.state(this.commit, file);
-    if (state === 'present') return this.cache.snapshotFile(this.commit, file);
-    if (state === 'absent' || !required) return null;
-    throw this.notCached(file);
-  }
-
-  notCached(file: string): Error {
-    return new Error(
-      `${this.offlineReason} and ${file} of ${this.id}@${this.commit} is not in the cache (${this.cache.snapshotFile(this.commit ?? this.revision, file)}): ` +
-        `run once with the network to fetch it.\n${modelAlternatives(this.id)}`,
-    );
-  }
-
-  /**
-   * GET with redirects followed by hand: the metadata is read from the hub's own answer (the
-   * first one that names the commit), and the token goes only to the hub's origin.
-   */
-  private async request(file: string): Promise<{ res: Response; meta: FileMeta }> {
-    let url = this.url(file);
-    const origin = new URL(url).origin;
-    const meta: FileMeta = { commit: null, etag: null, size: null };
-    for (let hop = 0; ; hop++) {
-      // identity keeps Content-Length comparable with the bytes received.
-      const headers: Record<string, string> = { 'accept-encoding': 'identity', 'user-agent': 'semclust' };
-      if (this.token && new URL(url).origin === origin) headers.authorization = `Bearer ${this.token}`;
-      let res: Response;
-      try {
-        res = await fetch(url, { headers, redirect: 'manual' });
-      } catch (err) {
-        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        throw new NetworkError(cause?.code ?? cause?.message ?? (err as Error).message);
-      }
-      if (meta.commit === null && res.headers.has('x-repo-commit')) {
-        meta.commit = res.headers.get('x-repo-commit');
-        meta.etag = normalizeEtag(res.headers.get('x-linked-etag') ?? res.headers.get('etag'));
-        const size = Number(res.headers.get('x-linked-size') ?? res.headers.get('content-length') ?? NaN);
-        meta.size = Number.isSafeInteger(size) && size >= 0 ? size : null;
-      }
-      const location = res.headers.get('location');
-      if (res.status < 300 || res.status >= 400 || !location) return { res, meta };
-      await res.body?.cancel();
-      if (hop === MAX_REDIRECTS) throw new Error(`${this.url(file)} redirected more than ${MAX_REDIRECTS} times`);
-      url = new URL(location, url).toString();
-    }
-  }
-
-  /** Streams the body into blobs/<etag> through a temporary name, checking size and (LFS) sha256. */
-  private async download(file: string, res: Response, etag: string, size: number | null): Promise<void> {
-    const encoded = (res.headers.get('content-encoding') ?? 'identity') !== 'identity';
-    const length = res.headers.has('content-length') && !encoded ? Number(res.headers.get('content-length')) : NaN;
-    const total = size ?? (Number.isSafeInteger(length) ? length : null);
-    const temp = await this.cache.tempBlob(etag);
-    // An LFS etag is the sha256 of the content: a corrupted transfer can never become a blob.
-    const hash = /^[0-9a-f]{64}$/.test(etag) ? createHash('sha256') : null;
-    let received = 0;
-    const onProgress = this.options.onProgress;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        received += chunk.length;
-        hash?.update(chunk);
-        onProgress?.({ phase: `download ${file}`, file, done: received, total: total ?? 0 });
-        done(null, chunk);
-      },
-    });
-    try {
-      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), counter, createWriteStream(temp));
-      if (total !== null && received !== total) throw new Error(`${total - received} bytes missing`);
-      if (hash) {
-        const digest = hash.digest('hex');
-        if (digest !== etag) throw new Error(`sha256 ${digest} does not match the hub's ${etag}`);
-      }
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw new Error(`download of ${this.url(file)} was interrupted after ${received} bytes (${(err as Error).message}); run again to retry`);
-    }
-    await rename(temp, this.cache.blobFile(etag));
-  }
-}
-
-class NetworkError extends SemclustError {}
-
-/** huggingface_hub's etag normalisation: drop a weak-validator prefix and the quotes. */
-function normalizeEtag(value: string | null): string | null {
-  if (!value) return null;
-  const etag = value.replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
-  // The etag becomes a file name: refuse anything that could leave blobs/.
-  return /^[\w.-]+$/.test(etag) ? etag : null;
-}
-
 /**
  * A tokenizer alone (truncate client: the served model's, whose weights never come here): a
  * folder holding tokenizer.json, or a hub id whose tokenizer.json (and tokenizer_config.json,
@@ -316,7 +91,7 @@ function normalizeEtag(value: string | null): string | null {
 export async function resolveTokenizer(idOrPath: string, options: ResolveModelOptions = {}): Promise<ResolvedModel> {
   if ((await stat(idOrPath).catch(() => null))?.isDirectory()) return { dir: idOrPath, name: path.basename(path.resolve(idOrPath)) };
   if (!HUB_ID.test(idOrPath)) throw new Error(`tokenizer ${idOrPath} is neither an existing folder nor a Hugging Face hub id (owner/name)`);
-  const hub = new HubRepo(idOrPath, options);
+  const hub = new HubRepo(idOrPath, { ...options, advice: modelAlternatives(idOrPath) });
   await hub.fetch('tokenizer.json', true);
   await hub.fetch('tokenizer_config.json', false);
   return { dir: hub.snapshotDir(), name: idOrPath, revision: hub.commit };

@@ -14,6 +14,7 @@ import zlib from 'node:zlib';
 import { createXXHash128 } from 'hash-wasm';
 import { glob } from 'tinyglobby';
 import type { Reject } from './reject.js';
+import { fetchHubDataset, isHubDataset } from './hub-dataset.js';
 import { readTableRecords, tableFormat } from './read-table.js';
 
 export const STDIN = '-';
@@ -69,12 +70,18 @@ export interface ReadLinesOptions {
 /** The data files a folder input stands for: a Hugging Face dataset folder keeps its shards as data/train-00000-of-00002.parquet. */
 const FOLDER_FILES = '**/*.{parquet,csv,tsv,csv.gz,tsv.gz,jsonl,jsonl.gz,ndjson,ndjson.gz}';
 
-/** Expands globs and folders (their data files, sorted), keeps "-" and plain paths; fails when one matches nothing. */
+/**
+ * Expands globs and folders (their data files, sorted) and hf://datasets/… splits (their Parquet
+ * files in the hub cache, downloaded when missing: hub-dataset.ts), keeps "-" and plain paths;
+ * fails when one matches nothing.
+ */
 export async function resolveInputs(inputs: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const input of inputs) {
     if (input === STDIN) {
       out.push(input);
+    } else if (isHubDataset(input)) {
+      out.push(...(await fetchHubDataset(input)).files);
     } else if (fs.existsSync(input)) {
       if (fs.statSync(input).isDirectory()) {
         const files = (await glob(FOLDER_FILES, { cwd: input, onlyFiles: true })).sort().map((f) => path.join(input, f));

@@ -30,7 +30,13 @@ export interface ClusterDescription {
 
 export async function describeClusters(outDir: string, centres: ClusterCentres, s: Settings, log: (m: string) => void): Promise<ClusterDescription[]> {
   const k = centres.sizes.length;
-  const keywords = clusterKeywords(outDir, { clusters: k, top: s.keywords_top, vocabulary: s.keywords_vocabulary });
+  const keywords = clusterKeywords(outDir, { clusters: k, top: s.keywords_top, vocabulary: s.keywords_vocabulary, language: s.keywords_language });
+  const chosen = new Map<string, number>();
+  for (const codes of keywords.languages) chosen.set(codes.join('+') || 'none', (chosen.get(codes.join('+') || 'none') ?? 0) + 1);
+  // Said only when it is news: a run of English texts keeps its output as it was.
+  if (s.keywords_language === 'auto' && [...chosen.keys()].some((key) => key !== 'en')) {
+    log(`keywords: stop words of ${[...chosen].map(([key, n]) => `${key} (${n} cluster${n === 1 ? '' : 's'})`).join(', ')}; --keywords-language sets one`);
+  }
   const reps = representativeRows(outDir, k, s.representatives);
   const described: ClusterDescription[] = Array.from({ length: k }, (_, c) => ({
     cluster: c,

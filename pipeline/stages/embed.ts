@@ -138,7 +138,8 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
     runs: ['embed'],
     help: `semclust embed INPUT... OUTDIR [FLAGS]
   Reads JSONL (files, globs, .gz, or - for stdin), Parquet, CSV or TSV (by extension;
-  a folder such as a Hugging Face dataset reads its data files), extracts the text, and
+  a folder such as a Hugging Face dataset reads its data files; hf://datasets/OWNER/NAME/SPLIT
+  fetches a hub dataset's Parquet into the hub cache, docs/inputs.md), extracts the text, and
   writes OUTDIR/rows/ and OUTDIR/embeddings/ as Parquet, bad rows to OUTDIR/rejects.jsonl
   (a Parquet/CSV row is its record as JSON, its line its row number). With
   --embedding-column the vectors come from the records and no model runs.
@@ -152,6 +153,7 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
   semclust embed data.jsonl out/llama --embedding-endpoint http://127.0.0.1:8000/v1 \\
       --embedding-model meta-llama/Llama-3.1-8B --max-concurrency 8
   semclust embed 'hf/ultrachat/data/train-*.parquet' out/chat --message-key "messages[0].content"
+  semclust embed hf://datasets/PolyAI/banking77/train out/b77
   semclust embed prompts.csv out/csv --text-key prompt
   semclust embed vectors.parquet out/pre --text-key text --embedding-column embedding
   semclust embed data.jsonl out/big --shard 2/4     (one of 4 shards; then semclust merge out/big)

@@ -114,7 +114,7 @@ export async function finishInfer(ctx: StageRun, entries: ReadonlyMap<number, In
   return { rows: stats.total_rows, clusters: stats.clusters, noise_rows: stats.noise_rows, noise_fraction: stats.noise_fraction, resumed_parts: resumedParts, reassigned_rows: reassigned, cluster_stats: stats };
 }
 
-const DESCRIBE_SETTINGS = ['keywords_top', 'keywords_vocabulary', 'representatives', 'label_endpoint', 'label_model'] as const;
+const DESCRIBE_SETTINGS = ['keywords_top', 'keywords_vocabulary', 'keywords_language', 'representatives', 'label_endpoint', 'label_model'] as const;
 
 /** What the infer stage records in manifest.json. */
 export const inferStats = z.object({

@@ -8,6 +8,14 @@
  *     revision 404 RevisionNotFound, an unknown repo 401 RepositoryNotFound, a gated repo
  *     without its token 401 GatedRepo, a renamed repo 307 to a relative URL.
  * Revisions are branches, tags or full commit ids; each commit is a folder's files.
+ *
+ * Datasets (addRepo with type "dataset") answer the same under /datasets/{owner}/{name}/resolve/…,
+ * and the API huggingface_hub's HfApi calls for them:
+ *   - GET /api/datasets/{id}/revision/{revision}: 200 JSON {id, sha, siblings: [{rfilename}]};
+ *   - GET /api/datasets/{id}/tree/{revision}/{path} (path "/" or %2F): 200 JSON entries, {type: "file", oid, size,
+ *     path, lfs?} and {type: "directory", oid, size: 0, path}, `treePageSize` a page with a
+ *     Link: <…?cursor=N>; rel="next" header to the next; a missing path 404 EntryNotFound.
+ * Revisions may be %2F-encoded (refs%2Fconvert%2Fparquet), as huggingface_hub sends them.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -15,13 +23,15 @@ import type { AddressInfo } from 'node:net';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-const LFS = /\.(onnx|onnx_data|safetensors)$/;
+const LFS = /\.(onnx|onnx_data|safetensors|parquet)$/;
 
 interface Repo {
   refs: Map<string, string>;
   commits: Map<string, Map<string, Buffer>>;
   token?: string;
 }
+
+export type HubRepoType = 'model' | 'dataset';
 
 export interface HubRequest {
   server: 'hub' | 'cdn';
@@ -39,6 +49,8 @@ export class LocalHub {
   readonly interruptOnce = new Set<string>();
   /** `${id}/${file}`: the next transfer has one byte flipped (same length). */
   readonly corruptOnce = new Set<string>();
+  /** Entries per page of a dataset's tree listing. */
+  treePageSize = 1000;
   private readonly blobs = new Map<string, { bytes: Buffer; key: string }>();
   url = '';
   private cdnUrl = '';
@@ -66,8 +78,9 @@ export class LocalHub {
   }
 
   /** Publishes each folder as a commit; refs name them (main, a tag, …). Returns ref → commit id. */
-  async addRepo(id: string, refs: Record<string, string>, options: { token?: string } = {}): Promise<Record<string, string>> {
-    const repo: Repo = this.repos.get(id) ?? { refs: new Map(), commits: new Map(), token: options.token };
+  async addRepo(id: string, refs: Record<string, string>, options: { token?: string; type?: HubRepoType } = {}): Promise<Record<string, string>> {
+    const key = options.type === 'dataset' ? `datasets/${id}` : id;
+    const repo: Repo = this.repos.get(key) ?? { refs: new Map(), commits: new Map(), token: options.token };
     const out: Record<string, string> = {};
     for (const [ref, dir] of Object.entries(refs)) {
       const files = new Map<string, Buffer>();
@@ -80,13 +93,16 @@ export class LocalHub {
       repo.refs.set(ref, commit);
       out[ref] = commit;
     }
-    this.repos.set(id, repo);
+    this.repos.set(key, repo);
     return out;
   }
 
   private onHub(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requests.push({ server: 'hub', path: req.url ?? '', authorization: req.headers.authorization });
-    const m = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(new URL(req.url ?? '/', this.url).pathname);
+    const url = new URL(req.url ?? '/', this.url);
+    const api = /^\/api\/datasets\/([^/]+\/[^/]+)\/(revision|tree)\/([^/]+)(?:\/(.*))?$/.exec(url.pathname);
+    if (api) return this.onApi(req, res, url, `datasets/${api[1]}`, api[2], decodeURIComponent(api[3]), (api[4] ?? '').split('/').map(decodeURIComponent).join('/'));
+    const m = /^\/((?:datasets\/)?[^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
     if (!m) return void res.writeHead(400).end();
     const [, id, rawRevision, rawFile] = m;
     const revision = decodeURIComponent(rawRevision);
@@ -119,6 +135,46 @@ export class LocalHub {
     const gitSha = createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length, etag: `"${gitSha}"`, 'x-repo-commit': commit });
     this.send(`${id}/${file}`, body, res);
+  }
+
+  private onApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, key: string, route: string, revision: string, folder: string): void {
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+      void res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
+    const repo = this.repos.get(key);
+    if (!repo) return json(401, { error: 'Repository not found' }, { 'x-error-code': 'RepositoryNotFound' });
+    if (repo.token && req.headers.authorization !== `Bearer ${repo.token}`) return json(401, { error: 'Access to this dataset is restricted' }, { 'x-error-code': 'GatedRepo' });
+    const commit = repo.commits.has(revision) ? revision : repo.refs.get(revision);
+    if (!commit) return json(404, { error: `Invalid rev id: ${revision}` }, { 'x-error-code': 'RevisionNotFound' });
+    const files = repo.commits.get(commit)!;
+    const id = key.slice('datasets/'.length);
+    if (route === 'revision') return json(200, { _id: commit.slice(0, 24), id, sha: commit, private: false, gated: false, disabled: false, siblings: [...files.keys()].map((rfilename) => ({ rfilename })) });
+    // The direct children of `folder`: its files, and a directory entry per subfolder.
+    const prefix = folder ? `${folder}/` : '';
+    const entries = new Map<string, object>();
+    for (const [file, body] of files) {
+      if (!file.startsWith(prefix)) continue;
+      const rest = file.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      if (slash >= 0) {
+        const dir = prefix + rest.slice(0, slash);
+        entries.set(dir, { type: 'directory', oid: createHash('sha1').update(dir).digest('hex'), size: 0, path: dir });
+        continue;
+      }
+      const oid = createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
+      const lfs = LFS.test(file) ? { lfs: { oid: createHash('sha256').update(body).digest('hex'), size: body.length, pointerSize: 134 } } : {};
+      entries.set(file, { type: 'file', oid, size: body.length, path: file, ...lfs });
+    }
+    if (entries.size === 0) return json(404, { error: `Entry not found: ${folder}` }, { 'x-error-code': 'EntryNotFound' });
+    const all = [...entries.keys()].sort().map((k) => entries.get(k)!);
+    const from = Number(url.searchParams.get('cursor') ?? 0);
+    const page = all.slice(from, from + this.treePageSize);
+    const headers: Record<string, string> = {};
+    if (from + this.treePageSize < all.length) {
+      const next = new URL(url);
+      next.searchParams.set('cursor', String(from + this.treePageSize));
+      headers.link = `<${next}>; rel="next"`;
+    }
+    return json(200, page, headers);
   }
 
   private onCdn(req: http.IncomingMessage, res: http.ServerResponse): void {

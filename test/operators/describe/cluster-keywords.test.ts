@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { clusterKeywords } from '../../../operators/describe/cluster-keywords.js';
 import { writeLabelsPart, writeRowsPart } from '../../support/run-parts.js';
 import { tempDir } from '../../support/paths.js';
+import { LANGUAGE_SETS, languageTexts } from '../../support/language-topics.js';
 
 const TOPICS = [
   ['passport renewal office', 'passport photo rejected', 'renewal passport fee'],
@@ -53,4 +54,40 @@ test('the vocabulary is capped; without bigrams only single words are terms; a l
   assert.ok(words.keywords.flat().every((k) => !k.includes(' ')));
   assert.ok(clusterKeywords(out, { clusters: 2, top: 10, vocabulary: 1000 }).keywords.flat().some((k) => k.includes(' ')), 'bigrams by default');
   assert.throws(() => clusterKeywords(out, { clusters: 1, top: 3, vocabulary: 100 }), /label 1 is outside the 1 clusters of the model; rerun semclust infer/);
+});
+
+test('Chinese, Japanese and German clusters in one run: keywords are words that hit their topics, without their language’s stop words', () => {
+  // Four topics per language, labelled with their true topic (12 clusters), written in two parts.
+  const out = tempDir('kw-languages');
+  const items = LANGUAGE_SETS.flatMap((set, l) => languageTexts(set, 30).map((x) => ({ text: x.text, cluster: l * 4 + x.topic })));
+  const half = items.length >> 1;
+  [items.slice(0, half), items.slice(half)].forEach((slice, p) => {
+    const rows = slice.map((x, k) => ({ ...x, id: `${p}-${k}`, line: p * half + k + 1 }));
+    writeRowsPart(out, p, rows);
+    writeLabelsPart(out, p, rows.map((x) => x.id), rows.map((x) => x.cluster));
+  });
+  const r = clusterKeywords(out, { clusters: 12, top: 10, vocabulary: 1000 });
+  LANGUAGE_SETS.forEach((set, l) => {
+    let hits = 0;
+    set.topics.forEach((topic, t) => {
+      const c = l * 4 + t;
+      assert.deepEqual(r.languages[c], [set.language], `cluster ${c}`);
+      const words = r.keywords[c].flatMap((k) => k.split(' '));
+      // Words, not sentences: no punctuation, and no Chinese or Japanese word longer than the longest topic word (8 characters).
+      const longest = set.language === 'de' ? Infinity : 8;
+      for (const w of words) assert.ok([...w].length <= longest && !/[，。、：:？,.]/.test(w), `${set.language} keyword ${w}`);
+      for (const s of set.stopWords) assert.ok(!words.includes(s), `${set.language} stop word ${s} in ${r.keywords[c]}`);
+      if (r.keywords[c].slice(0, 5).some((k) => k.split(' ').some((w) => topic.name.includes(w)))) hits++;
+    });
+    // eval:banking77's keyword share: topics whose top-5 keywords hold one of its name words.
+    assert.ok(hits / set.topics.length >= 0.75, `${set.language}: ${hits} of ${set.topics.length} topics hit`);
+  });
+
+  const german = clusterKeywords(out, { clusters: 12, top: 10, vocabulary: 1000, language: 'de' });
+  assert.ok(german.languages.every((codes) => codes.join() === 'de'));
+  // Without stop words a Chinese cluster's keywords are allowed to be its stop words; German ones are not, with de's list.
+  const none = clusterKeywords(out, { clusters: 12, top: 50, vocabulary: 1000, language: 'none' });
+  assert.ok(none.keywords.slice(0, 4).flat().some((k) => LANGUAGE_SETS[0].stopWords.includes(k)), 'zh stop words are terms without a list');
+  assert.ok(!german.keywords.slice(8).flat().some((k) => LANGUAGE_SETS[2].stopWords.includes(k)));
+  assert.throws(() => clusterKeywords(out, { clusters: 12, top: 5, vocabulary: 100, language: 'xx' }), /keywords_language xx has no stop-word list: give auto, none or one of af, ar, /);
 });

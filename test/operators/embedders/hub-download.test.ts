@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { hubCacheDir } from '../../../operators/embedders/hf-cache.js';
+import { hubCacheDir } from '../../../operators/hub/hf-cache.js';
 import { resolveModel, resolveTokenizer, type DownloadProgress } from '../../../operators/embedders/hub-download.js';
 import { openEmbedder } from '../../../operators/embedders/open-embedder.js';
 import { openOnnxFolder } from '../../../operators/embedders/onnx-folder.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { COMMIT_ID, RepoCache, hubCacheDir, hubOffline } from '../../../operators/embedders/hf-cache.js';
+import { COMMIT_ID, RepoCache, hubCacheDir, hubOffline } from '../../../operators/hub/hf-cache.js';
 import { tempDir } from '../../support/paths.js';
 
 const COMMIT = 'a'.repeat(40);

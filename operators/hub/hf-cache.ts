@@ -3,6 +3,7 @@
  * so files Python tools fetched are reused and files semclust fetches are theirs too:
  *
  *   <HF_HUB_CACHE>/models--owner--name/blobs/<etag>                 file contents, once
+ *                                     (datasets--owner--name/… for a dataset, laid out alike)
  *                                     refs/<branch or tag>          the commit it points to
  *                                     snapshots/<commit>/<path>     → ../../blobs/<etag> (relative symlink)
  *                                     .no_exist/<commit>/<path>     empty: the hub has no such file
@@ -30,14 +31,18 @@ export function hubOffline(env: NodeJS.ProcessEnv = process.env): boolean {
 
 export type CachedState = 'present' | 'absent' | 'unknown';
 
+/** The kinds of hub repository semclust reads: a model's files or a dataset's Parquet. */
+export type RepoType = 'model' | 'dataset';
+
 export class RepoCache {
   readonly root: string;
 
   constructor(
     readonly cacheDir: string,
     readonly id: string,
+    readonly type: RepoType = 'model',
   ) {
-    this.root = path.join(cacheDir, `models--${id.split('/').join('--')}`);
+    this.root = path.join(cacheDir, `${type}s--${id.split('/').join('--')}`);
   }
 
   refFile(revision: string): string {
