@@ -34,9 +34,10 @@ function groups(args: readonly Word[]): { flag: Word[] | null; positional: Word 
       out.push({ flag: null, positional: w });
       continue;
     }
-    // The next word is the flag's value when the stage's own parser takes it as one.
+    // The next word is the flag's value when the stage's own parser takes it as one (a word
+    // that looks like a flag never is: the parser wants --flag=-x for such a value).
     const next = args[i + 1];
-    const takesNext = !w.includes('=') && next !== undefined && parse([w, next]).positionals.length === 0;
+    const takesNext = !w.includes('=') && next !== undefined && !(typeof next === 'string' && /^--?[a-zA-Z]/.test(next)) && parse([w, next]).positionals.length === 0;
     out.push({ flag: takesNext ? [w, args[++i]] : [w], positional: null });
   }
   return out;
