@@ -110,7 +110,7 @@ export const launchShape = {
     })
     .optional()
     .describe('slurm: submit these stages as jobs that wait for each other (afterok), e.g. embed,fit,infer,sample; embed and infer as arrays, the others as one task'),
-  image: z.string().min(1).optional().describe('container image with semclust on PATH (k8s, batch; required there)'),
+  image: z.string().min(1).optional().describe('container image with semclust on PATH (k8s, batch; required there): the Containerfile builds one'),
   pvc: z.string().min(1).optional().describe('k8s PersistentVolumeClaim that holds OUTDIR (required for k8s)'),
   efs: z.string().min(1).optional().describe('batch: EFS file system id mounted at --mount-path (shared OUTDIR)'),
   mount_path: z.string().min(1).optional().describe('where the shared volume is mounted in the container; OUTDIR must lie under it (k8s, batch)'),
