@@ -99,6 +99,7 @@ export function buildJob(argv: readonly string[], cwd: string): LaunchJob {
   const bad = options.only?.find((s) => s >= options.shards);
   if (bad !== undefined) throw new LaunchUsageError(`--only ${bad}: shards are numbered 0 to ${options.shards - 1}`);
   if (options.only && scheduler !== 'local' && scheduler !== 'slurm') throw new LaunchUsageError(`--only reruns shards with local or slurm; on ${scheduler} resubmit the shard as the rendered files say`);
+  if (options.stages && options.only) throw new LaunchUsageError('--only reruns shards of one stage; without --stages: rerun them, then launch the stages after it with --stages');
   if (options.stages && scheduler !== 'slurm') throw new LaunchUsageError(`--stages chains jobs on slurm; on ${scheduler} launch each sharded stage and run fit and sample after it`);
   const hostSide = scheduler === 'local' || scheduler === 'slurm';
   return {

@@ -11,9 +11,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { shellJoin } from '../../core/util/shell-quote.js';
-import { mergeArgv, secretEnv, type LaunchJob } from './job.js';
+import { secretEnv, type LaunchJob } from './job.js';
 import type { ShardFailure } from './local.js';
-import { DEFAULT_MAX_ARRAY_SIZE, sbatchArgv, slurmChunks, slurmLogs, slurmStages, slurmStatus, type ArrayChunk } from './slurm.js';
+import { DEFAULT_MAX_ARRAY_SIZE, sbatchArgv, slurmAfter, slurmChunks, slurmLogs, slurmStages, slurmStatus, type ArrayChunk } from './slurm.js';
 import type { ChainedStage } from './stage-chain.js';
 
 const run = promisify(execFile);
@@ -101,7 +101,7 @@ export async function submitSlurm(job: LaunchJob, shards: readonly number[], say
   const all = jobs.map((j) => j.jobId).join(',');
   // Ctrl-C stops the waiting, not the jobs: say how to follow or stop them.
   const onInterrupt = () => {
-    say(`slurm: job ${all} keeps running; follow it with squeue -j ${all}, stop it with scancel ${all.replace(/,/g, ' ')}, then ${shellJoin(mergeArgv(job))}`);
+    say(`slurm: job ${all} keeps running; follow it with squeue -j ${all}, stop it with scancel ${all.replace(/,/g, ' ')}, then ${shellJoin(slurmAfter(job))}`);
     process.exit(130);
   };
   process.once('SIGINT', onInterrupt);
@@ -131,7 +131,7 @@ async function follow(job: LaunchJob, jobs: readonly Submitted[], say: (m: strin
       // slurmctld restarting or briefly unreachable: keep asking for a while.
       failingSince ||= Date.now();
       if (Date.now() - failingSince > SQUEUE_PATIENCE_MS) {
-        throw new Error(`squeue has failed for ${SQUEUE_PATIENCE_MS / 1000} s (${((e as { stderr?: string }).stderr ?? '').trim() || (e as Error).message}); job ${ids} may still run: check squeue -j ${ids}, then ${shellJoin(mergeArgv(job))}`);
+        throw new Error(`squeue has failed for ${SQUEUE_PATIENCE_MS / 1000} s (${((e as { stderr?: string }).stderr ?? '').trim() || (e as Error).message}); job ${ids} may still run: check squeue -j ${ids}, then ${shellJoin(slurmAfter(job))}`);
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
       continue;

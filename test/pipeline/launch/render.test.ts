@@ -278,6 +278,7 @@ test('slurm --stages embed,fit,infer,sample: a script per stage, fit and sample 
   await assert.rejects(s.run(['slurm', '--shards', '2', '--stages', 'infer,sample', '--', 'embed', 'in put.jsonl', 'o2']), /--stages infer,sample starts with infer, but the stage command after -- is embed/);
   await assert.rejects(s.run(['slurm', '--shards', '2', '--stages', 'embed,fit', '--', 'embed', 'in put.jsonl', 'o2', '--sample-size', '3']), /--sample-size belongs to the sample stage, which --stages embed,fit does not run/);
   await assert.rejects(s.run(['k8s', '--shards', '2', '--stages', 'embed,fit', '--', 'embed', 'in put.jsonl', 'o2']), /--stages chains jobs on slurm/);
+  await assert.rejects(s.run(['slurm', '--shards', '2', '--only', '1', '--stages', 'embed,fit', '--', 'embed', 'in put.jsonl', 'o2']), /--only reruns shards of one stage/);
 });
 
 test('k8s: --backoff-limit-per-index and --max-failed-indexes replace the shared backoffLimit; --secret takes the pods\' environment and the credentials from an existing Secret, and no Secret is created', async () => {
