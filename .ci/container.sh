@@ -51,6 +51,11 @@ data="$work/data"
 mkdir -p "$data"
 in_image semclust --version
 
+say "onnxruntime's native binding loads (hub and local ONNX models need it; the static model does not)"
+# Bytes that are not a model: the error comes from ORT's native protobuf parser, so the binding loaded.
+ort=$(in_image node -e "require('/opt/semclust/node_modules/onnxruntime-node').InferenceSession.create(new Uint8Array([1, 2, 3])).catch((e) => console.log(e.message))")
+case $ort in *protobuf*) ;; *) echo "container: onnxruntime-node did not load: $ort" >&2; exit 1 ;; esac
+
 say "a small embed as the image's user, OUTDIR on a mounted folder"
 for i in $(seq 1 200); do printf '{"text":"record %d about topic %d and its words"}\n' "$i" $((i % 7)); done >"$data/in.jsonl"
 chown -R 10001:10001 "$data"
