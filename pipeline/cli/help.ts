@@ -57,12 +57,15 @@ export const COMMAND_HELP: Record<string, string> = {
   Jobs REST body per shard with submit.sh. local runs the shards here; slurm submits when
   sbatch is on PATH and waits; kubectl, aws and ray submit when on PATH; otherwise the exact
   commands are printed. A launch that waited ends with the merge check (semclust merge OUTDIR)
-  and names each failed shard with the command that reruns it. See docs/cluster.md.
+  and names each failed shard with the command that reruns it. Slurm --stages submits the
+  whole run as jobs that wait for each other (afterok); arrays past MaxArraySize are split.
+  The Containerfile builds the image for --image. See docs/cluster.md.
 
   semclust launch local --shards 4 -- embed data/*.jsonl out/run
   semclust launch slurm --shards 64 --cpus 4 --mem 8G --time 2h --partition cpu -- embed 'data/*.jsonl' out/run
   semclust fit out/run --kmeans-num-clusters 1000 && semclust launch slurm --shards 64 -- infer out/run
-  semclust launch k8s --shards 16 --image ghcr.io/me/semclust:1 --pvc data --mount-path /data -- embed in/*.jsonl out/run
+  semclust launch slurm --shards 2000 --max-concurrent 64 --account ml --sbatch-arg=--constraint=a100 --stages embed,fit,infer,sample -- embed 'data/*.jsonl' out/run --kmeans-num-clusters 1000 --sample-size 100000
+  semclust launch k8s --shards 16 --image REGISTRY/semclust:0.1.0 --pvc data --mount-path /data --backoff-limit-per-index 2 --secret semclust-env -- embed in/*.jsonl out/run
   semclust launch batch --shards 16 --image IMAGE --efs fs-0123 --mount-path /mnt/efs --job-queue q -- embed in.jsonl out/run
   semclust launch ray --shards 8 --gpus 1 -- embed /shared/in.jsonl /shared/out --embedding-endpoint http://vllm:8000/v1
 

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FILES } from '../../schemas/tables.js';
-import { LAUNCH_BOOLEANS, LAUNCH_KEYS, SCHEDULERS, launchOptionsSchema, type LaunchKey, type Scheduler } from '../../schemas/launch.js';
+import { LAUNCH_BOOLEANS, LAUNCH_KEYS, LAUNCH_REPEATED, SCHEDULERS, launchOptionsSchema, type LaunchKey, type Scheduler } from '../../schemas/launch.js';
 import { shellJoin } from '../../core/util/shell-quote.js';
 import { writeFileAtomic } from '../../operators/store/write-file-atomic.js';
 import { closestWord } from '../settings/settings.js';
@@ -21,7 +21,8 @@ import { runLocal, type ShardFailure } from './local.js';
 import { rayAddress, renderRay } from './ray.js';
 import { submitRay } from './ray-submit.js';
 import { renderSlurm, slurmLogs, slurmStatus } from './slurm.js';
-import { submitSlurm } from './slurm-wait.js';
+import { maxArraySize, submitSlurm, type StageOutcome } from './slurm-wait.js';
+import { chainStages } from './stage-chain.js';
 import { parseStageCommand } from './stage-command.js';
 import { flagOf, keyOfFlag } from '../../schemas/flag-name.js';
 
@@ -48,7 +49,7 @@ export function parseLaunchOptions(words: readonly string[]): Record<string, unk
     }
     const value = m[2] ?? words[++i];
     if (value === undefined) throw new LaunchUsageError(`--${m[1]} needs a value`);
-    values[key] = value;
+    values[key] = LAUNCH_REPEATED.includes(key) ? [...((values[key] as string[] | undefined) ?? []), value] : value;
   }
   return values;
 }
@@ -98,6 +99,8 @@ export function buildJob(argv: readonly string[], cwd: string): LaunchJob {
   const bad = options.only?.find((s) => s >= options.shards);
   if (bad !== undefined) throw new LaunchUsageError(`--only ${bad}: shards are numbered 0 to ${options.shards - 1}`);
   if (options.only && scheduler !== 'local' && scheduler !== 'slurm') throw new LaunchUsageError(`--only reruns shards with local or slurm; on ${scheduler} resubmit the shard as the rendered files say`);
+  if (options.stages && options.only) throw new LaunchUsageError('--only reruns shards of one stage; without --stages: rerun them, then launch the stages after it with --stages');
+  if (options.stages && scheduler !== 'slurm') throw new LaunchUsageError(`--stages chains jobs on slurm; on ${scheduler} launch each sharded stage and run fit and sample after it`);
   const hostSide = scheduler === 'local' || scheduler === 'slurm';
   return {
     scheduler: scheduler as Scheduler,
@@ -108,6 +111,7 @@ export function buildJob(argv: readonly string[], cwd: string): LaunchJob {
     name: options.job_name ?? `semclust-${stage.command}`,
     dir: path.join(stage.outDir, FILES.launch, scheduler),
     cwd,
+    ...(options.stages ? { chain: chainStages(stage, options.stages) } : {}),
   };
 }
 
@@ -132,7 +136,8 @@ const SECRET_SOURCE: Record<Scheduler, string> = {
 function sayCredentials(job: LaunchJob, say: (m: string) => void): void {
   const names = job.stage.secrets.map((s) => s.env);
   if (names.length === 0) return;
-  say(`credentials: ${names.join(', ')} stand${names.length === 1 ? 's' : ''} for the URL${names.length === 1 ? '' : 's'} with credentials in the stage command; no rendered file or printed line holds ${names.length === 1 ? 'it' : 'them'}: the job reads ${names.length === 1 ? 'it' : 'them'} from the environment (${SECRET_SOURCE[job.scheduler]})`);
+  const source = job.scheduler === 'k8s' && job.options.secret ? `the Secret ${job.options.secret}, a key of that name each` : SECRET_SOURCE[job.scheduler];
+  say(`credentials: ${names.join(', ')} stand${names.length === 1 ? 's' : ''} for the URL${names.length === 1 ? '' : 's'} with credentials in the stage command; no rendered file or printed line holds ${names.length === 1 ? 'it' : 'them'}: the job reads ${names.length === 1 ? 'it' : 'them'} from the environment (${source})`);
 }
 
 /** Runs `semclust merge OUTDIR` with this process's output; its exit code ends the launch. */
@@ -154,6 +159,27 @@ function reportFailures(failures: readonly ShardFailure[], job: LaunchJob, say: 
   say(`${failures.length} of ${job.shards} shards failed: ${failures.map((f) => f.shard).join(', ')}`);
   for (const f of failures) say(`  shard ${f.shard}/${job.shards}: ${f.why}${f.log ? ` (log ${f.log})` : ''}; rerun it: ${f.rerun}`);
   say(`finished units are kept, so a rerun does only what the shard had left; then: ${shellJoin(mergeArgv(job))}`);
+}
+
+/**
+ * The end of a chained Slurm launch: each stage succeeded, or the first that failed is named
+ * with its failed shards (or its task) and rerun commands, and the stages after it, which
+ * Slurm cancelled, are listed with the launch that submits them once it has been rerun.
+ */
+function reportChain(outcomes: readonly StageOutcome[], job: LaunchJob, say: (m: string) => void): number {
+  const failed = outcomes.findIndex((o) => o.failures.length > 0);
+  if (failed < 0) {
+    say(`slurm: ${outcomes.map((o) => `${o.stage.command} (job ${o.jobIds.join(', ')})`).join(', ')} succeeded, in that order`);
+    return 0;
+  }
+  const { stage, failures } = outcomes[failed];
+  if (stage.sharded) reportFailures(failures, job, say);
+  else say(`${stage.command} failed: ${failures[0].why} (log ${failures[0].log}); rerun it: ${failures[0].rerun}`);
+  const rest = outcomes.slice(failed + 1).map((o) => o.stage.command);
+  if (rest.length) {
+    say(`${rest.join(', ')} did not run (Slurm cancelled them: they waited for ${stage.command}); once it has succeeded, submit their scripts in ${job.dir} in that order, each with sbatch --dependency=afterok:<the job id before>`);
+  }
+  return 1;
 }
 
 async function runCommands(commands: readonly string[][], job: LaunchJob, say: (m: string) => void): Promise<number> {
@@ -180,6 +206,7 @@ export async function launch(argv: readonly string[], say: (m: string) => void, 
     const merged = await mergeCheck(job, say);
     return failures.length > 0 ? 1 : merged;
   }
+  if (job.scheduler === 'slurm') job.maxArraySize = maxArraySize(job.options.max_array_size);
   const rendered = RENDER[job.scheduler](job);
   if (job.scheduler === 'slurm') {
     fs.mkdirSync(path.resolve(cwd, slurmLogs(job)), { recursive: true });
@@ -202,17 +229,21 @@ export async function launch(argv: readonly string[], say: (m: string) => void, 
           : job.scheduler === 'ray'
             ? 'ray is not on PATH and no --ray-address or RAY_ADDRESS was given'
             : `${rendered.client} is not on PATH`;
-    say(`not submitted (${why}); to submit, run${job.stage.secrets.length && job.scheduler !== 'batch' && job.scheduler !== 'ray' ? ` with ${job.stage.secrets.map((s) => s.env).join(', ')} exported` : ''}:`);
+    const exported = job.stage.secrets.length > 0 && (job.scheduler === 'slurm' || (job.scheduler === 'k8s' && !job.options.secret));
+    say(`not submitted (${why}); to submit, run${exported ? ` with ${job.stage.secrets.map((s) => s.env).join(', ')} exported` : ''}:`);
     for (const c of rendered.submit) say(`  ${shellJoin(c)}`);
     say('when the shards have finished:');
     for (const c of rendered.after) say(`  ${c}`);
     return 0;
   }
   if (job.scheduler === 'slurm') {
-    const outcome = await submitSlurm(job, shards, say);
-    reportFailures(outcome.failures, job, say);
-    const merged = await mergeCheck(job, say);
-    return outcome.failures.length > 0 ? 1 : merged;
+    const outcomes = await submitSlurm(job, shards, say);
+    if (!job.chain) {
+      reportFailures(outcomes[0].failures, job, say);
+      const merged = await mergeCheck(job, say);
+      return outcomes[0].failures.length > 0 ? 1 : merged;
+    }
+    return reportChain(outcomes, job, say);
   }
   if (job.scheduler === 'ray') {
     await submitRay(rayAddress(job), (rendered as ReturnType<typeof renderRay>).bodies, say);

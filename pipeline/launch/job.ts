@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { LaunchOptions, Scheduler } from '../../schemas/launch.js';
 import { UsageError } from '../../core/util/semclust-error.js';
 import { shellQuote } from '../../core/util/shell-quote.js';
+import type { ChainedStage } from './stage-chain.js';
 
 /** A launch that cannot be rendered as asked: exit 2 with the message (the fix in it). */
 export class LaunchUsageError extends UsageError {}
@@ -48,6 +49,10 @@ export interface LaunchJob {
   dir: string;
   /** The folder launch runs in: relative paths of the stage command are relative to it. */
   cwd: string;
+  /** With --stages (slurm): each stage's command, in order; each waits for the one before. */
+  chain?: ChainedStage[];
+  /** Slurm's MaxArraySize (array task ids are below it): more shards are split into several arrays. */
+  maxArraySize?: number;
 }
 
 export interface RenderedFile {

@@ -4,7 +4,9 @@
  * `launch local` and through a real one-node Slurm cluster (4-task arrays for embed, then
  * infer) give merged outputs equal to a one-process run: rows, embeddings bitwise and in order,
  * labels, clusters, sample. On Slurm one embed task is cancelled mid-run with scancel and
- * rerun alone with the command launch printed: still equal, and no id embedded twice.
+ * rerun alone with the command launch printed: still equal, and no id embedded twice. The whole
+ * run as one chained Slurm submission (--stages, arrays split past a MaxArraySize of 3,
+ * throttled) is equal too.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -116,5 +118,15 @@ describe('on a one-node Slurm cluster', { skip: slurmSkip }, () => {
     await assertSameRun(out, ONE, ['infer', 'sample']);
     const [e] = await queryRows(out, 'SELECT count(*) AS n, count(DISTINCT id) AS d FROM embeddings');
     assert.equal(e.n, e.d, 'no id embedded twice');
+  });
+
+  test('launch slurm --stages embed,fit,infer,sample, 4 shards split into arrays of 3 and 1, 2 at a time: each stage takes its own flags, and the run equals one process', { timeout: 400_000 }, async () => {
+    const l = launcher();
+    const out = path.join(dir, 'slurm-chain');
+    const flags = [...EMBED, ...UNITS, ...FIT, ...SAMPLE];
+    const code = await l.launch(['slurm', '--shards', '4', '--max-array-size', '3', '--max-concurrent', '2', '--stages', 'embed,fit,infer,sample', '--', 'embed', INPUT, out, ...flags]);
+    assert.equal(code, 0, l.said.join('\n'));
+    assert.ok(l.said.some((m) => /^slurm: submitted embed: job \d+, \d+ \(4 tasks\)$/.test(m)), l.said.join('\n'));
+    await assertSameRun(out, ONE, ['embed', 'infer', 'sample']);
   });
 });

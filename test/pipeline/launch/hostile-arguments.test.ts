@@ -61,6 +61,31 @@ test('slurm: the rendered sbatch script, run by bash as Slurm runs a task, runs 
   await assert.rejects(s.run(['slurm', '--shards', '2', '--no-submit', '--', 'embed', 'in.jsonl', 'out\nx']), /OUTDIR .* holds a line break, which an #SBATCH line cannot carry/);
 });
 
+test('slurm --account, --qos and --sbatch-arg with $(…), backticks and quotes: written as sbatch reads them, never run; chained stages and split arrays run only the stage; a line break is refused', async () => {
+  const s = setup('hostile-slurm-options');
+  const evil = `a"b' $(touch PWNED6) \`touch PWNED7\`;x`;
+  const argv = ['slurm', '--shards', '3', '--max-array-size', '2', '--stages', 'embed,fit,infer,sample', '--account', evil, '--qos', evil, '--sbatch-arg', `--comment=${evil}`, '--semclust', s.semclust, '--no-submit', '--', 'embed', ...HOSTILE];
+  assert.equal(await s.run(argv), 0);
+  const dir = path.join(s.dir, OUT, 'launch/slurm');
+  const quoted = `"a\\"b' $(touch PWNED6) \`touch PWNED7\`;x"`;
+  for (const stage of ['embed', 'fit', 'infer', 'sample']) {
+    const text = fs.readFileSync(path.join(dir, `${stage}.sbatch`), 'utf8');
+    assert.ok(text.includes(`#SBATCH --account=${quoted}\n#SBATCH --qos=${quoted}\n#SBATCH --comment=${quoted}\n`), text);
+  }
+  fs.mkdirSync(path.join(dir, 'status'), { recursive: true });
+  execFileSync('bash', [path.join(dir, 'embed.sbatch'), '2'], { cwd: s.dir, env: { ...process.env, SLURM_ARRAY_TASK_ID: '0', SLURM_ARRAY_JOB_ID: '9' } });
+  // --score-key is sample's: embed runs without it, sample with it.
+  assert.deepEqual(only(s.records), ['embed', ...HOSTILE.slice(0, 4), '--shard', '2/3']);
+  fs.rmSync(s.records, { recursive: true });
+  fs.mkdirSync(s.records);
+  execFileSync('bash', [path.join(dir, 'sample.sbatch')], { cwd: s.dir, env: { ...process.env, SLURM_JOB_ID: '10' } });
+  assert.deepEqual(only(s.records), ['sample', OUT, ...HOSTILE.slice(2)]);
+  assert.deepEqual(pwned(s.dir), []);
+  for (const [flag, value] of [['--account', 'a\nb'], ['--qos', 'a\rb'], ['--sbatch-arg', '--comment=a\nb']]) {
+    await assert.rejects(s.run(['slurm', '--shards', '2', flag, value, '--no-submit', '--', 'embed', 'in.jsonl', 'out2']), /line break|on one line/, flag);
+  }
+});
+
 test('k8s: the Indexed Job\'s command, expanded as the kubelet expands it, is the stage command unchanged', async () => {
   const s = setup('hostile-k8s');
   assert.equal(await s.run(['k8s', '--shards', '2', '--image', 'i', '--pvc', 'd', '--mount-path', '/data', '--semclust', s.semclust, '--no-submit', '--', 'embed', ...HOSTILE]), 0);

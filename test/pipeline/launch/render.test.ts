@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -198,4 +198,109 @@ test('launch refuses what cannot be sharded or is mistyped, before rendering any
   ];
   for (const [argv, message] of cases) await assert.rejects(s.run(argv), message, argv.join(' '));
   assert.deepEqual(fs.readdirSync(s.dir).sort(), ['in put.jsonl', 'recorder.mjs', 'records']);
+});
+
+test('slurm: --max-concurrent throttles the array, --account, --qos and each --sbatch-arg become #SBATCH lines; options semclust sets are refused', async () => {
+  const s = setup('launch-slurm-options');
+  const code = await s.run(['slurm', '--shards', '64', '--max-concurrent', '8', '--account', 'ml', '--qos', 'high', '--sbatch-arg', '--constraint=a100', '--sbatch-arg=--exclusive', '--sbatch-arg', '--comment=two words', '--no-submit', '--', 'embed', 'in put.jsonl', 'out']);
+  assert.equal(code, 0);
+  const directives = [...fs.readFileSync(path.join(s.dir, 'out/launch/slurm/embed.sbatch'), 'utf8').matchAll(/^#SBATCH (.*)$/gm)].map((m) => m[1]);
+  assert.equal(directives[1], '--array=0-63%8');
+  assert.deepEqual(directives.slice(4), ['--account=ml', '--qos=high', '--constraint=a100', '--exclusive', '--comment="two words"']);
+  const refused: [string, RegExp][] = [
+    ['--time=1:00:00', /--sbatch-arg: --time is set by semclust launch; use launch's --time/],
+    ['--array=0-3', /--array is set by semclust launch; use launch's --shards \/ --only \/ --max-concurrent/],
+    ['--dependency=afterok:1', /use launch's --stages/],
+    ['--export=NONE', /--export is set by semclust launch$/],
+    ['-A ml', /is not one sbatch option: write --key=value/],
+    ['constraint=a100', /is not one sbatch option/],
+    ['--comment=a\nb', /is not one sbatch option/],
+  ];
+  for (const [arg, message] of refused) await assert.rejects(s.run(['slurm', '--shards', '2', '--sbatch-arg', arg, '--', 'embed', 'in put.jsonl', 'out2']), message, arg);
+  assert.ok(!fs.existsSync(path.join(s.dir, 'out2')), 'nothing rendered for a refused option');
+});
+
+test('slurm: 2500 shards past a MaxArraySize of 1001 are three arrays (0-1000, 0-1000 from 1001, 0-497 from 2002) of one script; task t of the second array is shard 1001+t', async () => {
+  const s = setup('launch-slurm-split');
+  const code = await s.run(['slurm', '--shards', '2500', '--max-array-size', '1001', '--max-concurrent', '50', '--semclust', s.semclust, '--no-submit', '--', 'embed', 'in put.jsonl', 'out']);
+  assert.equal(code, 0);
+  const dir = path.join(s.dir, 'out/launch/slurm');
+  assert.match(fs.readFileSync(path.join(dir, 'embed.sbatch'), 'utf8'), /^#SBATCH --array=0-1000%50$/m);
+  const submit = fs.readFileSync(path.join(dir, 'submit.sh'), 'utf8');
+  assert.deepEqual(submit.split('\n').filter((l) => l.includes('sbatch --parsable')), [
+    "embed_0=$(sbatch --parsable out/launch/slurm/embed.sbatch | cut -d';' -f1)",
+    "embed_1=$(sbatch --parsable out/launch/slurm/embed.sbatch 1001 | cut -d';' -f1)",
+    "embed_2=$(sbatch --parsable --array=0-497%50 out/launch/slurm/embed.sbatch 2002 | cut -d';' -f1)",
+  ]);
+  assert.ok(s.said.includes('  bash out/launch/slurm/submit.sh'), s.said.join('\n'));
+  // Task 7 of the second array, as Slurm runs it: the script's argument is 1001.
+  fs.mkdirSync(path.join(dir, 'status'), { recursive: true });
+  execFileSync('bash', [path.join(dir, 'embed.sbatch'), '1001'], { cwd: s.dir, env: { ...process.env, SLURM_ARRAY_TASK_ID: '7', SLURM_ARRAY_JOB_ID: '90' } });
+  assert.deepEqual(readRecords(s.records)[0].argv.slice(-2), ['--shard', '1008/2500']);
+  // An argument that is not a number stops the task before semclust runs.
+  const bad = spawnSync('bash', [path.join(dir, 'embed.sbatch'), '1+$(touch PWNED)'], { cwd: s.dir, env: { ...process.env, SLURM_ARRAY_TASK_ID: '0', SLURM_ARRAY_JOB_ID: '91' } });
+  assert.equal(bad.status, 2);
+  assert.equal(readRecords(s.records).length, 1);
+  assert.ok(!fs.existsSync(path.join(s.dir, 'PWNED')));
+});
+
+test('slurm --stages embed,fit,infer,sample: a script per stage, fit and sample one task with their own flags, and submit.sh chains them with afterok, as sbatch --parsable answers', async () => {
+  const s = setup('launch-slurm-chain');
+  const code = await s.run(['slurm', '--shards', '3', '--stages', 'embed,fit,infer,sample', '--semclust', s.semclust, '--no-submit', '--', 'embed', 'in put.jsonl', 'out', '--text-key', TRICKY, '--kmeans-num-clusters', '5', '--sample-size', '10']);
+  assert.equal(code, 0);
+  const dir = path.join(s.dir, 'out/launch/slurm');
+  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.sbatch')).sort(), ['embed.sbatch', 'fit.sbatch', 'infer.sbatch', 'sample.sbatch']);
+  const fit = fs.readFileSync(path.join(dir, 'fit.sbatch'), 'utf8');
+  assert.doesNotMatch(fit, /--array/);
+  assert.match(fit, /^#SBATCH --output=out\/launch\/slurm\/logs\/fit-%j\.log$/m);
+  assert.match(fit, /^#SBATCH --job-name=semclust-fit$/m);
+  // A stand-in sbatch on PATH answers --parsable with the next job id and records its arguments.
+  const bin = path.join(s.dir, 'bin');
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, 'sbatch'), `#!/bin/bash\nn=$(( $(wc -l < "${bin}/calls" 2>/dev/null || echo 0) + 101 ))\necho "$*" >> "${bin}/calls"\necho "$n;cluster"\n`, { mode: 0o755 });
+  const out = execFileSync('bash', [path.join(dir, 'submit.sh')], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+  assert.deepEqual(fs.readFileSync(path.join(bin, 'calls'), 'utf8').trim().split('\n'), [
+    '--parsable out/launch/slurm/embed.sbatch',
+    '--parsable --dependency=afterok:101 --kill-on-invalid-dep=yes out/launch/slurm/fit.sbatch',
+    '--parsable --dependency=afterok:102 --kill-on-invalid-dep=yes out/launch/slurm/infer.sbatch',
+    '--parsable --dependency=afterok:103 --kill-on-invalid-dep=yes out/launch/slurm/sample.sbatch',
+  ]);
+  assert.match(out, /submitted sample: 104/);
+  // Each stage's script, run by bash as Slurm would, runs that stage with its own flags.
+  fs.mkdirSync(path.join(dir, 'status'), { recursive: true });
+  for (const stage of ['fit', 'sample']) execFileSync('bash', [path.join(dir, `${stage}.sbatch`)], { cwd: s.dir, env: { ...process.env, SLURM_JOB_ID: '5' } });
+  assert.deepEqual(readRecords(s.records).map((r) => r.argv).sort(), [
+    ['fit', 'out', '--text-key', TRICKY, '--kmeans-num-clusters', '5'],
+    ['sample', 'out', '--text-key', TRICKY, '--kmeans-num-clusters', '5', '--sample-size', '10'],
+  ]);
+  assert.equal(fs.readFileSync(path.join(dir, 'status/5.exit'), 'utf8').trim(), '0');
+  await assert.rejects(s.run(['slurm', '--shards', '2', '--stages', 'fit,embed', '--', 'embed', 'in put.jsonl', 'o2']), /--stages: stages out of order/);
+  await assert.rejects(s.run(['slurm', '--shards', '2', '--stages', 'infer,sample', '--', 'embed', 'in put.jsonl', 'o2']), /--stages infer,sample starts with infer, but the stage command after -- is embed/);
+  await assert.rejects(s.run(['slurm', '--shards', '2', '--stages', 'embed,fit', '--', 'embed', 'in put.jsonl', 'o2', '--sample-size', '3']), /--sample-size belongs to the sample stage, which --stages embed,fit does not run/);
+  await assert.rejects(s.run(['k8s', '--shards', '2', '--stages', 'embed,fit', '--', 'embed', 'in put.jsonl', 'o2']), /--stages chains jobs on slurm/);
+  await assert.rejects(s.run(['slurm', '--shards', '2', '--only', '1', '--stages', 'embed,fit', '--', 'embed', 'in put.jsonl', 'o2']), /--only reruns shards of one stage/);
+});
+
+test('k8s: --backoff-limit-per-index and --max-failed-indexes replace the shared backoffLimit; --secret takes the pods\' environment and the credentials from an existing Secret, and no Secret is created', async () => {
+  const s = setup('launch-k8s-backoff');
+  const endpoint = 'http://user:Pa55@10.0.0.1:8000/v1';
+  const base = ['k8s', '--shards', '4', '--image', 'i', '--pvc', 'd', '--mount-path', '/data', '--no-submit'];
+  assert.equal(await s.run([...base, '--backoff-limit-per-index', '2', '--max-failed-indexes', '1', '--secret', 'hf-and-endpoint', '--', 'embed', 'in put.jsonl', 'out', '--embedding-endpoint', endpoint]), 0);
+  const job = parse(fs.readFileSync(path.join(s.dir, 'out/launch/k8s/embed-job.yaml'), 'utf8'));
+  assert.equal(job.spec.backoffLimitPerIndex, 2);
+  assert.equal(job.spec.maxFailedIndexes, 1);
+  assert.equal('backoffLimit' in job.spec, false, 'backoffLimit left to its default (unlimited) under backoffLimitPerIndex');
+  const [c] = job.spec.template.spec.containers;
+  assert.deepEqual(c.envFrom, [{ secretRef: { name: 'hf-and-endpoint' } }]);
+  assert.deepEqual(c.env, [{ name: 'SEMCLUST_EMBEDDING_ENDPOINT', valueFrom: { secretKeyRef: { name: 'hf-and-endpoint', key: 'SEMCLUST_EMBEDDING_ENDPOINT' } } }]);
+  const text = s.said.join('\n');
+  assert.doesNotMatch(text, /kubectl create secret/);
+  assert.match(text, /the Secret hf-and-endpoint, a key of that name each/);
+  assert.ok(!text.includes('Pa55'));
+  // Without the new flags the Job keeps one backoffLimit, 3 per shard.
+  assert.equal(await s.run([...base, '--', 'embed', 'in put.jsonl', 'out2']), 0);
+  const plain = parse(fs.readFileSync(path.join(s.dir, 'out2/launch/k8s/embed-job.yaml'), 'utf8'));
+  assert.equal(plain.spec.backoffLimit, 12);
+  assert.equal(plain.spec.backoffLimitPerIndex, undefined);
+  await assert.rejects(s.run([...base, '--max-failed-indexes', '1', '--', 'embed', 'in put.jsonl', 'out3']), /--max-failed-indexes counts shards that spent their own retries: give --backoff-limit-per-index too/);
 });
