@@ -189,7 +189,12 @@ export const settingsShape = {
     .int()
     .min(1000)
     .default(200000)
-    .describe('points drawn in report.html; beyond it a seeded subsample, every sampled row kept'),
+    .describe('points drawn in report.html; beyond it a seeded subsample, every sampled row kept. Without map_all_rows, infer gives 2-D coordinates (projection/) to about this many rows only'),
+  // infer at 1M rows spent most of its time on the 2-D UMAP transform of rows the map never draws (docs/performance.md).
+  map_all_rows: z
+    .boolean()
+    .default(false)
+    .describe('give every row 2-D map coordinates in projection/ (slower: a UMAP transform per row); by default only a seeded sample of about report_max_points rows, the ones the map can draw'),
 
   sample_size: z.number().int().positive().default(1000).describe('rows in the final sample'),
   per_cluster: z

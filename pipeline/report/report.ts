@@ -14,7 +14,7 @@ import { CLUSTERS, FILES, LABELS, PROJECTION, SAMPLE } from '../../schemas/table
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeFileAtomic } from '../../operators/store/write-file-atomic.js';
 import { readClusterDescriptions } from './describe-clusters.js';
-import { mapPoints } from './map-data.js';
+import { mapPoints, projectPicks } from './map-data.js';
 
 /** Characters of each text kept for hover and search: the page stays small at the point cap. */
 const TEXT_CHARS = 280;
@@ -30,6 +30,7 @@ export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_
       if (!views.includes(t.name)) throw new Error(`${outDir} has no ${t.path}: run semclust infer first`);
     }
     const hasSample = views.includes(SAMPLE.name);
+    await projectPicks(conn, outDir, views);
     const m = await mapPoints(conn, { maxPoints: s.report_max_points, seed: s.seed, hasSample, textChars: TEXT_CHARS });
     const picked = new Map<number, number>();
     if (hasSample) {
