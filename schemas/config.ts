@@ -141,6 +141,15 @@ export const settingsShape = {
     .enum(['auto', 'k-means++', 'k-means||', 'random'])
     .default('auto')
     .describe('seeding: greedy k-means++, k-means|| (Bahmani et al., scales to large k), random rows; auto = k-means++ below k = 500, k-means|| from it'),
+  k_sweep: z
+    .array(z.coerce.number().int().min(2))
+    .min(2)
+    .optional()
+    .describe('k-means only: before fitting, fit each of these k (e.g. 50,100,200,500,1000) on the fit sample and print inertia, mean silhouette (3,000 seeded rows), stability (mean ARI of the labels over 3 seeds) and the Gini of cluster sizes, to help choose kmeans_num_clusters; the fit still uses kmeans_num_clusters unless k_sweep_pick says otherwise'),
+  k_sweep_pick: z
+    .enum(['elbow', 'silhouette'])
+    .optional()
+    .describe('with k_sweep: fit the k the sweep points to instead of kmeans_num_clusters: elbow = where the inertia curve bends most (Kneedle over log k), silhouette = the largest mean silhouette'),
   hdbscan_min_cluster_size: z.number().int().min(2).default(100).describe('smallest group HDBSCAN calls a cluster'),
   hdbscan_min_samples: z.number().int().min(1).default(10).describe('neighbours that define a core point; higher = more noise'),
   hdbscan_cluster_selection_method: z.enum(['eom', 'leaf']).default('eom').describe('excess of mass (fewer, larger clusters) or leaf (many small ones)'),
