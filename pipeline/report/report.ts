@@ -14,6 +14,7 @@ import { CLUSTERS, FILES, LABELS, PROJECTION, SAMPLE } from '../../schemas/table
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeFileAtomic } from '../../operators/store/write-file-atomic.js';
 import { readClusterDescriptions } from './describe-clusters.js';
+import { kSweepHtml, readKSweep } from './k-sweep-table.js';
 import { mapPoints, projectPicks } from './map-data.js';
 
 /** Characters of each text kept for hover and search: the page stays small at the point cap. */
@@ -50,7 +51,8 @@ export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_
       hasSample ? `${fmt(m.sampled)} sampled rows (ringed)` : '',
       'drag to pan, wheel to zoom, double-click to reset',
     ].filter(Boolean).join(' · ');
-    const data = { hasSample, x: b64(m.x), y: b64(m.y), cluster: b64(m.cluster), picked: b64(m.picked), texts: m.texts, clusters };
+    const kSweep = readKSweep(outDir);
+    const data = { hasSample, x: b64(m.x), y: b64(m.y), cluster: b64(m.cluster), picked: b64(m.picked), texts: m.texts, clusters, kSweep };
     // `<` escaped so no text can close the script element.
     const json = JSON.stringify(data).replace(/</g, '\\u003c');
     const css = fs.readFileSync(new URL('page.css', PAGE_DIR), 'utf8');
@@ -66,7 +68,7 @@ ${hasSample ? '<label><input id="only-sample" type="checkbox"> only the sample</
 </header>
 <main><div id="map-wrap"><canvas id="map"></canvas><div id="tooltip"></div></div>
 <aside><h2>Cluster sizes</h2><div id="histogram"></div><div id="results"></div><div id="detail"></div>
-<h2>Clusters by size (click to highlight)</h2><ul id="clusters"></ul></aside></main>
+<h2>Clusters by size (click to highlight)</h2><ul id="clusters"></ul>${kSweep ? kSweepHtml(kSweep) : ''}</aside></main>
 <script type="application/json" id="semclust-data">${json}</script>
 <script>${js}</script>
 </body></html>

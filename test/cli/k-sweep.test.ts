@@ -51,6 +51,14 @@ test('fit --k-sweep prints and records the sweep; --k-sweep-pick silhouette fits
   const infer = await runCli(['infer', out, '--quiet']);
   assert.equal(infer.code, 0, infer.stderr);
   assert.deepEqual(await queryRows(out, 'SELECT count(DISTINCT cluster)::INT AS k FROM labels'), [{ k: 4 }]);
+  // report.html shows the sweep as a table with the fitted k in bold, and hands it to the page script.
+  const page = fs.readFileSync(path.join(out, FILES.report), 'utf8');
+  const shown = page.match(/<table id="k-sweep">(.*?)<\/table>/s)![1];
+  assert.deepEqual([...shown.matchAll(/<tr[^>]*><td>(\d+)<\/td>/g)].map((m) => Number(m[1])), [2, 3, 4, 6, 8]);
+  assert.match(shown, /<tr style="font-weight:bold"[^>]*><td>4<\/td>/);
+  assert.match(page, /k = 4 chosen by --k-sweep-pick silhouette/);
+  const pageData = JSON.parse(page.match(/<script type="application\/json" id="semclust-data">(.*?)<\/script>/s)![1]);
+  assert.deepEqual(pageData.kSweep, { rows: fitStats(out).k_sweep, fitted: 4, rule: 'silhouette' });
 
   const hdbscan = await runCli(['fit', out, '--cluster-alg', 'hdbscan', '--k-sweep', '2,4']);
   assert.equal(hdbscan.code, 2, hdbscan.stderr);
