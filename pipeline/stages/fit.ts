@@ -123,7 +123,8 @@ export const fitStage: Stage<'fit', typeof fitStats> = {
     if (!(total > 0)) throw new Error(`${ctx.outDir}: no rows were embedded (empty input, or every line rejected: see ${ctx.outDir}/rejects.jsonl)`);
     const rows = sampleCount(s.fit_sample, total);
     const algorithm = CLUSTERERS[s.cluster_alg];
-    algorithm.check(s, rows);
+    // With --k-sweep-pick the fitted k is one of the swept ones, which prepare checked against the rows.
+    if (!s.k_sweep_pick) algorithm.check(s, rows);
     const sample = gatherRows(ctx.outDir, sampleIndices(total, rows, createRng(s.seed)));
     const dir = modelDir(ctx.outDir);
 
