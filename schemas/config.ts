@@ -177,6 +177,15 @@ export const settingsShape = {
     .enum(['auto', 'k-means++', 'k-means||', 'random'])
     .default('auto')
     .describe('seeding: greedy k-means++, k-means|| (Bahmani et al., scales to large k), random rows; auto = k-means++ below k = 500, k-means|| from it'),
+  k_sweep: z
+    .array(z.coerce.number().int().min(2))
+    .min(2)
+    .optional()
+    .describe('k-means only: before fitting, fit each of these k (e.g. 50,100,200,500,1000) on the fit sample and print inertia, mean silhouette (3,000 seeded rows), stability (mean ARI of the labels over 3 seeds) and the Gini of cluster sizes, to help choose kmeans_num_clusters; the fit still uses kmeans_num_clusters unless k_sweep_pick says otherwise'),
+  k_sweep_pick: z
+    .enum(['elbow', 'silhouette'])
+    .optional()
+    .describe('with k_sweep: fit the k the sweep points to instead of kmeans_num_clusters: elbow = where the inertia curve bends most (Kneedle over log k), silhouette = the largest mean silhouette'),
   hdbscan_min_cluster_size: z.number().int().min(2).default(100).describe('smallest group HDBSCAN calls a cluster'),
   hdbscan_min_samples: z.number().int().min(1).default(10).describe('neighbours that define a core point; higher = more noise'),
   hdbscan_cluster_selection_method: z.enum(['eom', 'leaf']).default('eom').describe('excess of mass (fewer, larger clusters) or leaf (many small ones)'),
@@ -231,7 +240,12 @@ export const settingsShape = {
     .int()
     .min(1000)
     .default(200000)
-    .describe('points drawn in report.html; beyond it a seeded subsample, every sampled row kept'),
+    .describe('points drawn in report.html; beyond it a seeded subsample, every sampled row kept. Without map_all_rows, infer gives 2-D coordinates (projection/) to about this many rows only'),
+  // infer at 1M rows spent most of its time on the 2-D UMAP transform of rows the map never draws (docs/performance.md).
+  map_all_rows: z
+    .boolean()
+    .default(false)
+    .describe('give every row 2-D map coordinates in projection/ (slower: a UMAP transform per row); by default only a seeded sample of about report_max_points rows, the ones the map can draw'),
 
   facet: z
     .array(z.string().min(1))

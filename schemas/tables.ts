@@ -53,7 +53,7 @@ export const PROJECTION = layout({
   path: 'projection',
   parts: true,
   columns: { id: 'utf8', x: 'float32', y: 'float32' },
-  doc: '2-D UMAP coordinates of every id, for plots',
+  doc: '2-D map coordinates (UMAP or PCA) of the ids the map can draw: about report_max_points of them, a seeded sample by id (every id with map_all_rows)',
 });
 
 export const LABELS = layout({

@@ -10,6 +10,7 @@ import { decodePcaModel, encodePcaModel } from '../../core/pca/pca-model.js';
 import { releaseTransformIndex, transformUmap } from '../../core/umap/transform-umap.js';
 import { decodeUmapModel, encodeUmapModel, type UmapModel } from '../../core/umap/umap-model.js';
 import { FILES } from '../../schemas/tables.js';
+import { takeRows } from '../../core/util/rows.js';
 import { loadModel, modelExists, saveModel } from '../../operators/store/model-store.js';
 import type { BlockLabels, Clusterer, LabelOptions } from './clusterer.js';
 import { loadClusterer } from './clusterers.js';
@@ -46,7 +47,7 @@ export function loadFitted(outDir: string): FittedModel {
 }
 
 export interface LabeledBlock extends BlockLabels {
-  /** rows × 2 plot coordinates. */
+  /** mapRows.length × 2 plot coordinates: those of the rows asked for, in their order. */
   xy: Float32Array;
   /** The rows in the space they were clustered in (rows × spaceDims). */
   space: Float32Array;
@@ -54,27 +55,34 @@ export interface LabeledBlock extends BlockLabels {
 }
 
 export interface Labeler {
-  label(block: Float32Array, rows: number, dims: number): Promise<LabeledBlock>;
+  /** Labels every row of the block and gives map coordinates to `mapRows` (ascending positions in the block). */
+  label(block: Float32Array, rows: number, dims: number, mapRows: Uint32Array): Promise<LabeledBlock>;
   close(): Promise<void>;
 }
 
-/** Projects a block: the clustering space (the block itself without UMAP) and 2-D plot coordinates. */
-export async function projectBlock(p: Projection, block: Float32Array, rows: number, dims: number, threads?: number): Promise<{ space: Float32Array; spaceDims: number; xy: Float32Array }> {
-  if (p.kind === 'pca') return { space: block, spaceDims: dims, xy: projectPca(p.pca, block, rows) };
+/**
+ * Projects a block: the clustering space (the block itself without UMAP) and 2-D plot
+ * coordinates of `mapRows` (every row when left out). Only UMAP to the clustering space
+ * transforms every row; a 2-D map alone transforms the listed rows, which at 1M rows and the
+ * default 200,000 drawn points is most of what infer saved (docs/performance.md).
+ */
+export async function projectBlock(p: Projection, block: Float32Array, rows: number, dims: number, threads?: number, mapRows?: Uint32Array): Promise<{ space: Float32Array; spaceDims: number; xy: Float32Array }> {
+  const drawn = () => (mapRows && mapRows.length < rows ? takeRows(block, dims, mapRows) : block.subarray(0, rows * dims));
+  if (p.kind === 'pca') return { space: block, spaceDims: dims, xy: projectPca(p.pca, drawn(), mapRows?.length ?? rows) };
   if (p.kind === 'umap-map') {
-    const [xy] = await transformUmap(p.umap, block.subarray(0, rows * dims), { threads });
+    const [xy] = mapRows?.length === 0 ? [new Float32Array(0)] : await transformUmap(p.umap, drawn(), { threads });
     return { space: block, spaceDims: dims, xy };
   }
   const [space, xy] = await transformUmap(p.umap, block.subarray(0, rows * dims), { threads });
-  return { space, spaceDims: p.umap.dims[0], xy };
+  return { space, spaceDims: p.umap.dims[0], xy: mapRows && mapRows.length < rows ? takeRows(xy, 2, mapRows) : xy };
 }
 
 export async function openLabeler(fitted: FittedModel, options: LabelOptions = {}): Promise<Labeler> {
   const threads = options.threads;
   const clusters = await fitted.clusterer.openLabeler(options);
   return {
-    label: async (block, rows, dims) => {
-      const { space, spaceDims, xy } = await projectBlock(fitted.projection, block, rows, dims, threads);
+    label: async (block, rows, dims, mapRows) => {
+      const { space, spaceDims, xy } = await projectBlock(fitted.projection, block, rows, dims, threads, mapRows);
       const { labels, probabilities, reassigned } = await clusters.label(space, rows);
       return { labels, probabilities, reassigned, xy, space, spaceDims };
     },

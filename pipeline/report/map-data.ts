@@ -3,11 +3,14 @@
  * when there are at most `maxPoints`, else a seeded subsample of them with every sampled
  * row kept; each with its cluster, whether the sample took it and (for the report) its
  * text, id and the `--facet` fields of its record. DuckDB samples the projection before joining labels and texts, so its hash tables
- * hold `maxPoints` ids, not the dataset.
+ * hold `maxPoints` ids, not the dataset. infer projects only about report_max_points rows
+ * (unless map_all_rows); the sample comes later, so `projectPicks` places the sampled rows
+ * it left out before the query.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { LABELS, PROJECTION, ROWS, SAMPLE } from '../../schemas/tables.js';
+import { EMBEDDINGS, LABELS, PROJECTION, ROWS, SAMPLE } from '../../schemas/tables.js';
 import { parseKeyPath, toJsonPath } from '../../core/text/key-path.js';
+import { loadFitted, projectBlock } from '../model/fitted-model.js';
 
 export interface MapPoints {
   x: Float32Array;
@@ -22,7 +25,7 @@ export interface MapPoints {
   facets: (string | null)[][];
   /** With texts and id_key: the user ids of each point's records (the first 3, in input order, ", "-joined); empty otherwise. */
   userIds: string[];
-  /** Rows in the projection, of which `x.length` are shown. */
+  /** Rows labelled, of which `x.length` are shown. */
   total: number;
   sampled: number;
 }
@@ -46,12 +49,13 @@ const jsonPath = (keyPath: string): string => `'${toJsonPath(parseKeyPath(keyPat
 export async function mapPoints(conn: DuckDBConnection, q: MapQuery): Promise<MapPoints> {
   const p = PROJECTION.col;
   const count = async (sql: string) => Number((await conn.runAndReadAll(sql)).getRowsJS()[0][0]);
-  const total = await count(`SELECT count(*)::BIGINT FROM ${PROJECTION.name}`);
+  const total = await count(`SELECT count(*)::BIGINT FROM ${LABELS.name}`);
+  const projected = await count(`SELECT count(*)::BIGINT FROM ${PROJECTION.name}`);
   const sampled = q.hasSample ? await count(`SELECT count(*)::BIGINT FROM ${SAMPLE.name}`) : 0;
   const flagged = `SELECT ${p.id}, ${p.x}, ${p.y}, ${q.hasSample ? `${p.id} IN (SELECT ${SAMPLE.col.id} FROM ${SAMPLE.name})` : 'false'} AS picked FROM ${PROJECTION.name}`;
   const others = Math.max(0, q.maxPoints - sampled);
   const shown =
-    total <= q.maxPoints
+    projected <= q.maxPoints
       ? flagged
       : `SELECT * FROM (${flagged}) WHERE picked UNION ALL SELECT * FROM (SELECT * FROM (${flagged}) WHERE NOT picked) USING SAMPLE reservoir(${others} ROWS) REPEATABLE (${q.seed})`;
   const facets = q.facets ?? [];
@@ -85,6 +89,40 @@ export async function mapPoints(conn: DuckDBConnection, q: MapQuery): Promise<Ma
     total,
     sampled,
   };
+}
+
+/**
+ * Gives map coordinates to the sampled rows projection/ lacks (at most the sample's size: their
+ * embeddings, through the fitted projection), for this connection only: `projection` becomes
+ * infer's rows plus these, and nothing is written. Returns how many were placed.
+ */
+export async function projectPicks(conn: DuckDBConnection, outDir: string, views: readonly string[]): Promise<number> {
+  if (!views.includes(SAMPLE.name) || !views.includes(PROJECTION.name) || !views.includes(EMBEDDINGS.name)) return 0;
+  const id = PROJECTION.col.id;
+  const missing = (
+    await conn.runAndReadAll(
+      `SELECT e.${EMBEDDINGS.col.id}, e.${EMBEDDINGS.col.embedding} FROM ${EMBEDDINGS.name} e
+       SEMI JOIN (SELECT ${SAMPLE.col.id} AS ${id} FROM ${SAMPLE.name} ANTI JOIN ${PROJECTION.name} USING (${id})) m ON e.${EMBEDDINGS.col.id} = m.${id}
+       ORDER BY 1`,
+    )
+  ).getRowsJS() as [string, number[]][];
+  if (missing.length === 0) return 0;
+  const dims = missing[0][1].length;
+  const block = new Float32Array(missing.length * dims);
+  missing.forEach(([, v], i) => block.set(v, i * dims));
+  const { xy } = await projectBlock(loadFitted(outDir).projection, block, missing.length, dims);
+  await conn.run(`CREATE TEMP TABLE picked_xy (${id} VARCHAR, ${PROJECTION.col.x} FLOAT, ${PROJECTION.col.y} FLOAT)`);
+  const appender = await conn.createAppender('picked_xy');
+  missing.forEach(([rowId], i) => {
+    appender.appendVarchar(rowId);
+    appender.appendFloat(xy[i * 2]);
+    appender.appendFloat(xy[i * 2 + 1]);
+    appender.endRow();
+  });
+  appender.closeSync();
+  await conn.run(`ALTER VIEW ${PROJECTION.name} RENAME TO ${PROJECTION.name}_infer`);
+  await conn.run(`CREATE VIEW ${PROJECTION.name} AS SELECT ${id}, ${PROJECTION.col.x}, ${PROJECTION.col.y} FROM ${PROJECTION.name}_infer UNION ALL SELECT * FROM picked_xy`);
+  return missing.length;
 }
 
 /** Each cluster's centre on the map: the coordinate-wise median of its shown points. */

@@ -11,7 +11,7 @@ import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeFileAtomic } from '../../operators/store/write-file-atomic.js';
 import { clusterColours } from './cluster-colours.js';
 import { readClusterDescriptions } from './describe-clusters.js';
-import { mapCentres, mapPoints } from './map-data.js';
+import { mapCentres, mapPoints, projectPicks } from './map-data.js';
 
 /** SVG stays light enough for a browser at this many points. */
 const MAX_POINTS = 20_000;
@@ -22,6 +22,7 @@ export async function writePlot(outDir: string, seed: number, method: string): P
   return withRunDatabase(outDir, async (conn, views) => {
     if (!views.includes(PROJECTION.name) || !views.includes(LABELS.name)) return null;
     const hasSample = views.includes(SAMPLE.name);
+    await projectPicks(conn, outDir, views);
     const m = await mapPoints(conn, { maxPoints: MAX_POINTS, seed, hasSample, textChars: 0 });
     const centres = mapCentres(m);
     const colours = await clusterColours(conn);

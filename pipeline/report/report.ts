@@ -19,7 +19,8 @@ import { clampToFrame, mapFrame } from '../../core/plot/map-frame.js';
 import { facetLegend } from '../../core/plot/facet-legend.js';
 import { clusterColours } from './cluster-colours.js';
 import { readClusterDescriptions } from './describe-clusters.js';
-import { mapPoints } from './map-data.js';
+import { kSweepHtml, readKSweep } from './k-sweep-table.js';
+import { mapPoints, projectPicks } from './map-data.js';
 
 /** Characters of each text kept for hover and search: the page stays small at the point cap. */
 const TEXT_CHARS = 280;
@@ -37,6 +38,7 @@ export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_
       if (!views.includes(t.name)) throw new Error(`${outDir} has no ${t.path}: run semclust infer first`);
     }
     const hasSample = views.includes(SAMPLE.name);
+    await projectPicks(conn, outDir, views);
     const m = await mapPoints(conn, { maxPoints: s.report_max_points, seed: s.seed, hasSample, textChars: TEXT_CHARS, withIds: true, facets: s.facet, userIds: s.id_key !== undefined });
     const outside = clampToFrame(m.x, m.y, mapFrame(m.x, m.y));
     const colours = await clusterColours(conn);
@@ -65,6 +67,7 @@ export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_
       hasSample ? `${fmt(m.sampled)} sampled rows` : '',
       outside.includes(1) ? `${fmt(outside.reduce((a, b) => a + b, 0))} outliers drawn at the edge (outlined)` : '',
     ].filter(Boolean).join(' · ');
+    const kSweep = readKSweep(outDir);
     const data = {
       hasSample,
       rings: hasSample && m.sampled <= RINGS_UP_TO,
@@ -79,6 +82,7 @@ export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_
       userIds: m.userIds,
       clusters,
       facets,
+      kSweep,
     };
     // `<` escaped so no text can close the script element.
     const json = JSON.stringify(data).replace(/</g, '\\u003c');
@@ -97,7 +101,7 @@ ${hasSample ? '<label><input id="only-sample" type="checkbox"> only the sample</
 <main><div id="map-wrap"><canvas id="map"></canvas><div id="tooltip"></div><div id="box"></div>
 <div class="hint">drag: pan · wheel: zoom · click: zoom to the cluster · shift-drag: select · double-click: reset</div></div>
 <aside><div id="legend"></div><div id="selection"></div><div id="point"></div><h2>Cluster sizes</h2><div id="histogram"></div><div id="results"></div><div id="detail"></div>
-<h2>Clusters by size (click to zoom)</h2><ul id="clusters"></ul></aside></main>
+<h2>Clusters by size (click to zoom)</h2><ul id="clusters"></ul>${kSweep ? kSweepHtml(kSweep) : ''}</aside></main>
 <script type="application/json" id="semclust-data">${json}</script>
 <script>${js}</script>
 </body></html>

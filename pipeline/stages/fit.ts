@@ -18,6 +18,7 @@ import { CLUSTERERS } from '../model/clusterers.js';
 import { modelDir, projectBlock, saveProjection, type Projection } from '../model/fitted-model.js';
 import { copyFittedModel, modelFromLayer, openModelSource } from '../model/model-from.js';
 import { FitProgress } from './fit-progress.js';
+import { checkKSweep, formatKSweep, kSweepRow, pickK, sweepK } from './fit-k-sweep.js';
 import type { Stage } from '../run/stage.js';
 import { takeRows } from '../../core/util/rows.js';
 
@@ -66,6 +67,7 @@ async function clusteringSpace(p: Projection, sample: Float32Array, rows: number
 
 const UMAP_SETTINGS = ['umap_dim', 'umap_n_neighbors', 'umap_min_dist', 'umap_metric', 'umap_fit_sample'] as const;
 const COMMON = ['fit_sample', 'seed', 'cluster_alg', 'enable_umap'] as const;
+const K_SWEEP = ['k_sweep', 'k_sweep_pick'] as const;
 
 /** What the fit stage records in manifest.json. */
 export const fitStats = z.object({
@@ -78,6 +80,9 @@ export const fitStats = z.object({
   fit_noise_fraction: z.number().optional(),
   /** With model_from: the key of the other run's fit, whose model/ was copied here (a refit there redoes the copy). */
   model_from_fit: z.string().optional(),
+  /** --k-sweep: one row per swept k (fit-k-sweep.ts), and the k --k-sweep-pick chose. */
+  k_sweep: z.array(kSweepRow).optional(),
+  k_sweep_pick: z.object({ rule: z.enum(['elbow', 'silhouette']), k: z.number(), why: z.string() }).optional(),
 });
 
 export const fitStage: Stage<'fit', typeof fitStats> = {
@@ -93,6 +98,7 @@ export const fitStage: Stage<'fit', typeof fitStats> = {
 
   semclust fit ${SOTU} out/sotu --kmeans-num-clusters 80
   semclust fit big.jsonl out/big --fit-sample 0.1 --kmeans-num-clusters 1000
+  semclust fit big.jsonl out/big --fit-sample 0.1 --k-sweep 50,100,200,500,1000 --k-sweep-pick silhouette
   semclust fit big.jsonl out/big --enable-umap --cluster-alg hdbscan --hdbscan-min-cluster-size 50
   semclust fit new.jsonl out/new --model-from out/big     (no fit: copies out/big's model, embeds with its model)`,
   },
@@ -100,10 +106,11 @@ export const fitStage: Stage<'fit', typeof fitStats> = {
   outputs: [FILES.model],
   stats: fitStats,
   needs: ['embed'],
-  settings: [...COMMON, 'model_from', 'plot_projection', ...Object.values(CLUSTERERS).flatMap((a) => a.settings), ...UMAP_SETTINGS],
+  settings: [...COMMON, 'model_from', 'plot_projection', ...Object.values(CLUSTERERS).flatMap((a) => a.settings), ...UMAP_SETTINGS, ...K_SWEEP],
   keyed: (s) => [
     ...COMMON,
     ...(s.model_from ? (['model_from'] as const) : []),
+    ...(s.k_sweep ? K_SWEEP : []),
     ...CLUSTERERS[s.cluster_alg].settings,
     ...(s.enable_umap ? [] : (['plot_projection'] as const)),
     ...(s.enable_umap || s.plot_projection === 'umap' ? UMAP_SETTINGS : []),
@@ -121,6 +128,11 @@ export const fitStage: Stage<'fit', typeof fitStats> = {
   },
   resumable: false,
 
+  // Before the old model is removed: a sweep these settings cannot run leaves the run as it was.
+  async prepare(ctx) {
+    checkKSweep(ctx.settings, sampleCount(ctx.settings.fit_sample, ctx.state.stats('embed').embedded));
+  },
+
   async run(ctx): Promise<StageStats<'fit'>> {
     const s = ctx.settings;
     const embed = ctx.state.stats('embed');
@@ -133,7 +145,8 @@ export const fitStage: Stage<'fit', typeof fitStats> = {
     if (!(total > 0)) throw new Error(`${ctx.outDir}: no rows were embedded (empty input, or every line rejected: see ${ctx.outDir}/rejects.jsonl)`);
     const rows = sampleCount(s.fit_sample, total);
     const algorithm = CLUSTERERS[s.cluster_alg];
-    algorithm.check(s, rows);
+    // With --k-sweep-pick the fitted k is one of the swept ones, which prepare checked against the rows.
+    if (!s.k_sweep_pick) algorithm.check(s, rows);
     const sample = gatherRows(ctx.outDir, sampleIndices(total, rows, createRng(s.seed)));
     const dir = modelDir(ctx.outDir);
 
@@ -142,11 +155,17 @@ export const fitStage: Stage<'fit', typeof fitStats> = {
     const space = await clusteringSpace(projection, sample.values, rows, sample.dims, s.threads);
     const common = { fit_rows: rows, algorithm: s.cluster_alg, projection: projection.kind === 'umap' ? `umap ${s.umap_dim}-d` : `none (${projection.kind === 'pca' ? 'pca' : 'umap'} 2-d for plots)` };
 
-    const { clusterer, stats } = await algorithm.fit({ values: space.values, rows, dims: space.dims }, s, {
+    const sweep = s.k_sweep ? await sweepK({ values: space.values, rows, dims: space.dims }, s, ctx.quiet) : undefined;
+    if (sweep) (ctx.result ?? ctx.log)(formatKSweep(sweep, rows));
+    const picked = sweep ? pickK(s.k_sweep_pick, sweep) : null;
+    if (picked) ctx.log(`fit: --k-sweep-pick ${s.k_sweep_pick} chose k=${picked.k} (instead of --kmeans-num-clusters ${s.kmeans_num_clusters}): ${picked.why}`);
+    else if (sweep) ctx.log(`fit: k=${s.kmeans_num_clusters} as --kmeans-num-clusters says; --k-sweep-pick elbow|silhouette would fit the k the sweep points to`);
+    const fitSettings = picked ? { ...s, kmeans_num_clusters: picked.k } : s;
+    const { clusterer, stats } = await algorithm.fit({ values: space.values, rows, dims: space.dims }, fitSettings, {
       log: ctx.log,
       progress: (label) => new FitProgress(label, ctx.quiet),
     });
     clusterer.save(dir);
-    return { ...common, ...stats };
+    return { ...common, ...stats, ...(sweep ? { k_sweep: sweep } : {}), ...(picked ? { k_sweep_pick: { rule: s.k_sweep_pick!, ...picked } } : {}) };
   },
 };

@@ -23,6 +23,7 @@ import { loadFitted } from '../model/fitted-model.js';
 import type { InferJob, PartSummary } from './label-part.js';
 import { writePlot } from '../report/plot.js';
 import { writeReport } from '../report/report.js';
+import type { Settings } from '../../schemas/config.js';
 import type { Stage, StageRun, StageSplit, WorkUnit } from '../run/stage.js';
 import { unitOfPart } from '../shard/shard-records.js';
 
@@ -48,12 +49,21 @@ function sumsOf(e: InferEntry): Float64Array | null {
 }
 
 /**
+ * The share of rows given 2-D map coordinates: every row with map_all_rows, else about the
+ * report_max_points rows the map draws (a seeded sample by id). At 1M rows the UMAP transform
+ * of every row was most of infer (a 20,000-row kNN per row against a 1,000-centroid search).
+ */
+export function mapFraction(s: Pick<Settings, 'map_all_rows' | 'report_max_points'>, rows: number): number {
+  return s.map_all_rows || rows <= s.report_max_points ? 1 : s.report_max_points / rows;
+}
+
+/**
  * Every embeddings part as an infer job (part number = position in part order); parts sum
  * their rows' coordinates when the clusterer's centres are the means of their members.
  */
-export function inferJobs(outDir: string, c: Clusterer): InferJob[] {
+export function inferJobs(outDir: string, c: Clusterer, map: InferJob['map']): InferJob[] {
   const withSums = c.centroids() === null;
-  return embeddingPartFiles(outDir).map((file, part) => ({ part, file, k: c.clusters, withSums }));
+  return embeddingPartFiles(outDir).map((file, part) => ({ part, file, k: c.clusters, withSums, map }));
 }
 
 /**
@@ -115,6 +125,8 @@ export async function finishInfer(ctx: StageRun, entries: ReadonlyMap<number, In
 }
 
 const DESCRIBE_SETTINGS = ['keywords_top', 'keywords_vocabulary', 'keywords_language', 'representatives', 'label_endpoint', 'label_model'] as const;
+/** Which rows projection/ holds: every row, or about report_max_points of them. */
+const MAP_SETTINGS = ['map_all_rows', 'report_max_points'] as const;
 
 /** What the infer stage records in manifest.json. */
 export const inferStats = z.object({
@@ -135,7 +147,8 @@ type InferUnit = InferJob & WorkUnit;
 /** Every embeddings part as a unit; the input unit it came from (part-U-K, or part N of one process as unit N) picks its shard. */
 async function inferUnits(ctx: StageRun): Promise<InferUnit[]> {
   const c = loadFitted(ctx.outDir).clusterer;
-  return inferJobs(ctx.outDir, c).map((j) => ({ ...j, id: j.part, from: unitOfPart(j.file) ?? j.part }));
+  const map = { seed: ctx.settings.seed, fraction: mapFraction(ctx.settings, ctx.state.stats('embed').embedded) };
+  return inferJobs(ctx.outDir, c, map).map((j) => ({ ...j, id: j.part, from: unitOfPart(j.file) ?? j.part }));
 }
 
 /** Labels the units the ledger does not record yet; when resuming, recorded ones are kept. */
@@ -202,10 +215,10 @@ export const inferStage: Stage<'infer', typeof inferStats> = {
   needs: ['fit'],
   // What clusters.parquet describes each cluster with; the labels themselves depend on fit alone.
   // A clusterer's noise option (hdbscan_assign_noise) keys infer too: it changes the labels.
-  settings: [...DESCRIBE_SETTINGS, ...Object.values(CLUSTERERS).flatMap((a) => (a.noise ? [a.noise.assign] : []))],
+  settings: [...DESCRIBE_SETTINGS, ...MAP_SETTINGS, ...Object.values(CLUSTERERS).flatMap((a) => (a.noise ? [a.noise.assign] : []))],
   keyed: (s) => {
     const noise = CLUSTERERS[s.cluster_alg].noise;
-    return [...DESCRIBE_SETTINGS, ...(noise ? [noise.assign] : [])];
+    return [...DESCRIBE_SETTINGS, ...(s.map_all_rows ? (['map_all_rows'] as const) : MAP_SETTINGS), ...(noise ? [noise.assign] : [])];
   },
   resumable: true,
   // After embed took new input: only the new parts are labelled, with the model as it is.

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitPca, projectPca } from '../../../core/pca/pca.js';
+import { takeRows } from '../../../core/util/rows.js';
 import { Settings } from '../../../schemas/config.js';
 import { loadModel, modelExists, saveModel } from '../../../operators/store/model-store.js';
 import type { ClusterAlg, ClusterAlgorithm, Clusterer } from '../../../pipeline/model/clusterer.js';
@@ -75,7 +76,9 @@ test('a clusterer declared outside the pipeline fits, saves, loads and labels bl
   for (const assignNoise of [false, true]) {
     const labeler = await openLabeler({ projection: { kind: 'pca', pca }, clusterer: loaded }, { assignNoise });
     try {
-      const out = await labeler.label(data, rows, dims);
+      // Map coordinates only for the rows asked for (every third one), in their order.
+      const mapRows = Uint32Array.from({ length: Math.ceil(rows / 3) }, (_, t) => t * 3);
+      const out = await labeler.label(data, rows, dims, mapRows);
       const median = Float32Array.from({ length: rows }, (_, i) => data[i * dims]).sort()[rows >> 1];
       let noise = 0;
       for (let i = 0; i < rows; i++) {
@@ -86,10 +89,10 @@ test('a clusterer declared outside the pipeline fits, saves, loads and labels bl
         assert.equal(out.reassigned[i], near && assignNoise ? 1 : 0);
       }
       assert.ok(noise > 0, 'some rows fall in the band');
-      // Without UMAP the clustering space is the block itself and the map is the PCA projection.
+      // Without UMAP the clustering space is the block itself and the map is the PCA projection of the listed rows.
       assert.equal(out.space, data);
       assert.equal(out.spaceDims, dims);
-      assert.deepEqual(out.xy, projectPca(pca, data, rows));
+      assert.deepEqual(out.xy, projectPca(pca, takeRows(data, dims, mapRows), mapRows.length));
     } finally {
       await labeler.close();
     }
