@@ -22,6 +22,8 @@ import { SettingsError } from '../settings/settings.js';
 import { parseKeyPath, toJsonPath } from '../../core/text/key-path.js';
 import { writePlot } from '../report/plot.js';
 import { writeReport } from '../report/report.js';
+import { measureCoverage } from '../../operators/sample/sample-coverage.js';
+import { coverageLines, coverageStats, coverageStatsOf } from '../report/coverage-table.js';
 import type { Stage } from '../run/stage.js';
 
 /** What the sample stage records in manifest.json. */
@@ -35,7 +37,12 @@ export const sampleStats = z.object({
   dedup_removed: z.number().default(0),
   /** --within top|weighted: ids scored, and those whose score was missing, not a number, or ≤ 0. */
   scores: z.object({ scored: z.number(), missing: z.number(), non_numeric: z.number(), non_positive: z.number() }).optional(),
+  /** How well the sample covers the rows, beside random samples of its size (pipeline/report/coverage-table.ts). */
+  coverage: coverageStats.optional(),
 });
+
+/** Random samples the coverage table compares the rule with. */
+const RANDOM_SAMPLES = 5;
 
 export const sampleStage: Stage<'sample', typeof sampleStats> = {
   name: 'sample',
@@ -57,9 +64,10 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
   outputs: [FILES.sampleJsonl, SAMPLE.path, FILES.spill],
   stats: sampleStats,
   needs: ['infer'],
-  settings: ['sample_size', 'per_cluster', 'within', 'seed', 'score_key', 'hierarchy_clusters', 'hierarchy_resampling'],
+  settings: ['sample_size', 'per_cluster', 'within', 'seed', 'score_key', 'hierarchy_clusters', 'hierarchy_resampling', 'facet'],
   keyed: (s) => [
     'sample_size',
+    'facet',
     'per_cluster',
     'within',
     'seed',
@@ -139,9 +147,25 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     const clustersPicked = new Set(picks.map((p) => p.cluster)).size;
     const result = ctx.result ?? ctx.log;
     result(`sample: ${written} records from ${clustersPicked} of ${clusters} clusters → ${file}`);
+    const coverage =
+      written === 0
+        ? undefined
+        : coverageStatsOf(
+            await withRunDatabase(
+              ctx.outDir,
+              async (conn) => {
+                const progress = ctx.progress('sample: coverage', 'rows');
+                const measured = await measureCoverage(conn, { seed: s.seed, randomSamples: RANDOM_SAMPLES, facets: s.facet, onRows: (n) => progress.update(n) });
+                progress.done(measured.rows);
+                return measured;
+              },
+              { keptOnly },
+            ),
+          );
+    if (coverage) result(coverageLines(coverage, `${s.per_cluster} + ${s.within}`).join('\n'));
     const plot = await writePlot(ctx.outDir, s.seed, `sample of ${written} (${s.per_cluster}, ${s.within})`);
     if (plot) result(`plot: ${plot}`);
-    result(`report: ${await writeReport(ctx.outDir, s)}`);
+    result(`report: ${await writeReport(ctx.outDir, s, coverage)}`);
     if (scores) {
       const sc: ScoreCounts = scores;
       const unusable = sc.missing + sc.non_numeric + (s.within === 'weighted' ? sc.non_positive : 0);
@@ -154,6 +178,6 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     }
     const dedupRemoved = keptOnly ? ctx.state.stats('dedup').removed : 0;
     if (keptOnly) ctx.log(`sample: drawn from the ids dedup kept (${dedupRemoved.toLocaleString('en-US')} near-duplicates left out)`);
-    return { sampled: written, clusters_sampled: clustersPicked, clusters, per_cluster: s.per_cluster, within: s.within, dedup_removed: dedupRemoved, ...(scores ? { scores } : {}) };
+    return { sampled: written, clusters_sampled: clustersPicked, clusters, per_cluster: s.per_cluster, within: s.within, dedup_removed: dedupRemoved, ...(scores ? { scores } : {}), ...(coverage ? { coverage } : {}) };
   },
 };
