@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { FILES, SAMPLE } from '../../schemas/tables.js';
+import { FILES, LABELS, SAMPLE } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
 import { allocateQuotas } from '../../core/sample/allocate-quotas.js';
 import { farthestPointOrder } from '../../core/sample/farthest-point.js';
@@ -24,6 +24,7 @@ import { writePlot } from '../report/plot.js';
 import { writeReport } from '../report/report.js';
 import { measureCoverage } from '../../operators/sample/sample-coverage.js';
 import { coverageLines, coverageStats, coverageStatsOf } from '../report/coverage-table.js';
+import { sampleWarnings } from './sample-warnings.js';
 import type { Stage } from '../run/stage.js';
 
 /** What the sample stage records in manifest.json. */
@@ -109,6 +110,8 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     const keptOnly = ctx.state.isComplete('dedup');
     const { picks, clusters } = await withRunDatabase(ctx.outDir, async (conn) => {
       const sizeMap = await clusterSizes(conn);
+      const [[rows, noise]] = (await conn.runAndReadAll(`SELECT count(*)::BIGINT, count(*) FILTER (WHERE ${LABELS.col.cluster} < 0)::BIGINT FROM ${LABELS.name}`)).getRowsJS();
+      for (const w of sampleWarnings(s, ctx.outDir, { rows: Number(rows), noise: Number(noise) })) ctx.log(`sample: ${w}`);
       const clusterIds = Int32Array.from(sizeMap.keys());
       const sizes = Int32Array.from(sizeMap.values());
       let quotas: Int32Array;
