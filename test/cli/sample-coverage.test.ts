@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sotuJsonl } from '../support/corpus.js';
+import { tempDir } from '../support/paths.js';
+import { runCli } from '../support/cli.js';
+
+test('semclust sample prints the coverage table (rule vs 5 random samples, with --facet), records it in the manifest, status and report.html show it, and the command ends with next:', async () => {
+  const out = path.join(tempDir('coverage-cli'), 'out');
+  const infer = await runCli(['infer', sotuJsonl(400), out, '--kmeans-num-clusters', '6', '--quiet']);
+  assert.equal(infer.code, 0, infer.stderr);
+  assert.match(infer.stdout.trimEnd().split('\n').at(-1)!, /^next: open .*report\.html to see the clusters, then semclust sample .* --sample-size N$/);
+
+  const r = await runCli(['sample', out, '--sample-size', '30', '--per-cluster', 'sqrt', '--within', 'diverse', '--facet', 'party', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /coverage: 30 picks against 5 seeded random samples of the same size, over 400 rows/);
+  assert.match(r.stdout, /sqrt \+ diverse {2}random \(mean ± sd\)\n/);
+  for (const label of ['mean distance to nearest pick', 'p50 distance', 'p90 distance', 'p99 distance', 'clusters with a pick', 'cluster shares JSD', 'party shares TVD']) {
+    assert.match(r.stdout, new RegExp(`\\n {2}${label} +\\d+\\.\\d+%? {2}\\d+\\.\\d+%? ± \\d+\\.\\d+%?\\n`), label);
+  }
+  assert.match(r.stdout.trimEnd().split('\n').at(-1)!, /^next: .*sample\.jsonl is the sample; open .*report\.html to see it on the map$/);
+  assert.doesNotMatch(r.stderr, /warning/);
+
+  const c = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).stages.sample.stats.coverage;
+  assert.equal(c.rows, 400);
+  assert.equal(c.sampled, 30);
+  assert.equal(c.random_samples, 5);
+  assert.equal(c.rule.clusters_picked, 1, 'sqrt gives every cluster a pick');
+  for (const f of [c.rule, c.random_mean]) {
+    assert.ok(f.p50 > 0 && f.p50 <= f.p90 && f.p90 <= f.p99, JSON.stringify(f));
+    assert.ok(f.cluster_jsd >= 0 && f.cluster_jsd <= 1 && f.facets.party >= 0 && f.facets.party <= 1, JSON.stringify(f));
+  }
+  assert.ok(c.random_sd.mean > 0, 'five random samples differ');
+
+  const status = await runCli(['status', out]);
+  assert.match(status.stdout, /\n {4}coverage: 30 picks against 5 seeded random samples/);
+  assert.match(fs.readFileSync(path.join(out, 'report.html'), 'utf8'), /<h2>Sample coverage<\/h2><pre id="coverage">coverage: 30 picks/);
+
+  const all = await runCli(['sample', out, '--sample-size', '400', '--quiet']);
+  assert.equal(all.code, 0, all.stderr);
+  assert.match(all.stderr, /sample: warning: --sample-size 400 is at least the 400 rows that can be picked, so the sample is all of them/);
+});
