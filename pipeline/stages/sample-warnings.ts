@@ -16,7 +16,7 @@ export interface SampleFacts {
   noise: number;
 }
 
-export function sampleWarnings(s: Pick<Settings, 'sample_size' | 'hdbscan_min_samples' | 'hdbscan_min_cluster_size'>, outDir: string, facts: SampleFacts): string[] {
+export function sampleWarnings(s: Pick<Settings, 'sample_size' | 'sample_tokens' | 'hdbscan_min_samples' | 'hdbscan_min_cluster_size'>, outDir: string, facts: SampleFacts): string[] {
   const out: string[] = [];
   const fmt = (n: number) => n.toLocaleString('en-US');
   const pickable = facts.rows - facts.noise;
@@ -26,7 +26,8 @@ export function sampleWarnings(s: Pick<Settings, 'sample_size' | 'hdbscan_min_sa
     const fix = `to cluster more of them: semclust infer ${shellQuote(outDir)} --hdbscan-assign-noise (each noise row joins its most likely cluster), or refit with a lower --hdbscan-min-samples (now ${s.hdbscan_min_samples}) or --hdbscan-min-cluster-size (now ${s.hdbscan_min_cluster_size}): semclust fit ${shellQuote(outDir)} --hdbscan-min-samples ${Math.max(1, Math.floor(s.hdbscan_min_samples / 2))}`;
     out.push(`warning: ${share} of the rows (${fmt(facts.noise)} of ${fmt(facts.rows)}) are noise and are never picked; ${fix}`);
   }
-  if (s.sample_size >= pickable) {
+  // A sample sized in tokens (--sample-tokens) ignores --sample-size.
+  if (s.sample_tokens === undefined && s.sample_size >= pickable) {
     out.push(
       `warning: --sample-size ${fmt(s.sample_size)} is at least the ${fmt(pickable)} rows that can be picked${facts.noise > 0 ? ` (noise apart)` : ''}, so the sample is all of them; give a smaller --sample-size to choose among them`,
     );

@@ -25,6 +25,10 @@ import { writeReport } from '../report/report.js';
 import { measureCoverage } from '../../operators/sample/sample-coverage.js';
 import { coverageLines, coverageStats, coverageStatsOf } from '../report/coverage-table.js';
 import { sampleWarnings } from './sample-warnings.js';
+import { loadTokenCounts, loadTokenizer } from '../../operators/sample/token-counts.js';
+import { takeTokenPicks, tokenQuotas } from '../../operators/sample/token-picks.js';
+import type { QuotaRule } from '../../core/sample/allocate-quotas.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Stage } from '../run/stage.js';
 
 /** What the sample stage records in manifest.json. */
@@ -38,6 +42,9 @@ export const sampleStats = z.object({
   dedup_removed: z.number().default(0),
   /** --within top|weighted: ids scored, and those whose score was missing, not a number, or ≤ 0. */
   scores: z.object({ scored: z.number(), missing: z.number(), non_numeric: z.number(), non_positive: z.number() }).optional(),
+  /** --sample-tokens: the tokens the sample holds, counted by token_counter. */
+  tokens: z.number().optional(),
+  token_counter: z.string().optional(),
   /** How well the sample covers the rows, beside random samples of its size (pipeline/report/coverage-table.ts). */
   coverage: coverageStats.optional(),
 });
@@ -65,7 +72,7 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
   outputs: [FILES.sampleJsonl, SAMPLE.path, FILES.spill],
   stats: sampleStats,
   needs: ['infer'],
-  settings: ['sample_size', 'per_cluster', 'within', 'seed', 'score_key', 'hierarchy_clusters', 'hierarchy_resampling', 'facet'],
+  settings: ['sample_size', 'per_cluster', 'within', 'seed', 'score_key', 'hierarchy_clusters', 'hierarchy_resampling', 'facet', 'sample_tokens', 'token_counter'],
   keyed: (s) => [
     'sample_size',
     'facet',
@@ -74,6 +81,7 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     'seed',
     ...(s.within === 'top' || s.within === 'weighted' ? (['score_key'] as const) : []),
     ...(s.per_cluster === 'balanced' ? (['hierarchy_clusters', 'hierarchy_resampling'] as const) : []),
+    ...(s.sample_tokens !== undefined ? (['sample_tokens', 'token_counter'] as const) : []),
   ],
   // Whether the sample draws from dedup's kept ids, and which: dedup is not in `needs` (it is
   // optional), so its settings key the sample here. They come from the resolved settings,
@@ -82,6 +90,14 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     // Checked while planning, before the old sample is removed.
     if ((s.within === 'top' || s.within === 'weighted') && !s.score_key) {
       throw new SettingsError(`--within ${s.within} ranks by a score: give --score-key PATH (the number in each record, e.g. quality.score)`);
+    }
+    if (s.sample_tokens !== undefined && s.per_cluster === 'balanced') {
+      throw new SettingsError(`--sample-tokens sizes clusters by their tokens with --per-cluster equal or sqrt; balanced quotas are in rows: give --per-cluster sqrt, or --sample-size instead of --sample-tokens`);
+    }
+    if (s.sample_tokens !== undefined && s.token_counter.startsWith('tokenizer:')) {
+      await loadTokenizer(s.token_counter).catch((e: Error) => {
+        throw new SettingsError(e.message);
+      });
     }
     if (s.per_cluster === 'balanced' && s.hierarchy_clusters && state.isComplete('infer')) {
       let below = state.stats('infer').clusters;
@@ -108,23 +124,12 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     let scores: ScoreCounts | null = null;
     const dims = ctx.state.stats('embed').dims;
     const keptOnly = ctx.state.isComplete('dedup');
-    const { picks, clusters } = await withRunDatabase(ctx.outDir, async (conn) => {
-      const sizeMap = await clusterSizes(conn);
-      const [[rows, noise]] = (await conn.runAndReadAll(`SELECT count(*)::BIGINT, count(*) FILTER (WHERE ${LABELS.col.cluster} < 0)::BIGINT FROM ${LABELS.name}`)).getRowsJS();
-      for (const w of sampleWarnings(s, ctx.outDir, { rows: Number(rows), noise: Number(noise) })) ctx.log(`sample: ${w}`);
-      const clusterIds = Int32Array.from(sizeMap.keys());
-      const sizes = Int32Array.from(sizeMap.values());
-      let quotas: Int32Array;
-      if (s.per_cluster === 'balanced') {
-        const centroids = await clusterCentroids(conn, clusterIds);
-        const parents = s.hierarchy_clusters ? await buildHierarchy(centroids.values, clusterIds.length, centroids.dims, { ks: s.hierarchy_clusters, seed: s.seed, resampling: s.hierarchy_resampling }) : [];
-        quotas = balancedQuotas(sizes, parents, s.sample_size, s.seed);
-      } else quotas = allocateQuotas(sizes, s.sample_size, s.per_cluster, s.seed);
-      await loadQuotas(conn, clusterIds, quotas);
-      if (s.within === 'random') return { picks: await randomPicks(conn, s.seed), clusters: clusterIds.length };
+    /** The picks of the `quotas` table, in each cluster's pick order. */
+    const drawPicks = async (conn: DuckDBConnection): Promise<Pick[]> => {
+      if (s.within === 'random') return randomPicks(conn, s.seed);
       if (s.within === 'top' || s.within === 'weighted') {
         scores = await loadScores(conn, s.score_key!);
-        return { picks: await scoredPicks(conn, s.seed, s.within), clusters: clusterIds.length };
+        return scoredPicks(conn, s.seed, s.within);
       }
       const centroids = await embeddingSpaceCentroids(conn, dims);
       const progress = ctx.progress('sample: diverse picks', 'clusters');
@@ -138,7 +143,32 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
         progress.update(++done);
       }
       progress.done(done);
-      return { picks: out, clusters: clusterIds.length };
+      return out;
+    };
+    let tokens: number | null = null;
+    const { picks, clusters } = await withRunDatabase(ctx.outDir, async (conn) => {
+      const sizeMap = await clusterSizes(conn);
+      const [[rows, noise]] = (await conn.runAndReadAll(`SELECT count(*)::BIGINT, count(*) FILTER (WHERE ${LABELS.col.cluster} < 0)::BIGINT FROM ${LABELS.name}`)).getRowsJS();
+      for (const w of sampleWarnings(s, ctx.outDir, { rows: Number(rows), noise: Number(noise) })) ctx.log(`sample: ${w}`);
+      const clusterIds = Int32Array.from(sizeMap.keys());
+      const sizes = Int32Array.from(sizeMap.values());
+      let quotas: Int32Array;
+      let budgets: Int32Array | null = null;
+      if (s.sample_tokens !== undefined) {
+        // identity() refused per_cluster balanced with sample_tokens.
+        await loadTokenCounts(conn, s.token_counter);
+        ({ quotas, budgets } = await tokenQuotas(conn, clusterIds, sizes, s.sample_tokens, s.per_cluster as QuotaRule, s.seed));
+      } else if (s.per_cluster === 'balanced') {
+        const centroids = await clusterCentroids(conn, clusterIds);
+        const parents = s.hierarchy_clusters ? await buildHierarchy(centroids.values, clusterIds.length, centroids.dims, { ks: s.hierarchy_clusters, seed: s.seed, resampling: s.hierarchy_resampling }) : [];
+        quotas = balancedQuotas(sizes, parents, s.sample_size, s.seed);
+      } else quotas = allocateQuotas(sizes, s.sample_size, s.per_cluster, s.seed);
+      await loadQuotas(conn, clusterIds, quotas);
+      const drawn = await drawPicks(conn);
+      if (!budgets) return { picks: drawn, clusters: clusterIds.length };
+      const cut = await takeTokenPicks(conn, drawn, clusterIds, budgets, s.sample_tokens!);
+      tokens = cut.tokens;
+      return { picks: cut.picks, clusters: clusterIds.length };
     }, { keptOnly });
     picks.sort((a, b) => a.cluster - b.cluster || a.pick - b.pick);
     const ids = picks.map((p) => p.id);
@@ -149,7 +179,8 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     if (written !== picks.length) throw new Error(`${picks.length - written} picked ids have no row in rows/: the run folder is inconsistent; rerun from embed`);
     const clustersPicked = new Set(picks.map((p) => p.cluster)).size;
     const result = ctx.result ?? ctx.log;
-    result(`sample: ${written} records from ${clustersPicked} of ${clusters} clusters → ${file}`);
+    const inTokens = tokens !== null ? ` (${(tokens as number).toLocaleString('en-US')} ${s.token_counter.startsWith('tokenizer:') ? 'tokens' : s.token_counter} of --sample-tokens ${s.sample_tokens!.toLocaleString('en-US')})` : '';
+    result(`sample: ${written} records${inTokens} from ${clustersPicked} of ${clusters} clusters → ${file}`);
     const coverage =
       written === 0
         ? undefined
@@ -181,6 +212,6 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     }
     const dedupRemoved = keptOnly ? ctx.state.stats('dedup').removed : 0;
     if (keptOnly) ctx.log(`sample: drawn from the ids dedup kept (${dedupRemoved.toLocaleString('en-US')} near-duplicates left out)`);
-    return { sampled: written, clusters_sampled: clustersPicked, clusters, per_cluster: s.per_cluster, within: s.within, dedup_removed: dedupRemoved, ...(scores ? { scores } : {}), ...(coverage ? { coverage } : {}) };
+    return { sampled: written, clusters_sampled: clustersPicked, clusters, per_cluster: s.per_cluster, within: s.within, dedup_removed: dedupRemoved, ...(scores ? { scores } : {}), ...(tokens !== null ? { tokens, token_counter: s.token_counter } : {}), ...(coverage ? { coverage } : {}) };
   },
 };

@@ -41,3 +41,23 @@ test('semclust sample prints the coverage table (rule vs 5 random samples, with 
   assert.equal(all.code, 0, all.stderr);
   assert.match(all.stderr, /sample: warning: --sample-size 400 is at least the 400 rows that can be picked, so the sample is all of them/);
 });
+
+test('semclust sample --sample-tokens: the sample holds within 1% of N words (never more), the manifest gives rows and tokens; balanced quotas are refused', async () => {
+  const out = path.join(tempDir('tokens-cli'), 'out');
+  assert.equal((await runCli(['infer', sotuJsonl(400), out, '--kmeans-num-clusters', '6', '--quiet'])).code, 0);
+  for (const within of ['random', 'diverse']) {
+    const r = await runCli(['sample', out, '--sample-tokens', '5000', '--within', within, '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = fs.readFileSync(path.join(out, 'sample.jsonl'), 'utf8').trim().split('\n');
+    const words = lines.reduce((n, l) => n + ((JSON.parse(l) as { text: string }).text.match(/\S+/g) ?? []).length, 0);
+    assert.ok(words <= 5000 && words >= 4950, `${within}: ${words} words`);
+    const stats = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).stages.sample.stats;
+    assert.equal(stats.tokens, words);
+    assert.equal(stats.sampled, lines.length);
+    assert.equal(stats.token_counter, 'words');
+    assert.match(r.stdout, new RegExp(`sample: ${lines.length} records \\(${words.toLocaleString('en-US')} words of --sample-tokens 5,000\\)`));
+  }
+  const bad = await runCli(['sample', out, '--sample-tokens', '5000', '--per-cluster', 'balanced']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--sample-tokens sizes clusters by their tokens with --per-cluster equal or sqrt/);
+});
