@@ -59,13 +59,16 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     usage: 'semclust sample OUTDIR',
     runs: ['sample'],
     help: `semclust sample OUTDIR [FLAGS]
-  Picks --sample-size rows across clusters (noise excluded) and writes the original
-  records to OUTDIR/sample.jsonl and (id, cluster, pick, user_id) to OUTDIR/sample.parquet.
+  Picks --sample-size rows (or --sample-tokens tokens) across clusters (noise excluded) and
+  writes the original records to OUTDIR/sample.jsonl and (id, cluster, pick, user_id) to
+  OUTDIR/sample.parquet; then prints its coverage against 5 seeded random samples of its size.
 
   semclust sample out/sotu --sample-size 1000 --per-cluster sqrt --within diverse
   semclust sample out/sotu --sample-size 77 --per-cluster equal --seed 7
   semclust sample out/big --per-cluster balanced --hierarchy-clusters 100,10
   semclust sample out/big --within top --score-key quality.score
+  semclust sample out/sotu --sample-tokens 200000 --token-counter words
+  semclust sample out/sotu --facet party        (coverage of each party's share too)
   (after semclust dedup OUTDIR, only the kept rows are drawn; see docs/curate.md)`,
   },
   hint: 'SELECT cluster, count(*) AS picked FROM sample GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
