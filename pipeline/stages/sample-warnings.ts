@@ -1,7 +1,9 @@
 /**
  * What the sample stage warns about before it picks, each with the exact flags that change it
- * (issue 22): most rows are noise, which is never picked; or the sample asks for at least every
- * row it can pick, so it is the clustered rows themselves, not a sample of them.
+ * (issue 22): most rows are noise, which is never picked; the sample asks for at least every
+ * row it can pick, so it is the clustered rows themselves, not a sample of them; or many rows
+ * hold no word the built-in model knows (sentence fragments such as `6)`), which all get its one
+ * fallback vector and sit together far from everything.
  */
 import type { Settings } from '../../schemas/config.js';
 import { shellQuote } from '../../core/util/shell-quote.js';
@@ -14,7 +16,12 @@ export interface SampleFacts {
   rows: number;
   /** Noise rows among them (cluster −1). */
   noise: number;
+  /** Rows of the built-in model with no word it knows (one shared vector), and a few of their texts; absent for other models. */
+  unknown?: { rows: number; examples: string[] };
 }
+
+/** From this share of rows with no known word, they are worth a warning: they form a far-off point of their own. */
+export const UNKNOWN_WARNING = 0.01;
 
 export function sampleWarnings(s: Pick<Settings, 'sample_size' | 'sample_tokens' | 'hdbscan_min_samples' | 'hdbscan_min_cluster_size'>, outDir: string, facts: SampleFacts): string[] {
   const out: string[] = [];
@@ -32,5 +39,19 @@ export function sampleWarnings(s: Pick<Settings, 'sample_size' | 'sample_tokens'
       `warning: --sample-size ${fmt(s.sample_size)} is at least the ${fmt(pickable)} rows that can be picked${facts.noise > 0 ? ` (noise apart)` : ''}, so the sample is all of them; give a smaller --sample-size to choose among them`,
     );
   }
+  const u = facts.unknown;
+  if (u && facts.rows > 0 && u.rows / facts.rows >= UNKNOWN_WARNING) {
+    const share = `${((100 * u.rows) / facts.rows).toFixed(1)}%`;
+    const seen = u.examples.map((t) => JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}…` : t)).join(', ');
+    out.push(
+      `warning: ${fmt(u.rows)} rows (${share}) hold no word the built-in model knows${seen ? ` (e.g. ${seen})` : ''}; they share one vector and sit apart from every other row on the map. ` +
+        `List them with semclust query ${shellQuote(outDir)} ${shellQuote(UNKNOWN_ROWS_SQL)}, drop them from the input, or embed with a subword model (--embedding-model minishlab/potion-base-8M)`,
+    );
+  }
   return out;
 }
+
+/** The ids whose vector is the built-in model's fallback (every component equal: 1/√d), which no text with a known word gets. */
+export const UNKNOWN_IDS_SQL = 'SELECT id FROM embeddings WHERE list_min(embedding) = list_max(embedding)';
+/** Their texts, as the warning tells a user to list them. */
+const UNKNOWN_ROWS_SQL = `SELECT DISTINCT text FROM rows SEMI JOIN (${UNKNOWN_IDS_SQL}) USING (id)`;

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { FILES, LABELS, SAMPLE } from '../../schemas/tables.js';
+import { FILES, LABELS, ROWS, SAMPLE } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
 import { allocateQuotas } from '../../core/sample/allocate-quotas.js';
 import { farthestPointOrder } from '../../core/sample/farthest-point.js';
@@ -24,7 +24,8 @@ import { writePlot } from '../report/plot.js';
 import { writeReport } from '../report/report.js';
 import { measureCoverage } from '../../operators/sample/sample-coverage.js';
 import { coverageLines, coverageStats, coverageStatsOf } from '../report/coverage-table.js';
-import { sampleWarnings } from './sample-warnings.js';
+import { sampleWarnings, UNKNOWN_IDS_SQL } from './sample-warnings.js';
+import { STATIC_MODEL } from '../../operators/embedders/open-embedder.js';
 import { loadTokenCounts, loadTokenizer } from '../../operators/sample/token-counts.js';
 import { takeTokenPicks, tokenQuotas } from '../../operators/sample/token-picks.js';
 import type { QuotaRule } from '../../core/sample/allocate-quotas.js';
@@ -152,7 +153,7 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     const { picks, clusters } = await withRunDatabase(ctx.outDir, async (conn) => {
       const sizeMap = await clusterSizes(conn);
       const [[rows, noise]] = (await conn.runAndReadAll(`SELECT count(*)::BIGINT, count(*) FILTER (WHERE ${LABELS.col.cluster} < 0)::BIGINT FROM ${LABELS.name}`)).getRowsJS();
-      for (const w of sampleWarnings(s, ctx.outDir, { rows: Number(rows), noise: Number(noise) })) ctx.log(`sample: ${w}`);
+      for (const w of sampleWarnings(s, ctx.outDir, { rows: Number(rows), noise: Number(noise), unknown: s.embedding_model === STATIC_MODEL ? await unknownWordRows(conn) : undefined })) ctx.log(`sample: ${w}`);
       const clusterIds = Int32Array.from(sizeMap.keys());
       const sizes = Int32Array.from(sizeMap.values());
       let quotas: Int32Array;
@@ -218,3 +219,12 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     return { sampled: written, clusters_sampled: clustersPicked, clusters, per_cluster: s.per_cluster, within: s.within, dedup_removed: dedupRemoved, ...(scores ? { scores } : {}), ...(tokens !== null ? { tokens, token_counter: s.token_counter } : {}), ...(coverage ? { coverage } : {}) };
   },
 };
+
+/** Rows of the population whose vector is the built-in model's fallback (no known word), and three of their texts. */
+async function unknownWordRows(conn: DuckDBConnection): Promise<{ rows: number; examples: string[] }> {
+  const l = LABELS.col;
+  const [[n]] = (await conn.runAndReadAll(`SELECT count(*)::BIGINT FROM ${LABELS.name} SEMI JOIN (${UNKNOWN_IDS_SQL}) USING (${l.id})`)).getRowsJS();
+  if (Number(n) === 0) return { rows: 0, examples: [] };
+  const texts = `SELECT DISTINCT ${ROWS.col.text} FROM ${ROWS.name} SEMI JOIN (${UNKNOWN_IDS_SQL}) USING (${l.id}) SEMI JOIN ${LABELS.name} USING (${l.id}) ORDER BY 1 LIMIT 3`;
+  return { rows: Number(n), examples: (await conn.runAndReadAll(texts)).getRowsJS().map(([t]) => t as string) };
+}

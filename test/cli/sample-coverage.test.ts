@@ -61,3 +61,26 @@ test('semclust sample --sample-tokens: the sample holds within 1% of N words (ne
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--sample-tokens sizes clusters by their tokens with --per-cluster equal or sqrt/);
 });
+
+test('semclust sample warns when rows hold no word the built-in model knows, names some and lists them with the query it gives', async () => {
+  const dir = tempDir('unknown-words');
+  const passages = fs.readFileSync(sotuJsonl(200), 'utf8').trim().split('\n');
+  const fragments = [')', ') .', '(', '§', '--', ')(', ';', '.)', '* *', '»'].map((text) => JSON.stringify({ text }));
+  const file = path.join(dir, 'in.jsonl');
+  fs.writeFileSync(file, [...passages, ...fragments].join('\n') + '\n');
+  const out = path.join(dir, 'out');
+  assert.equal((await runCli(['infer', file, out, '--kmeans-num-clusters', '4', '--quiet'])).code, 0);
+  const r = await runCli(['sample', out, '--sample-size', '20', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const m = /sample: warning: (\d+) rows \((\d+\.\d)%\) hold no word the built-in model knows \(e\.g\. [^)]+\)[^;]*; .* List them with semclust query \S+ '([^']+)'/.exec(r.stderr);
+  assert.ok(m, r.stderr);
+  const listed = await runCli(['query', out, m[3], '--format', 'json']);
+  assert.equal(listed.code, 0, listed.stderr);
+  const texts = listed.stdout.trim().split(`\n`).map((l) => (JSON.parse(l) as { text: string }).text).sort();
+  assert.equal(texts.length, Number(m[1]));
+  for (const t of texts) assert.ok(fragments.includes(JSON.stringify({ text: t })), `${t} is a fragment`);
+  // The word vectors know some punctuation (")", "(", ";", "*"): those fragments get a vector of
+  // their own; "--", "»", "§", ")(" and ".)" get the fallback.
+  assert.deepEqual(texts, ['--', ')(', '.)', '§', '»'].sort());
+});
+

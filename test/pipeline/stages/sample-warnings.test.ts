@@ -21,3 +21,11 @@ test('sampleWarnings: a sample size at or above the rows that can be picked (noi
   assert.equal(both.length, 2);
   assert.match(both[1], /at least the 400 rows that can be picked \(noise apart\)/);
 });
+
+test('sampleWarnings: from 1% of rows with no word the built-in model knows, their count, examples and the query that lists them', () => {
+  const [w] = sampleWarnings(s, 'out', { rows: 50_000, noise: 0, unknown: { rows: 600, examples: ['6)', ') 3.', 'x'.repeat(50)] } });
+  assert.match(w, /^warning: 600 rows \(1\.2%\) hold no word the built-in model knows \(e\.g\. "6\)", "\) 3\.", "x{40}…"\); they share one vector/);
+  assert.match(w, /semclust query out 'SELECT DISTINCT text FROM rows SEMI JOIN \(SELECT id FROM embeddings WHERE list_min\(embedding\) = list_max\(embedding\)\) USING \(id\)'/);
+  assert.match(w, /--embedding-model minishlab\/potion-base-8M/);
+  assert.deepEqual(sampleWarnings(s, 'out', { rows: 50_000, noise: 0, unknown: { rows: 499, examples: ['6)'] } }), [], 'below 1%');
+});
