@@ -30,7 +30,7 @@ import { loadTokenCounts, loadTokenizer } from '../../operators/sample/token-cou
 import { takeTokenPicks, tokenQuotas } from '../../operators/sample/token-picks.js';
 import type { QuotaRule } from '../../core/sample/allocate-quotas.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Stage } from '../run/stage.js';
+import type { SettingChange, Stage } from '../run/stage.js';
 
 /** What the sample stage records in manifest.json. */
 export const sampleStats = z.object({
@@ -43,7 +43,8 @@ export const sampleStats = z.object({
   dedup_removed: z.number().default(0),
   /** --within top|weighted: ids scored, and those whose score was missing, not a number, or ≤ 0. */
   scores: z.object({ scored: z.number(), missing: z.number(), non_numeric: z.number(), non_positive: z.number() }).optional(),
-  /** --sample-tokens: the tokens the sample holds, counted by token_counter. */
+  /** --sample-tokens: the N asked for, and the tokens the sample holds, counted by token_counter. */
+  sample_tokens: z.number().optional(),
   tokens: z.number().optional(),
   token_counter: z.string().optional(),
   /** How well the sample covers the rows, beside random samples of its size (pipeline/report/coverage-table.ts). */
@@ -85,7 +86,6 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     'seed',
     ...(s.within === 'top' || s.within === 'weighted' ? (['score_key'] as const) : []),
     ...(s.per_cluster === 'balanced' ? (['hierarchy_clusters', 'hierarchy_resampling'] as const) : []),
-    ...(s.sample_tokens !== undefined ? (['sample_tokens', 'token_counter'] as const) : []),
   ],
   // Whether the sample draws from dedup's kept ids, and which: dedup is not in `needs` (it is
   // optional), so its settings key the sample here. They come from the resolved settings,
@@ -119,7 +119,15 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     }
     const deduped = state.isComplete('dedup') || s.stages.includes('dedup');
     const fuzzy = s.dedup_methods.includes('fuzzy') ? [s.fuzzy_shingles, s.fuzzy_ngram, s.fuzzy_threshold, s.fuzzy_permutations] : null;
-    return { key: { dedup: deduped ? { methods: s.dedup_methods, epsilon: s.dedup_epsilon, keep: s.dedup_keep, seed: s.dedup_keep === 'random' || fuzzy ? s.seed : null, fuzzy } : null }, changes: [] };
+    // --sample-tokens keys the sample but is not remembered (it is not in `keyed`): it holds for the
+    // command that gives it, so a later `semclust sample OUTDIR --sample-size N` is sized in rows.
+    const tokens = s.sample_tokens !== undefined ? { n: s.sample_tokens, counter: s.token_counter } : null;
+    const before = state.record('sample');
+    const was = before?.status === 'complete' ? (before.stats?.sample_tokens ?? null) : null;
+    const changes: SettingChange[] = [];
+    if (before?.status === 'complete' && was !== (tokens?.n ?? null)) changes.push({ key: 'sample_tokens', from: was ?? 'none', to: tokens?.n ?? 'none' });
+    if (before?.status === 'complete' && tokens && was === tokens.n && before.stats?.token_counter !== tokens.counter) changes.push({ key: 'token_counter', from: before.stats?.token_counter, to: tokens.counter });
+    return { key: { dedup: deduped ? { methods: s.dedup_methods, epsilon: s.dedup_epsilon, keep: s.dedup_keep, seed: s.dedup_keep === 'random' || fuzzy ? s.seed : null, fuzzy } : null, ...(tokens ? { tokens } : {}) }, changes };
   },
   resumable: false,
 
@@ -216,7 +224,7 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     }
     const dedupRemoved = keptOnly ? ctx.state.stats('dedup').removed : 0;
     if (keptOnly) ctx.log(`sample: drawn from the ids dedup kept (${dedupRemoved.toLocaleString('en-US')} near-duplicates left out)`);
-    return { sampled: written, clusters_sampled: clustersPicked, clusters, per_cluster: s.per_cluster, within: s.within, dedup_removed: dedupRemoved, ...(scores ? { scores } : {}), ...(tokens !== null ? { tokens, token_counter: s.token_counter } : {}), ...(coverage ? { coverage } : {}) };
+    return { sampled: written, clusters_sampled: clustersPicked, clusters, per_cluster: s.per_cluster, within: s.within, dedup_removed: dedupRemoved, ...(scores ? { scores } : {}), ...(tokens !== null ? { sample_tokens: s.sample_tokens, tokens, token_counter: s.token_counter } : {}), ...(coverage ? { coverage } : {}) };
   },
 };
 

@@ -57,6 +57,15 @@ test('semclust sample --sample-tokens: the sample holds within 1% of N words (ne
     assert.equal(stats.token_counter, 'words');
     assert.match(r.stdout, new RegExp(`sample: ${lines.length} records \\(${words.toLocaleString('en-US')} words of --sample-tokens 5,000\\)`));
   }
+  // --sample-tokens holds for the command that gives it: the next sample is sized in rows again, and says why it is redone.
+  const rows = await runCli(['sample', out, '--sample-size', '30']);
+  assert.equal(rows.code, 0, rows.stderr);
+  assert.match(rows.stderr, /sample_tokens 5000 → none/);
+  const stats = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).stages.sample.stats;
+  assert.equal(stats.sampled, 30);
+  assert.equal(stats.tokens, undefined);
+  const again = await runCli(['sample', out, '--sample-size', '30']);
+  assert.match(again.stderr, /sample: complete for these settings, skipped/);
   const bad = await runCli(['sample', out, '--sample-tokens', '5000', '--per-cluster', 'balanced']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--sample-tokens sizes clusters by their tokens with --per-cluster equal or sqrt/);
