@@ -4,8 +4,8 @@
  * with relative-error guarantees", VLDB 2019). A value x > 0 is counted in bucket
  * i = ⌈log_γ x⌉ with γ = (1 + α)/(1 − α), zero in a count of its own; the quantile at rank r is
  * the bucket holding r, returned as 2γ^i/(γ + 1), which lies within α·x of the exact order
- * statistic x. Memory is one count per occupied bucket: with α = 0.1%, distances spread over
- * six decades occupy at most ln(10⁶)/ln(γ) ≈ 6,908 buckets, whatever the number of rows. The
+ * statistic x. Memory is one count per occupied bucket: with α = 0.01%, distances spread over
+ * six decades occupy at most ln(10⁶)/ln(γ) ≈ 69,000 buckets, whatever the number of rows. The
  * mean is kept exactly (a float64 sum).
  *
  * Used for the distance from each population row to its nearest sampled row (the sample's
@@ -20,7 +20,7 @@ export class QuantileSketch {
   private sum = 0;
 
   /** `alpha`: relative accuracy of every quantile, in (0, 1). */
-  constructor(readonly alpha = 0.001) {
+  constructor(readonly alpha = 0.0001) {
     if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
     this.logGamma = Math.log((1 + alpha) / (1 - alpha));
   }
