@@ -18,8 +18,9 @@ const figures = z.object({
 });
 
 export const coverageStats = z.object({
-  /** Population rows measured, rows per sample, random samples compared. */
+  /** Rows whose nearest-pick distance was measured (a seeded subset beyond 100,000), rows of the population, rows per sample, random samples compared. */
   rows: z.number(),
+  population: z.number(),
   sampled: z.number(),
   random_samples: z.number(),
   rule: figures,
@@ -51,7 +52,7 @@ export function coverageStatsOf(c: CoverageResult): CoverageStats {
   mean.facets = {};
   sd.facets = {};
   for (const key of Object.keys(c.rule.facets)) ({ m: mean.facets[key], sd: sd.facets[key] } = over((x) => x.facets[key]));
-  return { rows: c.rows, sampled: c.sampled, random_samples: n, rule: c.rule, random_mean: mean, random_sd: sd };
+  return { rows: c.rows, population: c.population, sampled: c.sampled, random_samples: n, rule: c.rule, random_mean: mean, random_sd: sd };
 }
 
 /** The table: one line per figure, `rule` (e.g. "sqrt + diverse") against random. */
@@ -64,7 +65,7 @@ export function coverageLines(c: CoverageStats, rule: string): string[] {
   const w = Math.max(...rows.map((r) => r.label.length));
   const rw = Math.max(rule.length, ...rows.map((r) => r.r.length));
   return [
-    `coverage: ${c.sampled.toLocaleString('en-US')} picks against ${c.random_samples} seeded random samples of the same size, over ${c.rows.toLocaleString('en-US')} rows (Euclidean distance in the embedding space; lower is closer):`,
+    `coverage: ${c.sampled.toLocaleString('en-US')} picks against ${c.random_samples} seeded random samples of the same size, over ${c.population.toLocaleString('en-US')} rows (${c.rows < c.population ? `distances on a seeded ${c.rows.toLocaleString('en-US')}; ` : ''}Euclidean distance in the embedding space; lower is closer):`,
     `  ${''.padEnd(w)}  ${rule.padStart(rw)}  random (mean ± sd)`,
     ...rows.map((r) => `  ${r.label.padEnd(w)}  ${r.r.padStart(rw)}  ${r.m}`),
   ];

@@ -33,6 +33,7 @@ test('measureCoverage, by hand: picks at 5 and 15 of 0…39 give the nearest-pic
   const out = run([5, 15]);
   const c = await withRunDatabase(out, (conn) => measureCoverage(conn, { seed: 42, randomSamples: 3, facets: ['parity'], blockRows: 7 }));
   assert.equal(c.rows, 40);
+  assert.equal(c.population, 40);
   assert.equal(c.sampled, 2);
   const all = Array.from({ length: 40 }, (_, x) => x);
   const d = distances(all, [5, 15]);
@@ -72,3 +73,17 @@ test('measureCoverage after dedup: only the kept rows are the population, and a 
   assert.deepEqual(c.rule.facets, {});
   assert.equal(d[0], 0);
 });
+
+test('measureCoverage beyond maxRows: distances over the first maxRows ids in md5("coverage-rows:SEED:" + id) order, shares over every row', async () => {
+  const out = run([5, 15]);
+  const c = await withRunDatabase(out, (conn) => measureCoverage(conn, { seed: 9, randomSamples: 1, facets: ['parity'], maxRows: 10 }));
+  assert.equal(c.rows, 10);
+  assert.equal(c.population, 40);
+  const subset = Array.from({ length: 40 }, (_, x) => x)
+    .sort((a, b) => (md5(`coverage-rows:9:r${a}`) < md5(`coverage-rows:9:r${b}`) ? -1 : 1))
+    .slice(0, 10);
+  const d = distances(subset, [5, 15]);
+  within(c.rule.mean, d.reduce((a, b) => a + b, 0) / 10, 'mean over the subset');
+  assert.ok(Math.abs(c.rule.facets.parity - 0.5) < 1e-12, 'facet shares over all 40 rows');
+});
+
