@@ -55,18 +55,25 @@ export function coverageStatsOf(c: CoverageResult): CoverageStats {
   return { rows: c.rows, population: c.population, sampled: c.sampled, random_samples: n, rule: c.rule, random_mean: mean, random_sd: sd };
 }
 
+/** The table's rows: each figure's label, the rule's value and random's mean ± sd, formatted. */
+export function coverageRows(c: CoverageStats): { label: string; rule: string; random: string }[] {
+  const fmt = (v: number, percent?: boolean) => (percent ? `${(100 * v).toFixed(1)}%` : v.toFixed(4));
+  return [
+    ...ROWS.map(({ key, label, percent }) => ({ label, rule: fmt(c.rule[key], percent), random: `${fmt(c.random_mean[key], percent)} ± ${fmt(c.random_sd[key], percent)}` })),
+    ...Object.keys(c.rule.facets).map((key) => ({ label: `${key} shares TVD`, rule: fmt(c.rule.facets[key]), random: `${fmt(c.random_mean.facets[key])} ± ${fmt(c.random_sd.facets[key])}` })),
+  ];
+}
+
+/** What the table compares, in one sentence. */
+export function coverageHeading(c: CoverageStats): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  return `${n(c.sampled)} picks against ${c.random_samples} seeded random samples of the same size, over ${n(c.population)} rows (${c.rows < c.population ? `distances on a seeded ${n(c.rows)}; ` : ''}Euclidean distance in the embedding space; lower is closer)`;
+}
+
 /** The table: one line per figure, `rule` (e.g. "sqrt + diverse") against random. */
 export function coverageLines(c: CoverageStats, rule: string): string[] {
-  const fmt = (v: number, percent?: boolean) => (percent ? `${(100 * v).toFixed(1)}%` : v.toFixed(4));
-  const rows = [
-    ...ROWS.map(({ key, label, percent }) => ({ label, r: fmt(c.rule[key], percent), m: `${fmt(c.random_mean[key], percent)} ± ${fmt(c.random_sd[key], percent)}` })),
-    ...Object.keys(c.rule.facets).map((key) => ({ label: `${key} shares TVD`, r: fmt(c.rule.facets[key]), m: `${fmt(c.random_mean.facets[key])} ± ${fmt(c.random_sd.facets[key])}` })),
-  ];
+  const rows = coverageRows(c);
   const w = Math.max(...rows.map((r) => r.label.length));
-  const rw = Math.max(rule.length, ...rows.map((r) => r.r.length));
-  return [
-    `coverage: ${c.sampled.toLocaleString('en-US')} picks against ${c.random_samples} seeded random samples of the same size, over ${c.population.toLocaleString('en-US')} rows (${c.rows < c.population ? `distances on a seeded ${c.rows.toLocaleString('en-US')}; ` : ''}Euclidean distance in the embedding space; lower is closer):`,
-    `  ${''.padEnd(w)}  ${rule.padStart(rw)}  random (mean ± sd)`,
-    ...rows.map((r) => `  ${r.label.padEnd(w)}  ${r.r.padStart(rw)}  ${r.m}`),
-  ];
+  const rw = Math.max(rule.length, ...rows.map((r) => r.rule.length));
+  return [`coverage: ${coverageHeading(c)}:`, `  ${''.padEnd(w)}  ${rule.padStart(rw)}  random (mean ± sd)`, ...rows.map((r) => `  ${r.label.padEnd(w)}  ${r.rule.padStart(rw)}  ${r.random}`)];
 }

@@ -22,7 +22,7 @@ import { readClusterDescriptions } from './describe-clusters.js';
 import { kSweepHtml, readKSweep } from './k-sweep-table.js';
 import { mapPoints, projectPicks } from './map-data.js';
 import { RunState } from '../run/manifest.js';
-import { coverageLines, type CoverageStats } from './coverage-table.js';
+import { coverageHeading, coverageRows, coverageStats, type CoverageStats } from './coverage-table.js';
 
 /** Characters of each text kept for hover and search: the page stays small at the point cap. */
 const TEXT_CHARS = 280;
@@ -33,8 +33,12 @@ const PAGE_DIR = new URL('../../../pipeline/report/page/', import.meta.url);
 const b64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 const html = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-/** The sample's coverage table (pipeline/report/coverage-table.ts) as preformatted text in the side panel. */
-const coverageBlock = (c: CoverageStats, rule: string) => `<h2>Sample coverage</h2><pre id="coverage">${html(coverageLines(c, rule).join('\n'))}</pre>`;
+/** The sample's coverage (pipeline/report/coverage-table.ts) as a small table in the side panel. */
+const coverageBlock = (c: CoverageStats, rule: string) =>
+  `<h2>Sample coverage</h2><table id="coverage" style="margin: 0 10px; font-size: 12px; border-spacing: 8px 1px"><caption style="text-align: left">${html(coverageHeading(c))}</caption>` +
+  `<tr><th></th><th>${html(rule)}</th><th>random (mean ± sd)</th></tr>` +
+  coverageRows(c).map((r) => `<tr><td>${html(r.label)}</td><td style="text-align: right">${r.rule}</td><td style="text-align: right">${r.random}</td></tr>`).join('') +
+  '</table>';
 
 /**
  * Writes OUTDIR/report.html and returns its path. `coverage`: the sample's, while the sample stage
@@ -77,7 +81,9 @@ export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_
     ].filter(Boolean).join(' · ');
     const kSweep = readKSweep(outDir);
     const recorded = hasSample ? RunState.open(outDir).record('sample') : undefined;
-    const cov = hasSample ? (coverage ?? (recorded?.status === 'complete' ? (recorded.stats?.coverage as CoverageStats | undefined) : undefined)) : undefined;
+    // A manifest's figures are read back through their schema: one from another version is left out, not half drawn.
+    const kept = recorded?.status === 'complete' ? coverageStats.safeParse(recorded.stats?.coverage) : undefined;
+    const cov = hasSample ? (coverage ?? (kept?.success ? kept.data : undefined)) : undefined;
     const rule = recorded?.settings ? `${String(recorded.settings.per_cluster)} + ${String(recorded.settings.within)}` : 'sample';
     const data = {
       hasSample,

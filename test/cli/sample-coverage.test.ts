@@ -35,7 +35,7 @@ test('semclust sample prints the coverage table (rule vs 5 random samples, with 
 
   const status = await runCli(['status', out]);
   assert.match(status.stdout, /\n {4}coverage: 30 picks against 5 seeded random samples/);
-  assert.match(fs.readFileSync(path.join(out, 'report.html'), 'utf8'), /<h2>Sample coverage<\/h2><pre id="coverage">coverage: 30 picks/);
+  assert.match(fs.readFileSync(path.join(out, 'report.html'), 'utf8'), /<h2>Sample coverage<\/h2><table id="coverage"[^>]*><caption[^>]*>30 picks against 5 seeded random samples[^<]*<\/caption><tr><th><\/th><th>sqrt \+ diverse<\/th>.*<td>p90 distance<\/td><td[^>]*>\d\.\d{4}<\/td><td[^>]*>\d\.\d{4} ± \d\.\d{4}<\/td>.*<td>party shares TVD<\/td>/);
 
   const all = await runCli(['sample', out, '--sample-size', '400', '--quiet']);
   assert.equal(all.code, 0, all.stderr);
