@@ -253,6 +253,18 @@ export const settingsShape = {
     .describe('key path of a record field (e.g. genre, meta.source) that report.html can colour and filter the map by, with a legend of its values, their counts and their shares in the sample; repeat the flag (or give a,b) for several'),
 
   sample_size: z.number().int().positive().default(1000).describe('rows in the final sample'),
+  sample_tokens: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1)
+    .optional()
+    .describe('size the sample in tokens instead of rows: each cluster gets a token budget by per_cluster (equal or sqrt of its tokens) and takes rows in pick order while they fit; the total lands within one short row of N (overrides sample_size)'),
+  token_counter: z
+    .string()
+    .regex(/^(words|chars|tokenizer:.+)$/, 'words, chars, or tokenizer:PATH (a tokenizer.json or the folder that holds it)')
+    .default('words')
+    .describe('what sample_tokens counts: words (runs of non-space characters), chars (code points), or tokenizer:PATH, the tokens of a Hugging Face tokenizer.json (the file or its folder) without special tokens'),
   per_cluster: z
     .enum(['equal', 'sqrt', 'balanced'])
     .default('sqrt')

@@ -4,7 +4,9 @@
  * no Banking77 intent holds 400 texts, so the first ranks are capped), intent order and
  * texts chosen by seed 77. Then embed → fit (k-means, k = 77) → infer, and a 1% (and 5%)
  * sample by each rule; printed: distinct intents in the sample, mean of 5 seeds, and its ratio
- * to a uniform random sample of the same size (seeded, drawn here from all rows).
+ * to a uniform random sample of the same size (seeded, drawn here from all rows); then the p90
+ * distance from a row to its nearest pick (the sample stage's coverage, issue 22) for the rule
+ * and for the stage's 5 random samples of the same size, mean of the seeds.
  *
  *   npm run eval:balanced      (needs ../shared/data/banking77/banking77.jsonl, see scripts/banking77-data.ts)
  */
@@ -13,6 +15,7 @@ import path from 'node:path';
 import { createRng, sampleIndices, shuffleInPlace } from '../core/util/random.js';
 import { withRunDatabase } from '../operators/duckdb/duckdb-views.js';
 import { runStages } from '../pipeline/run/run-stages.js';
+import type { CoverageStats } from '../pipeline/report/coverage-table.js';
 import { ROWS, SAMPLE } from '../schemas/tables.js';
 import { banking77File } from './banking77-data.js';
 import { REPO_ROOT } from './repo-root.js';
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
   console.log(`${lines.length} rows in 77 intents, sizes ${sizes[0]}, ${sizes[1]}, ${sizes[2]}, … ${sizes[sizes.length - 1]} (seed 77); k-means k = 77; built-in model`);
   const quiet = { quiet: true, log: () => {} };
   const results = new Map<string, number[]>();
+  const p90 = new Map<string, { rule: number[]; random: number[] }>();
   for (const seed of SEEDS) {
     const outDir = path.join(outRoot, `seed-${seed}`);
     const base = { input, output_dir: outDir, kmeans_num_clusters: 77, seed };
@@ -78,9 +82,14 @@ async function main(): Promise<void> {
       const random = new Set(Array.from(sampleIndices(lines.length, size, rng), (i) => intents[i])).size;
       results.set(`${share} random (uniform)`, [...(results.get(`${share} random (uniform)`) ?? []), random]);
       for (const rule of RULES) {
-        await runStages({ outDir, stages: ['sample'], layers: [{ origin: 'eval', values: { ...base, sample_size: size, ...rule.values } }], ...quiet });
+        const state = await runStages({ outDir, stages: ['sample'], layers: [{ origin: 'eval', values: { ...base, sample_size: size, ...rule.values } }], ...quiet });
         const key = `${share} ${rule.name}`;
         results.set(key, [...(results.get(key) ?? []), await sampledIntents(outDir)]);
+        const coverage = state.stats('sample').coverage as CoverageStats;
+        const d = p90.get(key) ?? { rule: [], random: [] };
+        d.rule.push(coverage.rule.p90);
+        d.random.push(coverage.random_mean.p90);
+        p90.set(key, d);
       }
     }
   }
@@ -92,6 +101,12 @@ async function main(): Promise<void> {
     for (const name of ['random (uniform)', ...RULES.map((r) => r.name)]) {
       const v = results.get(`${share} ${name}`)!;
       console.log(`  ${name.padEnd(26)} ${mean(v).toFixed(1).padStart(5)}  ×${(mean(v) / mean(base)).toFixed(2)}  (${v.join(', ')})`);
+    }
+    console.log(`\n${share * 100}% sample: p90 distance from a row to its nearest pick (lower covers better), mean of ${SEEDS.length} seeds`);
+    console.log(`  ${'rule'.padEnd(26)}   rule  random  rule/random`);
+    for (const rule of RULES) {
+      const d = p90.get(`${share} ${rule.name}`)!;
+      console.log(`  ${rule.name.padEnd(26)} ${mean(d.rule).toFixed(4)}  ${mean(d.random).toFixed(4)}  ×${(mean(d.rule) / mean(d.random)).toFixed(3)}`);
     }
   }
 }

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { STAGES } from '../../schemas/config.js';
 import type { RunState } from '../run/manifest.js';
+import { coverageLines, coverageStats } from '../report/coverage-table.js';
 
 const show = (v: unknown) => (Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -42,6 +43,8 @@ export function describeStatus(state: RunState): string {
       .filter(([, v]) => typeof v !== 'object' || v === null)
       .map(([k, v]) => `${k}=${typeof v === 'number' ? v.toLocaleString('en-US') : v}`);
     if (figures.length > 0) lines.push(`    figures: ${figures.join('  ')}`);
+    const coverage = stage === 'sample' ? coverageStats.safeParse(r.stats?.coverage) : undefined;
+    if (coverage?.success) lines.push(...coverageLines(coverage.data, `${show(r.settings.per_cluster)} + ${show(r.settings.within)}`).map((l) => `    ${l}`));
     if (stage === 'embed') for (const c of changedInputs(state)) lines.push(`    stale: ${c}; embed and every later stage will be redone`);
   }
   return lines.join('\n');

@@ -21,6 +21,8 @@ import { clusterColours } from './cluster-colours.js';
 import { readClusterDescriptions } from './describe-clusters.js';
 import { kSweepHtml, readKSweep } from './k-sweep-table.js';
 import { mapPoints, projectPicks } from './map-data.js';
+import { RunState } from '../run/manifest.js';
+import { coverageHeading, coverageRows, coverageStats, type CoverageStats } from './coverage-table.js';
 
 /** Characters of each text kept for hover and search: the page stays small at the point cap. */
 const TEXT_CHARS = 280;
@@ -31,8 +33,18 @@ const PAGE_DIR = new URL('../../../pipeline/report/page/', import.meta.url);
 const b64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 const html = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-/** Writes OUTDIR/report.html and returns its path. */
-export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_points' | 'seed' | 'facet' | 'id_key'>): Promise<string> {
+/** The sample's coverage (pipeline/report/coverage-table.ts) as a small table in the side panel. */
+const coverageBlock = (c: CoverageStats, rule: string) =>
+  `<h2>Sample coverage</h2><table id="coverage" style="margin: 0 10px; font-size: 12px; border-spacing: 8px 1px"><caption style="text-align: left">${html(coverageHeading(c))}</caption>` +
+  `<tr><th></th><th>${html(rule)}</th><th>random (mean ± sd)</th></tr>` +
+  coverageRows(c).map((r) => `<tr><td>${html(r.label)}</td><td style="text-align: right">${r.rule}</td><td style="text-align: right">${r.random}</td></tr>`).join('') +
+  '</table>';
+
+/**
+ * Writes OUTDIR/report.html and returns its path. `coverage`: the sample's, while the sample stage
+ * runs; left out, the one manifest.json records with a complete sample.
+ */
+export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_points' | 'seed' | 'facet' | 'id_key'>, coverage?: CoverageStats): Promise<string> {
   const page = await withRunDatabase(outDir, async (conn, views) => {
     for (const t of [PROJECTION, LABELS, CLUSTERS]) {
       if (!views.includes(t.name)) throw new Error(`${outDir} has no ${t.path}: run semclust infer first`);
@@ -68,8 +80,14 @@ export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_
       outside.includes(1) ? `${fmt(outside.reduce((a, b) => a + b, 0))} outliers drawn at the edge (outlined)` : '',
     ].filter(Boolean).join(' · ');
     const kSweep = readKSweep(outDir);
+    const recorded = hasSample ? RunState.open(outDir).record('sample') : undefined;
+    // A manifest's figures are read back through their schema: one from another version is left out, not half drawn.
+    const kept = recorded?.status === 'complete' ? coverageStats.safeParse(recorded.stats?.coverage) : undefined;
+    const cov = hasSample ? (coverage ?? (kept?.success ? kept.data : undefined)) : undefined;
+    const rule = recorded?.settings ? `${String(recorded.settings.per_cluster)} + ${String(recorded.settings.within)}` : 'sample';
     const data = {
       hasSample,
+      coverage: cov ?? null,
       rings: hasSample && m.sampled <= RINGS_UP_TO,
       x: b64(m.x),
       y: b64(m.y),
@@ -101,6 +119,7 @@ ${hasSample ? '<label><input id="only-sample" type="checkbox"> only the sample</
 <main><div id="map-wrap"><canvas id="map"></canvas><div id="tooltip"></div><div id="box"></div>
 <div class="hint">drag: pan · wheel: zoom · click: zoom to the cluster · shift-drag: select · double-click: reset</div></div>
 <aside><div id="legend"></div><div id="selection"></div><div id="point"></div><h2>Cluster sizes</h2><div id="histogram"></div><div id="results"></div><div id="detail"></div>
+${cov ? coverageBlock(cov, rule) : ''}
 <h2>Clusters by size (click to zoom)</h2><ul id="clusters"></ul>${kSweep ? kSweepHtml(kSweep) : ''}</aside></main>
 <script type="application/json" id="semclust-data">${json}</script>
 <script>${js}</script>

@@ -26,6 +26,7 @@ import type { Stage, StageRun } from './stage.js';
 import { ShardsIncomplete, checkShards } from '../shard/shard-check.js';
 import { latestAttempt, newShardRecord, readShardRecords, recordedShardLayer, shardLockScope, writeShardRecord, type ShardRecord, type ShardedStage } from '../shard/shard-records.js';
 import type { ShardSpec } from '../shard/shard-spec.js';
+import { nextStep } from './next-step.js';
 import { STAGE_BY_NAME, STAGE_LIST, type StageStats } from '../stages/index.js';
 
 export interface RunRequest {
@@ -62,6 +63,8 @@ function summaryLines(state: RunState, outDir: string, stages: readonly StageNam
   const outputs = fs.existsSync(outDir) ? fs.readdirSync(outDir).filter((f) => !f.endsWith('.tmp') && !f.endsWith('.lock') && f !== PROGRESS_DIR) : [];
   lines.push(`  outputs: ${outputs.map((f) => path.join(outDir, f)).join(', ')}`);
   lines.push(`  query them: semclust query ${outDir} "${STAGE_BY_NAME[stages[stages.length - 1]].hint}"`);
+  const ran = stages.filter((stage) => state.record(stage)?.status === 'complete');
+  if (ran.length > 0) lines.push(nextStep(ran[ran.length - 1], outDir));
   return lines;
 }
 

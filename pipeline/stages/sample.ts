@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { FILES, SAMPLE } from '../../schemas/tables.js';
+import { FILES, LABELS, ROWS, SAMPLE } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
 import { allocateQuotas } from '../../core/sample/allocate-quotas.js';
 import { farthestPointOrder } from '../../core/sample/farthest-point.js';
@@ -22,7 +22,15 @@ import { SettingsError } from '../settings/settings.js';
 import { parseKeyPath, toJsonPath } from '../../core/text/key-path.js';
 import { writePlot } from '../report/plot.js';
 import { writeReport } from '../report/report.js';
-import type { Stage } from '../run/stage.js';
+import { measureCoverage } from '../../operators/sample/sample-coverage.js';
+import { coverageLines, coverageStats, coverageStatsOf } from '../report/coverage-table.js';
+import { sampleWarnings, UNKNOWN_IDS_SQL } from './sample-warnings.js';
+import { STATIC_MODEL } from '../../operators/embedders/open-embedder.js';
+import { loadTokenCounts, loadTokenizer } from '../../operators/sample/token-counts.js';
+import { takeTokenPicks, tokenQuotas } from '../../operators/sample/token-picks.js';
+import type { QuotaRule } from '../../core/sample/allocate-quotas.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SettingChange, Stage } from '../run/stage.js';
 
 /** What the sample stage records in manifest.json. */
 export const sampleStats = z.object({
@@ -35,7 +43,16 @@ export const sampleStats = z.object({
   dedup_removed: z.number().default(0),
   /** --within top|weighted: ids scored, and those whose score was missing, not a number, or ≤ 0. */
   scores: z.object({ scored: z.number(), missing: z.number(), non_numeric: z.number(), non_positive: z.number() }).optional(),
+  /** --sample-tokens: the N asked for, and the tokens the sample holds, counted by token_counter. */
+  sample_tokens: z.number().optional(),
+  tokens: z.number().optional(),
+  token_counter: z.string().optional(),
+  /** How well the sample covers the rows, beside random samples of its size (pipeline/report/coverage-table.ts). */
+  coverage: coverageStats.optional(),
 });
+
+/** Random samples the coverage table compares the rule with. */
+const RANDOM_SAMPLES = 5;
 
 export const sampleStage: Stage<'sample', typeof sampleStats> = {
   name: 'sample',
@@ -44,22 +61,26 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     usage: 'semclust sample OUTDIR',
     runs: ['sample'],
     help: `semclust sample OUTDIR [FLAGS]
-  Picks --sample-size rows across clusters (noise excluded) and writes the original
-  records to OUTDIR/sample.jsonl and (id, cluster, pick, user_id) to OUTDIR/sample.parquet.
+  Picks --sample-size rows (or --sample-tokens tokens) across clusters (noise excluded) and
+  writes the original records to OUTDIR/sample.jsonl and (id, cluster, pick, user_id) to
+  OUTDIR/sample.parquet; then prints its coverage against 5 seeded random samples of its size.
 
   semclust sample out/sotu --sample-size 1000 --per-cluster sqrt --within diverse
   semclust sample out/sotu --sample-size 77 --per-cluster equal --seed 7
   semclust sample out/big --per-cluster balanced --hierarchy-clusters 100,10
   semclust sample out/big --within top --score-key quality.score
+  semclust sample out/sotu --sample-tokens 200000 --token-counter words
+  semclust sample out/sotu --facet party        (coverage of each party's share too)
   (after semclust dedup OUTDIR, only the kept rows are drawn; see docs/curate.md)`,
   },
   hint: 'SELECT cluster, count(*) AS picked FROM sample GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
   outputs: [FILES.sampleJsonl, SAMPLE.path, FILES.spill],
   stats: sampleStats,
   needs: ['infer'],
-  settings: ['sample_size', 'per_cluster', 'within', 'seed', 'score_key', 'hierarchy_clusters', 'hierarchy_resampling'],
+  settings: ['sample_size', 'per_cluster', 'within', 'seed', 'score_key', 'hierarchy_clusters', 'hierarchy_resampling', 'facet', 'sample_tokens', 'token_counter'],
   keyed: (s) => [
     'sample_size',
+    'facet',
     'per_cluster',
     'within',
     'seed',
@@ -73,6 +94,14 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     // Checked while planning, before the old sample is removed.
     if ((s.within === 'top' || s.within === 'weighted') && !s.score_key) {
       throw new SettingsError(`--within ${s.within} ranks by a score: give --score-key PATH (the number in each record, e.g. quality.score)`);
+    }
+    if (s.sample_tokens !== undefined && s.per_cluster === 'balanced') {
+      throw new SettingsError(`--sample-tokens sizes clusters by their tokens with --per-cluster equal or sqrt; balanced quotas are in rows: give --per-cluster sqrt, or --sample-size instead of --sample-tokens`);
+    }
+    if (s.sample_tokens !== undefined && s.token_counter.startsWith('tokenizer:')) {
+      await loadTokenizer(s.token_counter).catch((e: Error) => {
+        throw new SettingsError(e.message);
+      });
     }
     if (s.per_cluster === 'balanced' && s.hierarchy_clusters && state.isComplete('infer')) {
       let below = state.stats('infer').clusters;
@@ -90,7 +119,15 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     }
     const deduped = state.isComplete('dedup') || s.stages.includes('dedup');
     const fuzzy = s.dedup_methods.includes('fuzzy') ? [s.fuzzy_shingles, s.fuzzy_ngram, s.fuzzy_threshold, s.fuzzy_permutations] : null;
-    return { key: { dedup: deduped ? { methods: s.dedup_methods, epsilon: s.dedup_epsilon, keep: s.dedup_keep, seed: s.dedup_keep === 'random' || fuzzy ? s.seed : null, fuzzy } : null }, changes: [] };
+    // --sample-tokens keys the sample but is not remembered (it is not in `keyed`): it holds for the
+    // command that gives it, so a later `semclust sample OUTDIR --sample-size N` is sized in rows.
+    const tokens = s.sample_tokens !== undefined ? { n: s.sample_tokens, counter: s.token_counter } : null;
+    const before = state.record('sample');
+    const was = before?.status === 'complete' ? (before.stats?.sample_tokens ?? null) : null;
+    const changes: SettingChange[] = [];
+    if (before?.status === 'complete' && was !== (tokens?.n ?? null)) changes.push({ key: 'sample_tokens', from: was ?? 'none', to: tokens?.n ?? 'none' });
+    if (before?.status === 'complete' && tokens && was === tokens.n && before.stats?.token_counter !== tokens.counter) changes.push({ key: 'token_counter', from: before.stats?.token_counter, to: tokens.counter });
+    return { key: { dedup: deduped ? { methods: s.dedup_methods, epsilon: s.dedup_epsilon, keep: s.dedup_keep, seed: s.dedup_keep === 'random' || fuzzy ? s.seed : null, fuzzy } : null, ...(tokens ? { tokens } : {}) }, changes };
   },
   resumable: false,
 
@@ -99,21 +136,12 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     let scores: ScoreCounts | null = null;
     const dims = ctx.state.stats('embed').dims;
     const keptOnly = ctx.state.isComplete('dedup');
-    const { picks, clusters } = await withRunDatabase(ctx.outDir, async (conn) => {
-      const sizeMap = await clusterSizes(conn);
-      const clusterIds = Int32Array.from(sizeMap.keys());
-      const sizes = Int32Array.from(sizeMap.values());
-      let quotas: Int32Array;
-      if (s.per_cluster === 'balanced') {
-        const centroids = await clusterCentroids(conn, clusterIds);
-        const parents = s.hierarchy_clusters ? await buildHierarchy(centroids.values, clusterIds.length, centroids.dims, { ks: s.hierarchy_clusters, seed: s.seed, resampling: s.hierarchy_resampling }) : [];
-        quotas = balancedQuotas(sizes, parents, s.sample_size, s.seed);
-      } else quotas = allocateQuotas(sizes, s.sample_size, s.per_cluster, s.seed);
-      await loadQuotas(conn, clusterIds, quotas);
-      if (s.within === 'random') return { picks: await randomPicks(conn, s.seed), clusters: clusterIds.length };
+    /** The picks of the `quotas` table, in each cluster's pick order. */
+    const drawPicks = async (conn: DuckDBConnection): Promise<Pick[]> => {
+      if (s.within === 'random') return randomPicks(conn, s.seed);
       if (s.within === 'top' || s.within === 'weighted') {
         scores = await loadScores(conn, s.score_key!);
-        return { picks: await scoredPicks(conn, s.seed, s.within), clusters: clusterIds.length };
+        return scoredPicks(conn, s.seed, s.within);
       }
       const centroids = await embeddingSpaceCentroids(conn, dims);
       const progress = ctx.progress('sample: diverse picks', 'clusters');
@@ -127,7 +155,32 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
         progress.update(++done);
       }
       progress.done(done);
-      return { picks: out, clusters: clusterIds.length };
+      return out;
+    };
+    let tokens: number | null = null;
+    const { picks, clusters } = await withRunDatabase(ctx.outDir, async (conn) => {
+      const sizeMap = await clusterSizes(conn);
+      const [[rows, noise]] = (await conn.runAndReadAll(`SELECT count(*)::BIGINT, count(*) FILTER (WHERE ${LABELS.col.cluster} < 0)::BIGINT FROM ${LABELS.name}`)).getRowsJS();
+      for (const w of sampleWarnings(s, ctx.outDir, { rows: Number(rows), noise: Number(noise), unknown: s.embedding_model === STATIC_MODEL ? await unknownWordRows(conn) : undefined })) ctx.log(`sample: ${w}`);
+      const clusterIds = Int32Array.from(sizeMap.keys());
+      const sizes = Int32Array.from(sizeMap.values());
+      let quotas: Int32Array;
+      let budgets: Int32Array | null = null;
+      if (s.sample_tokens !== undefined) {
+        // identity() refused per_cluster balanced with sample_tokens.
+        await loadTokenCounts(conn, s.token_counter);
+        ({ quotas, budgets } = await tokenQuotas(conn, clusterIds, sizes, s.sample_tokens, s.per_cluster as QuotaRule, s.seed));
+      } else if (s.per_cluster === 'balanced') {
+        const centroids = await clusterCentroids(conn, clusterIds);
+        const parents = s.hierarchy_clusters ? await buildHierarchy(centroids.values, clusterIds.length, centroids.dims, { ks: s.hierarchy_clusters, seed: s.seed, resampling: s.hierarchy_resampling }) : [];
+        quotas = balancedQuotas(sizes, parents, s.sample_size, s.seed);
+      } else quotas = allocateQuotas(sizes, s.sample_size, s.per_cluster, s.seed);
+      await loadQuotas(conn, clusterIds, quotas);
+      const drawn = await drawPicks(conn);
+      if (!budgets) return { picks: drawn, clusters: clusterIds.length };
+      const cut = await takeTokenPicks(conn, drawn, clusterIds, budgets, s.sample_tokens!);
+      tokens = cut.tokens;
+      return { picks: cut.picks, clusters: clusterIds.length };
     }, { keptOnly });
     picks.sort((a, b) => a.cluster - b.cluster || a.pick - b.pick);
     const ids = picks.map((p) => p.id);
@@ -138,10 +191,27 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     if (written !== picks.length) throw new Error(`${picks.length - written} picked ids have no row in rows/: the run folder is inconsistent; rerun from embed`);
     const clustersPicked = new Set(picks.map((p) => p.cluster)).size;
     const result = ctx.result ?? ctx.log;
-    result(`sample: ${written} records from ${clustersPicked} of ${clusters} clusters → ${file}`);
+    const inTokens = tokens !== null ? ` (${(tokens as number).toLocaleString('en-US')} ${s.token_counter.startsWith('tokenizer:') ? 'tokens' : s.token_counter} of --sample-tokens ${s.sample_tokens!.toLocaleString('en-US')})` : '';
+    result(`sample: ${written} records${inTokens} from ${clustersPicked} of ${clusters} clusters → ${file}`);
+    const coverage =
+      written === 0
+        ? undefined
+        : coverageStatsOf(
+            await withRunDatabase(
+              ctx.outDir,
+              async (conn) => {
+                const progress = ctx.progress('sample: coverage', 'rows');
+                const measured = await measureCoverage(conn, { seed: s.seed, randomSamples: RANDOM_SAMPLES, facets: s.facet, onRows: (n) => progress.update(n) });
+                progress.done(measured.rows);
+                return measured;
+              },
+              { keptOnly },
+            ),
+          );
+    if (coverage) result(coverageLines(coverage, `${s.per_cluster} + ${s.within}`).join('\n'));
     const plot = await writePlot(ctx.outDir, s.seed, `sample of ${written} (${s.per_cluster}, ${s.within})`);
     if (plot) result(`plot: ${plot}`);
-    result(`report: ${await writeReport(ctx.outDir, s)}`);
+    result(`report: ${await writeReport(ctx.outDir, s, coverage)}`);
     if (scores) {
       const sc: ScoreCounts = scores;
       const unusable = sc.missing + sc.non_numeric + (s.within === 'weighted' ? sc.non_positive : 0);
@@ -154,6 +224,15 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     }
     const dedupRemoved = keptOnly ? ctx.state.stats('dedup').removed : 0;
     if (keptOnly) ctx.log(`sample: drawn from the ids dedup kept (${dedupRemoved.toLocaleString('en-US')} near-duplicates left out)`);
-    return { sampled: written, clusters_sampled: clustersPicked, clusters, per_cluster: s.per_cluster, within: s.within, dedup_removed: dedupRemoved, ...(scores ? { scores } : {}) };
+    return { sampled: written, clusters_sampled: clustersPicked, clusters, per_cluster: s.per_cluster, within: s.within, dedup_removed: dedupRemoved, ...(scores ? { scores } : {}), ...(tokens !== null ? { sample_tokens: s.sample_tokens, tokens, token_counter: s.token_counter } : {}), ...(coverage ? { coverage } : {}) };
   },
 };
+
+/** Rows of the population whose vector is the built-in model's fallback (no known word), and three of their texts. */
+async function unknownWordRows(conn: DuckDBConnection): Promise<{ rows: number; examples: string[] }> {
+  const l = LABELS.col;
+  const [[n]] = (await conn.runAndReadAll(`SELECT count(*)::BIGINT FROM ${LABELS.name} SEMI JOIN (${UNKNOWN_IDS_SQL}) USING (${l.id})`)).getRowsJS();
+  if (Number(n) === 0) return { rows: 0, examples: [] };
+  const texts = `SELECT DISTINCT ${ROWS.col.text} FROM ${ROWS.name} SEMI JOIN (${UNKNOWN_IDS_SQL}) USING (${l.id}) SEMI JOIN ${LABELS.name} USING (${l.id}) ORDER BY 1 LIMIT 3`;
+  return { rows: Number(n), examples: (await conn.runAndReadAll(texts)).getRowsJS().map(([t]) => t as string) };
+}

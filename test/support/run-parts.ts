@@ -8,6 +8,8 @@ export interface Row {
   text: string;
   source?: string;
   line: number;
+  /** The original record (default { text, line }). */
+  record?: unknown;
 }
 
 export function writeRowsPart(out: string, part: number, rows: readonly Row[]): void {
@@ -17,7 +19,7 @@ export function writeRowsPart(out: string, part: number, rows: readonly Row[]): 
     {
       id: rows.map((r) => r.id),
       text: rows.map((r) => r.text),
-      record: rows.map((r) => JSON.stringify({ text: r.text, line: r.line })),
+      record: rows.map((r) => JSON.stringify(r.record ?? { text: r.text, line: r.line })),
       source: rows.map((r) => r.source ?? 'in.jsonl'),
       line: Float64Array.from(rows, (r) => r.line),
     },
