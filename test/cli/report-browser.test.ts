@@ -174,6 +174,18 @@ test('report.html in Chromium: a far group is framed out, --facet colours, lists
     const st = await page.evaluate(() => ({ texts: window.semclust.texts, ids: window.semclust.ids, outside: Array.from(window.semclust.outside), rings: window.semclust.rings, size: window.semclust.canvasSize }));
     const [W, H] = st.size;
     const screen = async () => page.evaluate(() => window.semclust.texts.map((_, i) => window.semclust.screenOf(i)));
+    // Positions once the view stops moving: a zoom or reset may still be settling after the event
+    // (the box test once read positions 50 ms after a reset and compared them with a later view).
+    const settledScreen = async () => {
+      let before = JSON.stringify(await screen());
+      for (let i = 0; i < 40; i++) {
+        await page.waitForTimeout(50);
+        const now = await screen();
+        if (JSON.stringify(now) === before) return now;
+        before = JSON.stringify(now);
+      }
+      throw new Error('the view never settled');
+    };
     const canvasBox = await page.evaluate(() => document.querySelector('#map')!.getBoundingClientRect());
 
     // The header is one line at 1,600 px; rings are on for 60 sampled rows (off above 2,000).
@@ -224,9 +236,8 @@ test('report.html in Chromium: a far group is framed out, --facet colours, lists
     // Zoom to a cluster: a click in the list fits its points to the canvas.
     const [largest] = await queryRows(out, 'SELECT cluster FROM clusters ORDER BY size DESC, cluster LIMIT 1');
     await page.click(`#clusters li[data-cluster="${largest.cluster}"]`);
-    await page.waitForTimeout(50);
+    xy = await settledScreen();
     const members = (await page.evaluate(() => window.semclust.highlighted())).filter((i) => !st.outside[i]);
-    xy = await screen();
     // Framed on its 5th–95th percentiles, widened by a fifth: at least 90% of it in view, filling the canvas.
     const inView = members.filter((i) => xy[i][0] >= canvasBox.left && xy[i][0] <= canvasBox.right && xy[i][1] >= canvasBox.top && xy[i][1] <= canvasBox.bottom);
     assert.ok(inView.length >= 0.9 * members.length, `${inView.length} of ${members.length} in view`);
@@ -251,8 +262,7 @@ test('report.html in Chromium: a far group is framed out, --facet colours, lists
 
     // Box selection: shift-drag over the middle of the map; the ids are exactly the points inside, and the SQL runs.
     await page.dblclick(`#map`, { position: { x: 5, y: 5 } });
-    await page.waitForTimeout(50);
-    xy = await screen();
+    xy = await settledScreen();
     const [bx0, by0, bx1, by1] = [canvasBox.left + W * 0.3, canvasBox.top + H * 0.3, canvasBox.left + W * 0.6, canvasBox.top + H * 0.6];
     await page.keyboard.down('Shift');
     await page.mouse.move(bx0, by0);
