@@ -101,9 +101,10 @@ export const DEDUP = layout({
     duplicate_of: 'utf8?',
     similarity: 'float32?',
     jaccard: 'float32?',
+    reference: 'utf8?',
   },
   dictionary: ['source', 'reason'],
-  doc: 'the dedup decision for every input row, in row order: its id, file and line, cluster, kept or not, the method that removed it (exact | fuzzy | semantic, null when kept), the kept id of its duplicate group (its own when kept and alone), the id it duplicates (null when kept; its own id for an exact copy), the highest cosine similarity to a kept id visited before it in its cluster (semantic; null where not compared) and the best MinHash Jaccard estimate to an earlier row (fuzzy; null without an LSH candidate)',
+  doc: 'the dedup decision for every input row, in row order: its id, file and line, cluster, kept or not, the method that removed it (exact | fuzzy | semantic, or against:exact | against:fuzzy for a copy of a --against reference row; null when kept), the kept id of its duplicate group (its own when kept and alone; the reference row id for against:*), the id it duplicates (null when kept; its own id for an exact copy; the reference row id for against:*), the highest cosine similarity to a kept id visited before it in its cluster (semantic; null where not compared), the best MinHash Jaccard estimate to an earlier row (fuzzy; to the reference row for against:fuzzy; null without an LSH candidate) and, for against:*, where the reference row is (file:line, or OUTDIR: file:line for a reference run folder)',
 });
 
 export const TABLES = [ROWS, EMBEDDINGS, PROJECTION, LABELS, CLUSTERS, SAMPLE, DEDUP] as const;

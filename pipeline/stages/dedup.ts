@@ -3,7 +3,8 @@
  * (later rows with an earlier row's id, i.e. its text), fuzzy (MinHash + LSH over normalised
  * shingles, operators/dedup/lexical-dedup.ts) and semantic (SemDeDup, Abbas et al. 2023, arXiv
  * 2303.09540: within each cluster of labels/, an id within cosine similarity 1 − ε of an id
- * already kept, operators/dedup/dedup-clusters.ts). One decision per input row to dedup/
+ * already kept, operators/dedup/dedup-clusters.ts). With --against, the rows that copy a row of
+ * a reference set (exact or fuzzy, operators/dedup/read-reference.ts) go first. One decision per input row to dedup/
  * (write-dedup-table.ts), statistics to the manifest. A later sample draws only kept ids. Not
  * resumable: one pass is cheaper to redo than to checkpoint (see docs/curate.md for its time).
  * Not split into shards: every row is a candidate duplicate of every earlier one.
@@ -14,6 +15,8 @@ import { DEDUP, FILES } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
 import { semanticDedup, type SemanticDecision } from '../../operators/dedup/dedup-clusters.js';
 import { lexicalDedup } from '../../operators/dedup/lexical-dedup.js';
+import { readReference } from '../../operators/dedup/read-reference.js';
+import { UsageError } from '../../core/util/semclust-error.js';
 import { writeDedupTable } from '../../operators/dedup/write-dedup-table.js';
 import { dedupSweep } from '../../operators/dedup/dedup-sweep.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
@@ -29,7 +32,12 @@ export const dedupStats = z.object({
   removed: z.number(),
   removed_fraction: z.number(),
   /** Rows each method removed (each only saw the rows the ones before it kept). */
-  removed_by: z.object({ exact: z.number(), fuzzy: z.number(), semantic: z.number() }).default({ exact: 0, fuzzy: 0, semantic: 0 }),
+  removed_by: z
+    .object({ exact: z.number(), fuzzy: z.number(), semantic: z.number(), against: z.number().default(0) })
+    .default({ exact: 0, fuzzy: 0, semantic: 0, against: 0 }),
+  /** --against: the reference rows read, and the reference lines the text extraction rejected. */
+  reference_rows: z.number().default(0),
+  reference_rejects: z.number().default(0),
   methods: z.array(z.enum(['exact', 'fuzzy', 'semantic'])).default(['semantic']),
   /** The LSH banding fuzzy dedup derived from its threshold and permutations (null: fuzzy off). */
   fuzzy_bands: z.object({ bands: z.number(), rows: z.number() }).nullable().default(null),
@@ -49,7 +57,7 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   name: 'dedup',
   command: {
     summary: 'drop exact, near-identical (MinHash) and semantic duplicates',
-    usage: 'semclust dedup OUTDIR',
+    usage: 'semclust dedup OUTDIR [--against REF]…',
     runs: ['dedup'],
     help: `semclust dedup OUTDIR [FLAGS]
   Marks duplicates with the methods of --dedup-methods (default exact,fuzzy; add semantic
@@ -60,6 +68,11 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
               joins that row's group (--fuzzy-shingles word|char, --fuzzy-ngram N)
     semantic  SemDeDup within each cluster: cosine similarity ≥ 1 − --dedup-epsilon to an
               already kept row, nearest the centroid first (--dedup-keep nearest|farthest|random)
+  --against REF (repeat it, or REF,REF) first removes the rows that copy a row of a reference
+  set — a semclust OUTDIR or JSONL/Parquet/CSV files read with this run's --text-key — exactly
+  (against:exact) or by MinHash (against:fuzzy), e.g. to decontaminate against an evaluation
+  set; the reference row's id is in duplicate_of, its file:line in reference. References are
+  only read; changing the list redoes dedup.
   The kept row of an exact or fuzzy group is its earliest row. Writes OUTDIR/dedup/, one row
   per input row (id, source, line, cluster, kept, reason, group_id, duplicate_of, similarity,
   jaccard); a later sample draws only kept ids. --write-kept FILE also writes the kept
@@ -70,6 +83,7 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
 
   semclust dedup out/b77 --write-kept out/b77-dedup.jsonl
   semclust dedup out/b77 --dedup-methods exact,fuzzy,semantic --dedup-epsilon 0.001
+  semclust dedup out/train --against eval/test.jsonl --against out/other-eval
   semclust query out/b77 "SELECT reason, count(*) FROM dedup GROUP BY 1"`,
   },
   hint: 'SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed, count(*) AS size FROM dedup GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
@@ -77,7 +91,7 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   stats: dedupStats,
   needs: ['infer'],
   // write_kept and sweep read the outputs, they are not outputs: they do not key the stage (see writeKeptIfAsked).
-  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_permutations', 'seed', 'write_kept', 'sweep'],
+  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_permutations', 'seed', 'against', 'write_kept', 'sweep'],
   keyed: (s) => {
     const semantic = s.dedup_methods.includes('semantic');
     const fuzzy = s.dedup_methods.includes('fuzzy');
@@ -87,6 +101,7 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
       ...(fuzzy ? (['fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_permutations'] as const) : []),
       // The MinHash functions and SemDeDup's random order are drawn from the seed.
       ...(fuzzy || (semantic && s.dedup_keep === 'random') ? (['seed'] as const) : []),
+      ...(s.against?.length ? (['against'] as const) : []),
     ];
   },
   resumable: false,
@@ -99,14 +114,24 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
     const fuzzy = methods.has('fuzzy')
       ? { unit: s.fuzzy_shingles, ngram: s.fuzzy_ngram, threshold: s.fuzzy_threshold, permutations: s.fuzzy_permutations, seed: s.seed }
       : null;
+    const against = s.against?.length ? s.against : null;
+    if (against && !methods.has('exact') && !methods.has('fuzzy')) {
+      throw new UsageError(`--against matches by the exact and fuzzy methods, and --dedup-methods is ${s.dedup_methods.join(',')}: add exact,fuzzy (e.g. --dedup-methods exact,fuzzy,semantic)`);
+    }
+    let referenceRejects = 0;
+    const reference = against && {
+      exact: methods.has('exact'),
+      batches: readReference(against, { keyPath: s.message_key ?? s.text_key, maxLineBytes: s.max_line_bytes, csvDelimiter: s.csv_delimiter, onReject: () => void referenceRejects++ }),
+    };
     const stats = await withRunDatabase(ctx.outDir, async (conn) => {
       const rowsProgress = ctx.progress('dedup', 'rows');
-      const lexical = await lexicalDedup(conn, fuzzy, (n) => rowsProgress.update(n, null));
+      const lexical = await lexicalDedup(conn, fuzzy, (n) => rowsProgress.update(n, null), reference || undefined);
       rowsProgress.done(lexical.ids.length);
-      // The ids fuzzy removed (an exact copy shares its first row's id, so it is never compared apart).
+      // The ids fuzzy or a reference removed (an exact copy shares its first row's id, so it is never compared apart).
       const removed = new Set<string>();
       const f = lexical.fuzzy;
-      if (f) lexical.distinctRows.forEach((row, d) => void (f.kept[d] === 0 && removed.add(lexical.ids[row])));
+      const a = lexical.against;
+      lexical.distinctRows.forEach((row, d) => void (((f && f.kept[d] === 0) || (a && a.how[d])) && removed.add(lexical.ids[row])));
       const clusterOf = new Map<string, number>();
       const semantic = new Map<string, SemanticDecision>();
       const progress = ctx.progress('dedup', 'clusters');
@@ -129,12 +154,17 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
         },
       );
       progress.done(done);
-      return { ...writeDedupTable(ctx.outDir, s.part_rows, lexical, clusterOf, semantic, methods.has('exact')), fuzzy_bands: lexical.fuzzy?.banding ?? null };
+      return {
+        ...writeDedupTable(ctx.outDir, s.part_rows, lexical, clusterOf, semantic, methods.has('exact')),
+        fuzzy_bands: lexical.fuzzy?.banding ?? null,
+        reference_rows: lexical.against?.ids.length ?? 0,
+      };
     });
     const share = (x: number) => `${(x * 100).toFixed(1)}%`;
     const n = (x: number) => x.toLocaleString('en-US');
     ctx.log(
       `dedup: ${n(stats.removed)} of ${n(stats.rows)} rows removed (${share(stats.removed_fraction)}): ` +
+        (against ? `against ${n(stats.removed_by.against)} (of ${n(stats.reference_rows)} reference rows${referenceRejects ? `, ${n(referenceRejects)} reference lines rejected` : ''}), ` : '') +
         s.dedup_methods.map((m) => `${m} ${n(stats.removed_by[m])}`).join(', ') +
         (methods.has('semantic') ? ` (ε = ${s.dedup_epsilon})` : '') +
         (fuzzy ? `; fuzzy at Jaccard ≥ ${fuzzy.threshold}` : '') +
@@ -145,6 +175,7 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
     );
     return {
       ...stats,
+      reference_rejects: referenceRejects,
       methods: s.dedup_methods,
       epsilon: s.dedup_epsilon,
       keep: s.dedup_keep,
