@@ -23,7 +23,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRng, type Rng } from '../core/util/random.js';
+import { createRng } from '../core/util/random.js';
+import { EDITS, edit, type Edit } from './near-copy-edits.js';
 import { withRunDatabase } from '../operators/duckdb/duckdb-views.js';
 import { runStages } from '../pipeline/run/run-stages.js';
 import { resolveSettings } from '../pipeline/settings/settings.js';
@@ -36,41 +37,6 @@ const COPIES = 2000;
 const EPSILONS = [0.001, 0.003, 0.01];
 /** SOTU passages taken (the first, in speaking order): Banking77's size. */
 const SOTU_ROWS = 13083;
-const EDITS = ['drop', 'swap', 'typo', 'case', 'punct'] as const;
-type Edit = (typeof EDITS)[number];
-
-function edit(text: string, kind: Edit, rng: Rng): string {
-  const words = text.split(' ');
-  switch (kind) {
-    case 'drop': {
-      if (words.length < 4) return text;
-      words.splice(rng.int(words.length), 1);
-      return words.join(' ');
-    }
-    case 'swap': {
-      if (words.length < 2) return text;
-      const i = rng.int(words.length - 1);
-      [words[i], words[i + 1]] = [words[i + 1], words[i]];
-      return words.join(' ');
-    }
-    case 'typo': {
-      const long = words.map((w, i) => [w, i] as const).filter(([w]) => /^[a-z]{4,}$/i.test(w));
-      if (long.length === 0) return text;
-      const [w, i] = long[rng.int(long.length)];
-      const p = 1 + rng.int(w.length - 2);
-      // Swap two neighbouring letters, the commonest typing slip.
-      words[i] = w.slice(0, p) + w[p + 1] + w[p] + w.slice(p + 2);
-      return words.join(' ');
-    }
-    case 'case':
-      return rng.next() < 0.5 ? text.toLowerCase() : text.toUpperCase();
-    case 'punct': {
-      const stripped = text.replace(/[?.!]+$/, '');
-      return stripped === text ? `${text}?` : rng.next() < 0.5 ? stripped : `${stripped}!!`;
-    }
-  }
-}
-
 function words(text: string): string[] {
   return text.toLowerCase().replace(/[^a-z0-9']+/g, ' ').trim().split(' ').filter(Boolean).sort();
 }
