@@ -260,7 +260,7 @@ export const settingsShape = {
     .array(z.string().min(1))
     .optional()
     .describe(
-      'semclust dedup: reference sets (semclust OUTDIRs, or JSONL/Parquet/CSV files read with this run\'s text settings; repeat the flag or separate with commas): rows duplicating a reference row by a method of dedup_methods (exact, fuzzy) are removed as against:exact or against:fuzzy, e.g. to decontaminate against an evaluation set; references are only read',
+      'semclust dedup: reference sets (semclust OUTDIRs, or JSONL/Parquet/CSV files read with this run\'s text settings; repeat the flag or separate with commas): rows duplicating a reference row by a method of dedup_methods are removed as against:exact, against:fuzzy or against:semantic (the reference embedded with the run\'s model), e.g. to decontaminate against an evaluation set; references are only read',
     ),
   write_kept: z.string().min(1).optional().describe('semclust dedup: also write the original records of the kept rows to this JSONL file'),
   sweep: z

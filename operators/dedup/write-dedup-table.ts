@@ -4,7 +4,7 @@
  * rows the first two kept. A row's reason is the first method that removed it; its group is
  * the id finally kept for it (a fuzzy group whose kept row SemDeDup removed joins that row's
  * semantic keeper). A row matched against a reference set (--against) is removed as
- * against:exact or against:fuzzy before any of them, its group and duplicate the reference
+ * against:exact, against:fuzzy or against:semantic before any of them, its group and duplicate the reference
  * row's id. Also the stage's totals, per method and per cluster.
  */
 import path from 'node:path';
@@ -12,9 +12,10 @@ import fs from 'node:fs';
 import { DEDUP } from '../../schemas/tables.js';
 import { partName, writeParquet } from '../parquet/parquet.js';
 import type { SemanticDecision } from './dedup-clusters.js';
+import type { ReferenceMatch } from './semantic-against.js';
 import { AGAINST_EXACT, type LexicalDecisions } from './lexical-dedup.js';
 
-export type DedupReason = 'exact' | 'fuzzy' | 'semantic' | 'against:exact' | 'against:fuzzy';
+export type DedupReason = 'exact' | 'fuzzy' | 'semantic' | 'against:exact' | 'against:fuzzy' | 'against:semantic';
 /** The totals' keys: the against:* reasons counted together. */
 export type RemovedBy = 'exact' | 'fuzzy' | 'semantic' | 'against';
 
@@ -40,7 +41,8 @@ function percentile(sorted: number[], p: number): number {
 
 /**
  * Writes OUTDIR/dedup/ in parts of `partRows` rows; `clusterOf` and `semantic` come from
- * semanticDedup. With `exact` off, a later row of an id shares its first row's decision.
+ * semanticDedup, `againstSemantic` from semanticAgainst (empty without). With `exact` off, a
+ * later row of an id shares its first row's decision.
  */
 export function writeDedupTable(
   outDir: string,
@@ -49,6 +51,7 @@ export function writeDedupTable(
   clusterOf: ReadonlyMap<string, number>,
   semantic: ReadonlyMap<string, SemanticDecision>,
   exact: boolean,
+  againstSemantic: ReadonlyMap<string, ReferenceMatch> = new Map(),
 ): DedupTableTotals {
   const dir = path.join(outDir, DEDUP.path);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -83,15 +86,19 @@ export function writeDedupTable(
       const s = semantic.get(id);
       let why: DedupReason | null = null;
       let dup: string | null = null;
-      let ref: number = -1;
+      let where: string | null = null;
+      const sa = againstSemantic.get(id);
       if (against && against.how[d]) {
-        ref = against.match[d];
-        [why, dup] = [against.how[d] === AGAINST_EXACT ? 'against:exact' : 'against:fuzzy', against.ids[ref]];
+        const ref = against.match[d];
+        [why, dup, where] = [against.how[d] === AGAINST_EXACT ? 'against:exact' : 'against:fuzzy', against.ids[ref], against.where[ref]];
         jaccard[k] = against.jaccard[d];
+      } else if (sa) {
+        [why, dup, where] = ['against:semantic', sa.id, sa.where];
+        similarity[k] = sa.similarity;
       } else if (firstRow[row] !== row && exact) [why, dup] = ['exact', id];
       else if (fuzzy && !fuzzy.kept[d]) [why, dup] = ['fuzzy', ids[distinctRows[fuzzy.match[d]]]];
       else if (s && !s.kept) [why, dup] = ['semantic', s.duplicateOf];
-      if (firstRow[row] === row && ref < 0) {
+      if (firstRow[row] === row && where === null) {
         if (fuzzy) jaccard[k] = fuzzy.jaccard[d];
         if (s) similarity[k] = s.similarity;
       }
@@ -100,8 +107,8 @@ export function writeDedupTable(
       kept[k] = why === null ? 1 : 0;
       reason.push(why);
       duplicateOf.push(dup);
-      group.push(ref >= 0 ? (dup as string) : groupOf(d));
-      reference.push(ref >= 0 && against ? against.where[ref] : null);
+      group.push(where !== null ? (dup as string) : groupOf(d));
+      reference.push(where);
       if (why) removedBy[why.startsWith('against:') ? 'against' : (why as RemovedBy)]++;
       if (c < 0) noise++;
       else {

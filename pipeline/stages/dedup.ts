@@ -16,6 +16,8 @@ import type { StageStats } from './index.js';
 import { semanticDedup, type SemanticDecision } from '../../operators/dedup/dedup-clusters.js';
 import { lexicalDedup } from '../../operators/dedup/lexical-dedup.js';
 import { readReference } from '../../operators/dedup/read-reference.js';
+import { semanticAgainst, type ReferenceMatch } from '../../operators/dedup/semantic-against.js';
+import { openEmbedder } from '../../operators/embedders/open-embedder.js';
 import { UsageError } from '../../core/util/semclust-error.js';
 import { writeDedupTable } from '../../operators/dedup/write-dedup-table.js';
 import { dedupSweep } from '../../operators/dedup/dedup-sweep.js';
@@ -70,9 +72,10 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
               already kept row, nearest the centroid first (--dedup-keep nearest|farthest|random)
   --against REF (repeat it, or REF,REF) first removes the rows that copy a row of a reference
   set — a semclust OUTDIR or JSONL/Parquet/CSV files read with this run's --text-key — exactly
-  (against:exact) or by MinHash (against:fuzzy), e.g. to decontaminate against an evaluation
-  set; the reference row's id is in duplicate_of, its file:line in reference. References are
-  only read; changing the list redoes dedup.
+  (against:exact), by MinHash (against:fuzzy) or, with semantic in --dedup-methods, by cosine
+  similarity ≥ 1 − ε to a reference row embedded with this run's model (against:semantic),
+  e.g. to decontaminate against an evaluation set; the reference row's id is in duplicate_of,
+  its file:line in reference. References are only read; changing the list redoes dedup.
   The kept row of an exact or fuzzy group is its earliest row. Writes OUTDIR/dedup/, one row
   per input row (id, source, line, cluster, kept, reason, group_id, duplicate_of, similarity,
   jaccard); a later sample draws only kept ids. --write-kept FILE also writes the kept
@@ -115,13 +118,14 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
       ? { unit: s.fuzzy_shingles, ngram: s.fuzzy_ngram, threshold: s.fuzzy_threshold, permutations: s.fuzzy_permutations, seed: s.seed }
       : null;
     const against = s.against?.length ? s.against : null;
-    if (against && !methods.has('exact') && !methods.has('fuzzy')) {
-      throw new UsageError(`--against matches by the exact and fuzzy methods, and --dedup-methods is ${s.dedup_methods.join(',')}: add exact,fuzzy (e.g. --dedup-methods exact,fuzzy,semantic)`);
+    if (against && methods.has('semantic') && s.embedding_column) {
+      throw new UsageError(`--against with the semantic method embeds the reference with the run's model, and this run's vectors came from --embedding-column ${s.embedding_column}: leave semantic out of --dedup-methods (e.g. --dedup-methods exact,fuzzy)`);
     }
     let referenceRejects = 0;
-    const reference = against && {
+    const readOptions = { keyPath: s.message_key ?? s.text_key, maxLineBytes: s.max_line_bytes, csvDelimiter: s.csv_delimiter };
+    const reference = against && (methods.has('exact') || methods.has('fuzzy')) && {
       exact: methods.has('exact'),
-      batches: readReference(against, { keyPath: s.message_key ?? s.text_key, maxLineBytes: s.max_line_bytes, csvDelimiter: s.csv_delimiter, onReject: () => void referenceRejects++ }),
+      batches: readReference(against, { ...readOptions, onReject: () => void referenceRejects++ }),
     };
     const stats = await withRunDatabase(ctx.outDir, async (conn) => {
       const rowsProgress = ctx.progress('dedup', 'rows');
@@ -131,7 +135,27 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
       const removed = new Set<string>();
       const f = lexical.fuzzy;
       const a = lexical.against;
-      lexical.distinctRows.forEach((row, d) => void (((f && f.kept[d] === 0) || (a && a.how[d])) && removed.add(lexical.ids[row])));
+      const againstLexical = new Set<string>();
+      if (a) lexical.distinctRows.forEach((row, d) => void (a.how[d] && againstLexical.add(lexical.ids[row])));
+      lexical.distinctRows.forEach((row, d) => void (f && f.kept[d] === 0 && removed.add(lexical.ids[row])));
+      // Semantic against the reference: every id the lexical matches against it left, whatever the input's own methods did with it.
+      let againstSemantic = new Map<string, ReferenceMatch>();
+      let semanticReferenceRows = 0;
+      if (against && methods.has('semantic')) {
+        const embedder = await openEmbedder(s);
+        try {
+          ({ matches: againstSemantic, rows: semanticReferenceRows } = await semanticAgainst(ctx.outDir, readReference(against, { ...readOptions, onReject: reference ? undefined : () => void referenceRejects++ }), embedder, {
+            epsilon: s.dedup_epsilon,
+            batchSize: s.batch_size,
+            threads: s.threads,
+            skip: (id) => againstLexical.has(id),
+          }));
+        } finally {
+          await embedder.close();
+        }
+      }
+      for (const id of againstLexical) removed.add(id);
+      for (const id of againstSemantic.keys()) removed.add(id);
       const clusterOf = new Map<string, number>();
       const semantic = new Map<string, SemanticDecision>();
       const progress = ctx.progress('dedup', 'clusters');
@@ -155,9 +179,9 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
       );
       progress.done(done);
       return {
-        ...writeDedupTable(ctx.outDir, s.part_rows, lexical, clusterOf, semantic, methods.has('exact')),
+        ...writeDedupTable(ctx.outDir, s.part_rows, lexical, clusterOf, semantic, methods.has('exact'), againstSemantic),
         fuzzy_bands: lexical.fuzzy?.banding ?? null,
-        reference_rows: lexical.against?.ids.length ?? 0,
+        reference_rows: lexical.against?.ids.length ?? semanticReferenceRows,
       };
     });
     const share = (x: number) => `${(x * 100).toFixed(1)}%`;

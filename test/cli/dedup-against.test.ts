@@ -87,6 +87,22 @@ test('dedup --against: injected near-copies of a reference set are removed again
   const viaRun = await queryRows(out, `SELECT count(*)::INT AS n, min(reference) AS ref FROM dedup WHERE reason LIKE 'against:%'`);
   assert.equal(viaRun[0].n, rows.filter((r) => String(r.reason).startsWith('against:')).length);
   assert.ok(String(viaRun[0].ref).startsWith(`${refOut}: ${refFile}:`), String(viaRun[0].ref));
+
+  // Semantic alone: the reference embedded with the run's model, each copy's nearest reference vector.
+  const semantic = await runCli(['dedup', out, '--against', refFile, '--dedup-methods', 'semantic', '--dedup-epsilon', '0.02', '--quiet']);
+  assert.equal(semantic.code, 0, semantic.stderr);
+  assert.match(semantic.stderr, /against \d+ \(of 300 reference rows\), semantic \d+/);
+  const bySemantic = await queryRows(
+    out,
+    `SELECT json_extract(r.record, '$.of')::INT AS of, d.reason, d.duplicate_of, d.similarity, d.reference
+     FROM dedup d JOIN rows r ON r.source = d.source AND r.line = d.line`,
+  );
+  const found = bySemantic.filter(
+    (r) => r.of !== null && r.reason === 'against:semantic' && r.duplicate_of === idOf(reference[r.of as number]) && r.reference === `${refFile}:${(r.of as number) + 1}` && Number(r.similarity) >= 0.98,
+  );
+  console.log(`dedup --against --dedup-methods semantic (ε = 0.02): ${found.length} of ${COPIES} injected copies against the right reference row`);
+  assert.ok(found.length / COPIES >= 0.9, `${found.length} of ${COPIES}`);
+  assert.equal(bySemantic.filter((r) => r.of === null && r.reason === 'against:semantic').length, 0);
 });
 
 test('dedup --against: a missing reference, and one whose lines have no text at the key path, stop with the reference named', async () => {
