@@ -178,7 +178,7 @@ async function corpus(name: string, originals: { text: string }[], outRoot: stri
 }
 
 /** Holds out a reference, injects near-copies of it into the rest, runs dedup --against it and prints one line. */
-async function against(name: string, originals: { text: string }[], outRoot: string, fuzzy: Partial<SettingsInput>[]): Promise<void> {
+async function against(name: string, originals: { text: string }[], outRoot: string, settings: Partial<SettingsInput>[]): Promise<void> {
   const reference = originals.slice(0, AGAINST_REFERENCE);
   const refFile = path.join(outRoot, `${name}-reference.jsonl`);
   fs.writeFileSync(refFile, reference.map((r, i) => JSON.stringify({ ...r, ref: i })).join('\n') + '\n');
@@ -198,10 +198,11 @@ async function against(name: string, originals: { text: string }[], outRoot: str
   const outDir = path.join(outRoot, `${name}-against`);
   const base = { input, output_dir: outDir, kmeans_num_clusters: 77, seed: 42 };
   await runStages({ outDir, stages: ['embed', 'fit', 'infer'], layers: [{ origin: 'eval', values: base }], quiet: true, log: () => {} });
-  for (const f of fuzzy) {
+  for (const f of settings) {
     const values: Partial<SettingsInput> = { ...base, dedup_methods: ['exact', 'fuzzy'], against: [refFile], ...f };
     await runStages({ outDir, stages: ['dedup'], layers: [{ origin: 'eval', values }], quiet: true, log: () => {} });
-    await againstLine(name, `${values.fuzzy_shingles} ${values.fuzzy_ngram}-grams ≥ ${values.fuzzy_threshold}`, outDir, refFile, reference.length);
+    const label = values.dedup_methods?.includes('fuzzy') ? `exact,fuzzy ${values.fuzzy_shingles} ${values.fuzzy_ngram}-grams ≥ ${values.fuzzy_threshold}` : `${values.dedup_methods?.join(',')} ε = ${values.dedup_epsilon}`;
+    await againstLine(name, label, outDir, refFile, reference.length);
   }
 }
 
@@ -229,7 +230,7 @@ async function againstLine(name: string, label: string, outDir: string, refFile:
   const [right, copies] = [...byEdit.values()].reduce(([c, n], [c2, n2]) => [c + c2, n + n2], [0, 0]);
   const edits = [...byEdit].map(([k, [c, n]]) => `${k} ${(c / n).toFixed(3)}`).join(', ');
   console.log(
-    `${name} --against (exact,fuzzy ${label}; ${referenceRows} held-out reference rows): ${right} of ${copies} injected copies (${((right / copies) * 100).toFixed(1)}%) removed against the right reference row (${edits}); ${ownAgainst} of ${own} other rows removed against the reference`,
+    `${name} --against (${label}; ${referenceRows} held-out reference rows): ${right} of ${copies} injected copies (${((right / copies) * 100).toFixed(1)}%) removed against the right reference row (${edits}); ${ownAgainst} of ${own} other rows removed against the reference`,
   );
 }
 
@@ -276,9 +277,10 @@ async function main(): Promise<void> {
   const againstOnly = process.argv.includes('--against');
   if (!againstOnly) await corpus('banking77', banking77, outRoot, [...methods, ...fuzzyGrid, ...epsilons]);
   const fuzzyAgainst = [{ fuzzy_shingles: d.fuzzy_shingles, fuzzy_ngram: d.fuzzy_ngram, fuzzy_threshold: d.fuzzy_threshold }, { fuzzy_shingles: 'char', fuzzy_ngram: 3, fuzzy_threshold: 0.7 }] as const;
-  await against('banking77', banking77.map(({ text }) => ({ text })), outRoot, [...fuzzyAgainst]);
+  const semanticAgainst = EPSILONS.map((e) => ({ dedup_methods: ['semantic'] as 'semantic'[], dedup_epsilon: e }));
+  await against('banking77', banking77.map(({ text }) => ({ text })), outRoot, [...fuzzyAgainst, ...semanticAgainst]);
   if (!againstOnly) await corpus('sotu', sotu, outRoot, methods);
-  await against('sotu', sotu, outRoot, [fuzzyAgainst[0]]);
+  await against('sotu', sotu, outRoot, [fuzzyAgainst[0], ...semanticAgainst]);
 }
 
 await main();
