@@ -44,7 +44,8 @@ test('dedup --against: injected near-copies of a reference set are removed again
   assert.equal(infer.code, 0, infer.stderr);
 
   const before = fingerprint([refFile]);
-  const dedup = await runCli(['dedup', out, '--against', refFile, '--quiet']);
+  const keptFile = path.join(dir, 'kept.jsonl');
+  const dedup = await runCli(['dedup', out, '--against', refFile, '--write-kept', keptFile, '--quiet']);
   assert.equal(dedup.code, 0, dedup.stderr);
   assert.match(dedup.stderr, /dedup: \d+ of 900 rows removed .*: against \d+ \(of 300 reference rows\), exact \d+, fuzzy \d+/);
   assert.deepEqual(fingerprint([refFile]), before);
@@ -70,6 +71,10 @@ test('dedup --against: injected near-copies of a reference set are removed again
   assert.ok(share >= 0.95, `${right.length} of ${COPIES}`);
   // An unedited copy (a case change of an all-lower-case text can leave it as it was) is against:exact; the rest fuzzy with a Jaccard estimate.
   for (const r of right) assert.equal(r.reason === 'against:exact', r.jaccard === null, `${r.reason} with Jaccard ${r.jaccard}`);
+  // --write-kept leaves out every row removed against the reference, and keeps the rest.
+  const kept = fs.readFileSync(keptFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { of?: number });
+  assert.equal(kept.filter((r) => r.of !== undefined).length, COPIES - right.length);
+  assert.equal(kept.length, rows.filter((r) => r.kept).length);
   // The input's own passages are other passages: none is a copy of the reference.
   const own = rows.filter((r) => r.of === null);
   assert.equal(own.filter((r) => String(r.reason).startsWith('against:')).length, 0);
