@@ -44,6 +44,7 @@ export async function* readReference(refs: readonly string[], o: ReferenceOption
     let rows = 0;
     let firstReject = '';
     if (isRunFolder(ref)) {
+      // Not withRunDatabase: a generator yields from its own body, not from a callback.
       const db = await openRunDatabase(ref);
       try {
         const r = ROWS.col;
