@@ -245,6 +245,14 @@ export const settingsShape = {
     .lt(1)
     .default(0.8)
     .describe("fuzzy dedup: a row whose estimated Jaccard similarity to an earlier row's shingles is ≥ this is a duplicate of that row's group"),
+  fuzzy_bands_threshold: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .optional()
+    .describe(
+      'fuzzy dedup: derive the LSH bands from this Jaccard threshold instead of --fuzzy-threshold, and keep each row\'s best candidate in OUTDIR/dedup-candidates.parquet, so a later --fuzzy-threshold at or above it reruns only the selection (same table as a full run); e.g. 0.5 to try thresholds from 0.5 up',
+    ),
   fuzzy_permutations: z.number().int().min(8).max(1024).default(128).describe('fuzzy dedup: MinHash permutations; LSH bands and rows per band are derived from them and the threshold'),
   dedup_epsilon: z
     .number()

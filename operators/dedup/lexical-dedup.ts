@@ -28,8 +28,23 @@ export interface FuzzyOptions {
   unit: ShingleUnit;
   ngram: number;
   threshold: number;
+  /** The Jaccard threshold the LSH bands are derived from (--fuzzy-bands-threshold; default `threshold`). */
+  bandsThreshold?: number;
   permutations: number;
   seed: number;
+}
+
+/** The banding fuzzy dedup uses: from the bands threshold when fixed, else from the threshold. */
+export function fuzzyBanding(fuzzy: FuzzyOptions): LshBands {
+  return lshBands(fuzzy.bandsThreshold ?? fuzzy.threshold, fuzzy.permutations, CONFIRMED_FALSE_NEGATIVE_WEIGHT);
+}
+
+/**
+ * The decisions from an exact-only pass (`fuzzy` null) and stored candidates of the same
+ * distinct ids (fuzzy-candidates.ts): fuzzyGroups at the threshold, as a full pass would give.
+ */
+export function withCandidates(exactOnly: LexicalDecisions, fuzzy: FuzzyOptions, c: { match: Int32Array; jaccard: Float32Array }): LexicalDecisions {
+  return { ...exactOnly, fuzzy: { ...c, banding: fuzzyBanding(fuzzy), ...fuzzyGroups(c.match, c.jaccard, fuzzy.threshold) } };
 }
 
 export interface LexicalDecisions {
@@ -126,7 +141,7 @@ export async function lexicalDedup(
   firstOf.clear();
   const distinctRows = Int32Array.from(distinct);
   const nd = distinctRows.length;
-  const banding = fuzzy ? lshBands(fuzzy.threshold, P, CONFIRMED_FALSE_NEGATIVE_WEIGHT) : null;
+  const banding = fuzzy ? fuzzyBanding(fuzzy) : null;
   let against: LexicalDecisions['against'] = null;
   if (reference) {
     against = { ids: refIds, where: refWhere, how: new Uint8Array(nd), match: new Int32Array(nd).fill(-1), jaccard: new Float32Array(nd).fill(NaN) };

@@ -35,11 +35,16 @@ export function isRunFolder(ref: string): boolean {
   return fs.existsSync(path.join(ref, ROWS.path)) && fs.existsSync(path.join(ref, 'manifest.json'));
 }
 
-/** The reference rows, a batch at a time; every reference is checked to exist before the first batch. */
-export async function* readReference(refs: readonly string[], o: ReferenceOptions): AsyncGenerator<ReferenceBatch> {
+/** Every reference exists (a glob is left to the reader): checked before a stage removes its old outputs. */
+export function checkReferences(refs: readonly string[]): void {
   for (const ref of refs) {
     if (!fs.existsSync(ref) && !/[*?[{]/.test(ref)) throw new SemclustError(`--against ${ref}: no such file or folder; pass a semclust OUTDIR or JSONL/Parquet/CSV files`);
   }
+}
+
+/** The reference rows, a batch at a time (checkReferences first). */
+export async function* readReference(refs: readonly string[], o: ReferenceOptions): AsyncGenerator<ReferenceBatch> {
+  checkReferences(refs);
   for (const ref of refs) {
     let rows = 0;
     let firstReject = '';

@@ -11,11 +11,12 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { DEDUP, FILES } from '../../schemas/tables.js';
+import { DEDUP, DEDUP_CANDIDATES, FILES } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
 import { semanticDedup, type SemanticDecision } from '../../operators/dedup/dedup-clusters.js';
-import { lexicalDedup } from '../../operators/dedup/lexical-dedup.js';
-import { readReference } from '../../operators/dedup/read-reference.js';
+import { lexicalDedup, withCandidates, type LexicalDecisions } from '../../operators/dedup/lexical-dedup.js';
+import { hasFuzzyCandidates, readFuzzyCandidates, writeFuzzyCandidates } from '../../operators/dedup/fuzzy-candidates.js';
+import { checkReferences, readReference } from '../../operators/dedup/read-reference.js';
 import { semanticAgainst, type ReferenceMatch } from '../../operators/dedup/semantic-against.js';
 import { openEmbedder } from '../../operators/embedders/open-embedder.js';
 import { UsageError } from '../../core/util/semclust-error.js';
@@ -94,14 +95,14 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   stats: dedupStats,
   needs: ['infer'],
   // write_kept and sweep read the outputs, they are not outputs: they do not key the stage (see writeKeptIfAsked).
-  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_permutations', 'seed', 'against', 'write_kept', 'sweep'],
+  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_bands_threshold', 'fuzzy_permutations', 'seed', 'against', 'write_kept', 'sweep'],
   keyed: (s) => {
     const semantic = s.dedup_methods.includes('semantic');
     const fuzzy = s.dedup_methods.includes('fuzzy');
     return [
       'dedup_methods',
       ...(semantic ? (['dedup_epsilon', 'dedup_keep'] as const) : []),
-      ...(fuzzy ? (['fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_permutations'] as const) : []),
+      ...(fuzzy ? (['fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_bands_threshold', 'fuzzy_permutations'] as const) : []),
       // The MinHash functions and SemDeDup's random order are drawn from the seed.
       ...(fuzzy || (semantic && s.dedup_keep === 'random') ? (['seed'] as const) : []),
       ...(s.against?.length ? (['against'] as const) : []),
@@ -109,18 +110,31 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   },
   resumable: false,
 
+  // Settings that cannot work and missing references stop the command before the old dedup/ goes.
+  async prepare(ctx) {
+    const s = ctx.settings;
+    if (s.dedup_methods.includes('fuzzy') && s.fuzzy_bands_threshold !== undefined && s.fuzzy_threshold < s.fuzzy_bands_threshold) {
+      throw new UsageError(
+        `--fuzzy-threshold ${s.fuzzy_threshold} is below --fuzzy-bands-threshold ${s.fuzzy_bands_threshold}: LSH bands for Jaccard ≥ ${s.fuzzy_bands_threshold} miss pairs below it; lower --fuzzy-bands-threshold to ${s.fuzzy_threshold} or raise the threshold`,
+      );
+    }
+    if (s.against?.length && s.dedup_methods.includes('semantic') && s.embedding_column) {
+      throw new UsageError(`--against with the semantic method embeds the reference with the run's model, and this run's vectors came from --embedding-column ${s.embedding_column}: leave semantic out of --dedup-methods (e.g. --dedup-methods exact,fuzzy)`);
+    }
+    if (s.against?.length) checkReferences(s.against);
+  },
+
   async run(ctx): Promise<StageStats<'dedup'>> {
     const s = ctx.settings;
     const dims = ctx.state.stats('embed').dims;
     const clusters = ctx.state.stats('infer').clusters;
     const methods = new Set(s.dedup_methods);
     const fuzzy = methods.has('fuzzy')
-      ? { unit: s.fuzzy_shingles, ngram: s.fuzzy_ngram, threshold: s.fuzzy_threshold, permutations: s.fuzzy_permutations, seed: s.seed }
+      ? { unit: s.fuzzy_shingles, ngram: s.fuzzy_ngram, threshold: s.fuzzy_threshold, bandsThreshold: s.fuzzy_bands_threshold, permutations: s.fuzzy_permutations, seed: s.seed }
       : null;
+    // With fixed bands (and no reference, whose matches are not stored), the candidates are kept and a new threshold reuses them.
+    const candidatesKey = fuzzy && fuzzy.bandsThreshold !== undefined && !s.against?.length ? { ...fuzzy, threshold: undefined } : null;
     const against = s.against?.length ? s.against : null;
-    if (against && methods.has('semantic') && s.embedding_column) {
-      throw new UsageError(`--against with the semantic method embeds the reference with the run's model, and this run's vectors came from --embedding-column ${s.embedding_column}: leave semantic out of --dedup-methods (e.g. --dedup-methods exact,fuzzy)`);
-    }
     let referenceRejects = 0;
     const readOptions = { keyPath: s.message_key ?? s.text_key, maxLineBytes: s.max_line_bytes, csvDelimiter: s.csv_delimiter };
     const reference = against && (methods.has('exact') || methods.has('fuzzy')) && {
@@ -129,7 +143,20 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
     };
     const stats = await withRunDatabase(ctx.outDir, async (conn) => {
       const rowsProgress = ctx.progress('dedup', 'rows');
-      const lexical = await lexicalDedup(conn, fuzzy, (n) => rowsProgress.update(n, null), reference || undefined);
+      let lexical: LexicalDecisions | null = null;
+      if (fuzzy && candidatesKey && hasFuzzyCandidates(ctx.outDir, candidatesKey)) {
+        const exactOnly = await lexicalDedup(conn, null, (n) => rowsProgress.update(n, null));
+        const stored = readFuzzyCandidates(ctx.outDir, candidatesKey, Array.from(exactOnly.distinctRows, (row) => exactOnly.ids[row]));
+        if (stored) {
+          ctx.log(`dedup: only the thresholds changed; reusing the candidate pairs in ${DEDUP_CANDIDATES.path}, rerunning the selection`);
+          lexical = withCandidates(exactOnly, fuzzy, stored);
+        }
+      }
+      if (!lexical) {
+        lexical = await lexicalDedup(conn, fuzzy, (n) => rowsProgress.update(n, null), reference || undefined);
+        const f = lexical.fuzzy;
+        if (candidatesKey && f) writeFuzzyCandidates(ctx.outDir, candidatesKey, Array.from(lexical.distinctRows, (row) => lexical!.ids[row]), f);
+      }
       rowsProgress.done(lexical.ids.length);
       // The ids fuzzy or a reference removed (an exact copy shares its first row's id, so it is never compared apart).
       const removed = new Set<string>();
