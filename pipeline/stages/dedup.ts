@@ -60,7 +60,7 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   name: 'dedup',
   command: {
     summary: 'drop exact, near-identical (MinHash) and semantic duplicates',
-    usage: 'semclust dedup OUTDIR [--against REF]…',
+    usage: 'semclust dedup OUTDIR',
     runs: ['dedup'],
     help: `semclust dedup OUTDIR [FLAGS]
   Marks duplicates with the methods of --dedup-methods (default exact,fuzzy; add semantic
