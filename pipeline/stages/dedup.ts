@@ -14,9 +14,9 @@ import { z } from 'zod';
 import { DEDUP, DEDUP_CANDIDATES, FILES } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
 import { semanticDedup, type SemanticDecision } from '../../operators/dedup/dedup-clusters.js';
-import { lexicalDedup, withCandidates, type LexicalDecisions } from '../../operators/dedup/lexical-dedup.js';
+import { lexicalDedup, withCandidates, type FuzzyOptions, type LexicalDecisions } from '../../operators/dedup/lexical-dedup.js';
 import { hasFuzzyCandidates, readFuzzyCandidates, writeFuzzyCandidates } from '../../operators/dedup/fuzzy-candidates.js';
-import { checkReferences, readReference } from '../../operators/dedup/read-reference.js';
+import { checkReferences, readReference, type ReferenceBatch } from '../../operators/dedup/read-reference.js';
 import { semanticAgainst, type ReferenceMatch } from '../../operators/dedup/semantic-against.js';
 import { openEmbedder } from '../../operators/embedders/open-embedder.js';
 import { UsageError } from '../../core/util/semclust-error.js';
@@ -25,7 +25,8 @@ import { dedupSweep } from '../../operators/dedup/dedup-sweep.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeKeptRecords } from '../../operators/sample/write-kept.js';
 import type { Settings } from '../../schemas/config.js';
-import type { Stage } from '../run/stage.js';
+import type { Stage, StageRun } from '../run/stage.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
 
 /** What the dedup stage records in manifest.json. */
 export const dedupStats = z.object({
@@ -145,20 +146,7 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
     };
     const stats = await withRunDatabase(ctx.outDir, async (conn) => {
       const rowsProgress = ctx.progress('dedup', 'rows');
-      let lexical: LexicalDecisions | null = null;
-      if (fuzzy && candidatesKey && hasFuzzyCandidates(ctx.outDir, candidatesKey)) {
-        const exactOnly = await lexicalDedup(conn, null, (n) => rowsProgress.update(n, null));
-        const stored = readFuzzyCandidates(ctx.outDir, candidatesKey, Array.from(exactOnly.distinctRows, (row) => exactOnly.ids[row]));
-        if (stored) {
-          ctx.log(`dedup: only the thresholds changed; reusing the candidate pairs in ${DEDUP_CANDIDATES.path}, rerunning the selection`);
-          lexical = withCandidates(exactOnly, fuzzy, stored);
-        }
-      }
-      if (!lexical) {
-        lexical = await lexicalDedup(conn, fuzzy, (n) => rowsProgress.update(n, null), reference || undefined);
-        const f = lexical.fuzzy;
-        if (candidatesKey && f) writeFuzzyCandidates(ctx.outDir, candidatesKey, Array.from(lexical.distinctRows, (row) => lexical!.ids[row]), f);
-      }
+      const lexical = await lexicalStep(ctx, conn, fuzzy, candidatesKey, reference || undefined, (n) => rowsProgress.update(n, null));
       rowsProgress.done(lexical.ids.length);
       // The ids fuzzy or a reference removed (an exact copy shares its first row's id, so it is never compared apart).
       const removed = new Set<string>();
@@ -168,21 +156,10 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
       if (a) lexical.distinctRows.forEach((row, d) => void (a.how[d] && againstLexical.add(lexical.ids[row])));
       lexical.distinctRows.forEach((row, d) => void (f && f.kept[d] === 0 && removed.add(lexical.ids[row])));
       // Semantic against the reference: every id the lexical matches against it left, whatever the input's own methods did with it.
-      let againstSemantic = new Map<string, ReferenceMatch>();
-      let semanticReferenceRows = 0;
-      if (against && methods.has('semantic')) {
-        const embedder = await openEmbedder(s);
-        try {
-          ({ matches: againstSemantic, rows: semanticReferenceRows } = await semanticAgainst(ctx.outDir, readReference(against, { ...readOptions, onReject: reference ? undefined : () => void referenceRejects++ }), embedder, {
-            epsilon: s.dedup_epsilon,
-            batchSize: s.batch_size,
-            threads: s.threads,
-            skip: (id) => againstLexical.has(id),
-          }));
-        } finally {
-          await embedder.close();
-        }
-      }
+      const { matches: againstSemantic, rows: semanticReferenceRows } =
+        against && methods.has('semantic')
+          ? await againstStep(ctx, readReference(against, { ...readOptions, onReject: reference ? undefined : () => void referenceRejects++ }), (id) => againstLexical.has(id))
+          : { matches: new Map<string, ReferenceMatch>(), rows: 0 };
       for (const id of againstLexical) removed.add(id);
       for (const id of againstSemantic.keys()) removed.add(id);
       const clusterOf = new Map<string, number>();
@@ -235,6 +212,43 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
     };
   },
 };
+
+/**
+ * Exact and fuzzy (and against the reference's rows): from the stored candidates when the
+ * fuzzy settings but the threshold are those they were computed with (fuzzy-candidates.ts),
+ * else from the texts, storing the candidates when the bands are fixed.
+ */
+async function lexicalStep(
+  ctx: StageRun,
+  conn: DuckDBConnection,
+  fuzzy: FuzzyOptions | null,
+  candidatesKey: object | null,
+  reference: Parameters<typeof lexicalDedup>[3],
+  onRows: (n: number) => void,
+): Promise<LexicalDecisions> {
+  if (fuzzy && candidatesKey && hasFuzzyCandidates(ctx.outDir, candidatesKey)) {
+    const exactOnly = await lexicalDedup(conn, null, onRows);
+    const stored = readFuzzyCandidates(ctx.outDir, candidatesKey, Array.from(exactOnly.distinctRows, (row) => exactOnly.ids[row]));
+    if (stored) {
+      ctx.log(`dedup: only the thresholds changed; reusing the candidate pairs in ${DEDUP_CANDIDATES.path}, rerunning the selection`);
+      return withCandidates(exactOnly, fuzzy, stored);
+    }
+  }
+  const lexical = await lexicalDedup(conn, fuzzy, onRows, reference);
+  if (candidatesKey && lexical.fuzzy) writeFuzzyCandidates(ctx.outDir, candidatesKey, Array.from(lexical.distinctRows, (row) => lexical.ids[row]), lexical.fuzzy);
+  return lexical;
+}
+
+/** Semantic against the reference, embedded with the run's own model (opened here, closed after). */
+async function againstStep(ctx: StageRun, batches: AsyncIterable<ReferenceBatch>, skip: (id: string) => boolean) {
+  const s = ctx.settings;
+  const embedder = await openEmbedder(s);
+  try {
+    return await semanticAgainst(ctx.outDir, batches, embedder, { epsilon: s.dedup_epsilon, batchSize: s.batch_size, threads: s.threads, skip });
+  } finally {
+    await embedder.close();
+  }
+}
 
 /**
  * `write_kept`: the kept records as JSONL, written after the stages whenever asked for —
