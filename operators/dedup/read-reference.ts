@@ -12,7 +12,7 @@ import path from 'node:path';
 import { SemclustError } from '../../core/util/semclust-error.js';
 import { ROWS } from '../../schemas/tables.js';
 import { openRunDatabase } from '../duckdb/duckdb-views.js';
-import { extractTexts } from '../input/extract-text.js';
+import { extractTexts, type ExtractOptions } from '../input/extract-text.js';
 import { readLines, resolveInputs } from '../input/read-lines.js';
 
 export interface ReferenceBatch {
@@ -23,7 +23,8 @@ export interface ReferenceBatch {
 }
 
 export interface ReferenceOptions {
-  keyPath: string;
+  /** The run's own text extraction (key path, and whatever else embed extracts with). */
+  extract: ExtractOptions;
   maxLineBytes: number;
   csvDelimiter?: string;
   /** Each reference line the extraction rejected. */
@@ -72,7 +73,7 @@ export async function* readReference(refs: readonly string[], o: ReferenceOption
       const files = await resolveInputs([ref]).catch((e: Error) => {
         throw new SemclustError(`--against ${ref}: ${e.message}`);
       });
-      const extract = extractTexts({ keyPath: o.keyPath });
+      const extract = extractTexts(o.extract);
       for await (const batch of extract(readLines(files, { maxLineBytes: o.maxLineBytes, csvDelimiter: o.csvDelimiter }))) {
         for (const r of batch.rejects) {
           firstReject ||= `${r.source}:${r.line}: ${r.reason} (${r.detail})`;

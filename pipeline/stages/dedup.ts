@@ -139,7 +139,8 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
     const candidatesKey = fuzzy && fuzzy.bandsThreshold !== undefined && !s.against?.length ? { ...fuzzy, threshold: undefined } : null;
     const against = s.against?.length ? s.against : null;
     let referenceRejects = 0;
-    const readOptions = { keyPath: s.message_key ?? s.text_key, maxLineBytes: s.max_line_bytes, csvDelimiter: s.csv_delimiter };
+    // The key path embed extracts texts with (pipeline/stages/embed-stream.ts), so a reference row's id is its text's id here.
+    const readOptions = { extract: { keyPath: s.message_key ?? s.text_key }, maxLineBytes: s.max_line_bytes, csvDelimiter: s.csv_delimiter };
     const reference = against && (methods.has('exact') || methods.has('fuzzy')) && {
       exact: methods.has('exact'),
       batches: readReference(against, { ...readOptions, onReject: () => void referenceRejects++ }),

@@ -25,7 +25,7 @@ test('readReference: files through the input readers (ids as embed gives them, r
   writeRowsPart(run, 0, [{ id: 'id-x', text: 'from a run', line: 7 }]);
   fs.writeFileSync(path.join(run, 'manifest.json'), '{}');
   const rejects: string[] = [];
-  const got = await all(readReference([jsonl, run], { keyPath: 'q.text', maxLineBytes: 1 << 20, onReject: (s, l, r) => rejects.push(`${s}:${l} ${r}`) }));
+  const got = await all(readReference([jsonl, run], { extract: { keyPath: 'q.text' }, maxLineBytes: 1 << 20, onReject: (s, l, r) => rejects.push(`${s}:${l} ${r}`) }));
   const idOf = await createRowIdHasher();
   assert.deepEqual(got.texts, ['first question', 'second question', 'from a run']);
   assert.deepEqual(got.ids, [idOf('first question'), idOf('second question'), 'id-x']);
@@ -39,8 +39,8 @@ test('readReference: a CSV reference through DuckDB, quoted fields and all; a re
   const dir = tempDir('read-reference-csv');
   const csv = path.join(dir, 'eval.csv');
   fs.writeFileSync(csv, 'text,label\n"third, with a comma",1\nfourth,2\n');
-  const got = await all(readReference([csv], { keyPath: 'text', maxLineBytes: 1 << 20 }));
+  const got = await all(readReference([csv], { extract: { keyPath: 'text' }, maxLineBytes: 1 << 20 }));
   assert.deepEqual(got.texts, ['third, with a comma', 'fourth']);
   assert.deepEqual(got.where, [`${csv}:1`, `${csv}:2`]);
-  await assert.rejects(all(readReference([csv], { keyPath: 'question', maxLineBytes: 1 << 20 })), /--against .*eval\.csv: no reference row read; the first line was rejected: .*missing_key/);
+  await assert.rejects(all(readReference([csv], { extract: { keyPath: 'question' }, maxLineBytes: 1 << 20 })), /--against .*eval\.csv: no reference row read; the first line was rejected: .*missing_key/);
 });
