@@ -313,6 +313,14 @@ export const settingsShape = {
     .lt(1)
     .default(0.8)
     .describe("fuzzy dedup: a row whose estimated Jaccard similarity to an earlier row's shingles is ≥ this is a duplicate of that row's group"),
+  fuzzy_bands_threshold: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .optional()
+    .describe(
+      'fuzzy dedup: derive the LSH bands from this Jaccard threshold instead of --fuzzy-threshold, and keep each row\'s best candidate in OUTDIR/dedup-candidates.parquet, so a later --fuzzy-threshold at or above it reruns only the selection (same table as a full run); e.g. 0.5 to try thresholds from 0.5 up',
+    ),
   fuzzy_permutations: z.number().int().min(8).max(1024).default(128).describe('fuzzy dedup: MinHash permutations; LSH bands and rows per band are derived from them and the threshold'),
   dedup_epsilon: z
     .number()
@@ -324,6 +332,12 @@ export const settingsShape = {
     .enum(['nearest', 'farthest', 'random'])
     .default('nearest')
     .describe('SemDeDup visiting order within a cluster: the kept row of a duplicate group is the one nearest the centroid, farthest from it, or a seeded random one'),
+  against: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      'semclust dedup: reference sets (semclust OUTDIRs, or JSONL/Parquet/CSV files read with this run\'s text settings; repeat the flag or separate with commas): rows duplicating a reference row by a method of dedup_methods are removed as against:exact, against:fuzzy or against:semantic (the reference embedded with the run\'s model), e.g. to decontaminate against an evaluation set; references are only read',
+    ),
   write_kept: z.string().min(1).optional().describe('semclust dedup: also write the original records of the kept rows to this JSONL file'),
   sweep: z
     .boolean()

@@ -104,12 +104,21 @@ export const DEDUP = layout({
     duplicate_of: 'utf8?',
     similarity: 'float32?',
     jaccard: 'float32?',
+    reference: 'utf8?',
   },
   dictionary: ['source', 'reason'],
-  doc: 'the dedup decision for every input row, in row order: its id, file and line, cluster, kept or not, the method that removed it (exact | fuzzy | semantic, null when kept), the kept id of its duplicate group (its own when kept and alone), the id it duplicates (null when kept; its own id for an exact copy), the highest cosine similarity to a kept id visited before it in its cluster (semantic; null where not compared) and the best MinHash Jaccard estimate to an earlier row (fuzzy; null without an LSH candidate)',
+  doc: 'the dedup decision for every input row, in row order: its id, file and line, cluster, kept or not, the method that removed it (exact | fuzzy | semantic, or against:exact | against:fuzzy | against:semantic for a copy of a --against reference row; null when kept), the kept id of its duplicate group (its own when kept and alone; the reference row id for against:*), the id it duplicates (null when kept; its own id for an exact copy; the reference row id for against:*), the highest cosine similarity to a kept id visited before it in its cluster (semantic; to the reference row for against:semantic; null where not compared), the best MinHash Jaccard estimate to an earlier row (fuzzy; to the reference row for against:fuzzy; null without an LSH candidate) and, for against:*, where the reference row is (file:line, or OUTDIR: file:line for a reference run folder)',
 });
 
-export const TABLES = [ROWS, EMBEDDINGS, PROJECTION, LABELS, CLUSTERS, SAMPLE, DEDUP] as const;
+export const DEDUP_CANDIDATES = layout({
+  name: 'dedup_candidates',
+  path: 'dedup-candidates.parquet',
+  parts: false,
+  columns: { id: 'utf8', match: 'int32', jaccard: 'float32' },
+  doc: 'with --fuzzy-bands-threshold: each distinct id in row order, its best earlier LSH candidate (an index into these rows, -1 none) and the Jaccard estimate (NaN none), so a new --fuzzy-threshold reruns only the selection; beside it dedup-candidates.json, the settings they were computed with',
+});
+
+export const TABLES = [ROWS, EMBEDDINGS, PROJECTION, LABELS, CLUSTERS, SAMPLE, DEDUP, DEDUP_CANDIDATES] as const;
 
 /** Non-Parquet outputs under OUTDIR. */
 export const FILES = {
@@ -120,6 +129,8 @@ export const FILES = {
   plot: 'plot.svg',
   /** Scratch space of a running stage (per-cluster rows for diverse picks); removed after it. */
   spill: 'spill',
+  /** The settings OUTDIR/dedup-candidates.parquet was computed with (see DEDUP_CANDIDATES). */
+  dedupCandidatesKey: 'dedup-candidates.json',
   report: 'report.html',
   labelCache: 'cluster-labels.json',
   /** Job files `semclust launch` renders (OUTDIR/launch/<scheduler>/); written before the first stage runs. */

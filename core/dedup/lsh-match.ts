@@ -14,8 +14,8 @@
  * estimate each candidate gets is what decides.
  *
  * Matching new rows against a reference set is the same call with the reference's
- * signatures first: every later row's match is then the earlier row, reference or not, it
- * resembles most.
+ * signatures first and `reference` set to their count: only reference rows are then candidates, and a bucket holding any reference row has one as its first member, so each
+ * later row meets the reference rows it shares a band with and nothing else.
  */
 import type { LshBands } from './lsh-bands.js';
 import { estimatedJaccard } from './minhash.js';
@@ -30,9 +30,10 @@ export interface EarlierMatch {
 
 /**
  * `signatures` (n × P, row-major), `use[i]` 0 to leave row i out (an empty shingle set), the
- * banding. Returns each row's best earlier match.
+ * banding; `reference` > 0: the first `reference` rows are a reference set, the only
+ * candidates, and get no match themselves. Returns each row's best earlier match.
  */
-export function nearestEarlier(signatures: Uint32Array, n: number, permutations: number, banding: LshBands, use?: Uint8Array): EarlierMatch {
+export function nearestEarlier(signatures: Uint32Array, n: number, permutations: number, banding: LshBands, use?: Uint8Array, reference = 0): EarlierMatch {
   const { bands, rows } = banding;
   if (bands * rows > permutations) throw new RangeError(`${bands} bands × ${rows} rows exceed ${permutations} permutations`);
   if (signatures.length < n * permutations) throw new RangeError(`signatures hold ${signatures.length} values, fewer than ${n} rows × ${permutations}`);
@@ -66,7 +67,7 @@ export function nearestEarlier(signatures: Uint32Array, n: number, permutations:
         continue;
       }
       const i = halves[2 * k];
-      if (match[i] === head) continue;
+      if ((reference > 0 && (head >= reference || i < reference)) || match[i] === head) continue;
       const j = estimatedJaccard(signatures, permutations, i, head);
       if (match[i] < 0 || j > jaccard[i] || (j === jaccard[i] && head < match[i])) {
         match[i] = head;

@@ -5,9 +5,14 @@
  * each id gets a MinHash signature of its normalised text's shingles (core/dedup/), LSH finds
  * each one's most similar earlier row, and fuzzyGroups keeps the earliest row of each group.
  *
+ * Against reference sets (--against, read-reference.ts), first: a row whose id a reference row
+ * has (exact) or whose LSH candidates include a reference row at Jaccard ≥ the threshold (fuzzy,
+ * the reference's signatures first and only they candidates, core/dedup/lsh-match.ts) is marked
+ * against that reference row, and the methods within the input then see only the rows left.
+ *
  * Memory: per input row its id, source and line (for the dedup/ table), and per distinct id
- * its P-value signature (512 bytes at P = 128) — all rows are candidates of all later ones.
- * DuckDB streams the texts; no text is kept.
+ * its P-value signature (512 bytes at P = 128) — all rows are candidates of all later ones;
+ * per reference row its id, where it is and its signature. DuckDB streams the texts; no text is kept.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { fuzzyGroups } from '../../core/dedup/fuzzy-groups.js';
@@ -17,13 +22,29 @@ import { minhashFamily, minhashSignature } from '../../core/dedup/minhash.js';
 import { normalizeText } from '../../core/dedup/normalize-text.js';
 import { shingleHashes, type ShingleUnit } from '../../core/dedup/shingles.js';
 import { ROWS } from '../../schemas/tables.js';
+import type { ReferenceBatch } from './read-reference.js';
 
 export interface FuzzyOptions {
   unit: ShingleUnit;
   ngram: number;
   threshold: number;
+  /** The Jaccard threshold the LSH bands are derived from (--fuzzy-bands-threshold; default `threshold`). */
+  bandsThreshold?: number;
   permutations: number;
   seed: number;
+}
+
+/** The banding fuzzy dedup uses: from the bands threshold when fixed, else from the threshold. */
+export function fuzzyBanding(fuzzy: FuzzyOptions): LshBands {
+  return lshBands(fuzzy.bandsThreshold ?? fuzzy.threshold, fuzzy.permutations, CONFIRMED_FALSE_NEGATIVE_WEIGHT);
+}
+
+/**
+ * The decisions from an exact-only pass (`fuzzy` null) and stored candidates of the same
+ * distinct ids (fuzzy-candidates.ts): fuzzyGroups at the threshold, as a full pass would give.
+ */
+export function withCandidates(exactOnly: LexicalDecisions, fuzzy: FuzzyOptions, c: { match: Int32Array; jaccard: Float32Array }): LexicalDecisions {
+  return { ...exactOnly, fuzzy: { ...c, banding: fuzzyBanding(fuzzy), ...fuzzyGroups(c.match, c.jaccard, fuzzy.threshold) } };
 }
 
 export interface LexicalDecisions {
@@ -37,10 +58,23 @@ export interface LexicalDecisions {
   distinctRows: Int32Array;
   /** Fuzzy, per distinct id (null when fuzzy is off): its best earlier match (distinct index, −1 none), the Jaccard estimate, kept flag and group's kept distinct index. */
   fuzzy: { match: Int32Array; jaccard: Float32Array; kept: Uint8Array; group: Int32Array; banding: LshBands } | null;
+  /** Against reference sets (null without): per distinct id, how it matched a reference row (0 not, 1 exact, 2 fuzzy), which (reference index, −1) and the Jaccard estimate (NaN for exact). */
+  against: { ids: string[]; where: string[]; how: Uint8Array; match: Int32Array; jaccard: Float32Array } | null;
 }
 
-/** Reads rows/ once; `fuzzy` null runs the exact pass only. */
-export async function lexicalDedup(conn: DuckDBConnection, fuzzy: FuzzyOptions | null, onRows?: (rows: number) => void): Promise<LexicalDecisions> {
+export const AGAINST_EXACT = 1;
+export const AGAINST_FUZZY = 2;
+
+/**
+ * Reads the reference rows (when given), then rows/ once; `fuzzy` null runs no fuzzy pass,
+ * `exact` false leaves identical texts to fuzzy (Jaccard 1) when matching the reference.
+ */
+export async function lexicalDedup(
+  conn: DuckDBConnection,
+  fuzzy: FuzzyOptions | null,
+  onRows?: (rows: number) => void,
+  reference?: { batches: AsyncIterable<ReferenceBatch>; exact: boolean },
+): Promise<LexicalDecisions> {
   const r = ROWS.col;
   const P = fuzzy?.permutations ?? 0;
   const family = fuzzy ? minhashFamily(P, fuzzy.seed) : null;
@@ -52,6 +86,33 @@ export async function lexicalDedup(conn: DuckDBConnection, fuzzy: FuzzyOptions |
   const distinct: number[] = [];
   let signatures: Uint32Array = new Uint32Array(fuzzy ? 1024 * P : 0);
   let use: Uint8Array = new Uint8Array(1024);
+  /** Signatures in `signatures`/`use` so far: the reference's, then the input's distinct ids. */
+  let signed = 0;
+  const sign = (text: string) => {
+    if (!fuzzy || !family) return;
+    if ((signed + 1) * P > signatures.length) {
+      signatures = grow(signatures, signatures.length * 2) as Uint32Array;
+      use = grow(use, use.length * 2) as Uint8Array;
+    }
+    const shingles = shingleHashes(normalizeText(text), fuzzy.unit, fuzzy.ngram);
+    use[signed] = shingles.length > 0 ? 1 : 0;
+    minhashSignature(shingles, family, signatures, signed * P);
+    signed++;
+  };
+  const refIds: string[] = [];
+  const refWhere: string[] = [];
+  const refOf = new Map<string, number>();
+  if (reference) {
+    for await (const b of reference.batches) {
+      b.ids.forEach((id, k) => {
+        if (reference.exact && !refOf.has(id)) refOf.set(id, refIds.length);
+        refIds.push(id);
+        refWhere.push(b.where[k]);
+        sign(b.texts[k]);
+      });
+    }
+  }
+  const nRef = signed;
   const result = await conn.stream(`SELECT ${r.id}, ${fuzzy ? r.text : 'NULL'}, ${r.source}, ${r.line} FROM ${ROWS.name}`);
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const [idv, textv, sourcev, linev] = [0, 1, 2, 3].map((c) => chunk.getColumnVector(c));
@@ -72,29 +133,41 @@ export async function lexicalDedup(conn: DuckDBConnection, fuzzy: FuzzyOptions |
       }
       firstOf.set(id, row);
       firstRow[row] = row;
-      const d = distinct.length;
       distinct.push(row);
-      if (fuzzy && family) {
-        if ((d + 1) * P > signatures.length) {
-          signatures = grow(signatures, signatures.length * 2) as Uint32Array;
-          use = grow(use, use.length * 2) as Uint8Array;
-        }
-        const shingles = shingleHashes(normalizeText(textv.getItem(k) as string), fuzzy.unit, fuzzy.ngram);
-        use[d] = shingles.length > 0 ? 1 : 0;
-        minhashSignature(shingles, family, signatures, d * P);
-      }
+      sign(textv.getItem(k) as string);
     }
     onRows?.(ids.length);
   }
   firstOf.clear();
   const distinctRows = Int32Array.from(distinct);
+  const nd = distinctRows.length;
+  const banding = fuzzy ? fuzzyBanding(fuzzy) : null;
+  let against: LexicalDecisions['against'] = null;
+  if (reference) {
+    against = { ids: refIds, where: refWhere, how: new Uint8Array(nd), match: new Int32Array(nd).fill(-1), jaccard: new Float32Array(nd).fill(NaN) };
+    for (let d = 0; d < nd; d++) {
+      const r = refOf.get(ids[distinctRows[d]]);
+      if (r === undefined) continue;
+      [against.how[d], against.match[d]] = [AGAINST_EXACT, r];
+      // Removed: no candidate for the reference's fuzzy pass nor the input's.
+      if (fuzzy) use[nRef + d] = 0;
+    }
+    if (fuzzy && banding) {
+      const m = nearestEarlier(signatures, nRef + nd, P, banding, use, nRef);
+      for (let d = 0; d < nd; d++) {
+        if (m.match[nRef + d] < 0 || !(m.jaccard[nRef + d] >= fuzzy.threshold)) continue;
+        [against.how[d], against.match[d], against.jaccard[d]] = [AGAINST_FUZZY, m.match[nRef + d], m.jaccard[nRef + d]];
+        use[nRef + d] = 0;
+      }
+    }
+  }
+  refOf.clear();
   let fuzzyResult: LexicalDecisions['fuzzy'] = null;
-  if (fuzzy) {
-    const banding = lshBands(fuzzy.threshold, P, CONFIRMED_FALSE_NEGATIVE_WEIGHT);
-    const { match, jaccard } = nearestEarlier(signatures, distinctRows.length, P, banding, use);
+  if (fuzzy && banding) {
+    const { match, jaccard } = nearestEarlier(signatures.subarray(nRef * P), nd, P, banding, use.subarray(nRef));
     fuzzyResult = { match, jaccard, banding, ...fuzzyGroups(match, jaccard, fuzzy.threshold) };
   }
-  return { ids, sources, lines: lines.subarray(0, ids.length), firstRow: firstRow.subarray(0, ids.length), distinctRows, fuzzy: fuzzyResult };
+  return { ids, sources, lines: lines.subarray(0, ids.length), firstRow: firstRow.subarray(0, ids.length), distinctRows, fuzzy: fuzzyResult, against };
 }
 
 function grow<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, length: number): T {

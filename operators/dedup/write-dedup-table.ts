@@ -3,23 +3,28 @@
  * decisions (lexical-dedup.ts) with SemDeDup's (dedup-clusters.ts), which only compared the
  * rows the first two kept. A row's reason is the first method that removed it; its group is
  * the id finally kept for it (a fuzzy group whose kept row SemDeDup removed joins that row's
- * semantic keeper). Also the stage's totals, per method and per cluster.
+ * semantic keeper). A row matched against a reference set (--against) is removed as
+ * against:exact, against:fuzzy or against:semantic before any of them, its group and duplicate the reference
+ * row's id. Also the stage's totals, per method and per cluster.
  */
 import path from 'node:path';
 import fs from 'node:fs';
 import { DEDUP } from '../../schemas/tables.js';
 import { partName, writeParquet } from '../parquet/parquet.js';
 import type { SemanticDecision } from './dedup-clusters.js';
-import type { LexicalDecisions } from './lexical-dedup.js';
+import type { ReferenceMatch } from './semantic-against.js';
+import { AGAINST_EXACT, type LexicalDecisions } from './lexical-dedup.js';
 
-export type DedupReason = 'exact' | 'fuzzy' | 'semantic';
+export type DedupReason = 'exact' | 'fuzzy' | 'semantic' | 'against:exact' | 'against:fuzzy' | 'against:semantic';
+/** The totals' keys: the against:* reasons counted together. */
+export type RemovedBy = 'exact' | 'fuzzy' | 'semantic' | 'against';
 
 export interface DedupTableTotals {
   rows: number;
   kept: number;
   removed: number;
   removed_fraction: number;
-  removed_by: Record<DedupReason, number>;
+  removed_by: Record<RemovedBy, number>;
   noise_rows: number;
   clusters: number;
   clusters_with_duplicates: number;
@@ -36,7 +41,8 @@ function percentile(sorted: number[], p: number): number {
 
 /**
  * Writes OUTDIR/dedup/ in parts of `partRows` rows; `clusterOf` and `semantic` come from
- * semanticDedup. With `exact` off, a later row of an id shares its first row's decision.
+ * semanticDedup, `againstSemantic` from semanticAgainst (empty without). With `exact` off, a
+ * later row of an id shares its first row's decision.
  */
 export function writeDedupTable(
   outDir: string,
@@ -45,11 +51,12 @@ export function writeDedupTable(
   clusterOf: ReadonlyMap<string, number>,
   semantic: ReadonlyMap<string, SemanticDecision>,
   exact: boolean,
+  againstSemantic: ReadonlyMap<string, ReferenceMatch> = new Map(),
 ): DedupTableTotals {
   const dir = path.join(outDir, DEDUP.path);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const { ids, sources, lines, firstRow, distinctRows, fuzzy } = lexical;
+  const { ids, sources, lines, firstRow, distinctRows, fuzzy, against } = lexical;
   const distinctOf = new Int32Array(ids.length).fill(-1);
   distinctRows.forEach((row, d) => (distinctOf[row] = d));
   /** The id finally kept for distinct id d's group. */
@@ -58,7 +65,7 @@ export function writeDedupTable(
     const s = semantic.get(root);
     return s && !s.kept && s.duplicateOf !== null ? s.duplicateOf : root;
   };
-  const removedBy: Record<DedupReason, number> = { exact: 0, fuzzy: 0, semantic: 0 };
+  const removedBy: Record<RemovedBy, number> = { exact: 0, fuzzy: 0, semantic: 0, against: 0 };
   const perCluster = new Map<number, [number, number]>();
   let noise = 0;
   let part = 0;
@@ -71,6 +78,7 @@ export function writeDedupTable(
     const duplicateOf: (string | null)[] = [];
     const similarity = new Float32Array(n).fill(NaN);
     const jaccard = new Float32Array(n).fill(NaN);
+    const reference: (string | null)[] = [];
     for (let k = 0; k < n; k++) {
       const row = start + k;
       const id = ids[row];
@@ -78,10 +86,19 @@ export function writeDedupTable(
       const s = semantic.get(id);
       let why: DedupReason | null = null;
       let dup: string | null = null;
-      if (firstRow[row] !== row && exact) [why, dup] = ['exact', id];
+      let where: string | null = null;
+      const sa = againstSemantic.get(id);
+      if (against && against.how[d]) {
+        const ref = against.match[d];
+        [why, dup, where] = [against.how[d] === AGAINST_EXACT ? 'against:exact' : 'against:fuzzy', against.ids[ref], against.where[ref]];
+        jaccard[k] = against.jaccard[d];
+      } else if (sa) {
+        [why, dup, where] = ['against:semantic', sa.id, sa.where];
+        similarity[k] = sa.similarity;
+      } else if (firstRow[row] !== row && exact) [why, dup] = ['exact', id];
       else if (fuzzy && !fuzzy.kept[d]) [why, dup] = ['fuzzy', ids[distinctRows[fuzzy.match[d]]]];
       else if (s && !s.kept) [why, dup] = ['semantic', s.duplicateOf];
-      if (firstRow[row] === row) {
+      if (firstRow[row] === row && where === null) {
         if (fuzzy) jaccard[k] = fuzzy.jaccard[d];
         if (s) similarity[k] = s.similarity;
       }
@@ -90,8 +107,9 @@ export function writeDedupTable(
       kept[k] = why === null ? 1 : 0;
       reason.push(why);
       duplicateOf.push(dup);
-      group.push(groupOf(d));
-      if (why) removedBy[why]++;
+      group.push(where !== null ? (dup as string) : groupOf(d));
+      reference.push(where);
+      if (why) removedBy[why.startsWith('against:') ? 'against' : (why as RemovedBy)]++;
       if (c < 0) noise++;
       else {
         const t = perCluster.get(c) ?? [0, 0];
@@ -103,12 +121,12 @@ export function writeDedupTable(
     writeParquet(
       path.join(dir, partName(part++)),
       DEDUP,
-      { id: ids.slice(start, start + n), source: sources.slice(start, start + n), line: lines.slice(start, start + n), cluster, kept, reason, group_id: group, duplicate_of: duplicateOf, similarity, jaccard },
+      { id: ids.slice(start, start + n), source: sources.slice(start, start + n), line: lines.slice(start, start + n), cluster, kept, reason, group_id: group, duplicate_of: duplicateOf, similarity, jaccard, reference },
       n,
     );
   }
   const clusters = [...perCluster.entries()].map(([c, [size, removed]]) => [c, size, removed] as [number, number, number]).sort((a, b) => a[0] - b[0]);
-  const removed = removedBy.exact + removedBy.fuzzy + removedBy.semantic;
+  const removed = removedBy.exact + removedBy.fuzzy + removedBy.semantic + removedBy.against;
   const shares = clusters.map(([, n, r]) => r / n).sort((a, b) => a - b);
   return {
     rows: ids.length,

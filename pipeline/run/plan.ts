@@ -46,18 +46,20 @@ function show(v: unknown): string {
 /** Endpoints are recorded without credentials (user info, api-key=… query values). */
 const ENDPOINT_KEYS = ['embedding_endpoint', 'label_endpoint'] as const;
 
-/** Inputs are recorded relative to OUTDIR, so a moved or remounted OUTDIR still finds them; so is the run folder of model_from. */
+/** Inputs and --against references are recorded relative to OUTDIR, so a moved or remounted OUTDIR still finds them; so is the run folder of model_from. */
+const PATH_LISTS = ['input', 'against'];
+
 function toRecorded(key: string, value: unknown, outDir: string): unknown {
   if ((ENDPOINT_KEYS as readonly string[]).includes(key) && value !== undefined) return Array.isArray(value) ? value.map((u: string) => redactUrl(u)) : redactUrl(value as string);
   if (key === 'model_from' && typeof value === 'string') return path.relative(outDir, path.resolve(value)) || '.';
-  if (key !== 'input' || value === undefined) return value;
+  if (!PATH_LISTS.includes(key) || value === undefined) return value;
   const list = Array.isArray(value) ? value : [value];
   return list.map((p: string) => (p === STDIN ? p : path.relative(outDir, path.resolve(p)) || '.'));
 }
 
 function fromRecorded(key: string, value: unknown, outDir: string): unknown {
   if (key === 'model_from' && typeof value === 'string') return path.resolve(outDir, value);
-  if (key !== 'input' || !Array.isArray(value)) return value;
+  if (!PATH_LISTS.includes(key) || !Array.isArray(value)) return value;
   return value.map((p: string) => (p === STDIN ? p : path.resolve(outDir, p)));
 }
 

@@ -113,6 +113,7 @@ export function loadPipelineFile(file: string): SettingsLayer {
   const rel = (p: string) => (p === '-' || path.isAbsolute(p) ? p : path.join(base, p));
   if (typeof values.input === 'string') values.input = rel(values.input);
   else if (Array.isArray(values.input)) values.input = values.input.map((p: unknown) => (typeof p === 'string' ? rel(p) : p));
+  if (Array.isArray(values.against)) values.against = values.against.map((p: unknown) => (typeof p === 'string' ? rel(p) : p));
   if (typeof values.output_dir === 'string') values.output_dir = rel(values.output_dir);
   if (typeof values.write_kept === 'string') values.write_kept = rel(values.write_kept);
   if (typeof values.embedding_model === 'string' && /^\.{1,2}\//.test(values.embedding_model)) values.embedding_model = rel(values.embedding_model);

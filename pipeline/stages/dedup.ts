@@ -3,23 +3,31 @@
  * (later rows with an earlier row's id, i.e. its text), fuzzy (MinHash + LSH over normalised
  * shingles, operators/dedup/lexical-dedup.ts) and semantic (SemDeDup, Abbas et al. 2023, arXiv
  * 2303.09540: within each cluster of labels/, an id within cosine similarity 1 − ε of an id
- * already kept, operators/dedup/dedup-clusters.ts). One decision per input row to dedup/
+ * already kept, operators/dedup/dedup-clusters.ts). With --against, the rows that copy a row of
+ * a reference set (exact or fuzzy, operators/dedup/read-reference.ts) go first. One decision per input row to dedup/
  * (write-dedup-table.ts), statistics to the manifest. A later sample draws only kept ids. Not
  * resumable: one pass is cheaper to redo than to checkpoint (see docs/curate.md for its time).
  * Not split into shards: every row is a candidate duplicate of every earlier one.
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { DEDUP, FILES } from '../../schemas/tables.js';
+import { DEDUP, DEDUP_CANDIDATES, FILES } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
+import { extractOptionsOf } from './embed-stream.js';
 import { semanticDedup, type SemanticDecision } from '../../operators/dedup/dedup-clusters.js';
-import { lexicalDedup } from '../../operators/dedup/lexical-dedup.js';
+import { lexicalDedup, withCandidates, type FuzzyOptions, type LexicalDecisions } from '../../operators/dedup/lexical-dedup.js';
+import { hasFuzzyCandidates, readFuzzyCandidates, writeFuzzyCandidates } from '../../operators/dedup/fuzzy-candidates.js';
+import { checkReferences, readReference, type ReferenceBatch } from '../../operators/dedup/read-reference.js';
+import { semanticAgainst, type ReferenceMatch } from '../../operators/dedup/semantic-against.js';
+import { openEmbedder } from '../../operators/embedders/open-embedder.js';
+import { UsageError } from '../../core/util/semclust-error.js';
 import { writeDedupTable } from '../../operators/dedup/write-dedup-table.js';
 import { dedupSweep } from '../../operators/dedup/dedup-sweep.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeKeptRecords } from '../../operators/sample/write-kept.js';
 import type { Settings } from '../../schemas/config.js';
-import type { Stage } from '../run/stage.js';
+import type { Stage, StageRun } from '../run/stage.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
 
 /** What the dedup stage records in manifest.json. */
 export const dedupStats = z.object({
@@ -29,7 +37,12 @@ export const dedupStats = z.object({
   removed: z.number(),
   removed_fraction: z.number(),
   /** Rows each method removed (each only saw the rows the ones before it kept). */
-  removed_by: z.object({ exact: z.number(), fuzzy: z.number(), semantic: z.number() }).default({ exact: 0, fuzzy: 0, semantic: 0 }),
+  removed_by: z
+    .object({ exact: z.number(), fuzzy: z.number(), semantic: z.number(), against: z.number().default(0) })
+    .default({ exact: 0, fuzzy: 0, semantic: 0, against: 0 }),
+  /** --against: the reference rows read, and the reference lines the text extraction rejected. */
+  reference_rows: z.number().default(0),
+  reference_rejects: z.number().default(0),
   methods: z.array(z.enum(['exact', 'fuzzy', 'semantic'])).default(['semantic']),
   /** The LSH banding fuzzy dedup derived from its threshold and permutations (null: fuzzy off). */
   fuzzy_bands: z.object({ bands: z.number(), rows: z.number() }).nullable().default(null),
@@ -60,16 +73,25 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
               joins that row's group (--fuzzy-shingles word|char, --fuzzy-ngram N)
     semantic  SemDeDup within each cluster: cosine similarity ≥ 1 − --dedup-epsilon to an
               already kept row, nearest the centroid first (--dedup-keep nearest|farthest|random)
+  --against REF (repeat it, or REF,REF) first removes the rows that copy a row of a reference
+  set — a semclust OUTDIR or JSONL/Parquet/CSV files read with this run's --text-key — exactly
+  (against:exact), by MinHash (against:fuzzy) or, with semantic in --dedup-methods, by cosine
+  similarity ≥ 1 − ε to a reference row embedded with this run's model (against:semantic),
+  e.g. to decontaminate against an evaluation set; the reference row's id is in duplicate_of,
+  its file:line in reference. References are only read; changing the list redoes dedup.
   The kept row of an exact or fuzzy group is its earliest row. Writes OUTDIR/dedup/, one row
   per input row (id, source, line, cluster, kept, reason, group_id, duplicate_of, similarity,
-  jaccard); a later sample draws only kept ids. --write-kept FILE also writes the kept
+  jaccard, reference); a later sample draws only kept ids. --write-kept FILE also writes the kept
   original records as JSONL. In a pipeline file, list dedup in stages: [embed, fit, infer,
   dedup, sample]. --sweep also prints the rows other fuzzy thresholds and ε would remove, from
-  the stored scores, without recomputing. The reference tool's dedup_minhash.py: the default fuzzy settings (word
-  1-grams, Jaccard 0.8, 128 permutations).
+  the stored scores, without recomputing. --fuzzy-bands-threshold T fixes the LSH bands and
+  keeps the candidates, so a later --fuzzy-threshold ≥ T reruns only the selection.
+  The reference tool's dedup_minhash.py: the default fuzzy settings (word 1-grams, Jaccard
+  0.8, 128 permutations).
 
   semclust dedup out/b77 --write-kept out/b77-dedup.jsonl
   semclust dedup out/b77 --dedup-methods exact,fuzzy,semantic --dedup-epsilon 0.001
+  semclust dedup out/train --against eval/test.jsonl --against out/other-eval
   semclust query out/b77 "SELECT reason, count(*) FROM dedup GROUP BY 1"`,
   },
   hint: 'SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed, count(*) AS size FROM dedup GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
@@ -77,19 +99,34 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   stats: dedupStats,
   needs: ['infer'],
   // write_kept and sweep read the outputs, they are not outputs: they do not key the stage (see writeKeptIfAsked).
-  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_permutations', 'seed', 'write_kept', 'sweep'],
+  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_bands_threshold', 'fuzzy_permutations', 'seed', 'against', 'write_kept', 'sweep'],
   keyed: (s) => {
     const semantic = s.dedup_methods.includes('semantic');
     const fuzzy = s.dedup_methods.includes('fuzzy');
     return [
       'dedup_methods',
       ...(semantic ? (['dedup_epsilon', 'dedup_keep'] as const) : []),
-      ...(fuzzy ? (['fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_permutations'] as const) : []),
+      ...(fuzzy ? (['fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_bands_threshold', 'fuzzy_permutations'] as const) : []),
       // The MinHash functions and SemDeDup's random order are drawn from the seed.
       ...(fuzzy || (semantic && s.dedup_keep === 'random') ? (['seed'] as const) : []),
+      ...(s.against?.length ? (['against'] as const) : []),
     ];
   },
   resumable: false,
+
+  // Settings that cannot work and missing references stop the command before the old dedup/ goes.
+  async prepare(ctx) {
+    const s = ctx.settings;
+    if (s.dedup_methods.includes('fuzzy') && s.fuzzy_bands_threshold !== undefined && s.fuzzy_threshold < s.fuzzy_bands_threshold) {
+      throw new UsageError(
+        `--fuzzy-threshold ${s.fuzzy_threshold} is below --fuzzy-bands-threshold ${s.fuzzy_bands_threshold}: LSH bands for Jaccard ≥ ${s.fuzzy_bands_threshold} miss pairs below it; lower --fuzzy-bands-threshold to ${s.fuzzy_threshold} or raise the threshold`,
+      );
+    }
+    if (s.against?.length && s.dedup_methods.includes('semantic') && s.embedding_column) {
+      throw new UsageError(`--against with the semantic method embeds the reference with the run's model, and this run's vectors came from --embedding-column ${s.embedding_column}: leave semantic out of --dedup-methods (e.g. --dedup-methods exact,fuzzy)`);
+    }
+    if (s.against?.length) checkReferences(s.against);
+  },
 
   async run(ctx): Promise<StageStats<'dedup'>> {
     const s = ctx.settings;
@@ -97,16 +134,37 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
     const clusters = ctx.state.stats('infer').clusters;
     const methods = new Set(s.dedup_methods);
     const fuzzy = methods.has('fuzzy')
-      ? { unit: s.fuzzy_shingles, ngram: s.fuzzy_ngram, threshold: s.fuzzy_threshold, permutations: s.fuzzy_permutations, seed: s.seed }
+      ? { unit: s.fuzzy_shingles, ngram: s.fuzzy_ngram, threshold: s.fuzzy_threshold, bandsThreshold: s.fuzzy_bands_threshold, permutations: s.fuzzy_permutations, seed: s.seed }
       : null;
+    // With fixed bands (and no reference, whose matches are not stored), the candidates are kept and a new threshold reuses them.
+    const candidatesKey = fuzzy && fuzzy.bandsThreshold !== undefined && !s.against?.length ? { ...fuzzy, threshold: undefined } : null;
+    const against = s.against?.length ? s.against : null;
+    let referenceRejects = 0;
+    // The text embed extracts (key path, chat turns, template: pipeline/stages/embed-stream.ts), so a reference
+    // row's id is its text's id here; a reference need not carry the user ids of --id-key.
+    const readOptions = { extract: { ...extractOptionsOf(s), idKeyPath: undefined, idRequired: false }, maxLineBytes: s.max_line_bytes, csvDelimiter: s.csv_delimiter };
+    const reference = against && (methods.has('exact') || methods.has('fuzzy')) && {
+      exact: methods.has('exact'),
+      batches: readReference(against, { ...readOptions, onReject: () => void referenceRejects++ }),
+    };
     const stats = await withRunDatabase(ctx.outDir, async (conn) => {
       const rowsProgress = ctx.progress('dedup', 'rows');
-      const lexical = await lexicalDedup(conn, fuzzy, (n) => rowsProgress.update(n, null));
+      const lexical = await lexicalStep(ctx, conn, fuzzy, candidatesKey, reference || undefined, (n) => rowsProgress.update(n, null));
       rowsProgress.done(lexical.ids.length);
-      // The ids fuzzy removed (an exact copy shares its first row's id, so it is never compared apart).
+      // The ids fuzzy or a reference removed (an exact copy shares its first row's id, so it is never compared apart).
       const removed = new Set<string>();
       const f = lexical.fuzzy;
-      if (f) lexical.distinctRows.forEach((row, d) => void (f.kept[d] === 0 && removed.add(lexical.ids[row])));
+      const a = lexical.against;
+      const againstLexical = new Set<string>();
+      if (a) lexical.distinctRows.forEach((row, d) => void (a.how[d] && againstLexical.add(lexical.ids[row])));
+      lexical.distinctRows.forEach((row, d) => void (f && f.kept[d] === 0 && removed.add(lexical.ids[row])));
+      // Semantic against the reference: every id the lexical matches against it left, whatever the input's own methods did with it.
+      const { matches: againstSemantic, rows: semanticReferenceRows } =
+        against && methods.has('semantic')
+          ? await againstStep(ctx, readReference(against, { ...readOptions, onReject: reference ? undefined : () => void referenceRejects++ }), (id) => againstLexical.has(id))
+          : { matches: new Map<string, ReferenceMatch>(), rows: 0 };
+      for (const id of againstLexical) removed.add(id);
+      for (const id of againstSemantic.keys()) removed.add(id);
       const clusterOf = new Map<string, number>();
       const semantic = new Map<string, SemanticDecision>();
       const progress = ctx.progress('dedup', 'clusters');
@@ -129,12 +187,17 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
         },
       );
       progress.done(done);
-      return { ...writeDedupTable(ctx.outDir, s.part_rows, lexical, clusterOf, semantic, methods.has('exact')), fuzzy_bands: lexical.fuzzy?.banding ?? null };
+      return {
+        ...writeDedupTable(ctx.outDir, s.part_rows, lexical, clusterOf, semantic, methods.has('exact'), againstSemantic),
+        fuzzy_bands: lexical.fuzzy?.banding ?? null,
+        reference_rows: lexical.against?.ids.length ?? semanticReferenceRows,
+      };
     });
     const share = (x: number) => `${(x * 100).toFixed(1)}%`;
     const n = (x: number) => x.toLocaleString('en-US');
     ctx.log(
       `dedup: ${n(stats.removed)} of ${n(stats.rows)} rows removed (${share(stats.removed_fraction)}): ` +
+        (against ? `against ${n(stats.removed_by.against)} (of ${n(stats.reference_rows)} reference rows${referenceRejects ? `, ${n(referenceRejects)} reference lines rejected` : ''}), ` : '') +
         s.dedup_methods.map((m) => `${m} ${n(stats.removed_by[m])}`).join(', ') +
         (methods.has('semantic') ? ` (ε = ${s.dedup_epsilon})` : '') +
         (fuzzy ? `; fuzzy at Jaccard ≥ ${fuzzy.threshold}` : '') +
@@ -145,12 +208,50 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
     );
     return {
       ...stats,
+      reference_rejects: referenceRejects,
       methods: s.dedup_methods,
       epsilon: s.dedup_epsilon,
       keep: s.dedup_keep,
     };
   },
 };
+
+/**
+ * Exact and fuzzy (and against the reference's rows): from the stored candidates when the
+ * fuzzy settings but the threshold are those they were computed with (fuzzy-candidates.ts),
+ * else from the texts, storing the candidates when the bands are fixed.
+ */
+async function lexicalStep(
+  ctx: StageRun,
+  conn: DuckDBConnection,
+  fuzzy: FuzzyOptions | null,
+  candidatesKey: object | null,
+  reference: Parameters<typeof lexicalDedup>[3],
+  onRows: (n: number) => void,
+): Promise<LexicalDecisions> {
+  if (fuzzy && candidatesKey && hasFuzzyCandidates(ctx.outDir, candidatesKey)) {
+    const exactOnly = await lexicalDedup(conn, null, onRows);
+    const stored = readFuzzyCandidates(ctx.outDir, candidatesKey, Array.from(exactOnly.distinctRows, (row) => exactOnly.ids[row]));
+    if (stored) {
+      ctx.log(`dedup: only the thresholds changed; reusing the candidate pairs in ${DEDUP_CANDIDATES.path}, rerunning the selection`);
+      return withCandidates(exactOnly, fuzzy, stored);
+    }
+  }
+  const lexical = await lexicalDedup(conn, fuzzy, onRows, reference);
+  if (candidatesKey && lexical.fuzzy) writeFuzzyCandidates(ctx.outDir, candidatesKey, Array.from(lexical.distinctRows, (row) => lexical.ids[row]), lexical.fuzzy);
+  return lexical;
+}
+
+/** Semantic against the reference, embedded with the run's own model (opened here, closed after). */
+async function againstStep(ctx: StageRun, batches: AsyncIterable<ReferenceBatch>, skip: (id: string) => boolean) {
+  const s = ctx.settings;
+  const embedder = await openEmbedder(s);
+  try {
+    return await semanticAgainst(ctx.outDir, batches, embedder, { epsilon: s.dedup_epsilon, batchSize: s.batch_size, threads: s.threads, skip });
+  } finally {
+    await embedder.close();
+  }
+}
 
 /**
  * `write_kept`: the kept records as JSONL, written after the stages whenever asked for —

@@ -118,7 +118,7 @@ test('dedup with exact and fuzzy: one row per input row, exact copies with their
     }
   }
   const stats = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).stages.dedup.stats;
-  assert.deepEqual(stats.removed_by, { exact: 5, fuzzy: 5, semantic: 0 });
+  assert.deepEqual(stats.removed_by, { exact: 5, fuzzy: 5, semantic: 0, against: 0 });
   assert.deepEqual(stats.methods, ['exact', 'fuzzy']);
   assert.deepEqual(stats.fuzzy_bands, { bands: 14, rows: 9 });
   // --sweep reads the stored scores: the dedup is complete and skipped, nothing is recomputed.

@@ -56,6 +56,7 @@ export function writeDedupPart(out: string, part: number, ids: readonly string[]
       duplicate_of: kept.map((k) => (k ? null : ids[0])),
       similarity: new Float32Array(n).fill(NaN),
       jaccard: new Float32Array(n).fill(NaN),
+      reference: ids.map(() => null),
     },
     n,
   );

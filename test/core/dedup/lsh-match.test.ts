@@ -72,3 +72,19 @@ test('rows left out by `use` are neither matched nor matched to; reference rows 
   assert.deepEqual([...match.subarray(1, 5)], [-1, 1, 1, 1]);
   assert.deepEqual([...match.subarray(5)], [-1, 5, 5, 5, 5]);
 });
+
+test('nearestEarlier with a reference: later rows match only reference rows, reference rows match nothing', () => {
+  const P = 128;
+  const n = 500;
+  // Rows 0–249 are the reference; its groups of five continue past row 250, and the later rows' own groups (from 250) have no reference row.
+  const { sigs } = groupedSignatures(n, P, 1);
+  const reference = 252;
+  const { match, jaccard } = nearestEarlier(sigs, n, P, lshBands(0.7, P), undefined, reference);
+  for (let i = 0; i < reference; i++) assert.equal(match[i], -1, `reference row ${i} matched ${match[i]}`);
+  // Rows 252–254 are copies in the group started at 250 (a reference row); every other later row's group starts at or after 255.
+  for (let i = reference; i < 255; i++) {
+    assert.ok(match[i] === 250 || match[i] === 251, `row ${i} matched ${match[i]}, not its reference group`);
+    assert.equal(jaccard[i], estimatedJaccard(sigs, P, i, match[i]));
+  }
+  for (let i = 255; i < n; i++) assert.ok(match[i] < 0 || match[i] < reference, `row ${i} matched a later row ${match[i]}`);
+});

@@ -27,6 +27,7 @@ test('dedupSweep counts the rows whose stored Jaccard reaches each threshold and
         group: Int32Array.of(0, 0, 2, 3, 4),
         banding: { bands: 14, rows: 9 },
       },
+      against: null,
     },
     new Map(ids.map((id) => [id, 0])),
     new Map<string, SemanticDecision>([

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withRunDatabase } from '../../../operators/duckdb/duckdb-views.js';
-import { lexicalDedup, type FuzzyOptions } from '../../../operators/dedup/lexical-dedup.js';
+import { AGAINST_EXACT, AGAINST_FUZZY, lexicalDedup, type FuzzyOptions } from '../../../operators/dedup/lexical-dedup.js';
 import { writeRowsPart, type Row } from '../../support/run-parts.js';
 import { tempDir } from '../../support/paths.js';
 
@@ -55,4 +55,31 @@ test('a threshold above a pair\'s Jaccard keeps both', async () => {
   const { out } = run();
   const r = await withRunDatabase(out, (conn) => lexicalDedup(conn, { ...FUZZY, threshold: 0.95 }));
   assert.deepEqual([...r.fuzzy!.kept], [1, 1, 0, 1, 0, 1, 1, 1]);
+});
+
+test('lexicalDedup against a reference: exact and fuzzy matches name the reference row; the input methods then skip them', async () => {
+  const { out } = run();
+  const reference = {
+    exact: true,
+    batches: (async function* () {
+      // Row 1's text (exact of row 1, and row 5 is its fuzzy copy) and row 4's text with its case and punctuation changed (fuzzy); nothing near row 0's group.
+      yield { ids: ['ref-a', 'id-1'], texts: ['a text unlike any row of the input at all', 'what is the exchange rate for euros to dollars this week'], where: ['eval.jsonl:1', 'eval.jsonl:2'] };
+      yield { ids: ['ref-c'], texts: ['Why was my card payment declined at the shop yesterday?'], where: ['eval.jsonl:3'] };
+    })(),
+  };
+  const r = await withRunDatabase(out, (conn) => lexicalDedup(conn, FUZZY, undefined, reference));
+  const a = r.against!;
+  assert.deepEqual(a.ids, ['ref-a', 'id-1', 'ref-c']);
+  assert.deepEqual(a.where, ['eval.jsonl:1', 'eval.jsonl:2', 'eval.jsonl:3']);
+  // Distinct index → row: 0→0, 1→1, 2→2, 3→4, 4→5, 5→6, 6→7, 7→8
+  assert.deepEqual([...a.how], [0, AGAINST_EXACT, 0, AGAINST_FUZZY, AGAINST_FUZZY, 0, 0, 0]);
+  assert.deepEqual([...a.match], [-1, 1, -1, 2, 1, -1, -1, -1]);
+  // Both normalise to the reference text (case, punctuation and articles go): estimates of 1, and exact plays no part.
+  assert.deepEqual([a.jaccard[3], a.jaccard[4]], [1, 1]);
+  assert.ok(Number.isNaN(a.jaccard[1]));
+  // Rows 1, 4 and 5 are not compared within the input (no candidate, none matches them); row 0's group is as without a reference.
+  const f = r.fuzzy!;
+  assert.deepEqual([...f.kept], [1, 1, 0, 1, 1, 0, 1, 1]);
+  assert.deepEqual([f.match[1], f.match[3], f.match[4]], [-1, -1, -1]);
+  assert.deepEqual([...f.group], [0, 1, 0, 3, 4, 0, 6, 7]);
 });

@@ -26,6 +26,7 @@ function decisions(): { lexical: LexicalDecisions; clusterOf: Map<string, number
       group: Int32Array.of(0, 1, 0, 3, 4, 5),
       banding: { bands: 9, rows: 13 },
     },
+    against: null,
   };
   const clusterOf = new Map([['a', 0], ['b', 1], ['c', 0], ['d', 1], ['e', 0], ['f', -1]]);
   const semantic = new Map<string, SemanticDecision>([
@@ -53,7 +54,7 @@ test('one row per input row: the first method that removed it, the id finally ke
     ['e', 6, 0, true, null, 'e', null, null, null],
     ['f', 7, -1, true, null, 'f', null, null, null],
   ]);
-  assert.deepEqual(totals.removed_by, { exact: 1, fuzzy: 1, semantic: 2 });
+  assert.deepEqual(totals.removed_by, { exact: 1, fuzzy: 1, semantic: 2, against: 0 });
   assert.deepEqual([totals.rows, totals.kept, totals.removed, totals.noise_rows, totals.clusters, totals.clusters_with_duplicates], [7, 3, 4, 1, 2, 2]);
   assert.deepEqual(totals.most_removed, [[0, 4, 3], [1, 2, 1]]);
   const parts = await sql<[number]>(`SELECT count(DISTINCT filename)::INT FROM read_parquet('${out}/${DEDUP.path}/*.parquet', filename = true)`);
@@ -66,5 +67,5 @@ test('without the exact method a later row of an id shares its first row\'s deci
   const totals = writeDedupTable(out, 100, lexical, clusterOf, semantic, false);
   const rows = await sql<[number, boolean, string | null]>(`SELECT line::INT, kept, reason FROM read_parquet('${out}/${DEDUP.path}/*.parquet') WHERE id = 'a' ORDER BY line`);
   assert.deepEqual(rows, [[1, false, 'semantic'], [3, false, 'semantic']]);
-  assert.deepEqual(totals.removed_by, { exact: 0, fuzzy: 1, semantic: 3 });
+  assert.deepEqual(totals.removed_by, { exact: 0, fuzzy: 1, semantic: 3, against: 0 });
 });
