@@ -95,6 +95,7 @@ export const DEDUP = layout({
   parts: true,
   columns: {
     id: 'utf8',
+    user_id: 'utf8?',
     source: 'utf8',
     line: 'int64',
     cluster: 'int32',
@@ -107,7 +108,7 @@ export const DEDUP = layout({
     reference: 'utf8?',
   },
   dictionary: ['source', 'reason'],
-  doc: 'the dedup decision for every input row, in row order: its id, file and line, cluster, kept or not, the method that removed it (exact | fuzzy | semantic, or against:exact | against:fuzzy | against:semantic for a copy of a --against reference row; null when kept), the kept id of its duplicate group (its own when kept and alone; the reference row id for against:*), the id it duplicates (null when kept; its own id for an exact copy; the reference row id for against:*), the highest cosine similarity to a kept id visited before it in its cluster (semantic; to the reference row for against:semantic; null where not compared), the best MinHash Jaccard estimate to an earlier row (fuzzy; to the reference row for against:fuzzy; null without an LSH candidate) and, for against:*, where the reference row is (file:line, or OUTDIR: file:line for a reference run folder)',
+  doc: 'the dedup decision for every input row, in row order: its id, the record\'s own id (user_id, null without id_key), file and line, cluster, kept or not, the method that removed it (exact | fuzzy | semantic, or against:exact | against:fuzzy | against:semantic for a copy of a --against reference row; null when kept), the kept id of its duplicate group (its own when kept and alone; the reference row id for against:*), the id it duplicates (null when kept; its own id for an exact copy; the reference row id for against:*), the highest cosine similarity to a kept id visited before it in its cluster (semantic; to the reference row for against:semantic; null where not compared), the best MinHash Jaccard estimate to an earlier row (fuzzy; to the reference row for against:fuzzy; null without an LSH candidate) and, for against:*, where the reference row is (file:line, or OUTDIR: file:line for a reference run folder)',
 });
 
 export const DEDUP_CANDIDATES = layout({

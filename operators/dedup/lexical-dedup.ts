@@ -50,6 +50,8 @@ export function withCandidates(exactOnly: LexicalDecisions, fuzzy: FuzzyOptions,
 export interface LexicalDecisions {
   /** Per input row, in row order. */
   ids: string[];
+  /** The record's own id (--id-key), null without one. */
+  userIds: (string | null)[];
   sources: string[];
   lines: Float64Array;
   /** Per input row: the row of its id's first occurrence (itself when first). */
@@ -79,6 +81,7 @@ export async function lexicalDedup(
   const P = fuzzy?.permutations ?? 0;
   const family = fuzzy ? minhashFamily(P, fuzzy.seed) : null;
   const ids: string[] = [];
+  const userIds: (string | null)[] = [];
   const sources: string[] = [];
   let lines: Float64Array = new Float64Array(1024);
   let firstRow: Int32Array = new Int32Array(1024);
@@ -113,9 +116,9 @@ export async function lexicalDedup(
     }
   }
   const nRef = signed;
-  const result = await conn.stream(`SELECT ${r.id}, ${fuzzy ? r.text : 'NULL'}, ${r.source}, ${r.line} FROM ${ROWS.name}`);
+  const result = await conn.stream(`SELECT ${r.id}, ${fuzzy ? r.text : 'NULL'}, ${r.source}, ${r.line}, ${r.user_id} FROM ${ROWS.name}`);
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    const [idv, textv, sourcev, linev] = [0, 1, 2, 3].map((c) => chunk.getColumnVector(c));
+    const [idv, textv, sourcev, linev, userv] = [0, 1, 2, 3, 4].map((c) => chunk.getColumnVector(c));
     for (let k = 0; k < chunk.rowCount; k++) {
       const row = ids.length;
       if (row === lines.length) {
@@ -125,6 +128,7 @@ export async function lexicalDedup(
       const id = idv.getItem(k) as string;
       ids.push(id);
       sources.push(sourcev.getItem(k) as string);
+      userIds.push(userv.getItem(k) as string | null);
       lines[row] = Number(linev.getItem(k));
       const first = firstOf.get(id);
       if (first !== undefined) {
@@ -167,7 +171,7 @@ export async function lexicalDedup(
     const { match, jaccard } = nearestEarlier(signatures.subarray(nRef * P), nd, P, banding, use.subarray(nRef));
     fuzzyResult = { match, jaccard, banding, ...fuzzyGroups(match, jaccard, fuzzy.threshold) };
   }
-  return { ids, sources, lines: lines.subarray(0, ids.length), firstRow: firstRow.subarray(0, ids.length), distinctRows, fuzzy: fuzzyResult, against };
+  return { ids, userIds, sources, lines: lines.subarray(0, ids.length), firstRow: firstRow.subarray(0, ids.length), distinctRows, fuzzy: fuzzyResult, against };
 }
 
 function grow<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, length: number): T {

@@ -56,7 +56,7 @@ export function writeDedupTable(
   const dir = path.join(outDir, DEDUP.path);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const { ids, sources, lines, firstRow, distinctRows, fuzzy, against } = lexical;
+  const { ids, userIds, sources, lines, firstRow, distinctRows, fuzzy, against } = lexical;
   const distinctOf = new Int32Array(ids.length).fill(-1);
   distinctRows.forEach((row, d) => (distinctOf[row] = d));
   /** The id finally kept for distinct id d's group. */
@@ -121,7 +121,7 @@ export function writeDedupTable(
     writeParquet(
       path.join(dir, partName(part++)),
       DEDUP,
-      { id: ids.slice(start, start + n), source: sources.slice(start, start + n), line: lines.slice(start, start + n), cluster, kept, reason, group_id: group, duplicate_of: duplicateOf, similarity, jaccard, reference },
+      { id: ids.slice(start, start + n), user_id: userIds.slice(start, start + n), source: sources.slice(start, start + n), line: lines.slice(start, start + n), cluster, kept, reason, group_id: group, duplicate_of: duplicateOf, similarity, jaccard, reference },
       n,
     );
   }

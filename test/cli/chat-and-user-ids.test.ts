@@ -110,6 +110,15 @@ test('--id-key: identical texts stay two rows with one embedding; rows, sample a
   assert.equal(jsonl[0].meta?.uid ?? null, firstPick.user_id);
   const report = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
   assert.match(report, /"userIds":\["[rd]\d+/);
+
+  // dedup: one row per record, each with its own id; the later record of the shared text is the exact copy.
+  const dedup = await runCli(['dedup', out, '--quiet']);
+  assert.equal(dedup.code, 0, dedup.stderr);
+  const decided = await queryRows(out, 'SELECT d.user_id, r.user_id AS record_id FROM dedup d JOIN rows r USING (source, line)');
+  assert.equal(decided.length, 101);
+  assert.ok(decided.every((d) => d.user_id === d.record_id), JSON.stringify(decided.find((d) => d.user_id !== d.record_id)));
+  const copies = await queryRows(out, "SELECT user_id, kept, reason FROM dedup WHERE user_id IN ('r3', 'd3') ORDER BY line");
+  assert.deepEqual(copies.map((c) => [c.user_id, c.kept, c.reason]), [['r3', true, null], ['d3', false, 'exact']]);
   assert.match(report, /"r3, d3"/, 'a text with two records shows both ids');
 
   // A repeated id is counted, and refused under --id-unique naming both lines.

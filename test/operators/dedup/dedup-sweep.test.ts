@@ -16,6 +16,7 @@ test('dedupSweep counts the rows whose stored Jaccard reaches each threshold and
     10,
     {
       ids,
+      userIds: ids.map(() => null),
       sources: ids.map(() => 'in.jsonl'),
       lines: Float64Array.from(ids, (_, i) => i + 1),
       firstRow: Int32Array.of(0, 1, 2, 3, 4, 0),

@@ -15,6 +15,8 @@ function decisions(): { lexical: LexicalDecisions; clusterOf: Map<string, number
   const ids = ['a', 'b', 'a', 'c', 'd', 'e', 'f'];
   const lexical: LexicalDecisions = {
     ids,
+    // The records' own ids (--id-key): the two records of text a are two rows with their own ids; one record has none.
+    userIds: ['r1', 'r2', 'r3', 'r4', null, 'r6', 'r7'],
     sources: ids.map(() => 'in.jsonl'),
     lines: Float64Array.from(ids, (_, i) => i + 1),
     firstRow: Int32Array.of(0, 1, 0, 3, 4, 5, 6),
@@ -59,6 +61,8 @@ test('one row per input row: the first method that removed it, the id finally ke
   assert.deepEqual(totals.most_removed, [[0, 4, 3], [1, 2, 1]]);
   const parts = await sql<[number]>(`SELECT count(DISTINCT filename)::INT FROM read_parquet('${out}/${DEDUP.path}/*.parquet', filename = true)`);
   assert.deepEqual(parts, [[3]]);
+  const userIds = await sql<[string | null]>(`SELECT user_id FROM read_parquet('${out}/${DEDUP.path}/*.parquet') ORDER BY line`);
+  assert.deepEqual(userIds.map(([u]) => u), ['r1', 'r2', 'r3', 'r4', null, 'r6', 'r7']);
 });
 
 test('without the exact method a later row of an id shares its first row\'s decision', async () => {
