@@ -4,6 +4,7 @@ import { clusterKeywords } from '../../../operators/describe/cluster-keywords.js
 import { writeLabelsPart, writeRowsPart } from '../../support/run-parts.js';
 import { tempDir } from '../../support/paths.js';
 import { LANGUAGE_SETS, languageTexts } from '../../support/language-topics.js';
+import { sotuSample } from '../../support/corpus.js';
 
 const TOPICS = [
   ['passport renewal office', 'passport photo rejected', 'renewal passport fee'],
@@ -42,6 +43,30 @@ test('the keywords do not depend on how the rows are split into parts', () => {
   const one = clusterKeywords(runWith(1), { clusters: 2, top: 5, vocabulary: 1000 });
   const three = clusterKeywords(runWith(3), { clusters: 2, top: 5, vocabulary: 1000 });
   assert.deepEqual(three, one);
+});
+
+test('one tokenising pass gives the keywords and scores of the two-pass count it falls back to (SOTU, 600 passages, 3 parts)', () => {
+  const out = tempDir('kw-sotu');
+  const passages = sotuSample(600);
+  // Clusters by half-century, so each holds a few eras' words.
+  const rows = passages.map((p, i) => ({ id: `s${i}`, text: p.text, line: i + 1, cluster: Math.min(4, Math.floor((p.year - 1790) / 50)) }));
+  for (let part = 0; part < 3; part++) {
+    const slice = rows.slice(part * 200, (part + 1) * 200);
+    writeRowsPart(out, part, slice);
+    writeLabelsPart(out, part, slice.map((r) => r.id), slice.map((r) => r.cluster));
+  }
+  const onePass = clusterKeywords(out, { clusters: 5, top: 10, vocabulary: 50_000 });
+  // A budget of one pair sends the count to the two passes at its first text.
+  assert.deepEqual(onePass, clusterKeywords(out, { clusters: 5, top: 10, vocabulary: 50_000, maxPairs: 1 }));
+  assert.ok(onePass.keywords.every((k) => k.length === 10));
+  // Below the corpus's vocabulary the lossy first pass prunes ties and keeps fewer terms than
+  // asked (so the scores differ a little); the exact one keeps the most frequent 2,000, and
+  // the keywords stay the same.
+  const capped = clusterKeywords(out, { clusters: 5, top: 10, vocabulary: 2_000 });
+  const cappedTwoPasses = clusterKeywords(out, { clusters: 5, top: 10, vocabulary: 2_000, maxPairs: 1 });
+  assert.equal(capped.vocabularySize, 2_000);
+  assert.ok(cappedTwoPasses.vocabularySize < 2_000);
+  assert.deepEqual(capped.keywords, cappedTwoPasses.keywords);
 });
 
 test('the vocabulary is capped; without bigrams only single words are terms; a label beyond the model is refused', () => {
