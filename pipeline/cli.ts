@@ -16,7 +16,7 @@ import { planStages } from './run/plan.js';
 import { mergeShards, runStages } from './run/run-stages.js';
 import { resolveShard } from './shard/shard-spec.js';
 import { sweepIfAsked, writeKeptIfAsked } from './stages/dedup.js';
-import { STAGE_BY_NAME, STAGE_LIST } from './stages/index.js';
+import { STAGE_BY_NAME, stageList } from './stages/index.js';
 import { describeStatus } from './cli/status.js';
 import { VERSION } from './cli/version.js';
 import { closestWord, loadPipelineFile, resolveSettings, type SettingsLayer } from './settings/settings.js';
@@ -59,7 +59,7 @@ async function checkBeforeCreating(outDir: string, layers: SettingsLayer[], comm
   const settings = resolveSettings(layers);
   if (settings.input) await resolveInputs(Array.isArray(settings.input) ? settings.input : [settings.input]);
   // The plan reads and writes nothing here: a flag at odds with --model-from's run fails before the folder exists.
-  await planStages(RunState.open(outDir), STAGE_LIST, STAGE_BY_NAME[command].command.runs, layers, command, true);
+  await planStages(RunState.open(outDir), stageList(), STAGE_BY_NAME[command].command.runs, layers, command, true);
 }
 
 function existingRun(command: string, positionals: string[]): string {

@@ -3,7 +3,7 @@ import { SETTING_KEYS, settingsShape, type SettingKey } from '../../schemas/conf
 import { LAUNCH_BOOLEANS, LAUNCH_KEYS, launchShape } from '../../schemas/launch.js';
 import { baseSchema, descriptionOf } from '../settings/settings.js';
 import type { Stage } from '../run/stage.js';
-import { STAGE_LIST } from '../stages/index.js';
+import { stageList } from '../stages/index.js';
 import { SOTU } from './demo-corpus.js';
 import { flagOf } from '../../schemas/flag-name.js';
 
@@ -14,7 +14,7 @@ export const COMMAND_HELP: Record<string, string> = {
 
   semclust run examples/sotu-kmeans.yaml
   semclust run examples/sotu-kmeans.yaml --kmeans-num-clusters 50 --sample-size 200`,
-  ...Object.fromEntries(STAGE_LIST.map((s) => [s.name, s.command.help])),
+  ...Object.fromEntries(stageList().map((s) => [s.name, s.command.help])),
   merge: `semclust merge OUTDIR
   Checks that every shard of each sharded stage (embed, infer --shard I/N) finished, and
   records the stage as one: an id embedded by several shards keeps its first input unit's
@@ -108,7 +108,7 @@ by semantic clustering: embed → (UMAP) → cluster → sample, every stage Par
 
 Usage:
   semclust run PIPELINE.yaml        run a declared pipeline
-${STAGE_LIST.map(stageLine).join('\n')}
+${stageList().map(stageLine).join('\n')}
   semclust merge OUTDIR             check and merge the shards of a sharded embed / infer
   semclust status OUTDIR            each stage's settings, figures, what is stale
   semclust report OUTDIR            write OUTDIR/report.html again

@@ -27,7 +27,7 @@ import { ShardsIncomplete, checkShards } from '../shard/shard-check.js';
 import { latestAttempt, newShardRecord, readShardRecords, recordedShardLayer, shardLockScope, writeShardRecord, type ShardRecord, type ShardedStage } from '../shard/shard-records.js';
 import type { ShardSpec } from '../shard/shard-spec.js';
 import { nextStep } from './next-step.js';
-import { STAGE_BY_NAME, STAGE_LIST, type StageStats } from '../stages/index.js';
+import { STAGE_BY_NAME, stageList, type StageStats } from '../stages/index.js';
 
 export interface RunRequest {
   outDir: string;
@@ -167,8 +167,8 @@ async function runShard(plan: StagePlan, ctx: StageRun, shard: ShardSpec, say: (
   say(`${name} shard ${shard.index}/${shard.count}: ${mine.length} of ${units.length} ${split.noun}${note}; when every shard is done: semclust merge ${ctx.outDir}`);
 }
 
-/** Runs `request`; `all` is every stage declaration (STAGE_LIST; tests give small fake stages). */
-export async function runStages(request: RunRequest, all: readonly Stage[] = STAGE_LIST): Promise<RunState> {
+/** Runs `request`; `all` is every stage declaration (stageList(); tests give small fake stages). */
+export async function runStages(request: RunRequest, all: readonly Stage[] = stageList()): Promise<RunState> {
   const { outDir, stages } = request;
   const shard = request.shard ?? null;
   const say = request.log ?? (request.quiet ? () => {} : log);
@@ -259,7 +259,7 @@ const mergedEarlier = (state: RunState, stage: StageName, key: string) => {
  * them); then, under the run lock, the stage's split merges the units and the stage is recorded
  * as if one process had run it.
  */
-export async function mergeShards(outDir: string, say: (m: string) => void = log, quiet = false, all: readonly Stage[] = STAGE_LIST): Promise<Merged[]> {
+export async function mergeShards(outDir: string, say: (m: string) => void = log, quiet = false, all: readonly Stage[] = stageList()): Promise<Merged[]> {
   const out: Merged[] = [];
   for (const stage of all.filter((s) => s.split)) {
     const name = stage.name as ShardedStage;

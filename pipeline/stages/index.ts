@@ -12,16 +12,30 @@ import { fitStage } from './fit.js';
 import { inferStage } from './infer.js';
 import { sampleStage } from './sample.js';
 
+// Getters, not values: run/manifest.ts reads this registry and some stages reach
+// run/manifest.ts (fit through model-from.ts, infer and sample through the report), so
+// whichever module is imported first, this file may run before a stage's own file has
+// finished. A getter reads the stage when asked, after every module has loaded.
 export const STAGE_BY_NAME = {
-  embed: embedStage,
-  fit: fitStage,
-  infer: inferStage,
-  dedup: dedupStage,
-  sample: sampleStage,
+  get embed() {
+    return embedStage;
+  },
+  get fit() {
+    return fitStage;
+  },
+  get infer() {
+    return inferStage;
+  },
+  get dedup() {
+    return dedupStage;
+  },
+  get sample() {
+    return sampleStage;
+  },
 } satisfies { [N in StageName]: Stage<N> };
 
 /** The statistics stage N records, as later stages read them (`state.stats('embed').embedded`). */
 export type StageStats<N extends StageName> = z.output<(typeof STAGE_BY_NAME)[N]['stats']>;
 
-/** Every stage, in pipeline order. */
-export const STAGE_LIST: readonly Stage[] = STAGES.map((name) => STAGE_BY_NAME[name]) as readonly Stage[];
+/** Every stage, in pipeline order (a function for the same reason as the getters above). */
+export const stageList = (): readonly Stage[] => STAGES.map((name) => STAGE_BY_NAME[name]) as readonly Stage[];
