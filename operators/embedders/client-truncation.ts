@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { UsageError } from '../../core/util/semclust-error.js';
-import type { Embedder } from './embedder.js';
+import { mapTexts, type Embedder } from './embedder.js';
 import { resolveTokenizer, type ResolveModelOptions } from './hub-download.js';
 import { readJsonIfExists } from './read-json.js';
 
@@ -58,15 +58,7 @@ export async function withClientTruncation(embedder: Embedder, id: string, maxLe
       if (kept !== t) truncated++;
       return kept;
     });
-  const checked = embedder.embedChecked?.bind(embedder);
   const usage = embedder.usage?.bind(embedder);
-  return {
-    model: embedder.model,
-    dims: embedder.dims,
-    revision: embedder.revision,
-    embed: (texts) => embedder.embed(cutAll(texts)),
-    ...(checked ? { embedChecked: (texts: readonly string[]) => checked(cutAll(texts)) } : {}),
-    ...(usage ? { usage: () => ({ ...usage(), truncated: usage().truncated + truncated }) } : {}),
-    close: () => embedder.close(),
-  };
+  // A served model has no countTokens, so only embed and embedChecked call cutAll: each cut text is counted once.
+  return mapTexts(embedder, cutAll, usage && (() => ({ ...usage(), truncated: usage().truncated + truncated })));
 }

@@ -22,6 +22,27 @@ export interface Embedder {
   close(): Promise<void>;
 }
 
+/**
+ * `embedder` with every text passed through `map` before it reaches the backend, for any
+ * backend: the prefix (open-embedder.ts) and the client-side cut (client-truncation.ts).
+ * `usage`, when given, replaces the wrapped model's running totals.
+ */
+export function mapTexts(embedder: Embedder, map: (texts: readonly string[]) => string[], usage?: () => ServedUsage): Embedder {
+  const checked = embedder.embedChecked?.bind(embedder);
+  const count = embedder.countTokens?.bind(embedder);
+  const totals = usage ?? embedder.usage?.bind(embedder);
+  return {
+    model: embedder.model,
+    dims: embedder.dims,
+    revision: embedder.revision,
+    embed: (texts) => embedder.embed(map(texts)),
+    ...(checked ? { embedChecked: (texts: readonly string[]) => checked(map(texts)) } : {}),
+    ...(count ? { countTokens: (texts: readonly string[]) => count(map(texts)) } : {}),
+    ...(totals ? { usage: totals } : {}),
+    close: () => embedder.close(),
+  };
+}
+
 export interface EmbedOutcome {
   vectors: Float32Array;
   tooLong: { index: number; detail: string }[];

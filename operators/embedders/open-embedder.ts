@@ -4,7 +4,7 @@
  * local path or a hub id: a static table (Model2Vec, StaticEmbedding) or an ONNX transformer.
  */
 import type { Settings } from '../../schemas/config.js';
-import type { Embedder } from './embedder.js';
+import { mapTexts, type Embedder } from './embedder.js';
 import { UsageError } from '../../core/util/semclust-error.js';
 import { withClientTruncation } from './client-truncation.js';
 import { resolveModel } from './hub-download.js';
@@ -52,18 +52,7 @@ export async function openEmbedder(s: EmbedderSettings, options: OpenEmbedderOpt
 
 /** Every text with `prefix` before it ("clustering: ", E5's "query: "), for any backend. */
 function withPrefix(embedder: Embedder, prefix: string): Embedder {
-  const prefixed = (texts: readonly string[]) => texts.map((t) => prefix + t);
-  const checked = embedder.embedChecked?.bind(embedder);
-  return {
-    model: embedder.model,
-    dims: embedder.dims,
-    revision: embedder.revision,
-    embed: (texts) => embedder.embed(prefixed(texts)),
-    ...(checked ? { embedChecked: (texts: readonly string[]) => checked(prefixed(texts)) } : {}),
-    ...(embedder.usage ? { usage: embedder.usage.bind(embedder) } : {}),
-    ...(embedder.countTokens ? { countTokens: (texts: readonly string[]) => embedder.countTokens!(prefixed(texts)) } : {}),
-    close: () => embedder.close(),
-  };
+  return mapTexts(embedder, (texts) => texts.map((t) => prefix + t));
 }
 
 async function openBackend(s: EmbedderSettings, options: OpenEmbedderOptions): Promise<Embedder> {
