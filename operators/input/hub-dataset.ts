@@ -54,7 +54,22 @@ export function parseHubDataset(input: string): HubDatasetSpec {
   const m = SPEC.exec(input);
   if (!m) throw new UsageError(`input ${input} is not a Hugging Face dataset split: write ${FORM} (a revision with "/" may be given %2F-encoded)`);
   const [, owner, name, revision, config, split] = m;
+  // Config and split become folders of the cache's snapshot: "." or ".." would leave it.
+  if ([config, split].some((part) => part === '.' || part === '..')) throw new UsageError(`input ${input}: a config or split cannot be "." or ".."; write ${FORM}`);
   return { id: `${owner}/${name}`, revision: revision ? decodeURIComponent(revision) : PARQUET_REVISION, config: config ?? DEFAULT_CONFIG, split };
+}
+
+/**
+ * A file the hub listed under `folder`, as its path in the repo: the path becomes a file of
+ * the cache's snapshot, so one outside `folder` or with "." / ".." segments (a broken or
+ * hostile HF_ENDPOINT) is refused before anything is written.
+ */
+export function listedFile(input: string, folder: string, file: string): string {
+  const parts = file.split('/');
+  if (!file.startsWith(`${folder}/`) || parts.some((p) => p === '' || p === '.' || p === '..')) {
+    throw new Error(`${input}: the hub listed ${JSON.stringify(file)} under ${folder}/, which is not a file of that folder; check HF_ENDPOINT`);
+  }
+  return file;
 }
 
 export async function fetchHubDataset(input: string, options: HubDatasetOptions = {}): Promise<HubDataset> {
@@ -72,7 +87,7 @@ export async function fetchHubDataset(input: string, options: HubDatasetOptions 
     if (!answer) throw new Error(`${repo.offlineReason} while listing ${input}; run again`);
     if (answer.body === null) throw await noSplit(input, spec, repo, commit);
     const entries = answer.body as { type?: string; path?: string }[];
-    for (const e of entries) if (e.type === 'file' && e.path?.endsWith('.parquet')) files.push(e.path);
+    for (const e of entries) if (e.type === 'file' && e.path?.endsWith('.parquet')) files.push(listedFile(input, folder, e.path));
     page = answer.next;
   }
   if (files.length === 0) throw new Error(`${input}: ${spec.id}@${commit} holds no .parquet file under ${folder}/`);

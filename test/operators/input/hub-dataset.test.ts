@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { lstat, mkdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { fetchHubDataset, parseHubDataset } from '../../../operators/input/hub-dataset.js';
+import { fetchHubDataset, listedFile, parseHubDataset } from '../../../operators/input/hub-dataset.js';
 import { resolveInputs } from '../../../operators/input/read-lines.js';
 import { LocalHub } from '../../support/local-hub.js';
 import { tempDir } from '../../support/paths.js';
@@ -65,6 +65,16 @@ test('hf://datasets/OWNER/NAME[@REVISION]/[CONFIG/]SPLIT: the parts, their defau
   assert.deepEqual(parseHubDataset('hf://datasets/acme/questions@refs%2Fpr%2F3/train').revision, 'refs/pr/3');
   for (const bad of ['hf://datasets/acme/train', 'hf://datasets/acme/questions/a/b/c', 'hf://datasets/acme/questions@/train', 'hf://models/acme/x/train']) {
     assert.throws(() => parseHubDataset(bad), /is not a Hugging Face dataset split: write hf:\/\/datasets\/OWNER\/NAME\[@REVISION\]\/\[CONFIG\/\]SPLIT/, bad);
+  }
+  for (const bad of ['hf://datasets/acme/questions/..', 'hf://datasets/acme/questions/../train', 'hf://datasets/acme/questions/./train']) {
+    assert.throws(() => parseHubDataset(bad), /a config or split cannot be "\." or "\.\."/, bad);
+  }
+});
+
+test('a listed file must lie inside the split\'s folder: a hostile listing cannot write outside the cache', () => {
+  assert.equal(listedFile('in', 'default/train', 'default/train/0000.parquet'), 'default/train/0000.parquet');
+  for (const bad of ['default/train/../../../x.parquet', 'other/train/0000.parquet', 'default/train//x.parquet', '/etc/x.parquet', 'default/train/./x.parquet']) {
+    assert.throws(() => listedFile('hf://datasets/acme/q/train', 'default/train', bad), /the hub listed .* which is not a file of that folder; check HF_ENDPOINT/, bad);
   }
 });
 
