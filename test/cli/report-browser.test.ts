@@ -229,6 +229,11 @@ test('report.html in Chromium: a far group is framed out, --facet colours, lists
     await page.click(`#legend tr[data-value="${fiction}"]`);
     const shown = await page.evaluate(() => window.semclust.visiblePoints());
     assert.deepEqual(new Set(shown.map((i) => st.texts[i])), new Set(st.texts.filter((t) => genreOf.get(t) !== 'fiction')));
+    // The page redraws on the next animation frame: read the count after it (CI once read it before).
+    await page.evaluate(() => {
+      const frame = (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame.bind(globalThis);
+      return new Promise<void>((done) => frame(() => frame(done)));
+    });
     assert.equal(await page.evaluate(() => window.semclust.drawn), shown.length);
     await page.click(`#legend tr[data-value="${fiction}"]`);
     await page.selectOption('#colour-by', '');
