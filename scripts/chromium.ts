@@ -5,7 +5,7 @@
  * (`apt-get update && apt-get install -y chromium`).
  */
 import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const INSTALL_HINT = 'install it with `apt-get update && apt-get install -y chromium` (Debian/Ubuntu) or set CHROMIUM_PATH to a Chromium or Chrome binary';
 
@@ -19,4 +19,13 @@ export async function launchChromium(): Promise<Browser> {
   if (!executablePath) throw new Error(`no Chromium found: ${INSTALL_HINT}`);
   // --no-sandbox: CI runs as root, where Chromium refuses its sandbox.
   return chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+}
+
+/** A new page of `browser` at `viewport`, and the console errors and page exceptions it reports as it runs. */
+export async function pageWithErrors(browser: Browser, viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { page, errors };
 }

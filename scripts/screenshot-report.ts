@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FILES } from '../schemas/tables.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium, pageWithErrors } from './chromium.js';
 
 const argv = process.argv.slice(2);
 const colourBy = argv.includes('--colour-by') ? argv[argv.indexOf('--colour-by') + 1] : undefined;
@@ -24,10 +24,7 @@ const report = path.resolve(args[0], FILES.report);
 const png = path.resolve(args[1] ?? path.join(args[0], 'report.png'));
 const browser = await launchChromium();
 try {
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
+  const { page, errors } = await pageWithErrors(browser, { width: 1600, height: 1000 });
   await page.goto(pathToFileURL(report).href);
   await page.waitForSelector('body[data-ready="true"]');
   if (colourBy !== undefined) await page.selectOption('#colour-by', { label: colourBy });

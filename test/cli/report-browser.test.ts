@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FILES } from '../../schemas/tables.js';
-import { chromiumPath, INSTALL_HINT, launchChromium } from '../../scripts/chromium.js';
+import { chromiumPath, INSTALL_HINT, launchChromium, pageWithErrors } from '../../scripts/chromium.js';
 import { runCli, queryRows } from '../support/cli.js';
 import { tempDir } from '../support/paths.js';
 import { TOPICS, writeTopicTexts } from '../support/topic-texts.js';
@@ -69,10 +69,7 @@ test('report.html in Chromium: every point drawn, hover shows the row, a cluster
 
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const errors: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { page, errors } = await pageWithErrors(browser, { width: 1280, height: 800 });
     // Offline: any request other than the file itself fails the test.
     await page.route(/^(?!file:)/, (route) => {
       errors.push(`network request: ${route.request().url()}`);
@@ -165,10 +162,7 @@ test('report.html in Chromium: a far group is framed out, --facet colours, lists
 
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    const errors: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { page, errors } = await pageWithErrors(browser, { width: 1600, height: 1000 });
     await page.goto(pathToFileURL(path.join(out, FILES.report)).href);
     await page.waitForSelector('body[data-ready="true"]');
     const st = await page.evaluate(() => ({ texts: window.semclust.texts, ids: window.semclust.ids, outside: Array.from(window.semclust.outside), rings: window.semclust.rings, size: window.semclust.canvasSize }));
