@@ -26,6 +26,8 @@ export interface HierarchyOptions {
   seed: number;
   /** Resampling refinement rounds per level. */
   resampling: number;
+  /** Called when a level is built (level 1 is the first above the points), so a caller can time or report each level. */
+  onLevel?: (level: number, k: number) => void;
 }
 
 /** Nearest centroid of each point (squared Euclidean; ties to the lower index). */
@@ -94,6 +96,7 @@ export async function buildHierarchy(points: Float32Array, n: number, d: number,
       centroids = (await fitKMeans(sx, subset.length, d, { k, seed, init: centroids, kernel: ONE_THREAD })).centroids;
     }
     parents.push(nearestCentroids(x, m, d, centroids, k));
+    options.onLevel?.(level + 1, k);
     x = centroids;
     m = k;
   }

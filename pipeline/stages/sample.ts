@@ -49,6 +49,8 @@ export const sampleStats = z.object({
   token_counter: z.string().optional(),
   /** How well the sample covers the rows, beside random samples of its size (pipeline/report/coverage-table.ts). */
   coverage: coverageStats.optional(),
+  /** --hierarchy-clusters: each level's k and the seconds it took to build, bottom-up. */
+  hierarchy_levels: z.array(z.object({ k: z.number(), seconds: z.number() })).optional(),
 });
 
 /** Random samples the coverage table compares the rule with. */
@@ -158,6 +160,7 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
       return out;
     };
     let tokens: number | null = null;
+    const levels: { k: number; seconds: number }[] = [];
     const { picks, clusters } = await withRunDatabase(ctx.outDir, async (conn) => {
       const sizeMap = await clusterSizes(conn);
       const [[rows, noise]] = (await conn.runAndReadAll(`SELECT count(*)::BIGINT, count(*) FILTER (WHERE ${LABELS.col.cluster} < 0)::BIGINT FROM ${LABELS.name}`)).getRowsJS();
@@ -172,7 +175,14 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
         ({ quotas, budgets } = await tokenQuotas(conn, clusterIds, sizes, s.sample_tokens, s.per_cluster as QuotaRule, s.seed));
       } else if (s.per_cluster === 'balanced') {
         const centroids = await clusterCentroids(conn, clusterIds);
-        const parents = s.hierarchy_clusters ? await buildHierarchy(centroids.values, clusterIds.length, centroids.dims, { ks: s.hierarchy_clusters, seed: s.seed, resampling: s.hierarchy_resampling }) : [];
+        let since = performance.now();
+        const onLevel = (level: number, k: number) => {
+          const seconds = (performance.now() - since) / 1000;
+          since = performance.now();
+          levels.push({ k, seconds });
+          ctx.log(`sample: hierarchy level ${level} (${(level === 1 ? clusterIds.length : levels[level - 2].k).toLocaleString('en-US')} → ${k.toLocaleString('en-US')} clusters) in ${seconds.toFixed(1)} s`);
+        };
+        const parents = s.hierarchy_clusters ? await buildHierarchy(centroids.values, clusterIds.length, centroids.dims, { ks: s.hierarchy_clusters, seed: s.seed, resampling: s.hierarchy_resampling, onLevel }) : [];
         quotas = balancedQuotas(sizes, parents, s.sample_size, s.seed);
       } else quotas = allocateQuotas(sizes, s.sample_size, s.per_cluster, s.seed);
       await loadQuotas(conn, clusterIds, quotas);
@@ -224,7 +234,7 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
     }
     const dedupRemoved = keptOnly ? ctx.state.stats('dedup').removed : 0;
     if (keptOnly) ctx.log(`sample: drawn from the ids dedup kept (${dedupRemoved.toLocaleString('en-US')} near-duplicates left out)`);
-    return { sampled: written, clusters_sampled: clustersPicked, clusters, per_cluster: s.per_cluster, within: s.within, dedup_removed: dedupRemoved, ...(scores ? { scores } : {}), ...(tokens !== null ? { sample_tokens: s.sample_tokens, tokens, token_counter: s.token_counter } : {}), ...(coverage ? { coverage } : {}) };
+    return { sampled: written, clusters_sampled: clustersPicked, clusters, per_cluster: s.per_cluster, within: s.within, dedup_removed: dedupRemoved, ...(scores ? { scores } : {}), ...(tokens !== null ? { sample_tokens: s.sample_tokens, tokens, token_counter: s.token_counter } : {}), ...(coverage ? { coverage } : {}), ...(levels.length > 0 ? { hierarchy_levels: levels } : {}) };
   },
 };
 

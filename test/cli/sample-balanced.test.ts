@@ -35,6 +35,8 @@ test('semclust sample --per-cluster balanced: the sample has the target size and
   const stats = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).stages.sample;
   assert.equal(stats.stats.per_cluster, 'balanced');
   assert.deepEqual(stats.settings.hierarchy_clusters, [3]);
+  assert.deepEqual(stats.stats.hierarchy_levels.map((l: { k: number }) => l.k), [3], 'each level is timed in the manifest');
+  assert.ok(stats.stats.hierarchy_levels[0].seconds >= 0);
 
   const bad = await runCli(['sample', out, '--per-cluster', 'balanced', '--hierarchy-clusters', '3,8']);
   assert.equal(bad.code, 2);
