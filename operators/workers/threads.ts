@@ -15,6 +15,8 @@
  *   undefined; the embedder runs on its own, so nothing else needs the cores).
  * - a worker pool (infer): one worker per job up to the cores, the spare cores shared out as
  *   onnxruntime threads when there are fewer jobs than cores (workerPool).
+ * - infer's describe tail (keywords, representatives; no onnxruntime): keywords on a worker
+ *   thread beside the representatives when cores / T is at least 2 (describeBeside).
  * - sessions in flight (dedup): one per core, at most 4, each on 1 thread (concurrentSessions).
  *   Two sessions measured 0.30× numpy's wall time against one session's 0.37× (docs/curate.md);
  *   every cluster in flight holds its rows and its block × size scores, so the count is capped.
@@ -63,4 +65,13 @@ const MAX_SESSIONS = 4;
 /** Sessions to run at once, each on `threads` (sessionThreads) threads: cores / T, at most 4. */
 export function concurrentSessions(threads: number | undefined, cores: number = machineCores()): number {
   return Math.max(1, Math.min(MAX_SESSIONS, Math.floor(cores / sessionThreads(threads))));
+}
+
+/**
+ * Whether infer's keywords run on a worker thread beside its representatives on the main thread:
+ * when the cores hold two such threads (cores / T ≥ 2; T left out, 1). At 1M rows, keywords
+ * took 14.4 s and representatives 4.9 s one after the other (docs/performance.md).
+ */
+export function describeBeside(threads: number | undefined, cores: number = machineCores()): boolean {
+  return Math.floor(cores / sessionThreads(threads)) >= 2;
 }
