@@ -54,11 +54,31 @@ export interface KeywordResult {
 }
 
 export function clusterKeywords(outDir: string, o: KeywordOptions): KeywordResult {
-  const bigrams = o.bigrams ?? true;
   const languages = keywordLanguages(outDir, o.clusters, o.language ?? 'auto');
-  const stopWords = stopWordsOf(languages);
+  return keywordsFrom(outDir, o, languages, [countPairs(outDir, { ...o, languages, parts: null })]);
+}
+
+/** One share of the one-pass count: the parts it reads (null: all) with each cluster's languages (keywordLanguages). */
+export interface PairShare {
+  clusters: number;
+  languages: string[][];
+  parts: number[] | null;
+  bigrams?: boolean;
+  maxPairs?: number;
+}
+
+/** A share's exact (term, cluster) counts: its terms by id and its pairs (ClusterTermCounts.entries); null past the budget. */
+export type SharePairs = ({ terms: string[] } & ReturnType<ClusterTermCounts['entries']>) | null;
+
+/**
+ * Keywords from the one-pass counts of shares that together read every part once (the caller's
+ * threads, or one share of all parts), merged exactly: the same keywords however the parts were
+ * shared. Past the pair or term budget, in the shares or merged, the two passes count instead.
+ */
+export function keywordsFrom(outDir: string, o: KeywordOptions, languages: string[][], shares: readonly SharePairs[]): KeywordResult {
+  const bigrams = o.bigrams ?? true;
   const cap = Math.max(1, Math.min(o.vocabulary, Math.floor(MAX_COUNTS / Math.max(1, o.clusters))));
-  const counted = countInOnePass(outDir, o.clusters, cap, bigrams, stopWords, o.maxPairs ?? MAX_PAIRS) ?? countInTwoPasses(outDir, o.clusters, cap, bigrams, stopWords);
+  const counted = mergeShares(shares, o.clusters, cap, o.maxPairs ?? MAX_PAIRS) ?? countInTwoPasses(outDir, o.clusters, cap, bigrams, stopWordsOf(languages));
   const result = ctfidf(counted.counts, o.clusters, counted.terms.length, o.top);
   return { keywords: result.terms.map((ts) => Array.from(ts, (j) => counted.terms[j])), scores: result.scores, vocabularySize: counted.terms.length, languages };
 }
@@ -70,9 +90,9 @@ interface Counted {
   counts: Uint32Array;
 }
 
-/** Calls `visit` with each counted row's cluster and text, in part order; noise is skipped. */
-function forEachLabelledText(outDir: string, clusters: number, visit: (cluster: number, text: string) => void): void {
-  for (const part of labelledParts(outDir)) {
+/** Calls `visit` with each counted row's cluster and text, in part order (of `parts`, or all); noise is skipped. */
+function forEachLabelledText(outDir: string, clusters: number, visit: (cluster: number, text: string) => void, parts?: ReadonlySet<number>): void {
+  for (const part of labelledParts(outDir, parts)) {
     for (let i = 0; i < part.ids.length; i++) {
       const c = part.clusters[i];
       if (c < 0) continue;
@@ -83,26 +103,48 @@ function forEachLabelledText(outDir: string, clusters: number, visit: (cluster: 
 }
 
 /**
- * Every text tokenised once: exact counts of each (term, cluster) pair, the vocabulary the `cap`
- * terms most frequent over all clusters (what the lossy first pass approximates; the same
- * vocabulary when it did not prune). Null when the pairs pass `maxPairs` or the terms MAX_TERMS (a
- * corpus with a vast vocabulary), and the two passes count instead. Keywords of 200k synthetic
- * Banking77 rows, k = 1000: 7.7 s → 4.7 s with the same keywords and scores; at 1M, where the lossy
- * pass prunes, the same top 10 keywords in all 1,000 clusters (docs/performance.md).
+ * Every text of the share's parts tokenised once: exact counts of each (term, cluster) pair.
+ * Null when the pairs pass `maxPairs` or the terms MAX_TERMS (a corpus with a vast vocabulary),
+ * and the two passes count instead. Keywords of 200k synthetic Banking77 rows, k = 1000: 7.7 s →
+ * 4.7 s with the same keywords and scores; at 1M, where the lossy pass prunes, the same top 10
+ * keywords in all 1,000 clusters (docs/performance.md).
  */
-function countInOnePass(outDir: string, clusters: number, cap: number, bigrams: boolean, stopWords: ReadonlySet<string>[], maxPairs: number): Counted | null {
+export function countPairs(outDir: string, share: PairShare): SharePairs {
+  const stopWords = stopWordsOf(share.languages);
+  const bigrams = share.bigrams ?? true;
   const ids = new Map<string, number>();
-  const pairs = new ClusterTermCounts(maxPairs);
+  const pairs = new ClusterTermCounts(share.maxPairs ?? MAX_PAIRS);
   let full = false;
-  forEachLabelledText(outDir, clusters, (c, text) => {
+  const visit = (c: number, text: string) => {
     if (full) return;
     forEachTerm(text, bigrams, stopWords[c], (t) => {
       let id = ids.get(t);
       if (id === undefined) ids.set(t, (id = ids.size));
       if (!pairs.add(id, c) || ids.size > MAX_TERMS) full = true;
     });
-  });
-  if (full) return null;
+  };
+  forEachLabelledText(outDir, share.clusters, visit, share.parts ? new Set(share.parts) : undefined);
+  return full ? null : { terms: [...ids.keys()], ...pairs.entries() };
+}
+
+/**
+ * The shares' pairs added into one table under the same budgets, then the vocabulary: the `cap`
+ * terms most frequent over all clusters (what the lossy first pass approximates; the same
+ * vocabulary when it did not prune). Null past a budget.
+ */
+function mergeShares(shares: readonly SharePairs[], clusters: number, cap: number, maxPairs: number): Counted | null {
+  const ids = new Map<string, number>();
+  const pairs = new ClusterTermCounts(maxPairs);
+  for (const share of shares) {
+    if (share === null) return null;
+    const id = Int32Array.from(share.terms, (t) => {
+      let j = ids.get(t);
+      if (j === undefined) ids.set(t, (j = ids.size));
+      return j;
+    });
+    if (ids.size > MAX_TERMS) return null;
+    for (let i = 0; i < share.count.length; i++) if (!pairs.add(id[share.term[i]], share.cluster[i], share.count[i])) return null;
+  }
   // The order TermVocabulary.finish() gives, here over exact counts.
   const all = [...ids.keys()];
   const kept = Int32Array.from(all.keys())
@@ -134,7 +176,7 @@ function countInTwoPasses(outDir: string, clusters: number, cap: number, bigrams
 }
 
 /** Each cluster's languages: the one given, none, or chosen from its first texts. */
-function keywordLanguages(outDir: string, clusters: number, language: string): string[][] {
+export function keywordLanguages(outDir: string, clusters: number, language: string): string[][] {
   if (language === 'none') return Array.from({ length: clusters }, () => []);
   const lists = stopWordLists();
   if (language !== 'auto') {

@@ -8,11 +8,11 @@ import path from 'node:path';
 import type { Settings } from '../../schemas/config.js';
 import { CLUSTERS, FILES } from '../../schemas/tables.js';
 import { clusterKeywords, type KeywordResult } from '../../operators/describe/cluster-keywords.js';
-import { clusterKeywordsThread } from '../../operators/describe/cluster-keywords-thread.js';
+import { clusterKeywordsThreads } from '../../operators/describe/cluster-keywords-thread.js';
 import { labelClusters } from '../../operators/describe/cluster-labels.js';
 import { float32ListsOf, int32sOf, readParquet, stringListsOf, stringsOf, writeParquet } from '../../operators/parquet/parquet.js';
 import { representativeRows, type Representatives } from '../../operators/describe/representative-rows.js';
-import { describeBeside } from '../../operators/workers/threads.js';
+import { keywordWorkers } from '../../operators/workers/threads.js';
 
 export interface ClusterCentres {
   sizes: Float64Array;
@@ -84,18 +84,19 @@ export async function describeClusters(outDir: string, centres: ClusterCentres, 
 }
 
 /**
- * Keywords and representatives, each read from the run folder on its own: keywords on a worker
- * thread while the main thread finds the representatives when the cores allow (describeBeside,
+ * Keywords and representatives, each read from the run folder on its own: keywords on worker
+ * threads while the main thread finds the representatives when the cores allow (keywordWorkers,
  * operators/workers/threads.ts), else one after the other. The same results either way.
  */
 async function keywordsAndRepresentatives(outDir: string, k: number, s: Settings): Promise<{ keywords: KeywordResult; reps: Representatives }> {
   const options = { clusters: k, top: s.keywords_top, vocabulary: s.keywords_vocabulary, language: s.keywords_language };
-  if (!describeBeside(s.threads)) return { keywords: clusterKeywords(outDir, options), reps: representativeRows(outDir, k, s.representatives) };
-  const keywords = clusterKeywordsThread(outDir, options);
+  const workers = keywordWorkers(s.threads);
+  if (workers === 0) return { keywords: clusterKeywords(outDir, options), reps: representativeRows(outDir, k, s.representatives) };
+  const keywords = clusterKeywordsThreads(outDir, options, workers);
   try {
     return { reps: representativeRows(outDir, k, s.representatives), keywords: await keywords };
   } catch (e) {
-    // The worker's own failure or the main thread's: either way it ends before the stage does.
+    // The workers' own failure or the main thread's: either way they end before the stage does.
     await keywords.catch(() => {});
     throw e;
   }
