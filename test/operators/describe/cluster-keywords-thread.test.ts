@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clusterKeywords, countPairs, keywordLanguages } from '../../../operators/describe/cluster-keywords.js';
+import { clusterKeywords, keywordLanguages, PairCounts } from '../../../operators/describe/cluster-keywords.js';
 import { clusterKeywordsThreads } from '../../../operators/describe/cluster-keywords-thread.js';
 import { writeLabelsPart, writeRowsPart } from '../../support/run-parts.js';
 import { tempDir } from '../../support/paths.js';
@@ -34,10 +34,10 @@ test('keywords counted by 1, 2 or 3 worker threads over shares of the parts are 
 test('a pair budget that every share fits but their merge passes counts in two passes, as one thread does', async () => {
   const out = sotuRun();
   const languages = keywordLanguages(out, 4, 'auto');
-  const all = countPairs(out, { clusters: 4, languages, parts: null })!;
+  const all = new PairCounts().count(out, { clusters: 4, languages, parts: null }).share()!;
   const maxPairs = all.count.length - 1;
-  assert.equal(countPairs(out, { clusters: 4, languages, parts: null, maxPairs }), null, 'one share of every part passes the budget');
-  for (const w of [0, 1]) assert.notEqual(countPairs(out, { clusters: 4, languages, parts: [0, 1, 2, 3, 4].filter((p) => p % 2 === w), maxPairs }), null, `share ${w} of 2 fits`);
+  assert.equal(new PairCounts(maxPairs).count(out, { clusters: 4, languages, parts: null }).full, true, 'one share of every part passes the budget');
+  for (const w of [0, 1]) assert.equal(new PairCounts(maxPairs).count(out, { clusters: 4, languages, parts: [0, 1, 2, 3, 4].filter((p) => p % 2 === w) }).full, false, `share ${w} of 2 fits`);
   const options = { clusters: 4, top: 10, vocabulary: 2_000, maxPairs };
   assert.deepEqual(await clusterKeywordsThreads(out, options, 2), clusterKeywords(out, options));
 });
