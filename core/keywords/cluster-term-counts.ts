@@ -30,8 +30,8 @@ export class ClusterTermCounts {
     return this.used;
   }
 
-  /** Counts one occurrence of `term` in `cluster`; false (and nothing counted) when a new pair would pass the budget. */
-  add(term: number, cluster: number): boolean {
+  /** Counts `n` (one, or a share's count when merging) occurrences of `term` in `cluster`; false (and nothing counted) when a new pair would pass the budget. */
+  add(term: number, cluster: number, n = 1): boolean {
     let at = this.find(term, cluster);
     if (this.terms[at] < 0) {
       if (this.used === this.maxPairs) return false;
@@ -43,14 +43,27 @@ export class ClusterTermCounts {
       this.clusters[at] = cluster;
       this.used++;
     }
-    this.counts[at]++;
+    this.counts[at] += n;
     if (term >= this.totals.length) {
       const totals = new Float64Array(Math.max(term + 1, this.totals.length * 2));
       totals.set(this.totals);
       this.totals = totals;
     }
-    this.totals[term]++;
+    this.totals[term] += n;
     return true;
+  }
+
+  /** Every pair counted, as three aligned arrays (in table order), to send to another thread and merge there with `add`. */
+  entries(): { term: Int32Array; cluster: Int32Array; count: Uint32Array } {
+    const out = { term: new Int32Array(this.used), cluster: new Int32Array(this.used), count: new Uint32Array(this.used) };
+    let i = 0;
+    for (let s = 0; s < this.terms.length; s++) {
+      if (this.terms[s] < 0) continue;
+      out.term[i] = this.terms[s];
+      out.cluster[i] = this.clusters[s];
+      out.count[i++] = this.counts[s];
+    }
+    return out;
   }
 
   /** How often `term` occurred over all clusters. */

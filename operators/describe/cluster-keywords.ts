@@ -54,11 +54,30 @@ export interface KeywordResult {
 }
 
 export function clusterKeywords(outDir: string, o: KeywordOptions): KeywordResult {
-  const bigrams = o.bigrams ?? true;
   const languages = keywordLanguages(outDir, o.clusters, o.language ?? 'auto');
-  const stopWords = stopWordsOf(languages);
+  return keywordsFrom(outDir, o, languages, new PairCounts(o.maxPairs).count(outDir, { ...o, languages, parts: null }));
+}
+
+/** One share of the one-pass count: the parts it reads (null: all) with each cluster's languages (keywordLanguages). */
+export interface PairShare {
+  clusters: number;
+  languages: string[][];
+  parts: number[] | null;
+  bigrams?: boolean;
+}
+
+/** A share's exact (term, cluster) counts, to move to another thread: its terms by id and its pairs (ClusterTermCounts.entries); null past a budget. */
+export type SharePairs = ({ terms: string[] } & ReturnType<ClusterTermCounts['entries']>) | null;
+
+/**
+ * Keywords from one-pass counts that read every part once (on this thread, or shares of the parts
+ * merged into `counts`): the same keywords however the parts were shared. Past the pair or term
+ * budget, in a share or merged, the two passes count instead.
+ */
+export function keywordsFrom(outDir: string, o: KeywordOptions, languages: string[][], counts: PairCounts): KeywordResult {
+  const bigrams = o.bigrams ?? true;
   const cap = Math.max(1, Math.min(o.vocabulary, Math.floor(MAX_COUNTS / Math.max(1, o.clusters))));
-  const counted = countInOnePass(outDir, o.clusters, cap, bigrams, stopWords, o.maxPairs ?? MAX_PAIRS) ?? countInTwoPasses(outDir, o.clusters, cap, bigrams, stopWords);
+  const counted = counts.vocabulary(o.clusters, cap) ?? countInTwoPasses(outDir, o.clusters, cap, bigrams, stopWordsOf(languages));
   const result = ctfidf(counted.counts, o.clusters, counted.terms.length, o.top);
   return { keywords: result.terms.map((ts) => Array.from(ts, (j) => counted.terms[j])), scores: result.scores, vocabularySize: counted.terms.length, languages };
 }
@@ -70,9 +89,9 @@ interface Counted {
   counts: Uint32Array;
 }
 
-/** Calls `visit` with each counted row's cluster and text, in part order; noise is skipped. */
-function forEachLabelledText(outDir: string, clusters: number, visit: (cluster: number, text: string) => void): void {
-  for (const part of labelledParts(outDir)) {
+/** Calls `visit` with each counted row's cluster and text, in part order (of `parts`, or all); noise is skipped. */
+function forEachLabelledText(outDir: string, clusters: number, visit: (cluster: number, text: string) => void, parts?: ReadonlySet<number>): void {
+  for (const part of labelledParts(outDir, parts)) {
     for (let i = 0; i < part.ids.length; i++) {
       const c = part.clusters[i];
       if (c < 0) continue;
@@ -83,34 +102,75 @@ function forEachLabelledText(outDir: string, clusters: number, visit: (cluster: 
 }
 
 /**
- * Every text tokenised once: exact counts of each (term, cluster) pair, the vocabulary the `cap`
- * terms most frequent over all clusters (what the lossy first pass approximates; the same
- * vocabulary when it did not prune). Null when the pairs pass `maxPairs` or the terms MAX_TERMS (a
- * corpus with a vast vocabulary), and the two passes count instead. Keywords of 200k synthetic
- * Banking77 rows, k = 1000: 7.7 s → 4.7 s with the same keywords and scores; at 1M, where the lossy
- * pass prunes, the same top 10 keywords in all 1,000 clusters (docs/performance.md).
+ * Exact counts of each (term, cluster) pair, every text tokenised once: the texts of some parts
+ * counted here, other threads' shares merged in, under the budgets: `full` once the pairs pass
+ * `maxPairs` or the terms MAX_TERMS (a corpus with a vast vocabulary), and the two passes count
+ * instead. Keywords of 200k synthetic Banking77 rows, k = 1000: 7.7 s → 4.7 s with the same
+ * keywords and scores; at 1M, where the lossy pass prunes, the same top 10 keywords in all 1,000
+ * clusters (docs/performance.md).
  */
-function countInOnePass(outDir: string, clusters: number, cap: number, bigrams: boolean, stopWords: ReadonlySet<string>[], maxPairs: number): Counted | null {
-  const ids = new Map<string, number>();
-  const pairs = new ClusterTermCounts(maxPairs);
-  let full = false;
-  forEachLabelledText(outDir, clusters, (c, text) => {
-    if (full) return;
-    forEachTerm(text, bigrams, stopWords[c], (t) => {
-      let id = ids.get(t);
-      if (id === undefined) ids.set(t, (id = ids.size));
-      if (!pairs.add(id, c) || ids.size > MAX_TERMS) full = true;
-    });
-  });
-  if (full) return null;
-  // The order TermVocabulary.finish() gives, here over exact counts.
-  const all = [...ids.keys()];
-  const kept = Int32Array.from(all.keys())
-    .sort((a, b) => pairs.total(b) - pairs.total(a) || (all[a] < all[b] ? -1 : all[a] > all[b] ? 1 : 0))
-    .slice(0, cap);
-  const column = new Int32Array(all.length).fill(-1);
-  kept.forEach((id, j) => (column[id] = j));
-  return { terms: Array.from(kept, (id) => all[id]), counts: pairs.dense(clusters, column, kept.length) };
+export class PairCounts {
+  private readonly ids = new Map<string, number>();
+  private readonly pairs: ClusterTermCounts;
+  full = false;
+
+  constructor(maxPairs = MAX_PAIRS) {
+    this.pairs = new ClusterTermCounts(maxPairs);
+  }
+
+  private idOf(term: string): number {
+    let id = this.ids.get(term);
+    if (id === undefined) this.ids.set(term, (id = this.ids.size));
+    return id;
+  }
+
+  /** Counts the terms of the share's texts. */
+  count(outDir: string, share: PairShare): this {
+    const stopWords = stopWordsOf(share.languages);
+    const bigrams = share.bigrams ?? true;
+    const visit = (c: number, text: string) => {
+      if (this.full) return;
+      forEachTerm(text, bigrams, stopWords[c], (t) => {
+        if (!this.pairs.add(this.idOf(t), c) || this.ids.size > MAX_TERMS) this.full = true;
+      });
+    };
+    forEachLabelledText(outDir, share.clusters, visit, share.parts ? new Set(share.parts) : undefined);
+    return this;
+  }
+
+  /** Adds another thread's share (`share()` there). */
+  merge(other: SharePairs): this {
+    if (this.full || other === null) {
+      this.full = true;
+      return this;
+    }
+    const id = Int32Array.from(other.terms, (t) => this.idOf(t));
+    if (this.ids.size > MAX_TERMS) this.full = true;
+    for (let i = 0; i < other.count.length && !this.full; i++) if (!this.pairs.add(id[other.term[i]], other.cluster[i], other.count[i])) this.full = true;
+    return this;
+  }
+
+  /** These counts, to merge on another thread. */
+  share(): SharePairs {
+    return this.full ? null : { terms: [...this.ids.keys()], ...this.pairs.entries() };
+  }
+
+  /**
+   * The vocabulary: the `cap` terms most frequent over all clusters (what the lossy first pass
+   * approximates; the same vocabulary when it did not prune), with their counts; null when full.
+   */
+  vocabulary(clusters: number, cap: number): Counted | null {
+    if (this.full) return null;
+    // The order TermVocabulary.finish() gives, here over exact counts.
+    const all = [...this.ids.keys()];
+    const pairs = this.pairs;
+    const kept = Int32Array.from(all.keys())
+      .sort((a, b) => pairs.total(b) - pairs.total(a) || (all[a] < all[b] ? -1 : all[a] > all[b] ? 1 : 0))
+      .slice(0, cap);
+    const column = new Int32Array(all.length).fill(-1);
+    kept.forEach((id, j) => (column[id] = j));
+    return { terms: Array.from(kept, (id) => all[id]), counts: pairs.dense(clusters, column, kept.length) };
+  }
 }
 
 /**
@@ -134,7 +194,7 @@ function countInTwoPasses(outDir: string, clusters: number, cap: number, bigrams
 }
 
 /** Each cluster's languages: the one given, none, or chosen from its first texts. */
-function keywordLanguages(outDir: string, clusters: number, language: string): string[][] {
+export function keywordLanguages(outDir: string, clusters: number, language: string): string[][] {
   if (language === 'none') return Array.from({ length: clusters }, () => []);
   const lists = stopWordLists();
   if (language !== 'auto') {

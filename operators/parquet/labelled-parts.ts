@@ -16,7 +16,8 @@ export interface LabelledPart {
   texts: string[];
 }
 
-export function* labelledParts(outDir: string): Generator<LabelledPart> {
+/** Every part in order, or (given `only`) just those part numbers. */
+export function* labelledParts(outDir: string, only?: ReadonlySet<number>): Generator<LabelledPart> {
   const labelFiles = listParts(path.join(outDir, LABELS.path));
   const rowFiles = listParts(path.join(outDir, ROWS.path));
   if (labelFiles.length === 0) throw new Error(`${outDir} has no labels: run semclust infer first`);
@@ -24,6 +25,7 @@ export function* labelledParts(outDir: string): Generator<LabelledPart> {
     throw new Error(`${outDir}: ${rowFiles.length} rows parts but ${labelFiles.length} labels parts; rerun semclust infer`);
   }
   for (let p = 0; p < labelFiles.length; p++) {
+    if (only && !only.has(p)) continue;
     const labels = readParquet(labelFiles[p], [LABELS.col.id, LABELS.col.cluster]);
     const ids = stringsOf(labels, LABELS.col.id);
     const rows = readParquet(rowFiles[p], [ROWS.col.id, ROWS.col.text]);

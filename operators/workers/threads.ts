@@ -15,6 +15,9 @@
  *   undefined; the embedder runs on its own, so nothing else needs the cores).
  * - a worker pool (infer): one worker per job up to the cores, the spare cores shared out as
  *   onnxruntime threads when there are fewer jobs than cores (workerPool).
+ * - infer's describe tail (keywords, representatives; no onnxruntime): with cores / T of at least
+ *   2, keywords count on that many worker threads (at most 4) while the main thread finds the
+ *   representatives; else both run in turn on the main thread (keywordWorkers).
  * - sessions in flight (dedup): one per core, at most 4, each on 1 thread (concurrentSessions).
  *   Two sessions measured 0.30× numpy's wall time against one session's 0.37× (docs/curate.md);
  *   every cluster in flight holds its rows and its block × size scores, so the count is capped.
@@ -63,4 +66,15 @@ const MAX_SESSIONS = 4;
 /** Sessions to run at once, each on `threads` (sessionThreads) threads: cores / T, at most 4. */
 export function concurrentSessions(threads: number | undefined, cores: number = machineCores()): number {
   return Math.max(1, Math.min(MAX_SESSIONS, Math.floor(cores / sessionThreads(threads))));
+}
+
+/**
+ * Worker threads for infer's keywords beside its representatives on the main thread: cores / T
+ * (T left out, 1) up to 4, or 0 (keywords on the main thread, in turn) when that is under 2. At
+ * 1M rows, on 2 cores, keywords took 14.4 s and representatives 4.9 s one after the other
+ * (docs/performance.md).
+ */
+export function keywordWorkers(threads: number | undefined, cores: number = machineCores()): number {
+  const n = Math.min(MAX_SESSIONS, Math.floor(cores / sessionThreads(threads)));
+  return n >= 2 ? n : 0;
 }

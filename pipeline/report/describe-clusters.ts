@@ -7,10 +7,12 @@
 import path from 'node:path';
 import type { Settings } from '../../schemas/config.js';
 import { CLUSTERS, FILES } from '../../schemas/tables.js';
-import { clusterKeywords } from '../../operators/describe/cluster-keywords.js';
+import { clusterKeywords, type KeywordResult } from '../../operators/describe/cluster-keywords.js';
+import { clusterKeywordsThreads } from '../../operators/describe/cluster-keywords-thread.js';
 import { labelClusters } from '../../operators/describe/cluster-labels.js';
 import { float32ListsOf, int32sOf, readParquet, stringListsOf, stringsOf, writeParquet } from '../../operators/parquet/parquet.js';
-import { representativeRows } from '../../operators/describe/representative-rows.js';
+import { representativeRows, type Representatives } from '../../operators/describe/representative-rows.js';
+import { keywordWorkers } from '../../operators/workers/threads.js';
 
 export interface ClusterCentres {
   sizes: Float64Array;
@@ -30,14 +32,13 @@ export interface ClusterDescription {
 
 export async function describeClusters(outDir: string, centres: ClusterCentres, s: Settings, log: (m: string) => void): Promise<ClusterDescription[]> {
   const k = centres.sizes.length;
-  const keywords = clusterKeywords(outDir, { clusters: k, top: s.keywords_top, vocabulary: s.keywords_vocabulary, language: s.keywords_language });
+  const { keywords, reps } = await keywordsAndRepresentatives(outDir, k, s);
   const chosen = new Map<string, number>();
   for (const codes of keywords.languages) chosen.set(codes.join('+') || 'none', (chosen.get(codes.join('+') || 'none') ?? 0) + 1);
   // Said only when it is news: a run of English texts keeps its output as it was.
   if (s.keywords_language === 'auto' && [...chosen.keys()].some((key) => key !== 'en')) {
     log(`keywords: stop words of ${[...chosen].map(([key, n]) => `${key} (${n} cluster${n === 1 ? '' : 's'})`).join(', ')}; --keywords-language sets one`);
   }
-  const reps = representativeRows(outDir, k, s.representatives);
   const described: ClusterDescription[] = Array.from({ length: k }, (_, c) => ({
     cluster: c,
     size: centres.sizes[c],
@@ -80,6 +81,25 @@ export async function describeClusters(outDir: string, centres: ClusterCentres, 
     k,
   );
   return described;
+}
+
+/**
+ * Keywords and representatives, each read from the run folder on its own: keywords on worker
+ * threads while the main thread finds the representatives when the cores allow (keywordWorkers,
+ * operators/workers/threads.ts), else one after the other. The same results either way.
+ */
+async function keywordsAndRepresentatives(outDir: string, k: number, s: Settings): Promise<{ keywords: KeywordResult; reps: Representatives }> {
+  const options = { clusters: k, top: s.keywords_top, vocabulary: s.keywords_vocabulary, language: s.keywords_language };
+  const workers = keywordWorkers(s.threads);
+  if (workers === 0) return { keywords: clusterKeywords(outDir, options), reps: representativeRows(outDir, k, s.representatives) };
+  const keywords = clusterKeywordsThreads(outDir, options, workers);
+  try {
+    return { reps: representativeRows(outDir, k, s.representatives), keywords: await keywords };
+  } catch (e) {
+    // The workers' own failure or the main thread's: either way they end before the stage does.
+    await keywords.catch(() => {});
+    throw e;
+  }
 }
 
 /** What a cluster is about in one line: its LLM label and keywords, or "(empty)". */

@@ -52,3 +52,26 @@ test('cluster term counts: a new pair past the budget is refused and not counted
   assert.deepEqual([...table.dense(2, Int32Array.of(0, 1), 2)], [2, 1, 0, 0]);
   assert.throws(() => new ClusterTermCounts(0), /at least 1/);
 });
+
+test('cluster term counts: entries list every pair once with its count, and adding them with their counts into another table merges exactly', () => {
+  const rng = createRng(11);
+  const halves = [new ClusterTermCounts(100_000), new ClusterTermCounts(100_000)];
+  const whole = new ClusterTermCounts(100_000);
+  for (let i = 0; i < 20_000; i++) {
+    const term = Math.min(999, Math.floor(1 / (rng.next() + 1e-3)));
+    const cluster = Math.floor(rng.next() * 13);
+    halves[i % 2].add(term, cluster);
+    whole.add(term, cluster);
+  }
+  const merged = new ClusterTermCounts(100_000);
+  for (const half of halves) {
+    const e = half.entries();
+    assert.equal(e.term.length, half.pairs);
+    assert.equal(e.count.reduce((a, b) => a + b, 0), 10_000, 'every occurrence of the half, once');
+    for (let i = 0; i < e.term.length; i++) assert.ok(merged.add(e.term[i], e.cluster[i], e.count[i]));
+  }
+  assert.equal(merged.pairs, whole.pairs);
+  const column = Int32Array.from({ length: 1000 }, (_, t) => t);
+  assert.deepEqual(merged.dense(13, column, 1000), whole.dense(13, column, 1000));
+  for (let t = 0; t < 1000; t++) assert.equal(merged.total(t), whole.total(t), `term ${t}`);
+});

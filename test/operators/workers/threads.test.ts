@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
-import { concurrentSessions, machineCores, sessionThreads, shardCores, workerPool } from '../../../operators/workers/threads.js';
+import { concurrentSessions, keywordWorkers, machineCores, sessionThreads, shardCores, workerPool } from '../../../operators/workers/threads.js';
 
 const CORES = [1, 2, 3, 4, 8, 16, 64];
 const THREADS = [1, 2, 3, 5, 8, 32];
@@ -71,4 +71,17 @@ test('sessions in flight: one per core up to 4 left out, cores / T up to 4 given
     }
   }
   assert.equal(concurrentSessions(undefined), Math.min(4, machineCores()));
+});
+
+test('keywords take cores / T worker threads up to 4, none (the main thread) when that is under 2', () => {
+  for (const cores of CORES) {
+    assert.equal(keywordWorkers(undefined, cores), cores >= 2 ? Math.min(4, cores) : 0, `cores ${cores}`);
+    for (const t of THREADS) {
+      const n = keywordWorkers(t, cores);
+      const at = `cores ${cores}, T ${t}`;
+      if (2 * t > cores) assert.equal(n, 0, at);
+      else assert.ok(n >= 2 && n <= 4 && n * t <= cores, at);
+    }
+  }
+  assert.equal(keywordWorkers(undefined), machineCores() >= 2 ? Math.min(4, machineCores()) : 0);
 });
