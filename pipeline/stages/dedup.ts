@@ -69,7 +69,8 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   for SemDeDup), in that order, each over the rows the ones before it kept:
     exact     a row whose text an earlier row has (same id): kept once, copies listed
     fuzzy     MinHash + LSH over normalised text (lower-cased, punctuation and a/an/the
-              removed): a row whose estimated Jaccard to an earlier row is ≥ --fuzzy-threshold
+              removed): a row whose exact Jaccard (of the shingle sets, checked for
+              the candidates LSH finds) to an earlier row is ≥ --fuzzy-threshold
               joins that row's group (--fuzzy-shingles word|char, --fuzzy-ngram N)
     semantic  SemDeDup within each cluster: cosine similarity ≥ 1 − --dedup-epsilon to an
               already kept row, nearest the centroid first (--dedup-keep nearest|farthest|random)
@@ -137,15 +138,17 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
       ? { unit: s.fuzzy_shingles, ngram: s.fuzzy_ngram, threshold: s.fuzzy_threshold, bandsThreshold: s.fuzzy_bands_threshold, permutations: s.fuzzy_permutations, seed: s.seed }
       : null;
     // With fixed bands (and no reference, whose matches are not stored), the candidates are kept and a new threshold reuses them.
-    const candidatesKey = fuzzy && fuzzy.bandsThreshold !== undefined && !s.against?.length ? { ...fuzzy, threshold: undefined } : null;
+    const candidatesKey = fuzzy && fuzzy.bandsThreshold !== undefined && !s.against?.length ? { ...fuzzy, threshold: undefined, jaccard: 'exact' } : null;
     const against = s.against?.length ? s.against : null;
     let referenceRejects = 0;
     // The text embed extracts (key path, chat turns, template: pipeline/stages/embed-stream.ts), so a reference
     // row's id is its text's id here; a reference need not carry the user ids of --id-key.
     const readOptions = { extract: { ...extractOptionsOf(s), idKeyPath: undefined, idRequired: false }, maxLineBytes: s.max_line_bytes, csvDelimiter: s.csv_delimiter };
+    // Read once for ids and signatures, again to confirm fuzzy candidates: rejects are counted on the first read.
+    let referenceReads = 0;
     const reference = against && (methods.has('exact') || methods.has('fuzzy')) && {
       exact: methods.has('exact'),
-      batches: readReference(against, { ...readOptions, onReject: () => void referenceRejects++ }),
+      batches: () => readReference(against, { ...readOptions, onReject: referenceReads++ === 0 ? () => void referenceRejects++ : undefined }),
     };
     const stats = await withRunDatabase(ctx.outDir, async (conn) => {
       const rowsProgress = ctx.progress('dedup', 'rows');
