@@ -8,7 +8,7 @@
  * the earliest row of each group.
  *
  * Against reference sets (--against, read-reference.ts), first: a row whose id a reference row
- * has (exact) or whose LSH candidates include a reference row at Jaccard ≥ the threshold (fuzzy,
+ * has (exact) or whose LSH candidates include a reference row at Jaccard ≥ the against threshold (fuzzy,
  * the reference's signatures first and only they candidates, core/dedup/lsh-match.ts) is marked
  * against that reference row, and the methods within the input then see only the rows left.
  * The reference is read again for the confirmation, as rows/ is.
@@ -37,6 +37,8 @@ export interface FuzzyOptions {
   threshold: number;
   /** The Jaccard threshold the LSH bands are derived from (--fuzzy-bands-threshold; default `threshold`). */
   bandsThreshold?: number;
+  /** The Jaccard threshold of matches against a reference (--against-fuzzy-threshold; default `threshold`), its LSH bands derived from it. */
+  againstThreshold?: number;
   permutations: number;
   seed: number;
 }
@@ -200,9 +202,11 @@ export async function lexicalDedup(conn: DuckDBConnection, fuzzy: FuzzyOptions |
       if (fuzzy) use[nRef + d] = 0;
     }
     if (fuzzy && banding) {
-      const m = await confirm(lshCandidates(signatures, nRef + nd, P, banding, use, nRef), nRef + nd, [referenceTexts, inputTexts]);
+      const threshold = fuzzy.againstThreshold ?? fuzzy.threshold;
+      const againstBanding = lshBands(threshold, P, CONFIRMED_FALSE_NEGATIVE_WEIGHT);
+      const m = await confirm(lshCandidates(signatures, nRef + nd, P, againstBanding, use, nRef), nRef + nd, [referenceTexts, inputTexts]);
       for (let d = 0; d < nd; d++) {
-        if (m.match[nRef + d] < 0 || !(m.jaccard[nRef + d] >= fuzzy.threshold)) continue;
+        if (m.match[nRef + d] < 0 || !(m.jaccard[nRef + d] >= threshold)) continue;
         [against.how[d], against.match[d], against.jaccard[d]] = [AGAINST_FUZZY, m.match[nRef + d], m.jaccard[nRef + d]];
         use[nRef + d] = 0;
       }

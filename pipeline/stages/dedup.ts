@@ -76,8 +76,10 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
               already kept row, nearest the centroid first (--dedup-keep nearest|farthest|random)
   --against REF (repeat it, or REF,REF) first removes the rows that copy a row of a reference
   set — a semclust OUTDIR or JSONL/Parquet/CSV files read with this run's --text-key — exactly
-  (against:exact), by MinHash (against:fuzzy) or, with semantic in --dedup-methods, by cosine
-  similarity ≥ 1 − ε to a reference row embedded with this run's model (against:semantic),
+  (against:exact), by MinHash at Jaccard ≥ --against-fuzzy-threshold (default 0.7, looser than
+  within the input: decontamination is recall-first; against:fuzzy) or, with semantic in
+  --dedup-methods, by cosine similarity ≥ 1 − ε to a reference row embedded with this run's
+  model (against:semantic),
   e.g. to decontaminate against an evaluation set; the reference row's id is in duplicate_of,
   its file:line in reference. References are only read; changing the list redoes dedup.
   The kept row of an exact or fuzzy group is its earliest row. Writes OUTDIR/dedup/, one row
@@ -100,7 +102,7 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   stats: dedupStats,
   needs: ['infer'],
   // write_kept and sweep read the outputs, they are not outputs: they do not key the stage (see writeKeptIfAsked).
-  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_bands_threshold', 'fuzzy_permutations', 'seed', 'against', 'write_kept', 'sweep'],
+  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_bands_threshold', 'fuzzy_permutations', 'seed', 'against', 'against_fuzzy_threshold', 'write_kept', 'sweep'],
   keyed: (s) => {
     const semantic = s.dedup_methods.includes('semantic');
     const fuzzy = s.dedup_methods.includes('fuzzy');
@@ -111,6 +113,7 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
       // The MinHash functions and SemDeDup's random order are drawn from the seed.
       ...(fuzzy || (semantic && s.dedup_keep === 'random') ? (['seed'] as const) : []),
       ...(s.against?.length ? (['against'] as const) : []),
+      ...(s.against?.length && fuzzy ? (['against_fuzzy_threshold'] as const) : []),
     ];
   },
   resumable: false,
@@ -135,10 +138,10 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
     const clusters = ctx.state.stats('infer').clusters;
     const methods = new Set(s.dedup_methods);
     const fuzzy = methods.has('fuzzy')
-      ? { unit: s.fuzzy_shingles, ngram: s.fuzzy_ngram, threshold: s.fuzzy_threshold, bandsThreshold: s.fuzzy_bands_threshold, permutations: s.fuzzy_permutations, seed: s.seed }
+      ? { unit: s.fuzzy_shingles, ngram: s.fuzzy_ngram, threshold: s.fuzzy_threshold, bandsThreshold: s.fuzzy_bands_threshold, againstThreshold: s.against_fuzzy_threshold, permutations: s.fuzzy_permutations, seed: s.seed }
       : null;
     // With fixed bands (and no reference, whose matches are not stored), the candidates are kept and a new threshold reuses them.
-    const candidatesKey = fuzzy && fuzzy.bandsThreshold !== undefined && !s.against?.length ? { ...fuzzy, threshold: undefined, jaccard: 'exact' } : null;
+    const candidatesKey = fuzzy && fuzzy.bandsThreshold !== undefined && !s.against?.length ? { ...fuzzy, threshold: undefined, againstThreshold: undefined, jaccard: 'exact' } : null;
     const against = s.against?.length ? s.against : null;
     let referenceRejects = 0;
     // The text embed extracts (key path, chat turns, template: pipeline/stages/embed-stream.ts), so a reference

@@ -5,7 +5,7 @@ import { lshCandidates } from '../../../core/dedup/lsh-match.js';
 import { estimatedJaccard, minhashFamily, minhashSignature } from '../../../core/dedup/minhash.js';
 import { normalizeText } from '../../../core/dedup/normalize-text.js';
 import { shingleHashes } from '../../../core/dedup/shingles.js';
-import { AGAINST_EXACT, AGAINST_FUZZY, fuzzyBanding, lexicalDedup, type FuzzyOptions } from '../../../operators/dedup/lexical-dedup.js';
+import { AGAINST_EXACT, AGAINST_FUZZY, fuzzyBanding, lexicalDedup, type FuzzyOptions, type LexicalReference } from '../../../operators/dedup/lexical-dedup.js';
 import { writeRowsPart, type Row } from '../../support/run-parts.js';
 import { tempDir } from '../../support/paths.js';
 
@@ -108,4 +108,27 @@ test('fuzzy decides by exact Jaccard: a pair LSH finds with its estimate under t
   assert.deepEqual([...f.match], [-1, 0]);
   assert.equal(f.jaccard[1], Math.fround(10 / 12));
   assert.deepEqual([...f.kept], [1, 0]);
+});
+
+test('against a reference, fuzzy matches at --against-fuzzy-threshold, not at the threshold within the input', async () => {
+  // One word replaced in eight: Jaccard 7/9 = 0.78 to the reference row, and the same pair within the input.
+  const original = 'my card payment was declined at the shop yesterday';
+  const copy = 'my card payment was declined at the shop today';
+  const out = tempDir('lexical-dedup-against-threshold');
+  writeRowsPart(out, 0, [original, copy].map((text, i) => ({ id: `id-${i}`, text, line: i + 1 })));
+  const reference = (): LexicalReference => ({
+    exact: false,
+    batches: async function* () {
+      yield { ids: ['ref-0'], texts: [original], where: ['eval.jsonl:1'] };
+    },
+  });
+  const loose = await withRunDatabase(out, (conn) => lexicalDedup(conn, { ...FUZZY, againstThreshold: 0.7 }, undefined, reference()));
+  assert.deepEqual([...loose.against!.how], [AGAINST_FUZZY, AGAINST_FUZZY]);
+  assert.deepEqual([loose.against!.jaccard[0], loose.against!.jaccard[1]], [1, Math.fround(7 / 9)]);
+  const strict = await withRunDatabase(out, (conn) => lexicalDedup(conn, FUZZY, undefined, reference()));
+  assert.deepEqual([...strict.against!.how], [AGAINST_FUZZY, 0]);
+  // Within the input (no reference) the same pair stays apart: the against threshold is only the reference's.
+  const within = await withRunDatabase(out, (conn) => lexicalDedup(conn, { ...FUZZY, againstThreshold: 0.7 }));
+  assert.deepEqual([...within.fuzzy!.kept], [1, 1]);
+  assert.equal(within.fuzzy!.jaccard[1], Math.fround(7 / 9));
 });
