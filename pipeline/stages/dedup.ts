@@ -79,9 +79,9 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   (against:exact), by MinHash at Jaccard ≥ --against-fuzzy-threshold (default 0.7, looser than
   within the input: decontamination is recall-first; against:fuzzy) or, with semantic in
   --dedup-methods, by cosine similarity ≥ 1 − ε to a reference row embedded with this run's
-  model (against:semantic),
-  e.g. to decontaminate against an evaluation set; the reference row's id is in duplicate_of,
-  its file:line in reference. References are only read; changing the list redoes dedup.
+  model (against:semantic), e.g. to decontaminate against an evaluation set; the reference
+  row's id is in duplicate_of, its file:line in reference. References are only read;
+  changing the list redoes dedup.
   The kept row of an exact or fuzzy group is its earliest row. Writes OUTDIR/dedup/, one row
   per input row (id, source, line, cluster, kept, reason, group_id, duplicate_of, similarity,
   jaccard, reference); a later sample draws only kept ids. --write-kept FILE also writes the kept
