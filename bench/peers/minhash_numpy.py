@@ -2,8 +2,9 @@
 bench/dedup-fuzzy.ts, with the same parameters: the same normalisation (lower-case, punctuation
 and symbols deleted, a/an/the dropped), word 1-grams, P permutations h_p(x) = a_p*x + b_p mod 2^32
 over 32-bit shingle hashes (zlib.crc32 here, FNV-1a + fmix32 there), each
-row's candidates the first row of each of its buckets, confirmed by the signatures' Jaccard
-estimate, and a row joining its best match's group at >= threshold. Band hashes are of the same kind
+row's candidates the first row of each of its buckets, confirmed by the exact Jaccard of the two
+rows' shingle sets in a second read of the file (Python sets, held for a row while a later candidate
+of it is still to come), and a row joining its best match's group at >= threshold. Band hashes are of the same kind
 (multiply-rotate folds); their exact values, like the shingle hashes, differ.
 
 Usage: minhash_numpy.py FILE.jsonl P BANDS ROWS THRESHOLD
@@ -68,9 +69,8 @@ del sig_chunks
 n = sig.shape[0]
 members = np.nonzero(use)[0]
 
-match = np.full(n, -1, dtype=np.int64)
-jac = np.full(n, -1.0)
 GOLDEN = np.uint32(0x9E3779B1)
+pair_chunks = []
 for band in range(bands):
     h = np.full(members.size, band + 1, dtype=np.uint32)
     for q in range(rows):
@@ -83,15 +83,40 @@ for band in range(bands):
     rows_i = members[order]
     heads = rows_i[head_pos]
     cand = ~run_start
-    i, hd = rows_i[cand], heads[cand]
-    j = (sig[i] == sig[hd]).mean(axis=1)
-    better = (match[i] < 0) | (j > jac[i]) | ((j == jac[i]) & (hd < match[i]))
-    match[i[better]] = hd[better]
-    jac[i[better]] = j[better]
+    pair_chunks.append((rows_i[cand].astype(np.int64) << 32) | heads[cand])
+del sig
+pairs = np.unique(np.concatenate(pair_chunks))
+del pair_chunks
+pair_row = (pairs >> 32).tolist()
+pair_head = (pairs & 0xFFFFFFFF).tolist()
+heads_of = {}
+last_partner = {}
+for r, hd in zip(pair_row, pair_head):
+    heads_of.setdefault(r, []).append(hd)
+    last_partner[hd] = max(last_partner.get(hd, -1), r)
+
+match = [-1] * n
+jac = [-1.0] * n
+held = {}
+with open(path, encoding="utf-8") as f:
+    for r, line in enumerate(f):
+        hs_r = heads_of.get(r)
+        if hs_r is None and r not in last_partner:
+            continue
+        s = {zlib.crc32(w.encode()) for w in normalize(json.loads(line)["text"])}
+        for hd in hs_r or ():
+            t = held[hd]
+            j = len(s & t) / len(s | t)
+            if match[r] < 0 or j > jac[r]:
+                match[r], jac[r] = hd, j
+            if last_partner[hd] == r:
+                del held[hd]
+        if last_partner.get(r, -1) > r:
+            held[r] = s
 
 kept = np.ones(n, dtype=bool)
 group = np.arange(n)
-m_list, j_list = match.tolist(), jac.tolist()
+m_list, j_list = match, jac
 g = group.tolist()
 for r in range(n):
     m = m_list[r]

@@ -1,6 +1,6 @@
 /**
  * Fuzzy duplicate groups at a Jaccard threshold, from each row's best earlier match
- * (lsh-match.ts): row i joins its match's group when the estimate is ≥ the threshold, else it
+ * (exact-jaccard.ts): row i joins its match's group when their Jaccard is ≥ the threshold, else it
  * starts a group and is kept. Matches point to earlier rows, so every group is a tree whose
  * root — its kept row — is its earliest row, whatever order the rows were compared in; and a
  * new threshold needs only this pass over two stored columns, not new signatures.
@@ -13,7 +13,7 @@ export interface FuzzyGroups {
   group: Int32Array;
 }
 
-/** `match[i]` < i or −1, `jaccard[i]` its estimate (NaN without a match), in row order. */
+/** `match[i]` < i or −1, `jaccard[i]` their Jaccard (NaN without a match), in row order. */
 export function fuzzyGroups(match: Int32Array, jaccard: Float32Array, threshold: number): FuzzyGroups {
   const n = match.length;
   const kept = new Uint8Array(n);

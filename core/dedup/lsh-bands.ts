@@ -6,7 +6,7 @@
  * ∫₀ᵗ P(s) ds) — the rule datasketch's MinHashLSH applies, with its weights (0.5, 0.5) by
  * default; integrated here by Simpson's rule on 200 intervals (the chosen pair is stable beyond
  * 50). Equal weights find a pair at exactly Jaccard t only 40% of the time (t = 0.8, P = 128:
- * 9 bands × 13 rows); when every candidate is confirmed by its Jaccard estimate afterwards, a
+ * 9 bands × 13 rows); when every candidate is confirmed by its Jaccard afterwards, a
  * false positive costs one comparison and a false negative a missed duplicate, so the dedup
  * stage weighs false negatives 0.9: P(t) 0.87 with 14 × 9 (Banking77 recall in docs/curate.md).
  */
@@ -17,7 +17,7 @@ export interface LshBands {
 
 const STEPS = 200;
 
-/** The false negatives' weight when every candidate is confirmed by its Jaccard estimate (see above). */
+/** The false negatives' weight when every candidate is confirmed by its Jaccard (see above). */
 export const CONFIRMED_FALSE_NEGATIVE_WEIGHT = 0.9;
 
 function simpson(f: (s: number) => number, lo: number, hi: number): number {

@@ -29,7 +29,7 @@ function hashRange(s: string, from: number, to: number): number {
 
 /**
  * The distinct shingle hashes of `text` (already normalised): `unit` n-grams, n ≥ 1.
- * Distinct, so that a repeated shingle does not count twice in a Jaccard estimate.
+ * Distinct, so that a repeated shingle does not count twice in a Jaccard similarity.
  */
 export function shingleHashes(text: string, unit: ShingleUnit, n: number): Uint32Array {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`);

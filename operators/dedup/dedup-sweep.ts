@@ -1,6 +1,6 @@
 /**
  * What other thresholds would remove, read from the dedup/ table without recomputing: fuzzy
- * removes a row exactly when its best earlier candidate's Jaccard estimate (`jaccard`) is ≥ the
+ * removes a row exactly when its best earlier candidate's exact Jaccard (`jaccard`) is ≥ the
  * threshold (core/dedup/fuzzy-groups.ts), so for the candidates LSH found these counts are the
  * selection's; semantic removes a row whose `similarity` to an earlier kept row is ≥ 1 − ε, and
  * that kept set is the one of the ε it ran at, so other ε give estimates. Each method is counted
@@ -13,7 +13,7 @@ export const SWEEP_THRESHOLDS = [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95] as c
 export const SWEEP_EPSILONS = [0.001, 0.003, 0.005, 0.01, 0.02, 0.05, 0.1] as const;
 
 export interface DedupSweep {
-  /** [threshold, rows fuzzy would remove]; empty when no row has a Jaccard estimate. */
+  /** [threshold, rows fuzzy would remove]; empty when no row has a Jaccard value. */
   fuzzy: [number, number][];
   /** [ε, rows semantic would remove]; empty when no row has a similarity. */
   semantic: [number, number][];

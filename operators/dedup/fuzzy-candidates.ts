@@ -1,6 +1,6 @@
 /**
  * The fuzzy candidates a run computed, kept for a later threshold: per distinct id in row
- * order, its best earlier LSH candidate and Jaccard estimate (core/dedup/lsh-match.ts). The
+ * order, its best earlier LSH candidate and their exact Jaccard (core/dedup/lsh-match.ts, exact-jaccard.ts). The
  * selection, fuzzyGroups (core/dedup/fuzzy-groups.ts), is a pure function of these and the
  * threshold, so with the same bands, shingles, permutations and seed a new threshold gives the
  * table a full run gives without reading a text. Stored with the settings they came from

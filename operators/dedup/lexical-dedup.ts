@@ -3,24 +3,31 @@
  * files as given, lines ascending). Exact: a row whose id (the xxh3-128 of its text) was seen
  * on an earlier row is a copy of that row; embed embedded the id once. Fuzzy: the first row of
  * each id gets a MinHash signature of its normalised text's shingles (core/dedup/), LSH finds
- * each one's most similar earlier row, and fuzzyGroups keeps the earliest row of each group.
+ * its candidate earlier rows, a second read of the texts confirms each candidate pair by the
+ * exact Jaccard of the two shingle sets (core/dedup/exact-jaccard.ts), and fuzzyGroups keeps
+ * the earliest row of each group.
  *
  * Against reference sets (--against, read-reference.ts), first: a row whose id a reference row
- * has (exact) or whose LSH candidates include a reference row at Jaccard ≥ the threshold (fuzzy,
+ * has (exact) or whose LSH candidates include a reference row at Jaccard ≥ the against threshold (fuzzy,
  * the reference's signatures first and only they candidates, core/dedup/lsh-match.ts) is marked
  * against that reference row, and the methods within the input then see only the rows left.
+ * The reference is read again for the confirmation, as rows/ is.
  *
  * Memory: per input row its id, source and line (for the dedup/ table), and per distinct id
  * its P-value signature (512 bytes at P = 128) — all rows are candidates of all later ones;
- * per reference row its id, where it is and its signature. DuckDB streams the texts; no text is kept.
+ * per reference row its id, where it is and its signature. The signatures are dropped before
+ * the confirming read, which holds the shingles of the candidates still waiting for a later
+ * partner. DuckDB streams the texts; no text is kept.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { fuzzyGroups } from '../../core/dedup/fuzzy-groups.js';
 import { CONFIRMED_FALSE_NEGATIVE_WEIGHT, lshBands, type LshBands } from '../../core/dedup/lsh-bands.js';
-import { nearestEarlier } from '../../core/dedup/lsh-match.js';
+import { ExactConfirmer, type EarlierMatch } from '../../core/dedup/exact-jaccard.js';
+import { lshCandidates, type CandidatePairs } from '../../core/dedup/lsh-match.js';
 import { minhashFamily, minhashSignature } from '../../core/dedup/minhash.js';
 import { normalizeText } from '../../core/dedup/normalize-text.js';
 import { shingleHashes, type ShingleUnit } from '../../core/dedup/shingles.js';
+import { SemclustError } from '../../core/util/semclust-error.js';
 import { ROWS } from '../../schemas/tables.js';
 import type { ReferenceBatch } from './read-reference.js';
 
@@ -30,6 +37,8 @@ export interface FuzzyOptions {
   threshold: number;
   /** The Jaccard threshold the LSH bands are derived from (--fuzzy-bands-threshold; default `threshold`). */
   bandsThreshold?: number;
+  /** The Jaccard threshold of matches against a reference (--against-fuzzy-threshold; default `threshold`), its LSH bands derived from it. */
+  againstThreshold?: number;
   permutations: number;
   seed: number;
 }
@@ -58,25 +67,27 @@ export interface LexicalDecisions {
   firstRow: Int32Array;
   /** The first row of each distinct id, in row order. */
   distinctRows: Int32Array;
-  /** Fuzzy, per distinct id (null when fuzzy is off): its best earlier match (distinct index, −1 none), the Jaccard estimate, kept flag and group's kept distinct index. */
+  /** Fuzzy, per distinct id (null when fuzzy is off): its best earlier match (distinct index, −1 none), their exact Jaccard, kept flag and group's kept distinct index. */
   fuzzy: { match: Int32Array; jaccard: Float32Array; kept: Uint8Array; group: Int32Array; banding: LshBands } | null;
-  /** Against reference sets (null without): per distinct id, how it matched a reference row (0 not, 1 exact, 2 fuzzy), which (reference index, −1) and the Jaccard estimate (NaN for exact). */
+  /** Against reference sets (null without): per distinct id, how it matched a reference row (0 not, 1 exact, 2 fuzzy), which (reference index, −1) and the exact Jaccard (NaN for exact). */
   against: { ids: string[]; where: string[]; how: Uint8Array; match: Int32Array; jaccard: Float32Array } | null;
 }
 
 export const AGAINST_EXACT = 1;
 export const AGAINST_FUZZY = 2;
 
+/** Reference rows for lexicalDedup: `batches` reads them, and is called again for the confirming read when fuzzy finds candidates. */
+export interface LexicalReference {
+  batches: () => AsyncIterable<ReferenceBatch>;
+  exact: boolean;
+}
+
 /**
- * Reads the reference rows (when given), then rows/ once; `fuzzy` null runs no fuzzy pass,
- * `exact` false leaves identical texts to fuzzy (Jaccard 1) when matching the reference.
+ * Reads the reference rows (when given), then rows/ once, and with fuzzy candidates the texts
+ * of both again; `fuzzy` null runs no fuzzy pass, `exact` false leaves identical texts to fuzzy
+ * (Jaccard 1) when matching the reference.
  */
-export async function lexicalDedup(
-  conn: DuckDBConnection,
-  fuzzy: FuzzyOptions | null,
-  onRows?: (rows: number) => void,
-  reference?: { batches: AsyncIterable<ReferenceBatch>; exact: boolean },
-): Promise<LexicalDecisions> {
+export async function lexicalDedup(conn: DuckDBConnection, fuzzy: FuzzyOptions | null, onRows?: (rows: number) => void, reference?: LexicalReference): Promise<LexicalDecisions> {
   const r = ROWS.col;
   const P = fuzzy?.permutations ?? 0;
   const family = fuzzy ? minhashFamily(P, fuzzy.seed) : null;
@@ -106,7 +117,7 @@ export async function lexicalDedup(
   const refWhere: string[] = [];
   const refOf = new Map<string, number>();
   if (reference) {
-    for await (const b of reference.batches) {
+    for await (const b of reference.batches()) {
       b.ids.forEach((id, k) => {
         if (reference.exact && !refOf.has(id)) refOf.set(id, refIds.length);
         refIds.push(id);
@@ -147,6 +158,40 @@ export async function lexicalDedup(
   const nd = distinctRows.length;
   const banding = fuzzy ? fuzzyBanding(fuzzy) : null;
   let against: LexicalDecisions['against'] = null;
+  // The confirming read: the distinct rows' texts of rows/ in row order, checked against the ids the first read gave.
+  async function* inputTexts(): AsyncGenerator<string[]> {
+    const result = await conn.stream(`SELECT ${r.id}, ${r.text} FROM ${ROWS.name}`);
+    let row = 0;
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const [idv, textv] = [0, 1].map((c) => chunk.getColumnVector(c));
+      const texts: string[] = [];
+      for (let k = 0; k < chunk.rowCount; k++, row++) {
+        if (ids[row] !== (idv.getItem(k) as string)) throw new SemclustError(`rows/ changed while dedup read it (row ${row} is now another text); rerun semclust dedup`);
+        if (firstRow[row] === row) texts.push(textv.getItem(k) as string);
+      }
+      yield texts;
+    }
+  }
+  async function* referenceTexts(): AsyncGenerator<string[]> {
+    for await (const b of reference!.batches()) yield b.texts;
+  }
+  const confirm = async (pairs: CandidatePairs, n: number, reads: (() => AsyncIterable<string[]>)[]): Promise<EarlierMatch> => {
+    const confirmer = new ExactConfirmer(pairs, n);
+    // Without candidates nothing needs a text: the read is skipped.
+    if (pairs.row.length > 0) {
+      let k = 0;
+      for (const read of reads) {
+        for await (const texts of read()) {
+          for (const text of texts) {
+            if (k < n && confirmer.needs(k)) confirmer.visit(k, shingleHashes(normalizeText(text), fuzzy!.unit, fuzzy!.ngram).sort());
+            k++;
+          }
+        }
+      }
+      if (k !== n) throw new SemclustError(`the confirming read gave ${k} texts where the first gave ${n}: a reference or rows/ changed while dedup read it; rerun semclust dedup`);
+    }
+    return confirmer.result();
+  };
   if (reference) {
     against = { ids: refIds, where: refWhere, how: new Uint8Array(nd), match: new Int32Array(nd).fill(-1), jaccard: new Float32Array(nd).fill(NaN) };
     for (let d = 0; d < nd; d++) {
@@ -157,9 +202,11 @@ export async function lexicalDedup(
       if (fuzzy) use[nRef + d] = 0;
     }
     if (fuzzy && banding) {
-      const m = nearestEarlier(signatures, nRef + nd, P, banding, use, nRef);
+      const threshold = fuzzy.againstThreshold ?? fuzzy.threshold;
+      const againstBanding = lshBands(threshold, P, CONFIRMED_FALSE_NEGATIVE_WEIGHT);
+      const m = await confirm(lshCandidates(signatures, nRef + nd, P, againstBanding, use, nRef), nRef + nd, [referenceTexts, inputTexts]);
       for (let d = 0; d < nd; d++) {
-        if (m.match[nRef + d] < 0 || !(m.jaccard[nRef + d] >= fuzzy.threshold)) continue;
+        if (m.match[nRef + d] < 0 || !(m.jaccard[nRef + d] >= threshold)) continue;
         [against.how[d], against.match[d], against.jaccard[d]] = [AGAINST_FUZZY, m.match[nRef + d], m.jaccard[nRef + d]];
         use[nRef + d] = 0;
       }
@@ -168,7 +215,10 @@ export async function lexicalDedup(
   refOf.clear();
   let fuzzyResult: LexicalDecisions['fuzzy'] = null;
   if (fuzzy && banding) {
-    const { match, jaccard } = nearestEarlier(signatures.subarray(nRef * P), nd, P, banding, use.subarray(nRef));
+    const pairs = lshCandidates(signatures.subarray(nRef * P), nd, P, banding, use.subarray(nRef));
+    // The signatures are done with: the confirming read holds shingle sets instead.
+    signatures = new Uint32Array(0);
+    const { match, jaccard } = await confirm(pairs, nd, [inputTexts]);
     fuzzyResult = { match, jaccard, banding, ...fuzzyGroups(match, jaccard, fuzzy.threshold) };
   }
   return { ids, userIds, sources, lines: lines.subarray(0, ids.length), firstRow: firstRow.subarray(0, ids.length), distinctRows, fuzzy: fuzzyResult, against };

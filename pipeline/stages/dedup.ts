@@ -69,16 +69,19 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   for SemDeDup), in that order, each over the rows the ones before it kept:
     exact     a row whose text an earlier row has (same id): kept once, copies listed
     fuzzy     MinHash + LSH over normalised text (lower-cased, punctuation and a/an/the
-              removed): a row whose estimated Jaccard to an earlier row is ≥ --fuzzy-threshold
+              removed): a row whose exact Jaccard (of the shingle sets, checked for
+              the candidates LSH finds) to an earlier row is ≥ --fuzzy-threshold
               joins that row's group (--fuzzy-shingles word|char, --fuzzy-ngram N)
     semantic  SemDeDup within each cluster: cosine similarity ≥ 1 − --dedup-epsilon to an
               already kept row, nearest the centroid first (--dedup-keep nearest|farthest|random)
   --against REF (repeat it, or REF,REF) first removes the rows that copy a row of a reference
   set — a semclust OUTDIR or JSONL/Parquet/CSV files read with this run's --text-key — exactly
-  (against:exact), by MinHash (against:fuzzy) or, with semantic in --dedup-methods, by cosine
-  similarity ≥ 1 − ε to a reference row embedded with this run's model (against:semantic),
-  e.g. to decontaminate against an evaluation set; the reference row's id is in duplicate_of,
-  its file:line in reference. References are only read; changing the list redoes dedup.
+  (against:exact), by MinHash at Jaccard ≥ --against-fuzzy-threshold (default 0.7, looser than
+  within the input: decontamination is recall-first; against:fuzzy) or, with semantic in
+  --dedup-methods, by cosine similarity ≥ 1 − ε to a reference row embedded with this run's
+  model (against:semantic), e.g. to decontaminate against an evaluation set; the reference
+  row's id is in duplicate_of, its file:line in reference. References are only read;
+  changing the list redoes dedup.
   The kept row of an exact or fuzzy group is its earliest row. Writes OUTDIR/dedup/, one row
   per input row (id, source, line, cluster, kept, reason, group_id, duplicate_of, similarity,
   jaccard, reference); a later sample draws only kept ids. --write-kept FILE also writes the kept
@@ -99,7 +102,7 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   stats: dedupStats,
   needs: ['infer'],
   // write_kept and sweep read the outputs, they are not outputs: they do not key the stage (see writeKeptIfAsked).
-  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_bands_threshold', 'fuzzy_permutations', 'seed', 'against', 'write_kept', 'sweep'],
+  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_bands_threshold', 'fuzzy_permutations', 'seed', 'against', 'against_fuzzy_threshold', 'write_kept', 'sweep'],
   keyed: (s) => {
     const semantic = s.dedup_methods.includes('semantic');
     const fuzzy = s.dedup_methods.includes('fuzzy');
@@ -110,6 +113,7 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
       // The MinHash functions and SemDeDup's random order are drawn from the seed.
       ...(fuzzy || (semantic && s.dedup_keep === 'random') ? (['seed'] as const) : []),
       ...(s.against?.length ? (['against'] as const) : []),
+      ...(s.against?.length && fuzzy ? (['against_fuzzy_threshold'] as const) : []),
     ];
   },
   resumable: false,
@@ -134,18 +138,20 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
     const clusters = ctx.state.stats('infer').clusters;
     const methods = new Set(s.dedup_methods);
     const fuzzy = methods.has('fuzzy')
-      ? { unit: s.fuzzy_shingles, ngram: s.fuzzy_ngram, threshold: s.fuzzy_threshold, bandsThreshold: s.fuzzy_bands_threshold, permutations: s.fuzzy_permutations, seed: s.seed }
+      ? { unit: s.fuzzy_shingles, ngram: s.fuzzy_ngram, threshold: s.fuzzy_threshold, bandsThreshold: s.fuzzy_bands_threshold, againstThreshold: s.against_fuzzy_threshold, permutations: s.fuzzy_permutations, seed: s.seed }
       : null;
     // With fixed bands (and no reference, whose matches are not stored), the candidates are kept and a new threshold reuses them.
-    const candidatesKey = fuzzy && fuzzy.bandsThreshold !== undefined && !s.against?.length ? { ...fuzzy, threshold: undefined } : null;
+    const candidatesKey = fuzzy && fuzzy.bandsThreshold !== undefined && !s.against?.length ? { ...fuzzy, threshold: undefined, againstThreshold: undefined, jaccard: 'exact' } : null;
     const against = s.against?.length ? s.against : null;
     let referenceRejects = 0;
     // The text embed extracts (key path, chat turns, template: pipeline/stages/embed-stream.ts), so a reference
     // row's id is its text's id here; a reference need not carry the user ids of --id-key.
     const readOptions = { extract: { ...extractOptionsOf(s), idKeyPath: undefined, idRequired: false }, maxLineBytes: s.max_line_bytes, csvDelimiter: s.csv_delimiter };
+    // Read once for ids and signatures, again to confirm fuzzy candidates: rejects are counted on the first read.
+    let referenceReads = 0;
     const reference = against && (methods.has('exact') || methods.has('fuzzy')) && {
       exact: methods.has('exact'),
-      batches: readReference(against, { ...readOptions, onReject: () => void referenceRejects++ }),
+      batches: () => readReference(against, { ...readOptions, onReject: referenceReads++ === 0 ? () => void referenceRejects++ : undefined }),
     };
     const stats = await withRunDatabase(ctx.outDir, async (conn) => {
       const rowsProgress = ctx.progress('dedup', 'rows');
