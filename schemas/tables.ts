@@ -119,7 +119,15 @@ export const DEDUP_CANDIDATES = layout({
   doc: 'with --fuzzy-bands-threshold: each distinct id in row order, its best earlier LSH candidate (an index into these rows, -1 none) and the Jaccard estimate (NaN none), so a new --fuzzy-threshold reruns only the selection; beside it dedup-candidates.json, the settings they were computed with',
 });
 
-export const TABLES = [ROWS, EMBEDDINGS, PROJECTION, LABELS, CLUSTERS, SAMPLE, DEDUP, DEDUP_CANDIDATES] as const;
+export const DEDUP_PAIRS = layout({
+  name: 'dedup_pairs',
+  path: 'dedup-pairs.parquet',
+  parts: false,
+  columns: { id: 'utf8?', cluster: 'int32', earlier: 'int32', similarity: 'float32' },
+  doc: 'with --dedup-epsilon-bound E: the rows SemDeDup compared, cluster by cluster in its visiting order, each as a row (id, cluster, earlier -1, similarity NaN) followed by its pairs with an earlier row of the cluster at cosine similarity ≥ 1 − E (id null, cluster, that row\'s rank in the visiting order, similarity), so a new --dedup-epsilon ≤ E reruns only the selection; beside it dedup-pairs.json, the settings they were computed with',
+});
+
+export const TABLES = [ROWS, EMBEDDINGS, PROJECTION, LABELS, CLUSTERS, SAMPLE, DEDUP, DEDUP_CANDIDATES, DEDUP_PAIRS] as const;
 
 /** Non-Parquet outputs under OUTDIR. */
 export const FILES = {
@@ -132,6 +140,8 @@ export const FILES = {
   spill: 'spill',
   /** The settings OUTDIR/dedup-candidates.parquet was computed with (see DEDUP_CANDIDATES). */
   dedupCandidatesKey: 'dedup-candidates.json',
+  /** The settings and upstream OUTDIR/dedup-pairs.parquet was computed with (see DEDUP_PAIRS). */
+  dedupPairsKey: 'dedup-pairs.json',
   report: 'report.html',
   labelCache: 'cluster-labels.json',
   /** Job files `semclust launch` renders (OUTDIR/launch/<scheduler>/); written before the first stage runs. */

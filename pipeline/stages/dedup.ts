@@ -11,10 +11,12 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { DEDUP, DEDUP_CANDIDATES, FILES } from '../../schemas/tables.js';
+import { DEDUP, DEDUP_CANDIDATES, DEDUP_PAIRS, FILES } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
 import { extractOptionsOf } from './embed-stream.js';
-import { semanticDedup, type SemanticDecision } from '../../operators/dedup/dedup-clusters.js';
+import { reportDecisions, semanticDedup, type SemanticDecision } from '../../operators/dedup/dedup-clusters.js';
+import { hasSemanticPairs, labelClusters, pairsCover, readSemanticPairs, writeSemanticPairs, type ClusterPairs } from '../../operators/dedup/semantic-pairs.js';
+import { selectFromPairs } from '../../core/dedup/semdedup-pairs.js';
 import { lexicalDedup, withCandidates, type FuzzyOptions, type LexicalDecisions } from '../../operators/dedup/lexical-dedup.js';
 import { hasFuzzyCandidates, readFuzzyCandidates, writeFuzzyCandidates } from '../../operators/dedup/fuzzy-candidates.js';
 import { checkReferences, readReference, type ReferenceBatch } from '../../operators/dedup/read-reference.js';
@@ -56,6 +58,10 @@ export const dedupStats = z.object({
   most_removed: z.array(z.tuple([z.number(), z.number(), z.number()])),
   epsilon: z.number(),
   keep: z.enum(['nearest', 'farthest', 'random']),
+  /** --dedup-epsilon-bound: ran (the ε-free pass, pairs stored), reused (only the selection at the new ε), null without it or without semantic. */
+  semantic_pass: z.enum(['ran', 'reused']).nullable().default(null),
+  /** The pairs at cosine similarity ≥ 1 − bound that pass stored. */
+  semantic_pairs: z.number().default(0),
 });
 
 export const dedupStage: Stage<'dedup', typeof dedupStats> = {
@@ -99,13 +105,13 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   stats: dedupStats,
   needs: ['infer'],
   // write_kept and sweep read the outputs, they are not outputs: they do not key the stage (see writeKeptIfAsked).
-  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_bands_threshold', 'fuzzy_permutations', 'seed', 'against', 'write_kept', 'sweep'],
+  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_epsilon_bound', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_bands_threshold', 'fuzzy_permutations', 'seed', 'against', 'write_kept', 'sweep'],
   keyed: (s) => {
     const semantic = s.dedup_methods.includes('semantic');
     const fuzzy = s.dedup_methods.includes('fuzzy');
     return [
       'dedup_methods',
-      ...(semantic ? (['dedup_epsilon', 'dedup_keep'] as const) : []),
+      ...(semantic ? (['dedup_epsilon', 'dedup_epsilon_bound', 'dedup_keep'] as const) : []),
       ...(fuzzy ? (['fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_bands_threshold', 'fuzzy_permutations'] as const) : []),
       // The MinHash functions and SemDeDup's random order are drawn from the seed.
       ...(fuzzy || (semantic && s.dedup_keep === 'random') ? (['seed'] as const) : []),
@@ -120,6 +126,11 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
     if (s.dedup_methods.includes('fuzzy') && s.fuzzy_bands_threshold !== undefined && s.fuzzy_threshold < s.fuzzy_bands_threshold) {
       throw new UsageError(
         `--fuzzy-threshold ${s.fuzzy_threshold} is below --fuzzy-bands-threshold ${s.fuzzy_bands_threshold}: LSH bands for Jaccard ≥ ${s.fuzzy_bands_threshold} miss pairs below it; lower --fuzzy-bands-threshold to ${s.fuzzy_threshold} or raise the threshold`,
+      );
+    }
+    if (s.dedup_methods.includes('semantic') && s.dedup_epsilon_bound !== undefined && s.dedup_epsilon > s.dedup_epsilon_bound) {
+      throw new UsageError(
+        `--dedup-epsilon ${s.dedup_epsilon} is above --dedup-epsilon-bound ${s.dedup_epsilon_bound}: the stored pairs reach cosine similarity ${+(1 - s.dedup_epsilon_bound).toFixed(6)} and ε needs ${+(1 - s.dedup_epsilon).toFixed(6)}; raise --dedup-epsilon-bound to ${s.dedup_epsilon} or lower ε`,
       );
     }
     if (s.against?.length && s.dedup_methods.includes('semantic') && s.embedding_column) {
@@ -165,32 +176,13 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
           : { matches: new Map<string, ReferenceMatch>(), rows: 0 };
       for (const id of againstLexical) removed.add(id);
       for (const id of againstSemantic.keys()) removed.add(id);
-      const clusterOf = new Map<string, number>();
-      const semantic = new Map<string, SemanticDecision>();
-      const progress = ctx.progress('dedup', 'clusters');
-      const done = await semanticDedup(
-        conn,
-        dims,
-        {
-          epsilon: s.dedup_epsilon,
-          keep: s.dedup_keep,
-          seed: s.seed,
-          spillDir: path.join(ctx.outDir, FILES.spill),
-          threads: s.threads,
-          enabled: methods.has('semantic'),
-          skip: (id) => removed.has(id),
-          onCluster: (n) => progress.update(n, clusters ? n / clusters : null),
-        },
-        (id, cluster, decision) => {
-          clusterOf.set(id, cluster);
-          if (decision) semantic.set(id, decision);
-        },
-      );
-      progress.done(done);
+      const { clusterOf, semantic, pass, pairs } = await semanticStep(ctx, conn, dims, clusters, methods.has('semantic'), (id) => removed.has(id));
       return {
         ...writeDedupTable(ctx.outDir, s.part_rows, lexical, clusterOf, semantic, methods.has('exact'), againstSemantic),
         fuzzy_bands: lexical.fuzzy?.banding ?? null,
         reference_rows: lexical.against?.ids.length ?? semanticReferenceRows,
+        semantic_pass: pass,
+        semantic_pairs: pairs,
       };
     });
     const share = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -240,6 +232,65 @@ async function lexicalStep(
   const lexical = await lexicalDedup(conn, fuzzy, onRows, reference);
   if (candidatesKey && lexical.fuzzy) writeFuzzyCandidates(ctx.outDir, candidatesKey, Array.from(lexical.distinctRows, (row) => lexical.ids[row]), lexical.fuzzy);
   return lexical;
+}
+
+/**
+ * Semantic dedup, and every id's cluster. With --dedup-epsilon-bound: a selection over the
+ * stored pairs when they were computed under the same settings and infer for exactly the ids
+ * this run compares (semantic-pairs.ts), without reading an embedding; else the ε-free pass,
+ * storing its pairs. A changed fuzzy threshold or reference changes which ids are compared, and
+ * with them each cluster's visiting order (by distance to the mean of its compared rows), so
+ * the pass reruns.
+ */
+async function semanticStep(ctx: StageRun, conn: DuckDBConnection, dims: number, clusters: number, enabled: boolean, skip: (id: string) => boolean) {
+  const s = ctx.settings;
+  const clusterOf = new Map<string, number>();
+  const semantic = new Map<string, SemanticDecision>();
+  const onId = (id: string, cluster: number, decision: SemanticDecision | null) => {
+    clusterOf.set(id, cluster);
+    if (decision) semantic.set(id, decision);
+  };
+  const bound = enabled ? s.dedup_epsilon_bound : undefined;
+  const floor = bound === undefined ? undefined : 1 - bound;
+  const infer = ctx.state.record('infer');
+  // The vectors and labels the pairs describe: a redone embed or infer finishes infer anew.
+  const pairsKey = { keep: s.dedup_keep, seed: s.dedup_keep === 'random' ? s.seed : null, bound, infer: [infer?.key, infer?.finished_at] };
+  if (floor !== undefined && hasSemanticPairs(ctx.outDir, pairsKey)) {
+    const labels = await labelClusters(conn);
+    const compared = new Map([...labels].filter(([id, c]) => c >= 0 && !skip(id)));
+    const stored = readSemanticPairs(ctx.outDir, pairsKey);
+    if (stored && pairsCover(stored, compared)) {
+      for (const [id, c] of labels) clusterOf.set(id, c);
+      for (const c of stored) reportDecisions(selectFromPairs(c.pairs, s.dedup_epsilon, floor), c.ids, c.cluster, onId);
+      const pairs = stored.reduce((t, c) => t + c.pairs.earlier.length, 0);
+      ctx.log(`dedup: reselected at ε=${s.dedup_epsilon} from the ${pairs.toLocaleString('en-US')} pairs in ${DEDUP_PAIRS.path}, semantic pass reused`);
+      return { clusterOf, semantic, pass: 'reused' as const, pairs };
+    }
+    ctx.log(`dedup: the rows exact, fuzzy or --against left for semantic dedup changed since ${DEDUP_PAIRS.path} was stored; rerunning the semantic pass`);
+  }
+  const stored: ClusterPairs[] = [];
+  const progress = ctx.progress('dedup', 'clusters');
+  const done = await semanticDedup(
+    conn,
+    dims,
+    {
+      epsilon: s.dedup_epsilon,
+      keep: s.dedup_keep,
+      seed: s.seed,
+      spillDir: path.join(ctx.outDir, FILES.spill),
+      threads: s.threads,
+      enabled,
+      skip,
+      onCluster: (n) => progress.update(n, clusters ? n / clusters : null),
+      pairsFloor: floor,
+      onPairs: (c) => stored.push(c),
+    },
+    onId,
+  );
+  progress.done(done);
+  if (floor === undefined) return { clusterOf, semantic, pass: null, pairs: 0 };
+  writeSemanticPairs(ctx.outDir, pairsKey, stored);
+  return { clusterOf, semantic, pass: 'ran' as const, pairs: stored.reduce((t, c) => t + c.pairs.earlier.length, 0) };
 }
 
 /** Semantic against the reference, embedded with the run's own model (opened here, closed after). */
