@@ -106,9 +106,11 @@ export const DEDUP = layout({
     similarity: 'float32?',
     jaccard: 'float32?',
     reference: 'utf8?',
+    similarity_to: 'utf8?',
+    jaccard_to: 'utf8?',
   },
   dictionary: ['source', 'reason'],
-  doc: 'the dedup decision for every input row, in row order: its id, the record\'s own id (user_id, null without id_key), file and line, cluster, kept or not, the method that removed it (exact | fuzzy | semantic, or against:exact | against:fuzzy | against:semantic for a copy of a --against reference row; null when kept), the kept id of its duplicate group (its own when kept and alone; the reference row id for against:*), the id it duplicates (null when kept; its own id for an exact copy; the reference row id for against:*), the highest cosine similarity to a kept id visited before it in its cluster (semantic; to the reference row for against:semantic; null where not compared), the best MinHash Jaccard estimate to an earlier row (fuzzy; to the reference row for against:fuzzy; null without an LSH candidate) and, for against:*, where the reference row is (file:line, or OUTDIR: file:line for a reference run folder)',
+  doc: 'the dedup decision for every input row, in row order: its id, the record\'s own id (user_id, null without id_key), file and line, cluster, kept or not, the method that removed it (exact | fuzzy | semantic, or against:exact | against:fuzzy | against:semantic for a copy of a --against reference row; null when kept), the kept id of its duplicate group (its own when kept and alone; the reference row id for against:*), the id it duplicates (null when kept; its own id for an exact copy; the reference row id for against:*), the highest cosine similarity to a kept id visited before it in its cluster (semantic; to the reference row for against:semantic; null where not compared), the best MinHash Jaccard estimate to an earlier row (fuzzy; to the reference row for against:fuzzy; null without an LSH candidate) and, for against:*, where the reference row is (file:line, or OUTDIR: file:line for a reference run folder), and the ids similarity and jaccard were measured against (kept rows too, so the pairs just below a threshold can be read)',
 });
 
 export const DEDUP_CANDIDATES = layout({

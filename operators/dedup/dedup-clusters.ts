@@ -47,6 +47,8 @@ export interface SemanticDecision {
   duplicateOf: string | null;
   /** Highest cosine similarity to a kept id visited before it (NaN for the first of its cluster). */
   similarity: number;
+  /** That kept id, for a kept row too (null with a NaN similarity). */
+  nearest: string | null;
 }
 
 /**
@@ -118,6 +120,7 @@ export function reportDecisions(r: SemDeDupResult, ids: readonly string[], clust
       kept,
       duplicateOf: kept ? null : ids[r.nearestKept[k]],
       similarity: r.similarity[k] === -Infinity ? NaN : r.similarity[k],
+      nearest: r.similarity[k] === -Infinity ? null : ids[r.nearestKept[k]],
     });
   }
 }

@@ -32,8 +32,8 @@ test('dedupSweep counts the rows whose stored Jaccard reaches each threshold and
     },
     new Map(ids.map((id) => [id, 0])),
     new Map<string, SemanticDecision>([
-      ['c', { kept: false, duplicateOf: 'd', similarity: 0.995 }],
-      ['d', { kept: true, duplicateOf: null, similarity: 0.96 }],
+      ['c', { kept: false, duplicateOf: 'd', similarity: 0.995, nearest: 'd' }],
+      ['d', { kept: true, duplicateOf: null, similarity: 0.96, nearest: 'b' }],
     ]),
     true,
   );
