@@ -87,16 +87,21 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   its file:line in reference. References are only read; changing the list redoes dedup.
   The kept row of an exact or fuzzy group is its earliest row. Writes OUTDIR/dedup/, one row
   per input row (id, source, line, cluster, kept, reason, group_id, duplicate_of, similarity,
-  jaccard, reference); a later sample draws only kept ids. --write-kept FILE also writes the kept
-  original records as JSONL. In a pipeline file, list dedup in stages: [embed, fit, infer,
+  jaccard, reference, and similarity_to / jaccard_to: the ids the scores are to, kept rows
+  too); a later sample draws only kept ids. --write-kept FILE also writes the kept original
+  records as JSONL. In a pipeline file, list dedup in stages: [embed, fit, infer,
   dedup, sample]. --sweep also prints the rows other fuzzy thresholds and ε would remove, from
   the stored scores, without recomputing. --fuzzy-bands-threshold T fixes the LSH bands and
-  keeps the candidates, so a later --fuzzy-threshold ≥ T reruns only the selection.
+  keeps the candidates, so a later --fuzzy-threshold ≥ T reruns only the selection;
+  --dedup-epsilon-bound E keeps SemDeDup's pairs within 1 − E, so a later --dedup-epsilon ≤ E
+  reruns only the selection ("reselected at ε=…, semantic pass reused"). report.html shows
+  the pairs nearest each threshold.
   The reference tool's dedup_minhash.py: the default fuzzy settings (word 1-grams, Jaccard
   0.8, 128 permutations).
 
   semclust dedup out/b77 --write-kept out/b77-dedup.jsonl
   semclust dedup out/b77 --dedup-methods exact,fuzzy,semantic --dedup-epsilon 0.001
+  semclust dedup out/b77 --dedup-epsilon-bound 0.05 --dedup-epsilon 0.02
   semclust dedup out/train --against eval/test.jsonl --against out/other-eval
   semclust query out/b77 "SELECT reason, count(*) FROM dedup GROUP BY 1"`,
   },
