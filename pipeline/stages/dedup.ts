@@ -24,7 +24,9 @@ import { semanticAgainst, type ReferenceMatch } from '../../operators/dedup/sema
 import { openEmbedder } from '../../operators/embedders/open-embedder.js';
 import { UsageError } from '../../core/util/semclust-error.js';
 import { writeDedupTable } from '../../operators/dedup/write-dedup-table.js';
-import { dedupSweep } from '../../operators/dedup/dedup-sweep.js';
+import { dedupSweep, semanticSweepFromPairs } from '../../operators/dedup/dedup-sweep.js';
+import { RunState } from '../run/manifest.js';
+import type { StageRecord } from '../../schemas/manifest.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeKeptRecords } from '../../operators/sample/write-kept.js';
 import type { Settings } from '../../schemas/config.js';
@@ -257,9 +259,7 @@ async function semanticStep(ctx: StageRun, conn: DuckDBConnection, dims: number,
   };
   const bound = enabled ? s.dedup_epsilon_bound : undefined;
   const floor = bound === undefined ? undefined : 1 - bound;
-  const infer = ctx.state.record('infer');
-  // The vectors and labels the pairs describe: a redone embed or infer finishes infer anew.
-  const pairsKey = { keep: s.dedup_keep, seed: s.dedup_keep === 'random' ? s.seed : null, bound, infer: [infer?.key, infer?.finished_at] };
+  const pairsKey = semanticPairsKey(s, ctx.state.record('infer'));
   if (floor !== undefined && hasSemanticPairs(ctx.outDir, pairsKey)) {
     const labels = await labelClusters(conn);
     const compared = new Map([...labels].filter(([id, c]) => c >= 0 && !skip(id)));
@@ -298,6 +298,11 @@ async function semanticStep(ctx: StageRun, conn: DuckDBConnection, dims: number,
   return { clusterOf, semantic, pass: 'ran' as const, pairs: stored.reduce((t, c) => t + c.pairs.earlier.length, 0) };
 }
 
+/** What stored pairs were computed under: the visiting order's settings, the bound, and the vectors and labels (a redone embed or infer finishes infer anew). */
+function semanticPairsKey(s: Pick<Settings, 'dedup_keep' | 'seed' | 'dedup_epsilon_bound'>, infer: StageRecord | undefined) {
+  return { keep: s.dedup_keep, seed: s.dedup_keep === 'random' ? s.seed : null, bound: s.dedup_epsilon_bound, infer: [infer?.key, infer?.finished_at] };
+}
+
 /** Semantic against the reference, embedded with the run's own model (opened here, closed after). */
 async function againstStep(ctx: StageRun, batches: AsyncIterable<ReferenceBatch>, skip: (id: string) => boolean) {
   const s = ctx.settings;
@@ -331,9 +336,22 @@ export async function sweepIfAsked(outDir: string, s: Settings, print: (m: strin
     print('fuzzy threshold  rows removed (the candidates LSH found at this run\'s threshold)');
     for (const [t, c] of sweep.fuzzy) print(`${String(t).padStart(15)}  ${n(c).padStart(12)}`);
   }
-  if (sweep.semantic.length) {
+  // A complete dedup that ran or reused the pass stored the pairs of exactly the rows it compared,
+  // under the settings it recorded (the command line's settings hold only what it was given).
+  const state = RunState.open(outDir);
+  const dedup = state.record('dedup');
+  const ran = dedup?.status === 'complete' && dedup.stats?.semantic_pass ? (dedup.settings as Pick<Settings, 'dedup_keep' | 'seed' | 'dedup_epsilon_bound'>) : undefined;
+  const bound = ran?.dedup_epsilon_bound;
+  const stored = ran && bound !== undefined ? readSemanticPairs(outDir, semanticPairsKey(ran, state.record('infer'))) : null;
+  const exact = stored ? semanticSweepFromPairs(stored, 1 - bound!) : [];
+  if (exact.length) {
+    print(`semantic ε       rows removed (exact: the selection over the pairs stored with --dedup-epsilon-bound ${bound})`);
+    for (const [e, c] of exact) print(`${String(e).padStart(15)}  ${n(c).padStart(12)}`);
+  }
+  const estimated = sweep.semantic.filter(([e]) => !exact.some(([x]) => x === e));
+  if (estimated.length) {
     print('semantic ε       rows removed (estimated: similarity to the rows this run\'s ε kept)');
-    for (const [e, c] of sweep.semantic) print(`${String(e).padStart(15)}  ${n(c).padStart(12)}`);
+    for (const [e, c] of estimated) print(`${String(e).padStart(15)}  ${n(c).padStart(12)}`);
   }
   if (!sweep.fuzzy.length && !sweep.semantic.length) print('dedup --sweep: no fuzzy or semantic scores in dedup/ (methods: exact only); rerun with --dedup-methods exact,fuzzy');
 }

@@ -84,6 +84,13 @@ test('dedup --dedup-epsilon-bound: a new ε reruns only the selection, says so, 
   // ε mattered: 0.1 removed rows 0.005 kept.
   const removed = (rows: Record<string, unknown>[]) => rows.filter((r) => r.reason === 'semantic').length;
   assert.ok(removed(reused) > removed(at005), `${removed(reused)} vs ${removed(at005)}`);
+  // --sweep counts each ε up to the bound by the selection itself: at 0.1, the ids this run removed.
+  const sweep = await runCli(['dedup', a, '--sweep']);
+  assert.equal(sweep.code, 0, sweep.stderr);
+  assert.match(sweep.stdout, /rows removed \(exact: the selection over the pairs stored with --dedup-epsilon-bound 0\.2\)/);
+  const at = (e: string) => Number(sweep.stdout.match(new RegExp(`^ +${e.replace('.', '\\.')} +([\\d,]+)$`, 'm'))![1].replace(/,/g, ''));
+  assert.equal(at('0.1'), new Set(reused.filter((r) => r.reason === 'semantic').map((r) => r.id)).size);
+  assert.equal(at('0.005'), new Set(at005.filter((r) => r.reason === 'semantic').map((r) => r.id)).size);
 
   // Fuzzy first changes which rows semantic compares, and so each cluster's order: the pass reruns.
   const fuzzy = await runCli(['dedup', a, '--dedup-methods', 'exact,fuzzy,semantic']);
