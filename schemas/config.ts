@@ -336,6 +336,14 @@ export const settingsShape = {
     .lt(1)
     .default(0.01)
     .describe("SemDeDup: a row whose cosine similarity to an already kept row of its cluster is ≥ 1 − ε is a duplicate (NeMo Curator's 0.01; Banking77 figures in docs/curate.md)"),
+  dedup_epsilon_bound: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .optional()
+    .describe(
+      'SemDeDup: score every row against every earlier row of its cluster and keep the pairs within cosine similarity 1 − this in OUTDIR/dedup-pairs.parquet, so a later --dedup-epsilon at or below it reruns only the selection (same table as a full run; a kept row\'s similarity is then recorded down to 1 − this only); e.g. 0.05 to try ε up to 0.05',
+    ),
   dedup_keep: z
     .enum(['nearest', 'farthest', 'random'])
     .default('nearest')

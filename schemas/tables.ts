@@ -106,9 +106,11 @@ export const DEDUP = layout({
     similarity: 'float32?',
     jaccard: 'float32?',
     reference: 'utf8?',
+    similarity_to: 'utf8?',
+    jaccard_to: 'utf8?',
   },
   dictionary: ['source', 'reason'],
-  doc: 'the dedup decision for every input row, in row order: its id, the record\'s own id (user_id, null without id_key), file and line, cluster, kept or not, the method that removed it (exact | fuzzy | semantic, or against:exact | against:fuzzy | against:semantic for a copy of a --against reference row; null when kept), the kept id of its duplicate group (its own when kept and alone; the reference row id for against:*), the id it duplicates (null when kept; its own id for an exact copy; the reference row id for against:*), the highest cosine similarity to a kept id visited before it in its cluster (semantic; to the reference row for against:semantic; null where not compared), the best MinHash Jaccard estimate to an earlier row (fuzzy; to the reference row for against:fuzzy; null without an LSH candidate) and, for against:*, where the reference row is (file:line, or OUTDIR: file:line for a reference run folder)',
+  doc: 'the dedup decision for every input row, in row order: its id, the record\'s own id (user_id, null without id_key), file and line, cluster, kept or not, the method that removed it (exact | fuzzy | semantic, or against:exact | against:fuzzy | against:semantic for a copy of a --against reference row; null when kept), the kept id of its duplicate group (its own when kept and alone; the reference row id for against:*), the id it duplicates (null when kept; its own id for an exact copy; the reference row id for against:*), the highest cosine similarity to a kept id visited before it in its cluster (semantic; to the reference row for against:semantic; null where not compared), the best MinHash Jaccard estimate to an earlier row (fuzzy; to the reference row for against:fuzzy; null without an LSH candidate) and, for against:*, where the reference row is (file:line, or OUTDIR: file:line for a reference run folder), and the ids similarity and jaccard were measured against (kept rows too, so the pairs just below a threshold can be read)',
 });
 
 export const DEDUP_CANDIDATES = layout({
@@ -119,7 +121,15 @@ export const DEDUP_CANDIDATES = layout({
   doc: 'with --fuzzy-bands-threshold: each distinct id in row order, its best earlier LSH candidate (an index into these rows, -1 none) and their exact Jaccard (NaN none), so a new --fuzzy-threshold reruns only the selection; beside it dedup-candidates.json, the settings they were computed with',
 });
 
-export const TABLES = [ROWS, EMBEDDINGS, PROJECTION, LABELS, CLUSTERS, SAMPLE, DEDUP, DEDUP_CANDIDATES] as const;
+export const DEDUP_PAIRS = layout({
+  name: 'dedup_pairs',
+  path: 'dedup-pairs.parquet',
+  parts: false,
+  columns: { id: 'utf8?', cluster: 'int32', earlier: 'int32', similarity: 'float32' },
+  doc: 'with --dedup-epsilon-bound E: the rows SemDeDup compared, cluster by cluster in its visiting order, each as a row (id, cluster, earlier -1, similarity NaN) followed by its pairs with an earlier row of the cluster at cosine similarity ≥ 1 − E (id null, cluster, that row\'s rank in the visiting order, similarity), so a new --dedup-epsilon ≤ E reruns only the selection; beside it dedup-pairs.json, the settings they were computed with',
+});
+
+export const TABLES = [ROWS, EMBEDDINGS, PROJECTION, LABELS, CLUSTERS, SAMPLE, DEDUP, DEDUP_CANDIDATES, DEDUP_PAIRS] as const;
 
 /** Non-Parquet outputs under OUTDIR. */
 export const FILES = {
@@ -132,6 +142,8 @@ export const FILES = {
   spill: 'spill',
   /** The settings OUTDIR/dedup-candidates.parquet was computed with (see DEDUP_CANDIDATES). */
   dedupCandidatesKey: 'dedup-candidates.json',
+  /** The settings and upstream OUTDIR/dedup-pairs.parquet was computed with (see DEDUP_PAIRS). */
+  dedupPairsKey: 'dedup-pairs.json',
   report: 'report.html',
   labelCache: 'cluster-labels.json',
   /** Job files `semclust launch` renders (OUTDIR/launch/<scheduler>/); written before the first stage runs. */

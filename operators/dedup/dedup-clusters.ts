@@ -6,11 +6,15 @@
  * own onnxruntime session (session.run works off the JS thread), pulling the next cluster
  * from the one stream. Memory holds those clusters and DuckDB's sort
  * budget, never the dataset. Noise rows (cluster −1) have no cluster to be compared within
- * and are kept.
+ * and are kept. With `pairsFloor` each cluster goes through the ε-free pass instead
+ * (core/dedup/semdedup-pairs.ts) and its pairs go to `onPairs` for a later ε (semantic-pairs.ts).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { KeptSimilarity } from '../../core/kernels/kept-similarity.js';
-import { semDeDup, type DedupKeep } from '../../core/dedup/semdedup.js';
+import { PairSimilarity } from '../../core/kernels/pair-similarity.js';
+import { semDeDup, type DedupKeep, type SemDeDupResult } from '../../core/dedup/semdedup.js';
+import { selectFromPairs, semDeDupPairs } from '../../core/dedup/semdedup-pairs.js';
+import type { ClusterPairs } from './semantic-pairs.js';
 import { takeRows } from '../../core/util/rows.js';
 import { clusterRows, type ClusterRows } from '../sample/sample-picks.js';
 import { concurrentSessions, sessionThreads } from '../workers/threads.js';
@@ -30,6 +34,10 @@ export interface SemanticOptions {
   /** onnxruntime threads per cluster (default: sessionThreads, 1). */
   threads?: number;
   onCluster?: (done: number) => void;
+  /** Keep every pair at cosine similarity ≥ this (1 − the largest ε to reselect at) and select from them. */
+  pairsFloor?: number;
+  /** Each cluster's pairs, ids in visiting order (with pairsFloor). */
+  onPairs?: (pairs: ClusterPairs) => void;
 }
 
 /** SemDeDup's decision for one id; null for ids not compared (noise, skipped, method off). */
@@ -39,6 +47,8 @@ export interface SemanticDecision {
   duplicateOf: string | null;
   /** Highest cosine similarity to a kept id visited before it (NaN for the first of its cluster). */
   similarity: number;
+  /** That kept id, for a kept row too (null with a NaN similarity). */
+  nearest: string | null;
 }
 
 /**
@@ -61,7 +71,9 @@ export async function semanticDedup(
     return r.done ? null : r.value;
   };
   const worker = async () => {
-    const kernel = enabled ? await KeptSimilarity.create(dims, sessionThreads(options.threads)) : null;
+    const floor = options.pairsFloor;
+    const threads = sessionThreads(options.threads);
+    const kernel = !enabled ? null : floor === undefined ? await KeptSimilarity.create(dims, threads) : await PairSimilarity.create(dims, threads);
     try {
       for (let c = await next(); c !== null; c = await next()) {
         // The rows an earlier method kept, gathered into one block for SemDeDup.
@@ -73,15 +85,16 @@ export async function semanticDedup(
         if (kernel && compared.length > 0) {
           const n = compared.length;
           const rows = compared.length === c.ids.length ? c.values : takeRows(c.values, c.dims, Uint32Array.from(compared));
-          const r = await semDeDup(kernel, rows, n, c.dims, { epsilon: options.epsilon, keep: options.keep, seed: options.seed + c.cluster });
-          for (let k = 0; k < n; k++) {
-            const kept = r.kept[k] === 1;
-            onId(c.ids[compared[k]], c.cluster, {
-              kept,
-              duplicateOf: kept ? null : c.ids[compared[r.nearestKept[k]]],
-              similarity: r.similarity[k] === -Infinity ? NaN : r.similarity[k],
-            });
+          const ids = compared.map((i) => c.ids[i]);
+          const seed = options.seed + c.cluster;
+          let r: SemDeDupResult;
+          if (kernel instanceof KeptSimilarity) r = await semDeDup(kernel, rows, n, c.dims, { epsilon: options.epsilon, keep: options.keep, seed });
+          else {
+            const pairs = await semDeDupPairs(kernel, rows, n, c.dims, { keep: options.keep, seed, floor: floor! });
+            r = selectFromPairs(pairs, options.epsilon, floor!);
+            options.onPairs?.({ cluster: c.cluster, ids: Array.from(pairs.order, (k) => ids[k]), pairs: { ...pairs, order: Uint32Array.from({ length: n }, (_, k) => k) } });
           }
+          reportDecisions(r, ids, c.cluster, onId);
         }
         done++;
         options.onCluster?.(done);
@@ -97,4 +110,17 @@ export async function semanticDedup(
     await stream.return(undefined);
   }
   return done;
+}
+
+/** Hands each of a cluster's ids (`ids`, the rows of `r`) to `onId` with SemDeDup's decision. */
+export function reportDecisions(r: SemDeDupResult, ids: readonly string[], cluster: number, onId: (id: string, cluster: number, decision: SemanticDecision) => void): void {
+  for (let k = 0; k < ids.length; k++) {
+    const kept = r.kept[k] === 1;
+    onId(ids[k], cluster, {
+      kept,
+      duplicateOf: kept ? null : ids[r.nearestKept[k]],
+      similarity: r.similarity[k] === -Infinity ? NaN : r.similarity[k],
+      nearest: r.similarity[k] === -Infinity ? null : ids[r.nearestKept[k]],
+    });
+  }
 }

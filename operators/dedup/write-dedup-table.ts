@@ -79,6 +79,8 @@ export function writeDedupTable(
     const similarity = new Float32Array(n).fill(NaN);
     const jaccard = new Float32Array(n).fill(NaN);
     const reference: (string | null)[] = [];
+    const similarityTo: (string | null)[] = new Array(n).fill(null);
+    const jaccardTo: (string | null)[] = new Array(n).fill(null);
     for (let k = 0; k < n; k++) {
       const row = start + k;
       const id = ids[row];
@@ -92,15 +94,16 @@ export function writeDedupTable(
         const ref = against.match[d];
         [why, dup, where] = [against.how[d] === AGAINST_EXACT ? 'against:exact' : 'against:fuzzy', against.ids[ref], against.where[ref]];
         jaccard[k] = against.jaccard[d];
+        if (jaccard[k] === jaccard[k]) jaccardTo[k] = dup;
       } else if (sa) {
         [why, dup, where] = ['against:semantic', sa.id, sa.where];
-        similarity[k] = sa.similarity;
+        [similarity[k], similarityTo[k]] = [sa.similarity, sa.id];
       } else if (firstRow[row] !== row && exact) [why, dup] = ['exact', id];
       else if (fuzzy && !fuzzy.kept[d]) [why, dup] = ['fuzzy', ids[distinctRows[fuzzy.match[d]]]];
       else if (s && !s.kept) [why, dup] = ['semantic', s.duplicateOf];
       if (firstRow[row] === row && where === null) {
-        if (fuzzy) jaccard[k] = fuzzy.jaccard[d];
-        if (s) similarity[k] = s.similarity;
+        if (fuzzy) [jaccard[k], jaccardTo[k]] = [fuzzy.jaccard[d], fuzzy.match[d] >= 0 ? ids[distinctRows[fuzzy.match[d]]] : null];
+        if (s) [similarity[k], similarityTo[k]] = [s.similarity, s.nearest];
       }
       const c = clusterOf.get(id) ?? -1;
       cluster[k] = c;
@@ -121,7 +124,7 @@ export function writeDedupTable(
     writeParquet(
       path.join(dir, partName(part++)),
       DEDUP,
-      { id: ids.slice(start, start + n), user_id: userIds.slice(start, start + n), source: sources.slice(start, start + n), line: lines.slice(start, start + n), cluster, kept, reason, group_id: group, duplicate_of: duplicateOf, similarity, jaccard, reference },
+      { id: ids.slice(start, start + n), user_id: userIds.slice(start, start + n), source: sources.slice(start, start + n), line: lines.slice(start, start + n), cluster, kept, reason, group_id: group, duplicate_of: duplicateOf, similarity, jaccard, reference, similarity_to: similarityTo, jaccard_to: jaccardTo },
       n,
     );
   }

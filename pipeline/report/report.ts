@@ -4,7 +4,8 @@
  * outliers clamped to the edge and marked) with pan, zoom and hover, the clusters by size
  * with keywords, labels and sample counts, click-to-zoom with representative texts, a
  * search box, "more like this", box selection exported as ids or SQL, colour and filter by
- * `--facet` fields, noise and sample toggles, a histogram of cluster sizes. The page's
+ * `--facet` fields, noise and sample toggles, a histogram of cluster sizes, the duplicate pairs
+ * nearest each dedup threshold. The page's
  * script and styles are the source files in page/, inlined here; the data goes in
  * as one JSON block (coordinates as base64 typed arrays). Written after infer and sample,
  * and by `semclust report OUTDIR`.
@@ -12,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Settings } from '../../schemas/config.js';
-import { CLUSTERS, FILES, LABELS, PROJECTION, SAMPLE } from '../../schemas/tables.js';
+import { CLUSTERS, DEDUP, FILES, LABELS, PROJECTION, SAMPLE } from '../../schemas/tables.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeFileAtomic } from '../../operators/store/write-file-atomic.js';
 import { clampToFrame, mapFrame } from '../../core/plot/map-frame.js';
@@ -20,6 +21,7 @@ import { facetLegend } from '../../core/plot/facet-legend.js';
 import { clusterColours } from './cluster-colours.js';
 import { readClusterDescriptions } from './describe-clusters.js';
 import { kSweepHtml, readKSweep } from './k-sweep-table.js';
+import { nearThresholdHtml, readNearThreshold } from './dedup-nearest.js';
 import { mapPoints, projectPicks } from './map-data.js';
 import { RunState } from '../run/manifest.js';
 import { coverageHeading, coverageRows, coverageStats, type CoverageStats } from './coverage-table.js';
@@ -80,6 +82,7 @@ export async function writeReport(outDir: string, s: Pick<Settings, 'report_max_
       outside.includes(1) ? `${fmt(outside.reduce((a, b) => a + b, 0))} outliers drawn at the edge (outlined)` : '',
     ].filter(Boolean).join(' · ');
     const kSweep = readKSweep(outDir);
+    const nearThreshold = views.includes(DEDUP.name) ? await readNearThreshold(conn, outDir) : [];
     const recorded = hasSample ? RunState.open(outDir).record('sample') : undefined;
     // A manifest's figures are read back through their schema: one from another version is left out, not half drawn.
     const kept = recorded?.status === 'complete' ? coverageStats.safeParse(recorded.stats?.coverage) : undefined;
@@ -119,7 +122,7 @@ ${hasSample ? '<label><input id="only-sample" type="checkbox"> only the sample</
 <main><div id="map-wrap"><canvas id="map"></canvas><div id="tooltip"></div><div id="box"></div>
 <div class="hint">drag: pan · wheel: zoom · click: zoom to the cluster · shift-drag: select · double-click: reset</div></div>
 <aside><div id="legend"></div><div id="selection"></div><div id="point"></div><h2>Cluster sizes</h2><div id="histogram"></div><div id="results"></div><div id="detail"></div>
-${cov ? coverageBlock(cov, rule) : ''}
+${cov ? coverageBlock(cov, rule) : ''}${nearThreshold.length ? nearThresholdHtml(nearThreshold, html) : ''}
 <h2>Clusters by size (click to zoom)</h2><ul id="clusters"></ul>${kSweep ? kSweepHtml(kSweep) : ''}</aside></main>
 <script type="application/json" id="semclust-data">${json}</script>
 <script>${js}</script>

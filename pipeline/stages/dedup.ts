@@ -11,10 +11,12 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { DEDUP, DEDUP_CANDIDATES, FILES } from '../../schemas/tables.js';
+import { DEDUP, DEDUP_CANDIDATES, DEDUP_PAIRS, FILES } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
 import { extractOptionsOf } from './embed-stream.js';
-import { semanticDedup, type SemanticDecision } from '../../operators/dedup/dedup-clusters.js';
+import { reportDecisions, semanticDedup, type SemanticDecision } from '../../operators/dedup/dedup-clusters.js';
+import { hasSemanticPairs, labelClusters, pairsCover, readSemanticPairs, writeSemanticPairs, type ClusterPairs } from '../../operators/dedup/semantic-pairs.js';
+import { selectFromPairs } from '../../core/dedup/semdedup-pairs.js';
 import { lexicalDedup, withCandidates, type FuzzyOptions, type LexicalDecisions } from '../../operators/dedup/lexical-dedup.js';
 import { hasFuzzyCandidates, readFuzzyCandidates, writeFuzzyCandidates } from '../../operators/dedup/fuzzy-candidates.js';
 import { checkReferences, readReference, type ReferenceBatch } from '../../operators/dedup/read-reference.js';
@@ -22,7 +24,9 @@ import { semanticAgainst, type ReferenceMatch } from '../../operators/dedup/sema
 import { openEmbedder } from '../../operators/embedders/open-embedder.js';
 import { UsageError } from '../../core/util/semclust-error.js';
 import { writeDedupTable } from '../../operators/dedup/write-dedup-table.js';
-import { dedupSweep } from '../../operators/dedup/dedup-sweep.js';
+import { dedupSweep, semanticSweepFromPairs } from '../../operators/dedup/dedup-sweep.js';
+import { RunState } from '../run/manifest.js';
+import type { StageRecord } from '../../schemas/manifest.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeKeptRecords } from '../../operators/sample/write-kept.js';
 import type { Settings } from '../../schemas/config.js';
@@ -56,6 +60,10 @@ export const dedupStats = z.object({
   most_removed: z.array(z.tuple([z.number(), z.number(), z.number()])),
   epsilon: z.number(),
   keep: z.enum(['nearest', 'farthest', 'random']),
+  /** --dedup-epsilon-bound: ran (the ε-free pass, pairs stored), reused (only the selection at the new ε), null without it or without semantic. */
+  semantic_pass: z.enum(['ran', 'reused']).nullable().default(null),
+  /** The pairs at cosine similarity ≥ 1 − bound that pass stored. */
+  semantic_pairs: z.number().default(0),
 });
 
 export const dedupStage: Stage<'dedup', typeof dedupStats> = {
@@ -84,16 +92,21 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   changing the list redoes dedup.
   The kept row of an exact or fuzzy group is its earliest row. Writes OUTDIR/dedup/, one row
   per input row (id, source, line, cluster, kept, reason, group_id, duplicate_of, similarity,
-  jaccard, reference); a later sample draws only kept ids. --write-kept FILE also writes the kept
-  original records as JSONL. In a pipeline file, list dedup in stages: [embed, fit, infer,
+  jaccard, reference, and similarity_to / jaccard_to: the ids the scores are to, kept rows
+  too); a later sample draws only kept ids. --write-kept FILE also writes the kept original
+  records as JSONL. In a pipeline file, list dedup in stages: [embed, fit, infer,
   dedup, sample]. --sweep also prints the rows other fuzzy thresholds and ε would remove, from
   the stored scores, without recomputing. --fuzzy-bands-threshold T fixes the LSH bands and
-  keeps the candidates, so a later --fuzzy-threshold ≥ T reruns only the selection.
+  keeps the candidates, so a later --fuzzy-threshold ≥ T reruns only the selection;
+  --dedup-epsilon-bound E keeps SemDeDup's pairs within 1 − E, so a later --dedup-epsilon ≤ E
+  reruns only the selection ("reselected at ε=…, semantic pass reused"). report.html shows
+  the pairs nearest each threshold.
   The reference tool's dedup_minhash.py: the default fuzzy settings (word 1-grams, Jaccard
   0.8, 128 permutations).
 
   semclust dedup out/b77 --write-kept out/b77-dedup.jsonl
   semclust dedup out/b77 --dedup-methods exact,fuzzy,semantic --dedup-epsilon 0.001
+  semclust dedup out/b77 --dedup-epsilon-bound 0.05 --dedup-epsilon 0.02
   semclust dedup out/train --against eval/test.jsonl --against out/other-eval
   semclust query out/b77 "SELECT reason, count(*) FROM dedup GROUP BY 1"`,
   },
@@ -102,13 +115,13 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   stats: dedupStats,
   needs: ['infer'],
   // write_kept and sweep read the outputs, they are not outputs: they do not key the stage (see writeKeptIfAsked).
-  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_bands_threshold', 'fuzzy_permutations', 'seed', 'against', 'against_fuzzy_threshold', 'write_kept', 'sweep'],
+  settings: ['dedup_methods', 'dedup_epsilon', 'dedup_epsilon_bound', 'dedup_keep', 'fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_bands_threshold', 'fuzzy_permutations', 'seed', 'against', 'against_fuzzy_threshold', 'write_kept', 'sweep'],
   keyed: (s) => {
     const semantic = s.dedup_methods.includes('semantic');
     const fuzzy = s.dedup_methods.includes('fuzzy');
     return [
       'dedup_methods',
-      ...(semantic ? (['dedup_epsilon', 'dedup_keep'] as const) : []),
+      ...(semantic ? (['dedup_epsilon', 'dedup_epsilon_bound', 'dedup_keep'] as const) : []),
       ...(fuzzy ? (['fuzzy_shingles', 'fuzzy_ngram', 'fuzzy_threshold', 'fuzzy_bands_threshold', 'fuzzy_permutations'] as const) : []),
       // The MinHash functions and SemDeDup's random order are drawn from the seed.
       ...(fuzzy || (semantic && s.dedup_keep === 'random') ? (['seed'] as const) : []),
@@ -124,6 +137,11 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
     if (s.dedup_methods.includes('fuzzy') && s.fuzzy_bands_threshold !== undefined && s.fuzzy_threshold < s.fuzzy_bands_threshold) {
       throw new UsageError(
         `--fuzzy-threshold ${s.fuzzy_threshold} is below --fuzzy-bands-threshold ${s.fuzzy_bands_threshold}: LSH bands for Jaccard ≥ ${s.fuzzy_bands_threshold} miss pairs below it; lower --fuzzy-bands-threshold to ${s.fuzzy_threshold} or raise the threshold`,
+      );
+    }
+    if (s.dedup_methods.includes('semantic') && s.dedup_epsilon_bound !== undefined && s.dedup_epsilon > s.dedup_epsilon_bound) {
+      throw new UsageError(
+        `--dedup-epsilon ${s.dedup_epsilon} is above --dedup-epsilon-bound ${s.dedup_epsilon_bound}: the stored pairs reach cosine similarity ${+(1 - s.dedup_epsilon_bound).toFixed(6)} and ε needs ${+(1 - s.dedup_epsilon).toFixed(6)}; raise --dedup-epsilon-bound to ${s.dedup_epsilon} or lower ε`,
       );
     }
     if (s.against?.length && s.dedup_methods.includes('semantic') && s.embedding_column) {
@@ -171,32 +189,13 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
           : { matches: new Map<string, ReferenceMatch>(), rows: 0 };
       for (const id of againstLexical) removed.add(id);
       for (const id of againstSemantic.keys()) removed.add(id);
-      const clusterOf = new Map<string, number>();
-      const semantic = new Map<string, SemanticDecision>();
-      const progress = ctx.progress('dedup', 'clusters');
-      const done = await semanticDedup(
-        conn,
-        dims,
-        {
-          epsilon: s.dedup_epsilon,
-          keep: s.dedup_keep,
-          seed: s.seed,
-          spillDir: path.join(ctx.outDir, FILES.spill),
-          threads: s.threads,
-          enabled: methods.has('semantic'),
-          skip: (id) => removed.has(id),
-          onCluster: (n) => progress.update(n, clusters ? n / clusters : null),
-        },
-        (id, cluster, decision) => {
-          clusterOf.set(id, cluster);
-          if (decision) semantic.set(id, decision);
-        },
-      );
-      progress.done(done);
+      const { clusterOf, semantic, pass, pairs } = await semanticStep(ctx, conn, dims, clusters, methods.has('semantic'), (id) => removed.has(id));
       return {
         ...writeDedupTable(ctx.outDir, s.part_rows, lexical, clusterOf, semantic, methods.has('exact'), againstSemantic),
         fuzzy_bands: lexical.fuzzy?.banding ?? null,
         reference_rows: lexical.against?.ids.length ?? semanticReferenceRows,
+        semantic_pass: pass,
+        semantic_pairs: pairs,
       };
     });
     const share = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -248,6 +247,68 @@ async function lexicalStep(
   return lexical;
 }
 
+/**
+ * Semantic dedup, and every id's cluster. With --dedup-epsilon-bound: a selection over the
+ * stored pairs when they were computed under the same settings and infer for exactly the ids
+ * this run compares (semantic-pairs.ts), without reading an embedding; else the ε-free pass,
+ * storing its pairs. A changed fuzzy threshold or reference changes which ids are compared, and
+ * with them each cluster's visiting order (by distance to the mean of its compared rows), so
+ * the pass reruns.
+ */
+async function semanticStep(ctx: StageRun, conn: DuckDBConnection, dims: number, clusters: number, enabled: boolean, skip: (id: string) => boolean) {
+  const s = ctx.settings;
+  const clusterOf = new Map<string, number>();
+  const semantic = new Map<string, SemanticDecision>();
+  const onId = (id: string, cluster: number, decision: SemanticDecision | null) => {
+    clusterOf.set(id, cluster);
+    if (decision) semantic.set(id, decision);
+  };
+  const bound = enabled ? s.dedup_epsilon_bound : undefined;
+  const floor = bound === undefined ? undefined : 1 - bound;
+  const pairsKey = semanticPairsKey(s, ctx.state.record('infer'));
+  if (floor !== undefined && hasSemanticPairs(ctx.outDir, pairsKey)) {
+    const labels = await labelClusters(conn);
+    const compared = new Map([...labels].filter(([id, c]) => c >= 0 && !skip(id)));
+    const stored = readSemanticPairs(ctx.outDir, pairsKey);
+    if (stored && pairsCover(stored, compared)) {
+      for (const [id, c] of labels) clusterOf.set(id, c);
+      for (const c of stored) reportDecisions(selectFromPairs(c.pairs, s.dedup_epsilon, floor), c.ids, c.cluster, onId);
+      const pairs = stored.reduce((t, c) => t + c.pairs.earlier.length, 0);
+      ctx.log(`dedup: reselected at ε=${s.dedup_epsilon} from the ${pairs.toLocaleString('en-US')} pairs in ${DEDUP_PAIRS.path}, semantic pass reused`);
+      return { clusterOf, semantic, pass: 'reused' as const, pairs };
+    }
+    ctx.log(`dedup: the rows exact, fuzzy or --against left for semantic dedup changed since ${DEDUP_PAIRS.path} was stored; rerunning the semantic pass`);
+  }
+  const stored: ClusterPairs[] = [];
+  const progress = ctx.progress('dedup', 'clusters');
+  const done = await semanticDedup(
+    conn,
+    dims,
+    {
+      epsilon: s.dedup_epsilon,
+      keep: s.dedup_keep,
+      seed: s.seed,
+      spillDir: path.join(ctx.outDir, FILES.spill),
+      threads: s.threads,
+      enabled,
+      skip,
+      onCluster: (n) => progress.update(n, clusters ? n / clusters : null),
+      pairsFloor: floor,
+      onPairs: (c) => stored.push(c),
+    },
+    onId,
+  );
+  progress.done(done);
+  if (floor === undefined) return { clusterOf, semantic, pass: null, pairs: 0 };
+  writeSemanticPairs(ctx.outDir, pairsKey, stored);
+  return { clusterOf, semantic, pass: 'ran' as const, pairs: stored.reduce((t, c) => t + c.pairs.earlier.length, 0) };
+}
+
+/** What stored pairs were computed under: the visiting order's settings, the bound, and the vectors and labels (a redone embed or infer finishes infer anew). */
+function semanticPairsKey(s: Pick<Settings, 'dedup_keep' | 'seed' | 'dedup_epsilon_bound'>, infer: StageRecord | undefined) {
+  return { keep: s.dedup_keep, seed: s.dedup_keep === 'random' ? s.seed : null, bound: s.dedup_epsilon_bound, infer: [infer?.key, infer?.finished_at] };
+}
+
 /** Semantic against the reference, embedded with the run's own model (opened here, closed after). */
 async function againstStep(ctx: StageRun, batches: AsyncIterable<ReferenceBatch>, skip: (id: string) => boolean) {
   const s = ctx.settings;
@@ -281,9 +342,22 @@ export async function sweepIfAsked(outDir: string, s: Settings, print: (m: strin
     print('fuzzy threshold  rows removed (the candidates LSH found at this run\'s threshold)');
     for (const [t, c] of sweep.fuzzy) print(`${String(t).padStart(15)}  ${n(c).padStart(12)}`);
   }
-  if (sweep.semantic.length) {
+  // A complete dedup that ran or reused the pass stored the pairs of exactly the rows it compared,
+  // under the settings it recorded (the command line's settings hold only what it was given).
+  const state = RunState.open(outDir);
+  const dedup = state.record('dedup');
+  const ran = dedup?.status === 'complete' && dedup.stats?.semantic_pass ? (dedup.settings as Pick<Settings, 'dedup_keep' | 'seed' | 'dedup_epsilon_bound'>) : undefined;
+  const bound = ran?.dedup_epsilon_bound;
+  const stored = ran && bound !== undefined ? readSemanticPairs(outDir, semanticPairsKey(ran, state.record('infer'))) : null;
+  const exact = stored ? semanticSweepFromPairs(stored, 1 - bound!) : [];
+  if (exact.length) {
+    print(`semantic ε       rows removed (exact: the selection over the pairs stored with --dedup-epsilon-bound ${bound})`);
+    for (const [e, c] of exact) print(`${String(e).padStart(15)}  ${n(c).padStart(12)}`);
+  }
+  const estimated = sweep.semantic.filter(([e]) => !exact.some(([x]) => x === e));
+  if (estimated.length) {
     print('semantic ε       rows removed (estimated: similarity to the rows this run\'s ε kept)');
-    for (const [e, c] of sweep.semantic) print(`${String(e).padStart(15)}  ${n(c).padStart(12)}`);
+    for (const [e, c] of estimated) print(`${String(e).padStart(15)}  ${n(c).padStart(12)}`);
   }
   if (!sweep.fuzzy.length && !sweep.semantic.length) print('dedup --sweep: no fuzzy or semantic scores in dedup/ (methods: exact only); rerun with --dedup-methods exact,fuzzy');
 }

@@ -58,3 +58,47 @@ test('dedup --fuzzy-bands-threshold: a new --fuzzy-threshold reruns only the sel
   assert.match(below.stderr, /--fuzzy-threshold 0.4 is below --fuzzy-bands-threshold 0.5/);
   assert.deepEqual(await table(a), kept, 'the refused run left the table as it was');
 });
+
+test('dedup --dedup-epsilon-bound: a new ε reruns only the selection, says so, and gives the table of a full run', async () => {
+  const dir = tempDir('dedup-epsilon');
+  const input = corpus(dir);
+  const [a, b] = [path.join(dir, 'a'), path.join(dir, 'b')];
+  for (const out of [a, b]) assert.equal((await runCli(['infer', input, out, '--kmeans-num-clusters', '4', '--quiet'])).code, 0);
+  const semantic = ['--dedup-methods', 'exact,semantic', '--dedup-epsilon-bound', '0.2'];
+
+  const first = await runCli(['dedup', a, ...semantic, '--dedup-epsilon', '0.005']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.doesNotMatch(first.stderr, /semantic pass reused/);
+  const at005 = await table(a);
+  const second = await runCli(['dedup', a, '--dedup-epsilon', '0.1']);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stderr, /dedup: reselected at ε=0\.1 from the [\d,]+ pairs in dedup-pairs\.parquet, semantic pass reused/);
+  const manifest = JSON.parse(fs.readFileSync(path.join(a, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.stages.dedup.stats.semantic_pass, 'reused');
+  assert.equal(manifest.stages.dedup.stats.epsilon, 0.1);
+  const reused = await table(a);
+
+  const full = await runCli(['dedup', b, ...semantic, '--dedup-epsilon', '0.1', '--quiet']);
+  assert.equal(full.code, 0, full.stderr);
+  assert.deepEqual(reused, await table(b));
+  // ε mattered: 0.1 removed rows 0.005 kept.
+  const removed = (rows: Record<string, unknown>[]) => rows.filter((r) => r.reason === 'semantic').length;
+  assert.ok(removed(reused) > removed(at005), `${removed(reused)} vs ${removed(at005)}`);
+  // --sweep counts each ε up to the bound by the selection itself: at 0.1, the ids this run removed.
+  const sweep = await runCli(['dedup', a, '--sweep']);
+  assert.equal(sweep.code, 0, sweep.stderr);
+  assert.match(sweep.stdout, /rows removed \(exact: the selection over the pairs stored with --dedup-epsilon-bound 0\.2\)/);
+  const at = (e: string) => Number(sweep.stdout.match(new RegExp(`^ +${e.replace('.', '\\.')} +([\\d,]+)$`, 'm'))![1].replace(/,/g, ''));
+  assert.equal(at('0.1'), new Set(reused.filter((r) => r.reason === 'semantic').map((r) => r.id)).size);
+  assert.equal(at('0.005'), new Set(at005.filter((r) => r.reason === 'semantic').map((r) => r.id)).size);
+
+  // Fuzzy first changes which rows semantic compares, and so each cluster's order: the pass reruns.
+  const fuzzy = await runCli(['dedup', a, '--dedup-methods', 'exact,fuzzy,semantic']);
+  assert.equal(fuzzy.code, 0, fuzzy.stderr);
+  assert.match(fuzzy.stderr, /rerunning the semantic pass/);
+  const kept = await table(a);
+  const above = await runCli(['dedup', a, '--dedup-epsilon', '0.3']);
+  assert.equal(above.code, 2);
+  assert.match(above.stderr, /--dedup-epsilon 0.3 is above --dedup-epsilon-bound 0.2/);
+  assert.deepEqual(await table(a), kept, 'the refused run left the table as it was');
+});

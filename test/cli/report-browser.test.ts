@@ -19,6 +19,7 @@ import { runCli, queryRows } from '../support/cli.js';
 import { tempDir } from '../support/paths.js';
 import { TOPICS, writeTopicTexts } from '../support/topic-texts.js';
 import { createRng } from '../../core/util/random.js';
+import { EDITS, edit } from '../../scripts/near-copy-edits.js';
 
 const required = process.env.SEMCLUST_REQUIRE_BROWSER === '1';
 const browserPath = chromiumPath();
@@ -291,6 +292,77 @@ test('report.html in Chromium: a far group is framed out, --facet colours, lists
     const png = path.join(dir, 'report-facets.png');
     await page.screenshot({ path: png });
     console.log(`report screenshot: ${png}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('report.html in Chromium: the dedup pairs nearest each threshold, removed above and kept below, texts side by side', { skip }, async () => {
+  if (!browserPath) assert.fail(`SEMCLUST_REQUIRE_BROWSER=1 but no Chromium: ${INSTALL_HINT}`);
+  const dir = tempDir('report-dedup');
+  const file = path.join(dir, 'topics.jsonl');
+  const texts = writeTopicTexts(file, 60);
+  // Near copies with one to three edits, so both methods have pairs on each side of their thresholds.
+  const rng = createRng(5);
+  const copies = texts.slice(0, 90).map((t, i) => {
+    let text = t;
+    for (let e = 0; e <= i % 3; e++) text = edit(text, EDITS[(i + e) % EDITS.length], rng);
+    return JSON.stringify({ text });
+  });
+  fs.appendFileSync(file, copies.join('\n') + '\n');
+  const out = path.join(dir, 'out');
+  assert.equal((await runCli(['infer', file, out, '--kmeans-num-clusters', '4', '--quiet'])).code, 0);
+  const dedup = await runCli(['dedup', out, '--dedup-methods', 'exact,fuzzy,semantic', '--fuzzy-threshold', '0.7', '--dedup-epsilon', '0.05', '--quiet']);
+  assert.equal(dedup.code, 0, dedup.stderr);
+  const sample = await runCli(['sample', out, '--sample-size', '40', '--quiet']);
+  assert.equal(sample.code, 0, sample.stderr);
+
+  const browser = await launchChromium();
+  try {
+    const { page, errors } = await pageWithErrors(browser, { width: 1280, height: 800 });
+    await page.goto(pathToFileURL(path.join(out, FILES.report)).href);
+    await page.waitForSelector('body[data-ready="true"]');
+    interface Cell {
+      getAttribute(name: string): string | null;
+      querySelectorAll(s: string): ArrayLike<Cell>;
+      className: string;
+      textContent: string | null;
+      getBoundingClientRect(): { top: number; left: number; right: number };
+    }
+    const tables = await page.$$eval('#near-threshold table', (ts) =>
+      (ts as unknown as Cell[]).map((t) => ({
+        method: t.getAttribute('data-method')!,
+        threshold: Number(t.getAttribute('data-threshold')),
+        rows: Array.from(t.querySelectorAll('tr.removed, tr.kept'), (tr) => {
+          const cells = Array.from(tr.querySelectorAll('td'));
+          const [a, b] = [cells[2].getBoundingClientRect(), cells[3].getBoundingClientRect()];
+          return { removed: tr.className === 'removed', score: Number(cells[0].textContent), text: cells[2].textContent!, other: cells[3].textContent!, sideBySide: a.top === b.top && b.left >= a.right };
+        }),
+      })),
+    );
+    assert.deepEqual(tables.map((t) => [t.method, t.threshold]), [['fuzzy', 0.7], ['semantic', 0.95]]);
+    for (const t of tables) {
+      const { method, threshold, rows } = t;
+      const score = method === 'fuzzy' ? 'jaccard' : 'similarity';
+      const to = method === 'fuzzy' ? 'jaccard_to' : 'similarity_to';
+      const removed = rows.filter((r) => r.removed);
+      const kept = rows.filter((r) => !r.removed);
+      assert.ok(removed.length > 0 && kept.length > 0, `${method}: pairs on both sides`);
+      assert.ok(removed.every((r) => r.score >= threshold - 1e-4) && kept.every((r) => r.score < threshold + 1e-4), method);
+      assert.ok(rows.every((r) => r.sideBySide && r.text && r.other), `${method}: both texts, side by side`);
+      // The nearest pairs on each side are the table's: the least-alike removed and most-alike kept.
+      const [edge] = await queryRows(
+        out,
+        `SELECT min(${score}) FILTER (WHERE reason = '${method}')::DOUBLE AS lo, max(${score}) FILTER (WHERE kept AND ${to} IS NOT NULL AND ${score} < ${threshold})::DOUBLE AS hi FROM dedup`,
+      );
+      assert.ok(Math.abs(removed[0].score - Number(edge.lo)) < 1e-4 && Math.abs(kept[0].score - Number(edge.hi)) < 1e-4, `${method}: ${JSON.stringify(edge)}`);
+      const [pair] = await queryRows(
+        out,
+        `SELECT a.text AS text, b.text AS other FROM dedup d JOIN rows a ON a.id = d.id JOIN rows b ON b.id = d.${to} WHERE d.${score} = (SELECT max(${score}) FROM dedup WHERE kept AND ${to} IS NOT NULL AND ${score} < ${threshold}) LIMIT 1`,
+      );
+      assert.deepEqual([kept[0].text, kept[0].other], [String(pair.text).slice(0, 200), String(pair.other).slice(0, 200)]);
+    }
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

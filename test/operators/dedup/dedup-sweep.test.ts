@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withRunDatabase } from '../../../operators/duckdb/duckdb-views.js';
-import { dedupSweep, SWEEP_EPSILONS, SWEEP_THRESHOLDS } from '../../../operators/dedup/dedup-sweep.js';
+import { dedupSweep, semanticSweepFromPairs, SWEEP_EPSILONS, SWEEP_THRESHOLDS } from '../../../operators/dedup/dedup-sweep.js';
 import { writeDedupTable } from '../../../operators/dedup/write-dedup-table.js';
 import type { SemanticDecision } from '../../../operators/dedup/dedup-clusters.js';
 import { tempDir } from '../../support/paths.js';
@@ -32,8 +32,8 @@ test('dedupSweep counts the rows whose stored Jaccard reaches each threshold and
     },
     new Map(ids.map((id) => [id, 0])),
     new Map<string, SemanticDecision>([
-      ['c', { kept: false, duplicateOf: 'd', similarity: 0.995 }],
-      ['d', { kept: true, duplicateOf: null, similarity: 0.96 }],
+      ['c', { kept: false, duplicateOf: 'd', similarity: 0.995, nearest: 'd' }],
+      ['d', { kept: true, duplicateOf: null, similarity: 0.96, nearest: 'b' }],
     ]),
     true,
   );
@@ -49,4 +49,13 @@ test('dedupSweep counts the rows whose stored Jaccard reaches each threshold and
   );
   assert.deepEqual(sweep.semantic.find(([e]) => e === 0.01), [0.01, 1]);
   assert.deepEqual(sweep.fuzzy.find(([t]) => t === 0.8), [0.8, 1]);
+});
+
+test('semanticSweepFromPairs counts, for each sweep ε the pairs reach, the rows the selection removes', () => {
+  // b duplicates a at 0.97; c is nearest b (0.95), which goes from ε = 0.03 on, so c goes only once a (0.92) is within reach.
+  const pairs = { order: Uint32Array.of(0, 1, 2), start: Int32Array.of(0, 0, 1, 3), earlier: Int32Array.of(0, 0, 1), similarity: Float32Array.of(0.97, 0.92, 0.95) };
+  const sweep = semanticSweepFromPairs([{ cluster: 0, ids: ['a', 'b', 'c'], pairs }], 0.9);
+  // The floor 0.9 reaches every sweep ε up to 0.1; a floor of 0.96 only those up to 0.02.
+  assert.deepEqual(sweep, [[0.001, 0], [0.003, 0], [0.005, 0], [0.01, 0], [0.02, 0], [0.05, 1], [0.1, 2]]);
+  assert.deepEqual(semanticSweepFromPairs([{ cluster: 0, ids: ['a', 'b', 'c'], pairs }], 0.96).map(([e]) => e), [0.001, 0.003, 0.005, 0.01, 0.02]);
 });

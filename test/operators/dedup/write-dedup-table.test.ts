@@ -22,7 +22,7 @@ function decisions(): { lexical: LexicalDecisions; clusterOf: Map<string, number
     firstRow: Int32Array.of(0, 1, 0, 3, 4, 5, 6),
     distinctRows: Int32Array.of(0, 1, 3, 4, 5, 6),
     fuzzy: {
-      match: Int32Array.of(-1, -1, 0, -1, -1, -1),
+      match: Int32Array.of(-1, -1, 0, 1, -1, -1),
       jaccard: Float32Array.of(NaN, NaN, 0.875, 0.5, NaN, NaN),
       kept: Uint8Array.of(1, 1, 0, 1, 1, 1),
       group: Int32Array.of(0, 1, 0, 3, 4, 5),
@@ -32,10 +32,10 @@ function decisions(): { lexical: LexicalDecisions; clusterOf: Map<string, number
   };
   const clusterOf = new Map([['a', 0], ['b', 1], ['c', 0], ['d', 1], ['e', 0], ['f', -1]]);
   const semantic = new Map<string, SemanticDecision>([
-    ['e', { kept: true, duplicateOf: null, similarity: NaN }],
-    ['a', { kept: false, duplicateOf: 'e', similarity: 0.995 }],
-    ['b', { kept: true, duplicateOf: null, similarity: NaN }],
-    ['d', { kept: false, duplicateOf: 'b', similarity: 0.993 }],
+    ['e', { kept: true, duplicateOf: null, similarity: NaN, nearest: null }],
+    ['a', { kept: false, duplicateOf: 'e', similarity: 0.995, nearest: 'e' }],
+    ['b', { kept: true, duplicateOf: null, similarity: NaN, nearest: null }],
+    ['d', { kept: false, duplicateOf: 'b', similarity: 0.993, nearest: 'b' }],
   ]);
   return { lexical, clusterOf, semantic };
 }
@@ -57,6 +57,9 @@ test('one row per input row: the first method that removed it, the id finally ke
     ['f', 7, -1, true, null, 'f', null, null, null],
   ]);
   assert.deepEqual(totals.removed_by, { exact: 1, fuzzy: 1, semantic: 2, against: 0 });
+  // The id each score was measured against, for the kept row d's Jaccard too (its candidate b).
+  const to = await sql<[string, number, string | null, string | null]>(`SELECT id, line::INT, similarity_to, jaccard_to FROM read_parquet('${out}/${DEDUP.path}/*.parquet') ORDER BY line`);
+  assert.deepEqual(to.map(([id, , s, j]) => [id, s, j]), [['a', 'e', null], ['b', null, null], ['a', null, null], ['c', null, 'a'], ['d', 'b', 'b'], ['e', null, null], ['f', null, null]]);
   assert.deepEqual([totals.rows, totals.kept, totals.removed, totals.noise_rows, totals.clusters, totals.clusters_with_duplicates], [7, 3, 4, 1, 2, 2]);
   assert.deepEqual(totals.most_removed, [[0, 4, 3], [1, 2, 1]]);
   const parts = await sql<[number]>(`SELECT count(DISTINCT filename)::INT FROM read_parquet('${out}/${DEDUP.path}/*.parquet', filename = true)`);
