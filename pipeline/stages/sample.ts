@@ -1,8 +1,9 @@
 /**
  * Stage 4: the representative sample. DuckDB gives the cluster sizes, the allocation rule
  * the quotas (core/sample/allocate-quotas.ts), and DuckDB again the picks: a seeded hash order
- * within each cluster, or each cluster's rows for the farthest-point traversal
- * (core/sample/farthest-point.ts). Noise (cluster −1) is never picked. When dedup is complete,
+ * within each cluster, or each cluster's rows for the rows nearest k-means centres
+ * (core/sample/kmeans-picks.ts, diverse) or the farthest-point traversal
+ * (core/sample/farthest-point.ts, farthest). Noise (cluster −1) is never picked. When dedup is complete,
  * every query sees only the ids it kept (openRunDatabase keptOnly).
  */
 import path from 'node:path';
@@ -11,6 +12,8 @@ import { FILES, LABELS, ROWS, SAMPLE } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
 import { allocateQuotas } from '../../core/sample/allocate-quotas.js';
 import { farthestPointOrder } from '../../core/sample/farthest-point.js';
+import { kmeansPickOrder } from '../../core/sample/kmeans-picks.js';
+import { sessionThreads } from '../../operators/workers/threads.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeParquet } from '../../operators/parquet/parquet.js';
 import { buildHierarchy } from '../../core/kmeans/hierarchical-kmeans.js';
@@ -143,14 +146,18 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
         scores = await loadScores(conn, s.score_key!);
         return scoredPicks(conn, s.seed, s.within);
       }
-      const centroids = await embeddingSpaceCentroids(conn, dims);
-      const progress = ctx.progress('sample: diverse picks', 'clusters');
+      const centroids = s.within === 'farthest' ? await embeddingSpaceCentroids(conn, dims) : null;
+      const progress = ctx.progress(`sample: ${s.within} picks`, 'clusters');
       const out: Pick[] = [];
       const quotaOf = new Map<number, number>();
       (await conn.runAndReadAll('SELECT cluster, quota FROM quotas')).getRowsJS().forEach(([c, q]) => quotaOf.set(Number(c), Number(q)));
       let done = 0;
       for await (const c of clusterRows(conn, path.join(ctx.outDir, FILES.spill))) {
-        const order = farthestPointOrder(c.values, c.ids.length, c.dims, quotaOf.get(c.cluster)!, centroids.get(c.cluster));
+        const quota = quotaOf.get(c.cluster)!;
+        // Each cluster's k-means is seeded by the run's seed and the cluster, so one cluster's picks do not depend on the others.
+        const order = centroids
+          ? farthestPointOrder(c.values, c.ids.length, c.dims, quota, centroids.get(c.cluster))
+          : await kmeansPickOrder(c.values, c.ids.length, c.dims, quota, Math.imul(s.seed, 1_000_003) + c.cluster, { threads: sessionThreads(s.threads) });
         order.forEach((r, pick) => out.push({ id: c.ids[r], cluster: c.cluster, pick }));
         progress.update(++done);
       }
