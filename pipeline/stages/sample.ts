@@ -69,6 +69,7 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
   OUTDIR/sample.parquet; then prints its coverage against 5 seeded random samples of its size.
 
   semclust sample out/sotu --sample-size 1000 --per-cluster sqrt --within diverse
+  semclust sample out/sotu --within farthest   (farthest-point: a cluster's edges and outliers first)
   semclust sample out/sotu --sample-size 77 --per-cluster equal --seed 7
   semclust sample out/big --per-cluster balanced --hierarchy-clusters 100,10
   semclust sample out/big --within top --score-key quality.score
