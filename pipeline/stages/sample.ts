@@ -3,8 +3,8 @@
  * the quotas (core/sample/allocate-quotas.ts), and DuckDB again the picks: a seeded hash order
  * within each cluster, or each cluster's rows for the rows nearest k-means centres
  * (core/sample/kmeans-picks.ts, diverse) or the farthest-point traversal
- * (core/sample/farthest-point.ts, farthest). Noise (cluster −1) is never picked. When dedup is complete,
- * every query sees only the ids it kept (openRunDatabase keptOnly).
+ * (core/sample/farthest-point.ts, farthest). Noise (cluster −1) is never picked. When dedup is
+ * complete, every query sees only the ids it kept (openRunDatabase keptOnly).
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -155,7 +155,8 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
       let done = 0;
       for await (const c of clusterRows(conn, path.join(ctx.outDir, FILES.spill))) {
         const quota = quotaOf.get(c.cluster)!;
-        // Each cluster's k-means is seeded by the run's seed and the cluster, so one cluster's picks do not depend on the others.
+        // Each cluster's k-means is seeded by the run's seed and the cluster, so one cluster's picks
+        // do not depend on which other clusters are sampled.
         const order = centroids
           ? farthestPointOrder(c.values, c.ids.length, c.dims, quota, centroids.get(c.cluster))
           : await kmeansPickOrder(c.values, c.ids.length, c.dims, quota, Math.imul(s.seed, 1_000_003) + c.cluster, { threads: sessionThreads(s.threads) });
