@@ -40,6 +40,7 @@ export type { UmapModel } from './core/umap/umap-model.js';
 export { allocateQuotas, type QuotaRule } from './core/sample/allocate-quotas.js';
 export { balancedQuotas } from './core/sample/balanced-quotas.js';
 export { farthestPointOrder } from './core/sample/farthest-point.js';
+export { kmeansPickOrder } from './core/sample/kmeans-picks.js';
 export { normalizedMutualInfo, adjustedRandIndex } from './core/metrics/cluster-metrics.js';
 export { createRng } from './core/util/random.js';
 

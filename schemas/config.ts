@@ -281,9 +281,11 @@ export const settingsShape = {
     .default(10)
     .describe('per_cluster balanced: resampling refinement rounds per level (refit on the points nearest each centroid, Vo et al. 2024)'),
   within: z
-    .enum(['random', 'diverse', 'top', 'weighted'])
+    .enum(['random', 'diverse', 'farthest', 'top', 'weighted'])
     .default('random')
-    .describe('seeded random picks, farthest-point picks from the centroid out, the highest score_key rows, or seeded score-weighted draws'),
+    .describe(
+      'seeded random picks; diverse: the row nearest each centre of a k-means with k = the quota inside the cluster, biggest cells first (covers where the rows are: on SOTU a lower p90 distance to the nearest pick than random); farthest: farthest-point picks from the centroid out (the cluster\'s edges and outliers first); the highest score_key rows; or seeded score-weighted draws',
+    ),
   score_key: z
     .string()
     .min(1)

@@ -20,7 +20,7 @@ export const REFERENCE_FLAGS: Record<string, ReferenceFlag> = {
   umap_fit_sample_frac: { kind: 'rename', to: 'umap_fit_sample' },
   clustering_fit_sample_frac: { kind: 'rename', to: 'fit_sample' },
   same_samples_per_cluster: { kind: 'choice', to: 'per_cluster', ifTrue: 'equal', ifFalse: 'sqrt' },
-  random_sample_within_cluster: { kind: 'choice', to: 'within', ifTrue: 'random', ifFalse: 'diverse' },
+  random_sample_within_cluster: { kind: 'choice', to: 'within', ifTrue: 'random', ifFalse: 'farthest' },
   umap_viz_dim: { kind: 'fixed', value: 2, why: 'the map for people is always 2-D (report.html, plot.svg)' },
   run_id: { kind: 'note', note: 'semclust keeps one run per OUTDIR, so --run_id is not needed; use another OUTDIR for another run' },
   viz_sample_size: { kind: 'note', note: 'the map draws every row up to --report-max-points (a seeded subsample beyond it), so --viz_sample_size is not needed' },

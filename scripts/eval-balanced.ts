@@ -26,6 +26,8 @@ const RULES: { name: string; values: Record<string, unknown> }[] = [
   { name: 'sqrt + random', values: { per_cluster: 'sqrt', within: 'random' } },
   { name: 'sqrt + diverse', values: { per_cluster: 'sqrt', within: 'diverse' } },
   { name: 'equal + diverse', values: { per_cluster: 'equal', within: 'diverse' } },
+  { name: 'sqrt + farthest', values: { per_cluster: 'sqrt', within: 'farthest' } },
+  { name: 'equal + farthest', values: { per_cluster: 'equal', within: 'farthest' } },
   { name: 'balanced (flat) + random', values: { per_cluster: 'balanced', within: 'random' } },
   { name: 'balanced 10 + random', values: { per_cluster: 'balanced', hierarchy_clusters: [10], within: 'random' } },
   { name: 'balanced 30 + random', values: { per_cluster: 'balanced', hierarchy_clusters: [30], within: 'random' } },

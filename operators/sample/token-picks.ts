@@ -29,7 +29,7 @@ export async function tokenQuotas(conn: DuckDBConnection, clusterIds: Int32Array
   const budgets = allocateQuotas(totals, tokens, rule, seed);
   // Twice the rows the budget needs at the cluster's mean length leaves room for skipped long
   // rows; the +8 for clusters whose budget is a row or two. Random order could draw every row at
-  // no cost, but farthest-point picks cost a pass over the cluster per pick.
+  // no cost, but diverse picks cost a k-means with k = the quota, and farthest picks a pass per pick.
   const quotas = Int32Array.from(clusterIds, (_, j) => (budgets[j] === 0 ? 0 : Math.min(sizes[j], 2 * Math.ceil((budgets[j] * sizes[j]) / Math.max(1, totals[j])) + 8)));
   return { quotas, budgets };
 }

@@ -1,9 +1,10 @@
 /**
  * Stage 4: the representative sample. DuckDB gives the cluster sizes, the allocation rule
  * the quotas (core/sample/allocate-quotas.ts), and DuckDB again the picks: a seeded hash order
- * within each cluster, or each cluster's rows for the farthest-point traversal
- * (core/sample/farthest-point.ts). Noise (cluster −1) is never picked. When dedup is complete,
- * every query sees only the ids it kept (openRunDatabase keptOnly).
+ * within each cluster, or each cluster's rows for the rows nearest k-means centres
+ * (core/sample/kmeans-picks.ts, diverse) or the farthest-point traversal
+ * (core/sample/farthest-point.ts, farthest). Noise (cluster −1) is never picked. When dedup is
+ * complete, every query sees only the ids it kept (openRunDatabase keptOnly).
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -11,6 +12,8 @@ import { FILES, LABELS, ROWS, SAMPLE } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
 import { allocateQuotas } from '../../core/sample/allocate-quotas.js';
 import { farthestPointOrder } from '../../core/sample/farthest-point.js';
+import { kmeansPickOrder } from '../../core/sample/kmeans-picks.js';
+import { sessionThreads } from '../../operators/workers/threads.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeParquet } from '../../operators/parquet/parquet.js';
 import { buildHierarchy } from '../../core/kmeans/hierarchical-kmeans.js';
@@ -68,6 +71,7 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
   OUTDIR/sample.parquet; then prints its coverage against 5 seeded random samples of its size.
 
   semclust sample out/sotu --sample-size 1000 --per-cluster sqrt --within diverse
+  semclust sample out/sotu --within farthest   (farthest-point: a cluster's edges and outliers first)
   semclust sample out/sotu --sample-size 77 --per-cluster equal --seed 7
   semclust sample out/big --per-cluster balanced --hierarchy-clusters 100,10
   semclust sample out/big --within top --score-key quality.score
@@ -145,14 +149,19 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
         scores = await loadScores(conn, s.score_key!);
         return scoredPicks(conn, s.seed, s.within);
       }
-      const centroids = await embeddingSpaceCentroids(conn, dims);
-      const progress = ctx.progress('sample: diverse picks', 'clusters');
+      const centroids = s.within === 'farthest' ? await embeddingSpaceCentroids(conn, dims) : null;
+      const progress = ctx.progress(`sample: ${s.within} picks`, 'clusters');
       const out: Pick[] = [];
       const quotaOf = new Map<number, number>();
       (await conn.runAndReadAll('SELECT cluster, quota FROM quotas')).getRowsJS().forEach(([c, q]) => quotaOf.set(Number(c), Number(q)));
       let done = 0;
       for await (const c of clusterRows(conn, path.join(ctx.outDir, FILES.spill))) {
-        const order = farthestPointOrder(c.values, c.ids.length, c.dims, quotaOf.get(c.cluster)!, centroids.get(c.cluster));
+        const quota = quotaOf.get(c.cluster)!;
+        // Each cluster's k-means is seeded by the run's seed and the cluster, so one cluster's picks
+        // do not depend on which other clusters are sampled.
+        const order = centroids
+          ? farthestPointOrder(c.values, c.ids.length, c.dims, quota, centroids.get(c.cluster))
+          : await kmeansPickOrder(c.values, c.ids.length, c.dims, quota, Math.imul(s.seed, 1_000_003) + c.cluster, { threads: sessionThreads(s.threads) });
         order.forEach((r, pick) => out.push({ id: c.ids[r], cluster: c.cluster, pick }));
         progress.update(++done);
       }

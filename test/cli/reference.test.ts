@@ -66,7 +66,7 @@ test("the reference's other flags mean what they mean there", async () => {
   const s = await runCli(['sample', out, '--same_samples_per_cluster', 'True', '--random_sample_within_cluster', 'False', '--sample_size', '40', '--quiet']);
   assert.equal(s.code, 0, s.stderr);
   const st = await runCli(['status', out]);
-  assert.match(st.stdout, /per_cluster=equal {2}within=diverse/);
+  assert.match(st.stdout, /per_cluster=equal {2}within=farthest/);
 
   const viz = await runCli(['fit', input, out, '--umap_viz_dim', '3']);
   assert.equal(viz.code, 2);

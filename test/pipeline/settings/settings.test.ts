@@ -87,7 +87,7 @@ test('the published JSON Schema is the one the settings schema generates', () =>
   const schema = JSON.parse(committed);
   assert.equal(schema.additionalProperties, false);
   assert.deepEqual(schema.properties.per_cluster.enum, ['equal', 'sqrt', 'balanced']);
-  assert.deepEqual(schema.properties.within.enum, ['random', 'diverse', 'top', 'weighted']);
+  assert.deepEqual(schema.properties.within.enum, ['random', 'diverse', 'farthest', 'top', 'weighted']);
 });
 
 test('the CLI exits 2 with usage for bad invocations and 0 for --help', async () => {
