@@ -55,7 +55,9 @@ export function sampleWarnings(s: Pick<Settings, 'sample_size' | 'sample_tokens'
  * The ids whose vector came from their characters (core/embedding/char-ngram-vector.ts): every
  * nonzero entry of one magnitude, which no mean of word vectors has. It matches the fixed vector
  * (every entry 1/√d) that recipes up to 2 gave the same rows, so older runs are counted too.
+ * Largest |x| against smallest nonzero |x|: 2.0× the former list_min = list_max on 300,000
+ * random 100-d rows (2.9 s against 1.5 s here), where list_distinct took 6×.
  */
-export const UNKNOWN_IDS_SQL = 'SELECT id FROM embeddings WHERE len(list_distinct(list_transform(list_filter(embedding, lambda x: x <> 0), lambda x: abs(x)))) = 1';
+export const UNKNOWN_IDS_SQL = 'SELECT id FROM embeddings WHERE list_max(list_transform(embedding, lambda x: abs(x))) = list_min(list_filter(list_transform(embedding, lambda x: abs(x)), lambda x: x > 0))';
 /** Their texts, as the warning tells a user to list them. */
 const UNKNOWN_ROWS_SQL = `SELECT DISTINCT text FROM rows SEMI JOIN (${UNKNOWN_IDS_SQL}) USING (id)`;
