@@ -262,9 +262,9 @@ export const settingsShape = {
     .describe('size the sample in tokens instead of rows: each cluster gets a token budget by per_cluster (equal or sqrt of its tokens) and takes rows in pick order while they fit; the total lands within one short row of N (overrides sample_size)'),
   token_counter: z
     .string()
-    .regex(/^(words|chars|tokenizer:.+)$/, 'words, chars, or tokenizer:PATH (a tokenizer.json or the folder that holds it)')
+    .regex(/^(words|chars|tokenizer:.+)$/, 'words, chars, or tokenizer:WHERE (a tokenizer.json, the folder that holds it, or a hub id)')
     .default('words')
-    .describe('what sample_tokens counts: words (runs of non-space characters), chars (code points), or tokenizer:PATH, the tokens of a Hugging Face tokenizer.json (the file or its folder) without special tokens'),
+    .describe('what sample_tokens counts: words (runs of non-space characters), chars (code points), or tokenizer:WHERE, the tokens of a Hugging Face tokenizer.json without special tokens; WHERE is the file, its folder, or a hub id (OWNER/NAME: only tokenizer.json and tokenizer_config.json are fetched into the hub cache, as for tokenizer; HF_HUB_OFFLINE=1 reads the cache alone)'),
   per_cluster: z
     .enum(['equal', 'sqrt', 'balanced'])
     .default('sqrt')

@@ -4,8 +4,9 @@
  * to the frame's edge and flagged, so one far-away group cannot shrink the rest to a corner.
  *
  * Input: x and y coordinates (Float32Array, one entry per point). Why: the built-in static
- * model gives every text with no known word (Brown-corpus fragments such as `6)` or `) 3.`)
- * the same fixed vector, and UMAP puts that group far from everything; framed on min/max,
+ * model gave every text with no known word (Brown-corpus fragments such as `6)` or `) 3.`)
+ * one or two shared vectors (their characters' vectors now, still a group of their own), and
+ * UMAP puts that group far from everything; framed on min/max,
  * the real cloud filled a third of the canvas in one corner (issue 22). Robust framing on
  * quantiles is what plotting tools do for heavy tails (e.g. matplotlib users' `np.percentile`
  * limits; Embedding Atlas fits its view to the density, not the extremes).

@@ -187,6 +187,13 @@ function hashOf(token: string): number {
 
 for (let c = 0; c < 0x80; c++) unitClass(c);
 
+/** Whether a token is a run of punctuation (the pre-tokenizer's punctuation class, every code point). */
+export function isPunctuation(token: string): boolean {
+  if (token === '') return false;
+  for (const ch of token) if (classifyCodePoint(ch.codePointAt(0) as number) !== PUNCT) return false;
+  return true;
+}
+
 /** Normalises and pre-tokenises one text into its words (the allocating reference path). */
 export function splitWords(text: string): string[] {
   const s = normalizeText(text);
@@ -221,6 +228,8 @@ export class WordTokenizer {
   private hashes = new Int32Array(1 << 11);
   private lengths = new Int32Array(1024);
   private offsets = new Int32Array(1024);
+  /** 1 for the ids wordless() passes over: padding, [UNK] and punctuation runs; built on first use. */
+  private noWord: Uint8Array | undefined;
 
   /** vocab[id] is the token of that id; ids PAD_ID and UNK_ID must be PAD_TOKEN and UNK_TOKEN. */
   constructor(readonly vocab: readonly string[]) {
@@ -251,6 +260,23 @@ export class WordTokenizer {
       while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
       this.slots[slot] = id;
     });
+  }
+
+  /**
+   * Which rows of a batch hold no known word but punctuation (every id padding, [UNK] or a run
+   * of punctuation): the texts a word table has nothing to say about (`6)`, `) 3.`, `§`).
+   */
+  wordless(t: TokenizedBatch): Uint8Array {
+    const punctuationOrNone = (this.noWord ??= Uint8Array.from(this.vocab, (token, id) => (id === PAD_ID || id === UNK_ID || isPunctuation(token) ? 1 : 0)));
+    const words = new Int32Array(t.ids.buffer, t.ids.byteOffset, 2 * t.ids.length);
+    const out = new Uint8Array(t.batch);
+    for (let r = 0; r < t.batch; r++) {
+      let k = r * t.seq;
+      const end = k + t.seq;
+      while (k < end && punctuationOrNone[words[2 * k]] === 1) k++;
+      out[r] = k === end ? 1 : 0;
+    }
+    return out;
   }
 
   /** Id of the word s[a, b) with hash h (from wordBounds), or UNK_ID. */

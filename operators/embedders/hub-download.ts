@@ -35,7 +35,8 @@ export interface ResolvedModel {
   revision?: string;
 }
 
-const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
+/** A hub id as the hub spells one: OWNER/NAME. */
+export const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
 const OPTIONAL_FILES = ['tokenizer_config.json', 'special_tokens_map.json', 'sentence_bert_config.json', '1_Pooling/config.json'];
 // Architectures of decoder LLMs: their embeddings come from a serving stack, not an ONNX folder.
 const DECODER_ARCHITECTURE = /For(CausalLM|ConditionalGeneration)$/;
@@ -91,7 +92,8 @@ async function noOnnxWeights(id: string, configFile: string, candidates: string[
 export async function resolveTokenizer(idOrPath: string, options: ResolveModelOptions = {}): Promise<ResolvedModel> {
   if ((await stat(idOrPath).catch(() => null))?.isDirectory()) return { dir: idOrPath, name: path.basename(path.resolve(idOrPath)) };
   if (!HUB_ID.test(idOrPath)) throw new Error(`tokenizer ${idOrPath} is neither an existing folder nor a Hugging Face hub id (owner/name)`);
-  const hub = new HubRepo(idOrPath, { ...options, advice: modelAlternatives(idOrPath) });
+  // No model alternatives: a tokenizer alone is all that is wanted, and other models would not count or cut the same tokens.
+  const hub = new HubRepo(idOrPath, options);
   await hub.fetch('tokenizer.json', true);
   await hub.fetch('tokenizer_config.json', false);
   return { dir: hub.snapshotDir(), name: idOrPath, revision: hub.commit };

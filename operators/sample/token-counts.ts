@@ -4,25 +4,45 @@
  *
  * - `words`: runs of non-space characters (regexp \S+), counted by DuckDB;
  * - `chars`: Unicode code points (DuckDB's length), counted by DuckDB;
- * - `tokenizer:PATH`: the ids a Hugging Face tokenizer.json gives the text without special
- *   tokens (@huggingface/tokenizers, as the embedders load it), PATH the file or the folder that
- *   holds it. The texts stream from DuckDB; the ids and counts go back through an appender.
+ * - `tokenizer:WHERE`: the ids a Hugging Face tokenizer.json gives the text without special
+ *   tokens (@huggingface/tokenizers, as the embedders load it), WHERE the file, the folder that
+ *   holds it, or a hub id (OWNER/NAME), whose tokenizer.json and tokenizer_config.json alone are
+ *   fetched into the hub cache as `--tokenizer` does for `--truncate client` (HF_HUB_OFFLINE=1
+ *   reads only the cache). The texts stream from DuckDB; the ids and counts go back through an appender.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { LABELS, ROWS } from '../../schemas/tables.js';
+import { HUB_ID, resolveTokenizer, type ResolveModelOptions } from '../embedders/hub-download.js';
+import { readJsonIfExists } from '../embedders/read-json.js';
 
-/** Loads the tokenizer a `tokenizer:PATH` counter names; a clear error when it cannot. */
-export async function loadTokenizer(spec: string): Promise<Tokenizer> {
-  const where = spec.slice('tokenizer:'.length);
-  const file = fs.existsSync(where) && fs.statSync(where).isDirectory() ? path.join(where, 'tokenizer.json') : where;
+/** The tokenizer.json a `tokenizer:WHERE` counter names: the file, in the folder, or fetched from the hub. */
+async function tokenizerFile(spec: string, where: string, options: ResolveModelOptions): Promise<string> {
+  const found = fs.existsSync(where) ? fs.statSync(where) : null;
+  if (found?.isFile()) return where;
+  if (found?.isDirectory()) return path.join(where, 'tokenizer.json');
+  // Neither a file, a folder nor a hub id: the caller says it does not exist.
+  if (!HUB_ID.test(where)) return where;
+  try {
+    return path.join((await resolveTokenizer(where, options)).dir, 'tokenizer.json');
+  } catch (err) {
+    throw new Error(`--token-counter ${spec}: ${(err as Error).message}`);
+  }
+}
+
+/** Loads the tokenizer a `tokenizer:WHERE` counter names; a clear error when it cannot. */
+export async function loadTokenizer(spec: string, options: ResolveModelOptions = {}): Promise<Tokenizer> {
+  const file = await tokenizerFile(spec, spec.slice('tokenizer:'.length), options);
   if (!fs.existsSync(file)) {
-    throw new Error(`--token-counter ${spec}: ${file} does not exist; give the tokenizer.json of the model whose tokens you count, or its folder (e.g. huggingface-cli download OWNER/NAME tokenizer.json --local-dir DIR, then tokenizer:DIR)`);
+    throw new Error(
+      `--token-counter ${spec}: ${file} does not exist; give the tokenizer.json of the model whose tokens you count, its folder, or its hub id (tokenizer:OWNER/NAME, fetched into the hub cache)`,
+    );
   }
   try {
-    return new Tokenizer(JSON.parse(await fs.promises.readFile(file, 'utf8')), {});
+    const config = (await readJsonIfExists(path.join(path.dirname(file), 'tokenizer_config.json'))) ?? {};
+    return new Tokenizer(JSON.parse(await fs.promises.readFile(file, 'utf8')), config as object);
   } catch (err) {
     throw new Error(`--token-counter ${spec}: ${file} could not be loaded as a tokenizer.json: ${(err as Error).message}`);
   }

@@ -17,6 +17,7 @@ import type { embedStats } from './embed.js';
 import { EMBEDDINGS, FILES, ROWS } from '../../schemas/tables.js';
 import { EmbedPartsWriter } from '../../operators/embed/write-embed-parts.js';
 import { addUsage, type Embedder, type ServedUsage, type UsageCounts } from '../../operators/embedders/embedder.js';
+import { staticRecipe } from '../../operators/embedders/open-embedder.js';
 import { statInputs } from '../../operators/input/input-identity.js';
 import { countNewlines, listUnits, type InputUnit } from '../../operators/input/input-units.js';
 import type { PrecomputedVectors } from '../../operators/input/precomputed-vectors.js';
@@ -256,6 +257,7 @@ async function mergeUnits(ctx: StageRun, shards: readonly ShardRecord[]): Promis
     dims: done.dims!,
     model: done.model!,
     model_revision: done.model_revision ?? null,
+    ...recipeStats(ctx.settings),
     inputs: latest.inputs ?? [],
     resumed_parts: 0,
     ...(ctx.settings.id_key === undefined ? {} : await checkUserIds(outDir, ctx.settings.id_key, ctx.settings.id_unique, ctx.log)),
@@ -265,6 +267,12 @@ async function mergeUnits(ctx: StageRun, shards: readonly ShardRecord[]): Promis
     stats,
     summary: `${total} input units, ${rows.toLocaleString('en-US')} rows, ${embedded.toLocaleString('en-US')} embedded (${rewritten} parts rewritten without ids an earlier unit embedded), ${files.length} parts`,
   };
+}
+
+/** `static_recipe` for the embed statistics, when the built-in model embedded (one process or merged shards alike). */
+export function recipeStats(s: Settings): { static_recipe?: number } {
+  const recipe = staticRecipe(s);
+  return recipe === undefined ? {} : { static_recipe: recipe };
 }
 
 export const embedSplit: StageSplit<typeof embedStats, Embedder | PrecomputedVectors, EmbedUnit> = {

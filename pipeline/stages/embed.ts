@@ -13,8 +13,8 @@ import { EMBEDDINGS, FILES, ROWS } from '../../schemas/tables.js';
 import type { StageStats } from './index.js';
 import { SOTU } from '../cli/demo-corpus.js';
 import type { SettingKey, Settings } from '../../schemas/config.js';
-import { STATIC_MODEL, openEmbedder } from '../../operators/embedders/open-embedder.js';
-import { RECIPE_REVISION } from '../../operators/embedders/static-model.js';
+import { STATIC_MODEL, openEmbedder, staticRecipe } from '../../operators/embedders/open-embedder.js';
+import { RECIPE_CHANGE } from '../../operators/embedders/static-model.js';
 import { openEmbedderInWorker } from '../../operators/embedders/worker-embedder.js';
 import { keepEmbedParts, type EmbedCheckpoint } from '../../operators/embed/embed-resume.js';
 import { openPrecomputedVectors, type PrecomputedVectors } from '../../operators/input/precomputed-vectors.js';
@@ -30,7 +30,7 @@ import { parseTextTemplate } from '../../core/text/text-template.js';
 import { SettingsError } from '../settings/settings.js';
 import { embedStream } from './embed-stream.js';
 import { servedStats } from './served-stats.js';
-import { embedSplit, inputsOf } from './embed-units.js';
+import { embedSplit, inputsOf, recipeStats } from './embed-units.js';
 import { flagOf } from '../../schemas/flag-name.js';
 
 /**
@@ -105,6 +105,8 @@ export const embedStats = z.object({
   model: z.string(),
   /** The commit a hub model resolved to (issue 12); pass it back as `revision` to rerun on the same weights. */
   model_revision: z.string().nullable(),
+  /** The built-in model's recipe revision (RECIPE_REVISION); absent for other models, and in runs of recipe 2 or earlier. */
+  static_recipe: z.number().optional(),
   /** Empty when an input was stdin (it cannot be identified again). */
   inputs: z.array(InputIdentity),
   /** Parts kept from an interrupted attempt instead of being embedded again. */
@@ -177,14 +179,19 @@ export const embedStage: Stage<'embed', typeof embedStats, Embedder | Precompute
   identity: async (s, outDir, state, given) => {
     if (inputsOf(s).length === 0) throw new Error('no input: give JSONL, Parquet, CSV or TSV files, globs, folders or "-" for stdin');
     checkTextSettings(s);
-    // A new built-in recipe gives different vectors, so it must not reuse old embeddings.
+    // A new built-in recipe gives different vectors, so it must not reuse old embeddings, nor
+    // add new parts beside them: it is a change of its own, which no new input can extend.
     // Precomputed vectors do not depend on the built-in recipe or on a server.
-    const model = !s.embedding_column;
-    const key = { static_recipe: model && s.embedding_model === STATIC_MODEL && !s.embedding_endpoint ? RECIPE_REVISION : null, served: model && s.embedding_endpoint !== undefined };
+    const recipe = staticRecipe(s);
+    const key = { static_recipe: recipe ?? null, served: !s.embedding_column && s.embedding_endpoint !== undefined };
     const rec = state.isComplete('embed') ? state.stats('embed') : null;
     const setting = inputsOf(s).map((p) => path.relative(outDir, path.resolve(p)) || '.');
     const sameSetting = JSON.stringify(state.record('embed')?.settings.input) === JSON.stringify(setting);
-    return { key, changes: rec ? await inputChanges(s, outDir, rec.inputs, given, sameSetting) : [] };
+    const changes = rec ? await inputChanges(s, outDir, rec.inputs, given, sameSetting) : [];
+    if (rec && recipe !== undefined && rec.model.startsWith(`${STATIC_MODEL}:`) && rec.static_recipe !== recipe) {
+      changes.push({ key: 'built-in model recipe', from: rec.static_recipe ?? '2 or earlier', to: `${recipe} (${RECIPE_CHANGE})` });
+    }
+    return { key, changes };
   },
   remembered: ['embedding_endpoint'],
   resumable: true,
@@ -283,6 +290,7 @@ async function embedAll(ctx: StageRun, embedder: Embedder | PrecomputedVectors):
     model: embedder.model,
     // issue 12: the commit a hub model resolved to; pass it back as `revision` to rerun on the same weights.
     model_revision: ('revision' in embedder && embedder.revision) || null,
+    ...recipeStats(s),
     inputs,
     resumed_parts: kept.parts,
     ...served,

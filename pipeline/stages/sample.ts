@@ -76,6 +76,7 @@ export const sampleStage: Stage<'sample', typeof sampleStats> = {
   semclust sample out/big --per-cluster balanced --hierarchy-clusters 100,10
   semclust sample out/big --within top --score-key quality.score
   semclust sample out/sotu --sample-tokens 200000 --token-counter words
+  semclust sample out/chat --sample-tokens 2000000 --token-counter tokenizer:meta-llama/Llama-3.1-8B
   semclust sample out/sotu --facet party        (coverage of each party's share too)
   (after semclust dedup OUTDIR, only the kept rows are drawn; see docs/curate.md)`,
   },

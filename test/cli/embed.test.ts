@@ -7,6 +7,8 @@ import { sotuChatJsonl, sotuJsonl } from '../support/corpus.js';
 import { tempDir } from '../support/paths.js';
 import { parts, sql } from '../support/sql.js';
 import { runCli, startCli } from '../support/cli.js';
+import { RECIPE_REVISION } from '../../operators/embedders/static-model.js';
+import { UNKNOWN_IDS_SQL } from '../../pipeline/stages/sample-warnings.js';
 
 test('10,000 State of the Union passages as text, as chat prompts and from stdin give 10,000 rows with the same ids', async () => {
   const root = tempDir('sotu');
@@ -127,4 +129,35 @@ test('kill -9 during embed, then the same command: the result equals an uninterr
   assert.equal(distinct, 50_000);
   const [[rows]] = await sql<number[]>(`SELECT count(*)::INT FROM ${parts(killed, ROWS)}`);
   assert.equal(rows, 120_000);
+});
+
+test('an OUTDIR embedded by an older built-in recipe is embedded again, even when only a new input file was added, and says why', async () => {
+  const root = tempDir('recipe');
+  const folder = path.join(root, 'in');
+  fs.mkdirSync(folder);
+  const lines = (from: number) => Array.from({ length: 20 }, (_, i) => JSON.stringify({ text: i % 4 ? `the bank said money ${from + i}` : `${from + i})` })).join('\n') + '\n';
+  fs.writeFileSync(path.join(folder, 'a.jsonl'), lines(0));
+  const out = path.join(root, 'out');
+  assert.equal((await runCli(['embed', folder, out, '--quiet'])).code, 0);
+  const manifestFile = path.join(out, FILES.manifest);
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  assert.equal(manifest.stages.embed.stats.static_recipe, RECIPE_REVISION);
+  // What recipe 2 recorded: no static_recipe, and a key of its own.
+  delete manifest.stages.embed.stats.static_recipe;
+  manifest.stages.embed.key = 'recipe-2-key';
+  fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+  fs.writeFileSync(path.join(folder, 'b.jsonl'), lines(20));
+  const again = await runCli(['embed', folder, out, '--quiet']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /built-in model recipe 2 or earlier → 3 \(rows with no known word get a vector from their characters\)/);
+  assert.match(again.stderr, /embed will be redone/);
+  const stats = JSON.parse(fs.readFileSync(manifestFile, 'utf8')).stages.embed.stats;
+  assert.equal(stats.static_recipe, RECIPE_REVISION);
+  assert.equal(stats.resumed_parts, 0);
+  // Every row of both files is embedded by this recipe: the ten "N)" rows have their characters' vectors.
+  const [[rows, fragments]] = await sql<[bigint, bigint]>(`SELECT count(*), count(*) FILTER (WHERE id IN (${UNKNOWN_IDS_SQL.replace('embeddings', parts(out, EMBEDDINGS))})) FROM ${parts(out, EMBEDDINGS)}`);
+  assert.equal(Number(rows), 40);
+  assert.equal(Number(fragments), 10);
+  // The same recipe again: skipped.
+  assert.match((await runCli(['embed', folder, out])).stderr, /embed: complete .* skipped/);
 });

@@ -3,7 +3,8 @@
  * run (generated topic texts, built-in model, k-means, a sample) is opened; the test
  * checks the points drawn, hover, click-to-highlight and search against the run's own
  * Parquet outputs, and saves a screenshot. A second run (Brown-like: sentences and fragments
- * such as `6)` that hold no known word, which the built-in model maps to one far point; a
+ * such as `6)` that hold no known word, which the built-in model embeds by their characters, a
+ * group of their own far from the sentences; a
  * `genre` field) checks the issue-22 interactions: framing, facets, zoom, more like this and
  * the selection export. Without Chromium the test is skipped with how
  * to install it, unless SEMCLUST_REQUIRE_BROWSER=1 (CI), where it fails.
@@ -149,9 +150,10 @@ test('report.html in Chromium: a far group is framed out, --facet colours, lists
   const genres = ['news', 'fiction', 'letters', 'humor'];
   const words = [...TOPICS.flat(), 'today', 'again', 'please', 'still', 'yesterday', 'online', 'home', 'work', 'bank', 'account', 'transfer', 'phone'];
   const records = Array.from({ length: 1800 }, (_, i) => ({ text: `${Array.from({ length: 6 }, () => words[rng.int(words.length)]).join(' ')} ${i}`, genre: genres[(i * 7) % 11 % 4] }));
-  // 16 fragments (0.9% of the rows) with no word the built-in model knows: they share its fixed
-  // vector, more than UMAP's 15 neighbours, so they form their own component that UMAP lays far
-  // from the cloud (the Brown case: on min/max framing the cloud here spans 45% of the canvas).
+  // 16 fragments (0.9% of the rows) with no word the built-in model knows: their characters'
+  // vectors are near each other and near-orthogonal to every sentence's, so they form their own
+  // component that UMAP lays far from the cloud (the Brown case; up to recipe 2 they shared the
+  // vectors of ")" and ") ." instead, and on min/max framing the cloud here spanned 45% of the canvas).
   const fragments = Array.from({ length: 16 }, (_, i) => (i % 2 ? `${i})` : `) ${i}.`));
   for (const text of fragments) records.push({ text, genre: 'news' });
   fs.writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
@@ -263,7 +265,9 @@ test('report.html in Chromium: a far group is framed out, --facet colours, lists
     // Box selection: shift-drag over the middle of the map; the ids are exactly the points inside, and the SQL runs.
     await page.dblclick(`#map`, { position: { x: 5, y: 5 } });
     xy = await settledScreen();
-    const [bx0, by0, bx1, by1] = [canvasBox.left + W * 0.3, canvasBox.top + H * 0.3, canvasBox.left + W * 0.6, canvasBox.top + H * 0.6];
+    // Whole pixels: mouse events carry whole CSS pixels, so a corner at 329.4 reaches the page as 329
+    // and rows 0.3 px above the asked-for edge were selected (seen once the fragments moved, recipe 3).
+    const [bx0, by0, bx1, by1] = [canvasBox.left + W * 0.3, canvasBox.top + H * 0.3, canvasBox.left + W * 0.6, canvasBox.top + H * 0.6].map(Math.round);
     await page.keyboard.down('Shift');
     await page.mouse.move(bx0, by0);
     await page.mouse.down();

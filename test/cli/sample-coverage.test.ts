@@ -5,6 +5,9 @@ import path from 'node:path';
 import { sotuJsonl } from '../support/corpus.js';
 import { tempDir } from '../support/paths.js';
 import { runCli } from '../support/cli.js';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { LocalHub } from '../support/local-hub.js';
+import { wordPieceTokenizer } from '../support/tiny-transformer.js';
 
 test('semclust sample prints the coverage table (rule vs 5 random samples, with --facet), records it in the manifest, status and report.html show it, and the command ends with next:', async () => {
   const out = path.join(tempDir('coverage-cli'), 'out');
@@ -73,7 +76,7 @@ test('semclust sample --sample-tokens: the sample holds within 1% of N words (ne
   assert.match(bad.stderr, /--sample-tokens sizes clusters by their tokens with --per-cluster equal or sqrt/);
 });
 
-test('semclust sample warns when rows hold no word the built-in model knows, names some and lists them with the query it gives', async () => {
+test('semclust sample warns when rows hold no word the built-in model knows (punctuation apart), names some and lists them with the query it gives', async () => {
   const dir = tempDir('unknown-words');
   const passages = fs.readFileSync(sotuJsonl(200), 'utf8').trim().split('\n');
   const fragments = [')', ') .', '(', '§', '--', ')(', ';', '.)', '* *', '»'].map((text) => JSON.stringify({ text }));
@@ -90,8 +93,43 @@ test('semclust sample warns when rows hold no word the built-in model knows, nam
   const texts = listed.stdout.trim().split(`\n`).map((l) => (JSON.parse(l) as { text: string }).text).sort();
   assert.equal(texts.length, Number(m[1]));
   for (const t of texts) assert.ok(fragments.includes(JSON.stringify({ text: t })), `${t} is a fragment`);
-  // The word vectors know some punctuation (")", "(", ";", "*"): those fragments get a vector of
-  // their own; "--", "»", "§", ")(" and ".)" get the fallback.
-  assert.deepEqual(texts, ['--', ')(', '.)', '§', '»'].sort());
+  // The word vectors know some punctuation (")", "(", ";", "*"), but no fragment holds a word:
+  // every one got its characters' vector, and the warning's query finds them all.
+  assert.deepEqual(texts, fragments.map((f) => (JSON.parse(f) as { text: string }).text).sort());
 });
 
+
+test('semclust sample --token-counter tokenizer:OWNER/NAME counts with the hub repo\'s tokenizer, fetching only its tokenizer files: the sample holds within 1% of N of its tokens', async () => {
+  const dir = tempDir('tokens-hub');
+  const repo = path.join(dir, 'repo');
+  fs.mkdirSync(path.join(repo, 'onnx'), { recursive: true });
+  const json = wordPieceTokenizer().json;
+  fs.writeFileSync(path.join(repo, 'tokenizer.json'), JSON.stringify(json));
+  fs.writeFileSync(path.join(repo, 'onnx', 'model.onnx'), Buffer.alloc(1 << 16));
+  const hub = await LocalHub.start();
+  const env = { HF_ENDPOINT: process.env.HF_ENDPOINT, HF_HUB_CACHE: process.env.HF_HUB_CACHE };
+  try {
+    await hub.addRepo('acme/counter', { main: repo });
+    process.env.HF_ENDPOINT = hub.url;
+    process.env.HF_HUB_CACHE = path.join(dir, 'hub-cache');
+    const out = path.join(dir, 'out');
+    assert.equal((await runCli(['infer', sotuJsonl(400), out, '--kmeans-num-clusters', '6', '--quiet'])).code, 0);
+    const r = await runCli(['sample', out, '--sample-tokens', '5000', '--token-counter', 'tokenizer:acme/counter', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    // Counted here with @huggingface/tokenizers on the repo's own file, special tokens left out.
+    const tokenizer = new Tokenizer(json, {});
+    const lines = fs.readFileSync(path.join(out, 'sample.jsonl'), 'utf8').trim().split('\n');
+    const tokens = lines.reduce((n, l) => n + tokenizer.encode((JSON.parse(l) as { text: string }).text, { add_special_tokens: false }).ids.length, 0);
+    assert.ok(tokens <= 5000 && tokens >= 4950, `${tokens} tokens`);
+    const stats = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).stages.sample.stats;
+    assert.deepEqual([stats.tokens, stats.token_counter], [tokens, 'tokenizer:acme/counter']);
+    const fetched = hub.requests.map((q) => `${q.server} ${q.path}`);
+    assert.ok(fetched.length > 0 && fetched.every((f) => /^hub \/acme\/counter\/resolve\/[^/]+\/tokenizer(_config)?\.json$/.test(f)), fetched.join(', '));
+  } finally {
+    for (const [k, v] of Object.entries(env)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await hub.close();
+  }
+});

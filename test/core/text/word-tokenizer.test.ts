@@ -6,6 +6,7 @@ import {
   UNK_ID,
   UNK_TOKEN,
   WordTokenizer,
+  isPunctuation,
   splitWords,
   tokenizerConfigJson,
   tokenizerJson,
@@ -124,4 +125,18 @@ test('length buckets hold every text once, shortest first, each padded only to i
 
 test('a vocabulary must start with [PAD] and [UNK]', () => {
   assert.throws(() => new WordTokenizer(['a', 'b']), /\[PAD\]/);
+});
+
+test('wordless: the rows whose ids are all padding, [UNK] or punctuation runs, in a padded batch and in length buckets', () => {
+  assert.deepEqual(['?', '...', '?!', '$', '«»', '¿', '😀', 'x😀y', 'card', '', '[UNK]'].map(isPunctuation), [true, true, true, true, true, true, false, false, false, false, false]);
+  const fast = new WordTokenizer(VOCAB);
+  // "6)" is [UNK] + [UNK] (neither is in VOCAB); "?!" and ". ," are known punctuation; "😀" is a known word.
+  const texts = ['6)', 'what ?', '?!', '', '. , 12', 'my card', 'zzz qqq', '😀', 'card ?! card ?! card ?! card'];
+  const want = [1, 0, 1, 1, 1, 0, 1, 0, 0];
+  assert.deepEqual(Array.from(fast.wordless(fast.tokenize(texts))), want);
+  const { batches, order } = fast.tokenizeBuckets(texts, 512, 4);
+  const got = new Array<number>(texts.length);
+  let k = 0;
+  for (const b of batches) for (const flag of fast.wordless(b)) got[order[k++]] = flag;
+  assert.deepEqual(got, want);
 });

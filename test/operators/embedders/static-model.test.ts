@@ -8,8 +8,10 @@ import * as ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { encodeModel } from '../../../core/onnx/model.js';
 import { staticEmbeddingGraph } from '../../../core/onnx/static-embedding-graph.js';
-import { PAD_TOKEN, UNK_TOKEN, splitWords } from '../../../core/text/word-tokenizer.js';
+import { PAD_TOKEN, UNK_TOKEN, isPunctuation, splitWords } from '../../../core/text/word-tokenizer.js';
 import { SIF_A, openStaticModel, type StaticModelProgress } from '../../../operators/embedders/static-model.js';
+import { charNgramVector } from '../../../core/embedding/char-ngram-vector.js';
+import { sotuSample } from '../../support/corpus.js';
 
 function normalized(v: number[]): number[] {
   const norm = Math.hypot(...v);
@@ -117,7 +119,8 @@ test('builds from the real wink package into a cache folder, then reuses it', as
       }
       return row;
     };
-    const sentences = [...probe, 'The bank said: money!', 'card CARD bank'];
+    // ":" and "!" alone hold no word but punctuation (their characters' vector, below); in a sentence their rows count.
+    const sentences = [...probe.filter((w) => !isPunctuation(w)), 'The bank said: money!', 'card CARD bank'];
     const got = await model.embed(sentences);
     bank = got.slice(400, 500);
     sentences.forEach((text, i) => {
@@ -126,8 +129,8 @@ test('builds from the real wink package into a cache folder, then reuses it', as
       assertClose(got.subarray(i * 100, (i + 1) * 100), normalized(sum), 1e-5, text);
     });
 
-    // Texts with no known word get the documented fallback; nothing is NaN; everything is unit length.
-    const texts = ['zzqxj 12345', '', '   ', 'Where is my card? It still hasn’t arrived!', 'BANK money!!'];
+    // The graph gives texts with no known word the documented fallback; nothing is NaN; everything is unit length.
+    const texts = ['zzqxj 12345', '', '   ', 'Where is my card? It still hasn’t arrived!', 'BANK money!!', ': !'];
     const t = model.tokenize(texts);
     const hf = new Tokenizer(tokenizerJson, JSON.parse(readFileSync(join(model.folder, 'tokenizer_config.json'), 'utf8')));
     texts.forEach((text, i) => {
@@ -135,7 +138,12 @@ test('builds from the real wink package into a cache folder, then reuses it', as
       assert.deepEqual(ids, hf.encode(text).ids, text);
     });
     const vectorsOut = await model.runTokenized(t);
-    assert.deepEqual(vectorsOut, await model.embed(texts));
+    // embed() gives those texts their characters' vector instead, and every other text the graph's, bit for bit.
+    const embedded = await model.embed(texts);
+    texts.forEach((text, i) => {
+      const row = embedded.subarray(i * 100, (i + 1) * 100);
+      assert.deepEqual(row, i < 3 || i === 5 ? charNgramVector(text, 100) : vectorsOut.subarray(i * 100, (i + 1) * 100), JSON.stringify(text));
+    });
     for (let i = 0; i < texts.length; i++) {
       const row = Array.from(vectorsOut.subarray(i * 100, (i + 1) * 100));
       assert.ok(row.every(Number.isFinite), texts[i]);
@@ -168,4 +176,36 @@ test('two opens building the same model at once both end with one complete folde
   assert.deepEqual(readdirSync(cacheDir), [a.folder.split('/').at(-1)]);
   assert.deepEqual(await a.embed(['the bank said']), await b.embed(['the bank said']));
   await Promise.all([a.close(), b.close()]);
+});
+
+test('Brown-like sentences and fragments: a fragment with no known word gets its characters\' vector, near the fragments of its form and far from the sentences; every sentence keeps the graph\'s vector', async () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'semclust-static-fragments-'));
+  const model = await openStaticModel({ cacheDir, vocabSize: 3000 });
+  try {
+    const sentences = sotuSample(300).map((p) => p.text);
+    // The Brown fragments: numbered list marks and references, and a few lone symbols ("§" and "--" are [UNK]; ")" and "." known punctuation).
+    const fragments = [...Array.from({ length: 30 }, (_, i) => (i % 2 ? `${i + 1})` : `) ${i + 1}.`)), '§', '--', '6)', ') 3.'];
+    const texts = [...sentences, ...fragments];
+    const got = await model.embed(texts);
+    const graph = await model.runTokenized(model.tokenize(texts));
+    const row = (m: Float32Array, i: number) => m.subarray(i * 100, (i + 1) * 100);
+    sentences.forEach((s, i) => assert.deepEqual(row(got, i), row(graph, i), s.slice(0, 40)));
+    fragments.forEach((f, k) => assert.deepEqual(row(got, sentences.length + k), charNgramVector(f, 100), f));
+    // Identical fragments share a vector; on the graph alone every "N)" was the vector of ")".
+    assert.deepEqual(row(got, texts.indexOf('6)')), row(got, texts.lastIndexOf('6)')));
+    assert.deepEqual(row(graph, texts.indexOf('2)')), row(graph, texts.indexOf('4)')));
+    assert.notDeepEqual(row(got, texts.indexOf('2)')), row(got, texts.indexOf('4)')));
+    const cos = (i: number, j: number) => row(got, i).reduce((s, x, d) => s + x * got[j * 100 + d], 0);
+    // Each numbered fragment's nearest other row is a fragment, and much nearer than any sentence.
+    for (let k = 0; k < 30; k++) {
+      const i = sentences.length + k;
+      let nearest = -1;
+      for (let j = 0; j < texts.length; j++) if (j !== i && (nearest < 0 || cos(i, j) > cos(i, nearest))) nearest = j;
+      assert.ok(nearest >= sentences.length, `${texts[i]}'s nearest row is ${texts[nearest].slice(0, 40)}`);
+      const bestSentence = Math.max(...sentences.map((_, j) => cos(i, j)));
+      assert.ok(cos(i, nearest) > 0.5 && bestSentence < 0.5, `${texts[i]}: fragment ${cos(i, nearest).toFixed(2)}, sentence ${bestSentence.toFixed(2)}`);
+    }
+  } finally {
+    await model.close();
+  }
 });

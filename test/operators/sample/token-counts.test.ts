@@ -7,6 +7,7 @@ import { loadTokenCounts, loadTokenizer } from '../../../operators/sample/token-
 import { writeEmbeddingsPart, writeLabelsPart, writeRowsPart } from '../../support/run-parts.js';
 import { wordPieceTokenizer } from '../../support/tiny-transformer.js';
 import { tempDir } from '../../support/paths.js';
+import { LocalHub } from '../../support/local-hub.js';
 
 const TEXTS = ['hello world', '  my card   is lost ', 'paying twice!', 'héllo wörld', 'x'];
 
@@ -40,7 +41,45 @@ test('loadTokenCounts tokenizer:PATH counts a tokenizer.json\'s ids without spec
   const want = { id0: 2, id1: 4, id2: 4, id3: 2, id4: 1 };
   assert.deepEqual(await counts(out, `tokenizer:${dir}`), want);
   assert.deepEqual(await counts(out, `tokenizer:${path.join(dir, 'tokenizer.json')}`), want);
-  await assert.rejects(loadTokenizer(`tokenizer:${path.join(dir, 'none')}`), /none does not exist; give the tokenizer.json of the model whose tokens you count, or its folder/);
+  await assert.rejects(loadTokenizer(`tokenizer:${path.join(dir, 'none')}`), /none does not exist; give the tokenizer.json of the model whose tokens you count, its folder, or its hub id/);
   fs.writeFileSync(path.join(dir, 'bad.json'), '{"model": 3}');
   await assert.rejects(loadTokenizer(`tokenizer:${path.join(dir, 'bad.json')}`), /bad.json could not be loaded as a tokenizer.json/);
+});
+
+test('tokenizer:OWNER/NAME fetches the repo\'s tokenizer.json and tokenizer_config.json alone into the hub cache and counts as the folder does; offline it reads the cache', async () => {
+  const out = run();
+  const repo = tempDir('tokenizer-repo');
+  fs.writeFileSync(path.join(repo, 'tokenizer.json'), JSON.stringify(wordPieceTokenizer().json));
+  fs.writeFileSync(path.join(repo, 'tokenizer_config.json'), JSON.stringify({ tokenizer_class: 'BertTokenizer' }));
+  // Weights the counter must never fetch (an LFS file, answered through the CDN).
+  fs.mkdirSync(path.join(repo, 'onnx'));
+  fs.writeFileSync(path.join(repo, 'onnx', 'model.onnx'), Buffer.alloc(1 << 16));
+  const hub = await LocalHub.start();
+  const env = { HF_ENDPOINT: process.env.HF_ENDPOINT, HF_HUB_CACHE: process.env.HF_HUB_CACHE, HF_HUB_OFFLINE: process.env.HF_HUB_OFFLINE };
+  try {
+    const commits = await hub.addRepo('acme/counter', { main: repo });
+    process.env.HF_ENDPOINT = hub.url;
+    process.env.HF_HUB_CACHE = tempDir('hub-cache');
+    delete process.env.HF_HUB_OFFLINE;
+    assert.deepEqual(await counts(out, 'tokenizer:acme/counter'), await counts(out, `tokenizer:${repo}`));
+    assert.deepEqual(await counts(out, 'tokenizer:acme/counter'), { id0: 2, id1: 4, id2: 4, id3: 2, id4: 1 });
+    const fetched = hub.requests.map((r) => `${r.server} ${r.path}`);
+    assert.ok(fetched.length > 0 && fetched.every((f) => /^hub \/acme\/counter\/resolve\/[^/]+\/tokenizer(_config)?\.json$/.test(f)), fetched.join(', '));
+    const snapshot = path.join(process.env.HF_HUB_CACHE, 'models--acme--counter', 'snapshots', commits.main);
+    assert.deepEqual(fs.readdirSync(snapshot).sort(), ['tokenizer.json', 'tokenizer_config.json']);
+    // HF_HUB_OFFLINE: the cache alone, no request.
+    hub.requests.length = 0;
+    process.env.HF_HUB_OFFLINE = '1';
+    assert.deepEqual(await counts(out, 'tokenizer:acme/counter'), { id0: 2, id1: 4, id2: 4, id3: 2, id4: 1 });
+    assert.equal(hub.requests.length, 0);
+    await assert.rejects(loadTokenizer('tokenizer:acme/uncached'), /^Error: --token-counter tokenizer:acme\/uncached: .*acme\/uncached/);
+    delete process.env.HF_HUB_OFFLINE;
+    await assert.rejects(loadTokenizer('tokenizer:acme/missing'), /^Error: --token-counter tokenizer:acme\/missing: .*acme\/missing/);
+  } finally {
+    for (const [k, v] of Object.entries(env)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await hub.close();
+  }
 });
