@@ -31,11 +31,23 @@ import { farthestPointKernel, paddedDim } from '../kernels/farthest-point-kernel
  * distances differ by less than float32 rounding may come in another order than an exact sum's.
  */
 export function farthestPointOrder(x: Float32Array, n: number, d: number, count: number, centroid?: Float32Array): Int32Array {
+  return farthestPoints(x, n, d, count, centroid).order;
+}
+
+export interface FarthestPoints {
+  /** Row indices in pick order. */
+  order: Int32Array;
+  /** Row distances the kernel computed (pick-to-pick ones apart); the unpruned traversal computes n per pick after the first. */
+  rowsRead: number;
+}
+
+/** farthestPointOrder with the count of row distances computed, which measures the pruning. */
+export function farthestPoints(x: Float32Array, n: number, d: number, count: number, centroid?: Float32Array): FarthestPoints {
   if (x.length < n * d) throw new RangeError(`x holds ${x.length} values, fewer than ${n} rows × ${d}`);
   if (centroid && centroid.length !== d) throw new RangeError(`centroid has ${centroid.length} values, expected ${d}`);
   const picks = Math.max(0, Math.min(count, n));
   const order = new Int32Array(picks);
-  if (picks === 0) return order;
+  if (picks === 0) return { order, rowsRead: 0 };
 
   const c = centroid ?? meanRow(x, n, d);
   let first = 0;
@@ -48,7 +60,7 @@ export function farthestPointOrder(x: Float32Array, n: number, d: number, count:
     }
   }
   order[0] = first;
-  if (picks === 1) return order;
+  if (picks === 1) return { order, rowsRead: 0 };
 
   // Kernel memory: the rows padded to whole f32x4 vectors, then a list of row indices and the
   // list's distances, each n rounded up to a multiple of four.
@@ -94,6 +106,7 @@ export function farthestPointOrder(x: Float32Array, n: number, d: number, count:
   let top = 0;
   for (let i = 0; i < n; i++) if (i !== first) list[top++] = i;
   distances(top, first);
+  let rowsRead = top;
   pool.set(list.subarray(0, top));
   far[0] = -1;
   farAt[0] = -1;
@@ -133,6 +146,7 @@ export function farthestPointOrder(x: Float32Array, n: number, d: number, count:
       }
     }
     if (m > 0) distances(m, p);
+    rowsRead += m;
 
     if (top + m > pool.length) top = compact(pool, start, size, t);
     start[t] = top;
@@ -174,7 +188,7 @@ export function farthestPointOrder(x: Float32Array, n: number, d: number, count:
     }
     size[t] = top - start[t];
   }
-  return order;
+  return { order, rowsRead };
 }
 
 /** Moves groups 0..t−1's segments to the front of `pool`, in order; returns the end of the last. */
