@@ -84,19 +84,20 @@ export function farthestPoints(x: Float32Array, n: number, d: number, count: num
     kernel.dist(0, listOffset, m4, from * rowBytes, outOffset);
   };
 
-  // A kernel distance is off its exact value by at most (pd / 4 + 4) float32 roundings (the lane
-  // sums, the three pairwise adds, the difference and the square), relative, as every term is
-  // positive. A row is skipped only when ‖p − c‖² > 4·u²·(1 + margin): with margin = 4 of those
-  // errors, its exact distance to p exceeds u by more than the rounding of either side, so its
-  // float32 distance is not below its float32 u² and the unpruned min would have kept u² too.
+  // A kernel distance is off its exact value by at most δ = (pd / 4 + 4) float32 roundings (the
+  // lane sums, the three pairwise adds, the difference and the square), relative, as every term
+  // is positive. A row is skipped only when ‖p − c‖² > 4·u²·(1 + 4δ): then its exact distance to
+  // p exceeds u by more than the rounding of either side, so its float32 distance is not below
+  // its float32 u² and the unpruned min would have kept u² too. At 384-d, 4δ is 6e-6.
   const margin = 1 + 4 * (pd / 4 + 4) * 2 ** -24;
 
   // Groups are numbered by pick. A group's rows are a segment [start, start + size) of `pool`
-  // (2n long); rows leaving for the new pick are appended at `top`, and when the pick's listed
-  // rows might not fit, the segments are compacted in place (starts grow with the group number):
-  // that leaves n free, so compaction costs O(n) per n rows moved.
-  const u2 = new Float32Array(n);
+  // (2n long), their u² the same segment of `poolU2`, so a walk reads both in order. Rows leaving
+  // for the new pick are appended at `top`; when the pick's listed rows might not fit, the
+  // segments are compacted in place (starts grow with the group number), which leaves n free:
+  // compaction costs O(n) per n rows moved.
   const pool = new Int32Array(2 * n);
+  const poolU2 = new Float32Array(2 * n);
   const start = new Int32Array(picks);
   const size = new Int32Array(picks);
   const far = new Float32Array(picks);
@@ -111,11 +112,10 @@ export function farthestPoints(x: Float32Array, n: number, d: number, count: num
   far[0] = -1;
   farAt[0] = -1;
   for (let j = 0; j < top; j++) {
-    const i = pool[j];
-    u2[i] = out[j];
-    if (u2[i] > far[0]) {
-      far[0] = u2[i];
-      farAt[0] = i;
+    poolU2[j] = out[j];
+    if (out[j] > far[0]) {
+      far[0] = out[j];
+      farAt[0] = pool[j];
     }
   }
   size[0] = top;
@@ -142,13 +142,13 @@ export function farthestPoints(x: Float32Array, n: number, d: number, count: num
       const bound = pickDist[h];
       for (let j = start[h], e = j + size[h]; j < e; j++) {
         const i = pool[j];
-        if (i !== p && !(bound > 4 * u2[i] * margin)) list[m++] = i;
+        if (i !== p && !(bound > 4 * poolU2[j] * margin)) list[m++] = i;
       }
     }
     if (m > 0) distances(m, p);
     rowsRead += m;
 
-    if (top + m > pool.length) top = compact(pool, start, size, t);
+    if (top + m > pool.length) top = compact(pool, poolU2, start, size, t);
     start[t] = top;
     far[t] = -1;
     farAt[t] = -1;
@@ -164,11 +164,12 @@ export function farthestPoints(x: Float32Array, n: number, d: number, count: num
       for (let r = start[h], e = r + size[h]; r < e; r++) {
         const i = pool[r];
         if (i === p) continue;
-        if (!(bound > 4 * u2[i] * margin)) {
+        const u = poolU2[r];
+        if (!(bound > 4 * u * margin)) {
           const v = out[j++];
-          if (v < u2[i]) {
-            u2[i] = v;
-            pool[top++] = i;
+          if (v < u) {
+            pool[top] = i;
+            poolU2[top++] = v;
             if (v > far[t] || (v === far[t] && i < farAt[t])) {
               far[t] = v;
               farAt[t] = i;
@@ -176,9 +177,10 @@ export function farthestPoints(x: Float32Array, n: number, d: number, count: num
             continue;
           }
         }
-        pool[w++] = i;
-        if (u2[i] > best || (u2[i] === best && i < bestAt)) {
-          best = u2[i];
+        pool[w] = i;
+        poolU2[w++] = u;
+        if (u > best || (u === best && i < bestAt)) {
+          best = u;
           bestAt = i;
         }
       }
@@ -191,11 +193,12 @@ export function farthestPoints(x: Float32Array, n: number, d: number, count: num
   return { order, rowsRead };
 }
 
-/** Moves groups 0..t−1's segments to the front of `pool`, in order; returns the end of the last. */
-function compact(pool: Int32Array, start: Int32Array, size: Int32Array, t: number): number {
+/** Moves groups 0..t−1's segments to the front of `pool` and `poolU2`, in order; returns the end of the last. */
+function compact(pool: Int32Array, poolU2: Float32Array, start: Int32Array, size: Int32Array, t: number): number {
   let w = 0;
   for (let h = 0; h < t; h++) {
     pool.copyWithin(w, start[h], start[h] + size[h]);
+    poolU2.copyWithin(w, start[h], start[h] + size[h]);
     start[h] = w;
     w += size[h];
   }
