@@ -97,6 +97,8 @@ export function farthestPoints(x: Float32Array, n: number, d: number, count: num
   // segments are compacted in place (starts grow with the group number), which leaves n free:
   // compaction costs O(n) per n rows moved.
   const pool = new Int32Array(2 * n);
+  const listed = new Uint8Array(n);
+  const rowDist = new Float32Array(n);
   const poolU2 = new Float32Array(2 * n);
   const start = new Int32Array(picks);
   const size = new Int32Array(picks);
@@ -145,14 +147,29 @@ export function farthestPoints(x: Float32Array, n: number, d: number, count: num
         if (i !== p && !(bound > 4 * poolU2[j] * margin)) list[m++] = i;
       }
     }
+    // When many rows are listed, they go to the kernel in row order (a scan of n flags), and
+    // their distances come back by row: rows in group order, scattered after many picks, cost
+    // 39.9 ms CPU per unpruned pick against 35.6 in row order (200k × 384, 100 picks, 3 runs).
+    const ascending = m > n >> 3;
+    if (ascending) {
+      for (let j = 0; j < m; j++) listed[list[j]] = 1;
+      for (let i = 0, j = 0; j < m; i++) {
+        if (listed[i]) {
+          listed[i] = 0;
+          list[j++] = i;
+        }
+      }
+    }
     if (m > 0) distances(m, p);
+    if (ascending) for (let j = 0; j < m; j++) rowDist[list[j]] = out[j];
     rowsRead += m;
 
     if (top + m > pool.length) top = compact(pool, poolU2, start, size, t);
     start[t] = top;
     far[t] = -1;
     farAt[t] = -1;
-    // The same walk again, in the same order, so the j-th listed row takes out[j]: rows p comes
+    // The same walk again, in the same order, so the j-th listed row takes out[j] (or its row's
+    // distance when listed in row order): rows p comes
     // nearer to move to group t, the others stay, packed to the front of their segment.
     let j = 0;
     for (let h = 0; h < t; h++) {
@@ -166,7 +183,7 @@ export function farthestPoints(x: Float32Array, n: number, d: number, count: num
         if (i === p) continue;
         const u = poolU2[r];
         if (!(bound > 4 * u * margin)) {
-          const v = out[j++];
+          const v = ascending ? rowDist[i] : out[j++];
           if (v < u) {
             pool[top] = i;
             poolU2[top++] = v;
