@@ -14,7 +14,8 @@
  *          rows 0.2/√d around their centre, L2-normalised): the structure a cluster of real
  *          text embeddings has.
  * `run:OUTDIR` adds the embeddings of a run folder as one cluster (all its rows, e.g. Banking77
- * embedded by the built-in model), with no peer: real vectors, for the share read.
+ * embedded by the built-in model), with no peer: real vectors, for the share read. Given alone
+ * (`node dist/bench/farthest-point.js 0 0 1000 run:OUTDIR`), only that runs.
  * numpy runs on the noise data only, as its work is the same on both. A full n × n distance
  * matrix is printed for scale: the RSS shows none is built. Without numpy
  * (apt-get install -y python3-numpy) only semclust's figures are printed.
@@ -128,7 +129,7 @@ function main(): void {
   };
   for (const data of all.filter((k) => k.startsWith('run:'))) semclust(0, data);
 
-  for (const d of dims) {
+  for (const d of kinds.length > 0 ? dims : []) {
     console.log(`\n${n} rows × ${d} (input ${mib(n * d * 4)})`);
     const ours = new Map<Data, Run>();
     for (const data of kinds) ours.set(data, semclust(d, data));
