@@ -18,7 +18,7 @@
  * traversal, ties included (lowest row index). Float32 sums are guarded by the margin below.
  *
  * How much is skipped depends on the data. 200k rows × 384 or 1,024 made of 500 sub-topics read
- * 25% of the row distances over 1,000 picks, 0.6–0.97× numpy's unpruned wall time. Banking77's
+ * 25% of the row distances over 1,000 picks, 0.6–1.05× numpy's unpruned wall time. Banking77's
  * built-in-model vectors read 82%. Isotropic noise in hundreds of dimensions reads 99.8%, as every
  * distance is about the same there; that case still costs the group walks (docs/performance.md,
  * "Diverse picks", `npm run bench:diverse`). Memory: the cluster once more in the kernel's
@@ -99,9 +99,10 @@ export function farthestPoints(x: Float32Array, n: number, d: number, count: num
   // segments are compacted in place (starts grow with the group number), which leaves n free:
   // compaction costs O(n) per n rows moved.
   const pool = new Int32Array(2 * n);
+  const poolU2 = new Float32Array(2 * n);
+  // For a pick that lists its rows in row order: which rows are listed, and their distances by row.
   const listed = new Uint8Array(n);
   const rowDist = new Float32Array(n);
-  const poolU2 = new Float32Array(2 * n);
   const start = new Int32Array(picks);
   const size = new Int32Array(picks);
   const far = new Float32Array(picks);
