@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { farthestPointOrder } from '../../../core/sample/farthest-point.js';
-import { farthestPointKernel } from '../../../core/kernels/farthest-point-kernel.js';
+import { farthestPointOrder, farthestPoints } from '../../../core/sample/farthest-point.js';
+import { farthestPointKernel, paddedDim } from '../../../core/kernels/farthest-point-kernel.js';
 import { createRng } from '../../../core/util/random.js';
 
 test('points on a line: worked by hand', () => {
@@ -86,4 +86,84 @@ test('a later, smaller call ignores rows and distances an earlier call left in t
 
 test('a cluster beyond the 4 GiB WebAssembly memory is refused with the way out', () => {
   assert.throws(() => farthestPointKernel(9, 5 * 2 ** 30), /at most 4 GiB.*--within random/);
+});
+
+/**
+ * The traversal without pruning: every pick runs the kernel over all n rows and keeps each row's
+ * minimum, so its float32 distances are the ones the pruned traversal reads or skips.
+ */
+function unprunedOrder(x: Float32Array, n: number, d: number, count: number, centroid?: Float32Array): number[] {
+  const order = [farthestPointOrder(x, n, d, 1, centroid)[0]];
+  const pd = paddedDim(d);
+  const n4 = Math.ceil(n / 4) * 4;
+  const kernel = farthestPointKernel(d, (n * pd + 2 * n4) * 4);
+  const rows = new Float32Array(kernel.buffer, 0, n * pd);
+  for (let i = 0; i < n; i++) rows.set(Float32Array.from({ length: pd }, (_, j) => (j < d ? x[i * d + j] : 0)), i * pd);
+  const list = new Int32Array(kernel.buffer, n * pd * 4, n4).fill(0);
+  for (let i = 0; i < n; i++) list[i] = i;
+  const out = new Float32Array(kernel.buffer, (n * pd + n4) * 4, n4);
+  const min = new Float32Array(n).fill(Infinity);
+  const taken = new Set(order);
+  while (order.length < Math.min(count, n)) {
+    kernel.dist(0, n * pd * 4, n4, order[order.length - 1] * pd * 4, (n * pd + n4) * 4);
+    let best = -1;
+    for (let i = 0; i < n; i++) {
+      min[i] = Math.min(min[i], out[i]);
+      if (!taken.has(i) && (best < 0 || min[i] > min[best])) best = i;
+    }
+    order.push(best);
+    taken.add(best);
+  }
+  return order;
+}
+
+/** k tight blobs of `per` rows around centres spread `spread` apart, in d dimensions. */
+function blobs(rng: ReturnType<typeof createRng>, k: number, per: number, d: number, spread: number): Float32Array {
+  const x = new Float32Array(k * per * d);
+  for (let b = 0; b < k; b++) {
+    const centre = Array.from({ length: d }, () => spread * rng.gaussian());
+    for (let i = 0; i < per; i++) for (let j = 0; j < d; j++) x[(b * per + i) * d + j] = centre[j] + rng.gaussian();
+  }
+  return x;
+}
+
+test('pruned picks equal the unpruned traversal on random, clustered, duplicated and tied inputs', () => {
+  const rng = createRng(77);
+  const cases: [string, Float32Array, number, number][] = [];
+  for (const [n, d] of [[200, 1], [333, 3], [500, 16], [400, 37], [300, 384]]) {
+    cases.push([`gaussian ${n}×${d}`, Float32Array.from({ length: n * d }, () => rng.gaussian()), n, d]);
+    cases.push([`uniform ${n}×${d}`, Float32Array.from({ length: n * d }, () => rng.next()), n, d]);
+  }
+  for (const [k, per, d, spread] of [[12, 40, 2, 20], [30, 20, 16, 10], [8, 60, 64, 3], [50, 10, 384, 1]]) {
+    cases.push([`${k} blobs × ${per}, ${d}-d, spread ${spread}`, blobs(rng, k, per, d, spread), k * per, d]);
+  }
+  // Small integer grids: many exactly equal distances, and new picks exactly 2·u from a row's
+  // nearest pick, where the bound holds with equality and the tie rule decides.
+  for (const [n, d, side] of [[300, 2, 6], [256, 3, 4], [200, 5, 2]]) {
+    cases.push([`integer grid ${n}×${d} (side ${side})`, Float32Array.from({ length: n * d }, () => Math.floor(rng.next() * side)), n, d]);
+  }
+  // Exact duplicates of a few rows.
+  const base = Float32Array.from({ length: 20 * 8 }, () => rng.gaussian());
+  cases.push(['20 rows × 10 copies, 8-d', Float32Array.from({ length: 200 * 8 }, (_, o) => base[(Math.floor(o / 8) % 20) * 8 + (o % 8)]), 200, 8]);
+
+  for (const [name, x, n, d] of cases) {
+    for (const count of [n, 37]) {
+      assert.deepEqual(Array.from(farthestPointOrder(x, n, d, count)), unprunedOrder(x, n, d, count), `${name}, ${count} picks`);
+    }
+    const centroid = x.slice(3 * d, 4 * d);
+    assert.deepEqual(Array.from(farthestPointOrder(x, n, d, 50, centroid)), unprunedOrder(x, n, d, 50, centroid), `${name}, from row 3`);
+  }
+});
+
+test('on clustered rows most distances are skipped, and the picks still match the unpruned traversal', () => {
+  // 40 blobs far apart: once each blob has a pick, a new pick in one blob cannot come nearer to
+  // the rows of the others, so those groups are not read.
+  const rng = createRng(3);
+  const [k, per, d, count] = [40, 50, 16, 200];
+  const x = blobs(rng, k, per, d, 30);
+  const { order, rowsRead } = farthestPoints(x, k * per, d, count);
+  assert.deepEqual(Array.from(order), unprunedOrder(x, k * per, d, count));
+  assert.equal(new Set(Array.from(order.subarray(0, k)).map((r) => Math.floor(r / per))).size, k, 'the first k picks are one per blob');
+  const unpruned = k * per * (count - 1);
+  assert.ok(rowsRead < unpruned / 5, `${rowsRead} of ${unpruned} row distances computed`);
 });
