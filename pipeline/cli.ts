@@ -129,7 +129,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return await launch(rest, log);
     }
     // query's --format (table|csv|json) is its own option; elsewhere --format is the input setting (text|messages|sharegpt).
-    const commandOptions = ['help', 'quiet', 'port', 'host', ...(command === 'query' ? ['format'] : []), ...(command === 'embed' || command === 'infer' ? ['shard', 'num-shards'] : [])];
+    const commandOptions = ['help', 'quiet', 'port', 'host', ...(command === 'query' ? ['format'] : []), ...(command === 'embed' || command === 'infer' || command === 'dedup' ? ['shard', 'num-shards'] : [])];
     const args = parseArgs(rest, commandOptions, ['help', 'quiet']);
     if (args.options.help) {
       process.stdout.write(`${COMMAND_HELP[command]}\n\n${settingsHelp()}\n`);
@@ -201,6 +201,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       default: {
         // Every other stage's command works on an earlier run: semclust STAGE OUTDIR.
         if (!isStage(command)) break;
+        const shard = command === 'dedup' ? resolveShard({ shard: args.options.shard as string | undefined, numShards: args.options['num-shards'] as string | undefined }, process.env) : null;
+        if (shard) {
+          if (args.positionals.length !== 1) throw new UsageError(`dedup --shard works on an inferred run: give only OUTDIR (semclust dedup OUTDIR --shard ${shard.index}/${shard.count})`);
+          await runStages({ outDir: args.positionals[0], stages: ['dedup'], layers: [{ origin: 'command line', values: { output_dir: args.positionals[0] } }, args.settings], command, strict: true, quiet, log, shard });
+          return 0;
+        }
         if (args.positionals.length === 1) for (const m of await mergeShards(args.positionals[0], log, quiet)) if (m.merged) log(m.summary);
         const outDir = existingRun(command, args.positionals);
         const layer = { origin: 'command line', values: { output_dir: outDir } };
