@@ -126,11 +126,15 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   the pairs nearest each threshold.
   The reference tool's dedup_minhash.py: the default fuzzy settings (word 1-grams, Jaccard
   0.8, 128 permutations).
+  As shards: semclust dedup OUTDIR --shard I/N [FLAGS] signs the texts of the rows/ parts of
+  shard I (MinHash; a rerun keeps the parts signed), then semclust merge OUTDIR joins the LSH
+  buckets and writes the dedup/ table one process would (docs/curate.md).
 
   semclust dedup out/b77 --write-kept out/b77-dedup.jsonl
   semclust dedup out/b77 --dedup-methods exact,fuzzy,semantic --dedup-epsilon 0.001
   semclust dedup out/b77 --dedup-epsilon-bound 0.05 --dedup-epsilon 0.02
   semclust dedup out/train --against eval/test.jsonl --against out/other-eval
+  semclust dedup out/big --shard 0/4   (… 1/4, 2/4, 3/4; then semclust merge out/big)
   semclust query out/b77 "SELECT reason, count(*) FROM dedup GROUP BY 1"`,
   },
   hint: 'SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed, count(*) AS size FROM dedup GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
