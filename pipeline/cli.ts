@@ -14,6 +14,7 @@ import { runQuery, type QueryFormat } from './cli/query.js';
 import { writeReport } from './report/report.js';
 import { planStages } from './run/plan.js';
 import { mergeShards, runStages } from './run/run-stages.js';
+import { flagOf } from '../schemas/flag-name.js';
 import { resolveShard } from './shard/shard-spec.js';
 import { sweepIfAsked, writeKeptIfAsked } from './stages/dedup.js';
 import { STAGE_BY_NAME, stageList } from './stages/index.js';
@@ -204,6 +205,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         const shard = command === 'dedup' ? resolveShard({ shard: args.options.shard as string | undefined, numShards: args.options['num-shards'] as string | undefined }, process.env) : null;
         if (shard) {
           if (args.positionals.length !== 1) throw new UsageError(`dedup --shard works on an inferred run: give only OUTDIR (semclust dedup OUTDIR --shard ${shard.index}/${shard.count})`);
+          // They read the dedup/ table, which only the merge writes.
+          for (const key of ['write_kept', 'sweep'] as const) {
+            if (args.settings.values[key] !== undefined) throw new UsageError(`${flagOf(key)} reads the dedup/ table, which semclust merge writes after every shard: give it to semclust dedup ${args.positionals[0]} after the merge, not to a shard`);
+          }
           await runStages({ outDir: args.positionals[0], stages: ['dedup'], layers: [{ origin: 'command line', values: { output_dir: args.positionals[0] } }, args.settings], command, strict: true, quiet, log, shard });
           return 0;
         }
