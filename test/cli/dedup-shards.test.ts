@@ -53,6 +53,9 @@ test('dedup as 2 shards then merge: the dedup/ table and statistics of one proce
   fs.cpSync(one, two, { recursive: true });
   await ok(['dedup', one, ...METHODS, '--quiet']);
 
+  const refused = await runCli(['dedup', two, '--shard', '0/2', '--write-kept', path.join(dir, 'kept.jsonl')]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /--write-kept reads the dedup\/ table, which semclust merge writes after every shard/);
   const first = await ok(['dedup', two, '--shard', '0/2', ...METHODS, '--quiet']);
   assert.match(first, /dedup shard 0\/2: 7 of 13 parts, 7 signed, [\d,]+ rows; when every shard is done: semclust merge/);
   assert.ok(!fs.existsSync(path.join(two, 'dedup')), 'a shard writes no dedup/ table');
