@@ -14,6 +14,7 @@ import { runQuery, type QueryFormat } from './cli/query.js';
 import { writeReport } from './report/report.js';
 import { planStages } from './run/plan.js';
 import { mergeShards, runStages } from './run/run-stages.js';
+import { flagOf } from '../schemas/flag-name.js';
 import { resolveShard } from './shard/shard-spec.js';
 import { sweepIfAsked, writeKeptIfAsked } from './stages/dedup.js';
 import { STAGE_BY_NAME, stageList } from './stages/index.js';
@@ -129,7 +130,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return await launch(rest, log);
     }
     // query's --format (table|csv|json) is its own option; elsewhere --format is the input setting (text|messages|sharegpt).
-    const commandOptions = ['help', 'quiet', 'port', 'host', ...(command === 'query' ? ['format'] : []), ...(command === 'embed' || command === 'infer' ? ['shard', 'num-shards'] : [])];
+    const commandOptions = ['help', 'quiet', 'port', 'host', ...(command === 'query' ? ['format'] : []), ...(command === 'embed' || command === 'infer' || command === 'dedup' ? ['shard', 'num-shards'] : [])];
     const args = parseArgs(rest, commandOptions, ['help', 'quiet']);
     if (args.options.help) {
       process.stdout.write(`${COMMAND_HELP[command]}\n\n${settingsHelp()}\n`);
@@ -201,6 +202,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       default: {
         // Every other stage's command works on an earlier run: semclust STAGE OUTDIR.
         if (!isStage(command)) break;
+        const shard = command === 'dedup' ? resolveShard({ shard: args.options.shard as string | undefined, numShards: args.options['num-shards'] as string | undefined }, process.env) : null;
+        if (shard) {
+          if (args.positionals.length !== 1) throw new UsageError(`dedup --shard works on an inferred run: give only OUTDIR (semclust dedup OUTDIR --shard ${shard.index}/${shard.count})`);
+          // They read the dedup/ table, which only the merge writes.
+          for (const key of ['write_kept', 'sweep'] as const) {
+            if (args.settings.values[key] !== undefined) throw new UsageError(`${flagOf(key)} reads the dedup/ table, which semclust merge writes after every shard: give it to semclust dedup ${args.positionals[0]} after the merge, not to a shard`);
+          }
+          await runStages({ outDir: args.positionals[0], stages: ['dedup'], layers: [{ origin: 'command line', values: { output_dir: args.positionals[0] } }, args.settings], command, strict: true, quiet, log, shard });
+          return 0;
+        }
         if (args.positionals.length === 1) for (const m of await mergeShards(args.positionals[0], log, quiet)) if (m.merged) log(m.summary);
         const outDir = existingRun(command, args.positionals);
         const layer = { origin: 'command line', values: { output_dir: outDir } };

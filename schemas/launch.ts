@@ -9,8 +9,8 @@ import { z } from 'zod';
 export const SCHEDULERS = ['local', 'slurm', 'k8s', 'batch', 'ray'] as const;
 export type Scheduler = (typeof SCHEDULERS)[number];
 
-/** The stage commands that take `--shard I/N` (issue 9 item 1); fit stays on one node. */
-export const SHARDED_COMMANDS = ['embed', 'infer'] as const;
+/** The stage commands that take `--shard I/N` (issue 9 item 1; dedup: issue 21); fit stays on one node. */
+export const SHARDED_COMMANDS = ['embed', 'infer', 'dedup'] as const;
 /** The stages `launch slurm --stages` chains, in pipeline order (schemas/config.ts STAGES). */
 export const CHAIN_STAGES = ['embed', 'fit', 'infer', 'dedup', 'sample'] as const;
 export type ChainStage = (typeof CHAIN_STAGES)[number];

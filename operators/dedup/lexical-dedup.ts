@@ -24,12 +24,13 @@ import { fuzzyGroups } from '../../core/dedup/fuzzy-groups.js';
 import { CONFIRMED_FALSE_NEGATIVE_WEIGHT, lshBands, type LshBands } from '../../core/dedup/lsh-bands.js';
 import { ExactConfirmer, type EarlierMatch } from '../../core/dedup/exact-jaccard.js';
 import { lshCandidates, type CandidatePairs } from '../../core/dedup/lsh-match.js';
-import { minhashFamily, minhashSignature } from '../../core/dedup/minhash.js';
+import { minhashFamily } from '../../core/dedup/minhash.js';
 import { normalizeText } from '../../core/dedup/normalize-text.js';
 import { shingleHashes, type ShingleUnit } from '../../core/dedup/shingles.js';
 import { SemclustError } from '../../core/util/semclust-error.js';
 import { ROWS } from '../../schemas/tables.js';
 import type { ReferenceBatch } from './read-reference.js';
+import { signText, type StoredSignatures } from './fuzzy-signatures.js';
 
 export interface FuzzyOptions {
   unit: ShingleUnit;
@@ -85,9 +86,10 @@ export interface LexicalReference {
 /**
  * Reads the reference rows (when given), then rows/ once, and with fuzzy candidates the texts
  * of both again; `fuzzy` null runs no fuzzy pass, `exact` false leaves identical texts to fuzzy
- * (Jaccard 1) when matching the reference.
+ * (Jaccard 1) when matching the reference. `stored`: the input's signatures as dedup shards
+ * computed them (fuzzy-signatures.ts, the same family), so the first read reads no text.
  */
-export async function lexicalDedup(conn: DuckDBConnection, fuzzy: FuzzyOptions | null, onRows?: (rows: number) => void, reference?: LexicalReference): Promise<LexicalDecisions> {
+export async function lexicalDedup(conn: DuckDBConnection, fuzzy: FuzzyOptions | null, onRows?: (rows: number) => void, reference?: LexicalReference, stored?: StoredSignatures): Promise<LexicalDecisions> {
   const r = ROWS.col;
   const P = fuzzy?.permutations ?? 0;
   const family = fuzzy ? minhashFamily(P, fuzzy.seed) : null;
@@ -102,15 +104,14 @@ export async function lexicalDedup(conn: DuckDBConnection, fuzzy: FuzzyOptions |
   let use: Uint8Array = new Uint8Array(1024);
   /** Signatures in `signatures`/`use` so far: the reference's, then the input's distinct ids. */
   let signed = 0;
-  const sign = (text: string) => {
+  /** Signs `text`, or (null) copies the current row's signature from `stored`. */
+  const sign = (text: string | null) => {
     if (!fuzzy || !family) return;
     if ((signed + 1) * P > signatures.length) {
       signatures = grow(signatures, signatures.length * 2) as Uint32Array;
       use = grow(use, use.length * 2) as Uint8Array;
     }
-    const shingles = shingleHashes(normalizeText(text), fuzzy.unit, fuzzy.ngram);
-    use[signed] = shingles.length > 0 ? 1 : 0;
-    minhashSignature(shingles, family, signatures, signed * P);
+    use[signed] = text === null ? stored!.copy(signatures, signed * P) : signText(text, fuzzy, family, signatures, signed * P);
     signed++;
   };
   const refIds: string[] = [];
@@ -127,7 +128,8 @@ export async function lexicalDedup(conn: DuckDBConnection, fuzzy: FuzzyOptions |
     }
   }
   const nRef = signed;
-  const result = await conn.stream(`SELECT ${r.id}, ${fuzzy ? r.text : 'NULL'}, ${r.source}, ${r.line}, ${r.user_id} FROM ${ROWS.name}`);
+  // With stored signatures the first read needs no text.
+  const result = await conn.stream(`SELECT ${r.id}, ${fuzzy && !stored ? r.text : 'NULL'}, ${r.source}, ${r.line}, ${r.user_id} FROM ${ROWS.name}`);
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const [idv, textv, sourcev, linev, userv] = [0, 1, 2, 3, 4].map((c) => chunk.getColumnVector(c));
     for (let k = 0; k < chunk.rowCount; k++) {
@@ -137,6 +139,7 @@ export async function lexicalDedup(conn: DuckDBConnection, fuzzy: FuzzyOptions |
         firstRow = grow(firstRow, row * 2) as Int32Array;
       }
       const id = idv.getItem(k) as string;
+      if (fuzzy) stored?.row(id);
       ids.push(id);
       sources.push(sourcev.getItem(k) as string);
       userIds.push(userv.getItem(k) as string | null);
@@ -149,10 +152,11 @@ export async function lexicalDedup(conn: DuckDBConnection, fuzzy: FuzzyOptions |
       firstOf.set(id, row);
       firstRow[row] = row;
       distinct.push(row);
-      sign(textv.getItem(k) as string);
+      sign(stored ? null : (textv.getItem(k) as string));
     }
     onRows?.(ids.length);
   }
+  if (fuzzy) stored?.finish(ids.length);
   firstOf.clear();
   const distinctRows = Int32Array.from(distinct);
   const nd = distinctRows.length;

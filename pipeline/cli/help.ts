@@ -16,9 +16,9 @@ export const COMMAND_HELP: Record<string, string> = {
   semclust run examples/sotu-kmeans.yaml --kmeans-num-clusters 50 --sample-size 200`,
   ...Object.fromEntries(stageList().map((s) => [s.name, s.command.help])),
   merge: `semclust merge OUTDIR
-  Checks that every shard of each sharded stage (embed, infer --shard I/N) finished, and
-  records the stage as one: an id embedded by several shards keeps its first input unit's
-  embedding. Exit 1 names the missing shards and the commands that rerun them. fit, infer,
+  Checks that every shard of each sharded stage (embed, infer, dedup --shard I/N) finished,
+  and records the stage as one: an id embedded by several shards keeps its first input unit's
+  embedding; dedup's signatures are joined into one LSH pass and dedup/ table. Exit 1 names the missing shards and the commands that rerun them. fit, infer,
   dedup and sample run the same check first. See docs/shards.md.
 
   semclust merge out/big`,
@@ -51,7 +51,7 @@ export const COMMAND_HELP: Record<string, string> = {
   semclust serve --port 8080
   semclust serve --embedding-model ./models/all-MiniLM-L6-v2 --port 8081`,
   launch: `semclust launch local|slurm|k8s|batch|ray --shards N [OPTIONS] -- STAGE COMMAND
-  Runs embed or infer as N shards (shard i gets --shard i/N, or --num-shards N and the
+  Runs embed, infer or dedup as N shards (shard i gets --shard i/N, or --num-shards N and the
   scheduler's index) and renders the job into OUTDIR/launch/<scheduler>/: an sbatch --array
   script, a Kubernetes Indexed Job, AWS Batch job definition + array submission, or one Ray
   Jobs REST body per shard with submit.sh. local runs the shards here; slurm submits when

@@ -4,7 +4,7 @@
  * OUTDIR/launch/<scheduler>/ and the client commands that submit them).
  */
 import path from 'node:path';
-import type { LaunchOptions, Scheduler } from '../../schemas/launch.js';
+import type { LaunchOptions, Scheduler, SHARDED_COMMANDS } from '../../schemas/launch.js';
 import { UsageError } from '../../core/util/semclust-error.js';
 import { shellQuote } from '../../core/util/shell-quote.js';
 import type { ChainedStage } from './stage-chain.js';
@@ -26,8 +26,8 @@ export interface Secret {
 }
 
 export interface StageCommand {
-  /** embed or infer (the reference's `inference` is accepted and written as infer). */
-  command: 'embed' | 'infer';
+  /** embed, infer or dedup (the reference's `inference` is accepted and written as infer). */
+  command: (typeof SHARDED_COMMANDS)[number];
   /** The words after the command (inputs, OUTDIR, flags), as the user wrote them, credentials replaced by their variables. */
   args: Word[];
   /** The credentials taken out of args (secrets.ts), each in the variable args names. */

@@ -15,7 +15,7 @@ export function parseStageCommand(words: readonly string[]): StageCommand {
   if (rest.length === 0) throw new LaunchUsageError('no stage command after --; write e.g. -- embed data/*.jsonl out/run');
   const command = SYNONYMS[rest[0]] ?? rest[0];
   if (!(SHARDED_COMMANDS as readonly string[]).includes(command)) {
-    throw new LaunchUsageError(`"${rest[0]}" does not run in shards; launch runs ${SHARDED_COMMANDS.join(' and ')} (fit, dedup and sample run once, on one node, after the merge)`);
+    throw new LaunchUsageError(`"${rest[0]}" does not run in shards; launch runs ${SHARDED_COMMANDS.join(', ')} (fit and sample run once, on one node, after the merge)`);
   }
   const args = rest.slice(1);
   const own = args.find((a) => /^--(shard|num-shards|num_shards)(=|$)/.test(a));

@@ -43,7 +43,7 @@ export interface RunRequest {
   stdin?: NodeJS.ReadableStream;
   /** Where messages go (default stderr, nowhere when quiet); progress is separate. */
   log?: (message: string) => void;
-  /** Run one stage (embed, infer) as shard I of N: only its units, recorded for `mergeShards`. */
+  /** Run one stage (embed, infer, dedup) as shard I of N: only its units, recorded for `mergeShards`. */
   shard?: ShardSpec;
   /** Where results go (statistics, the sample, the summary): the CLI's stdout; default where messages go. */
   result?: (message: string) => void;

@@ -5,6 +5,7 @@
  *   OUTDIR/progress/<stage>/shard-I-of-N.json   the shard's settings, key, state, what it owns
  *   OUTDIR/progress/embed/unit-U.json           one finished input unit (its totals)
  *   OUTDIR/progress/embed/unit-U.rejects.jsonl  that unit's rejected lines
+ *   OUTDIR/progress/dedup/signatures-U.bin      rows/ part U's MinHash signatures (dedup-units.ts)
  * Paths inside are relative to OUTDIR, so OUTDIR can be mounted anywhere.
  */
 import fs from 'node:fs';
@@ -16,7 +17,7 @@ import type { ServedUsage, UsageCounts } from '../../operators/embedders/embedde
 import type { SettingsLayer } from '../settings/settings.js';
 import type { ShardSpec } from './shard-spec.js';
 
-export type ShardedStage = 'embed' | 'infer';
+export type ShardedStage = 'embed' | 'infer' | 'dedup';
 
 export interface ShardRecord {
   stage: ShardedStage;
@@ -28,9 +29,9 @@ export interface ShardRecord {
   /** The keyed settings as the manifest would record them (inputs relative to OUTDIR). */
   settings: Record<string, unknown>;
   shard_unit_bytes?: number;
-  /** embed: units of the whole input; infer: embedding parts. */
+  /** embed: units of the whole input; infer: embedding parts; dedup: rows/ parts. */
   total: number;
-  /** The units (embed) or parts (infer) this shard owns. */
+  /** The units (embed) or parts (infer, dedup) this shard owns. */
   owned: number[];
   host: string;
   pid: number;

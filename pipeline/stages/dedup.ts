@@ -7,11 +7,14 @@
  * a reference set (exact or fuzzy, operators/dedup/read-reference.ts) go first. One decision per input row to dedup/
  * (write-dedup-table.ts), statistics to the manifest. A later sample draws only kept ids. Not
  * resumable: one pass is cheaper to redo than to checkpoint (see docs/curate.md for its time).
- * Not split into shards: every row is a candidate duplicate of every earlier one.
+ * As shards (--shard I/N), each computes the MinHash signatures of its rows/ parts
+ * (dedup-units.ts), and the merge runs this one pass with them in place of signing: every row
+ * is a candidate duplicate of every earlier one, so the buckets are joined in one process.
  */
 import path from 'node:path';
 import { z } from 'zod';
 import { DEDUP, DEDUP_CANDIDATES, DEDUP_PAIRS, FILES } from '../../schemas/tables.js';
+import { PROGRESS_DIR } from '../../schemas/manifest.js';
 import type { StageStats } from './index.js';
 import { extractOptionsOf } from './embed-stream.js';
 import { reportDecisions, semanticDedup, type SemanticDecision } from '../../operators/dedup/dedup-clusters.js';
@@ -24,13 +27,15 @@ import { semanticAgainst, type ReferenceMatch } from '../../operators/dedup/sema
 import { openEmbedder } from '../../operators/embedders/open-embedder.js';
 import { UsageError } from '../../core/util/semclust-error.js';
 import { writeDedupTable } from '../../operators/dedup/write-dedup-table.js';
+import type { StoredSignatures } from '../../operators/dedup/fuzzy-signatures.js';
+import { dedupUnits, signUnits, storedSignatures, unsignedUnits, type DedupUnit } from './dedup-units.js';
 import { dedupSweep, semanticSweepFromPairs } from '../../operators/dedup/dedup-sweep.js';
 import { RunState } from '../run/manifest.js';
 import type { StageRecord } from '../../schemas/manifest.js';
 import { withRunDatabase } from '../../operators/duckdb/duckdb-views.js';
 import { writeKeptRecords } from '../../operators/sample/write-kept.js';
 import type { Settings } from '../../schemas/config.js';
-import type { Stage, StageRun } from '../run/stage.js';
+import type { Stage, StageRun, StageSplit } from '../run/stage.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 /** What the dedup stage records in manifest.json. */
@@ -64,7 +69,25 @@ export const dedupStats = z.object({
   semantic_pass: z.enum(['ran', 'reused']).nullable().default(null),
   /** The pairs at cosine similarity ≥ 1 − bound that pass stored. */
   semantic_pairs: z.number().default(0),
+  /** Set when the stage ran as N shards and was merged (mergeShards, pipeline/run/run-stages.ts). */
+  shards: z.number().optional(),
 });
+
+/** Shards sign their rows/ parts; the merge runs the one dedup pass on their signatures (dedup-units.ts). */
+const dedupSplit: StageSplit<typeof dedupStats, unknown, DedupUnit> = {
+  noun: 'parts',
+  units: dedupUnits,
+  async run(ctx, _prepared, mine, key) {
+    const { signed, kept, rows } = await signUnits(ctx, mine, key);
+    const what = ctx.settings.dedup_methods.includes('fuzzy') ? 'signed' : 'recorded (no fuzzy method: nothing to sign)';
+    return { facts: {}, note: `, ${signed} ${what}${kept > 0 ? ` (${kept} signed earlier, kept)` : ''}, ${rows.toLocaleString('en-US')} rows` };
+  },
+  unfinished: (ctx, shards) => unsignedUnits(ctx, shards[0].key),
+  async merge(ctx, shards) {
+    const stats = await dedupRun(ctx, await storedSignatures(ctx, shards[0].key));
+    return { stats, summary: `${stats.removed.toLocaleString('en-US')} of ${stats.rows.toLocaleString('en-US')} rows removed` };
+  },
+};
 
 export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   name: 'dedup',
@@ -103,15 +126,19 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
   the pairs nearest each threshold.
   The reference tool's dedup_minhash.py: the default fuzzy settings (word 1-grams, Jaccard
   0.8, 128 permutations).
+  As shards: semclust dedup OUTDIR --shard I/N [FLAGS] signs the texts of the rows/ parts of
+  shard I (MinHash; a rerun keeps the parts signed), then semclust merge OUTDIR joins the LSH
+  buckets and writes the dedup/ table one process would (docs/curate.md).
 
   semclust dedup out/b77 --write-kept out/b77-dedup.jsonl
   semclust dedup out/b77 --dedup-methods exact,fuzzy,semantic --dedup-epsilon 0.001
   semclust dedup out/b77 --dedup-epsilon-bound 0.05 --dedup-epsilon 0.02
   semclust dedup out/train --against eval/test.jsonl --against out/other-eval
+  semclust dedup out/big --shard 0/4   (… 1/4, 2/4, 3/4; then semclust merge out/big)
   semclust query out/b77 "SELECT reason, count(*) FROM dedup GROUP BY 1"`,
   },
   hint: 'SELECT cluster, count(*) FILTER (WHERE NOT kept) AS removed, count(*) AS size FROM dedup GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
-  outputs: [DEDUP.path, FILES.spill],
+  outputs: [DEDUP.path, FILES.spill, `${PROGRESS_DIR}/dedup`],
   stats: dedupStats,
   needs: ['infer'],
   // write_kept and sweep read the outputs, they are not outputs: they do not key the stage (see writeKeptIfAsked).
@@ -150,76 +177,81 @@ export const dedupStage: Stage<'dedup', typeof dedupStats> = {
     if (s.against?.length) checkReferences(s.against);
   },
 
-  async run(ctx): Promise<StageStats<'dedup'>> {
-    const s = ctx.settings;
-    const dims = ctx.state.stats('embed').dims;
-    const clusters = ctx.state.stats('infer').clusters;
-    const methods = new Set(s.dedup_methods);
-    const fuzzy = methods.has('fuzzy')
-      ? { unit: s.fuzzy_shingles, ngram: s.fuzzy_ngram, threshold: s.fuzzy_threshold, bandsThreshold: s.fuzzy_bands_threshold, againstThreshold: s.against_fuzzy_threshold, permutations: s.fuzzy_permutations, seed: s.seed }
-      : null;
-    // With fixed bands (and no reference, whose matches are not stored), the candidates are kept and a new threshold reuses them.
-    const candidatesKey = fuzzy && fuzzy.bandsThreshold !== undefined && !s.against?.length ? { ...fuzzy, threshold: undefined, againstThreshold: undefined, jaccard: 'exact' } : null;
-    const against = s.against?.length ? s.against : null;
-    let referenceRejects = 0;
-    // The text embed extracts (key path, chat turns, template: pipeline/stages/embed-stream.ts), so a reference
-    // row's id is its text's id here; a reference need not carry the user ids of --id-key.
-    const readOptions = { extract: { ...extractOptionsOf(s), idKeyPath: undefined, idRequired: false }, maxLineBytes: s.max_line_bytes, csvDelimiter: s.csv_delimiter };
-    // Read once for ids and signatures, again to confirm fuzzy candidates: rejects are counted on the first read.
-    let referenceReads = 0;
-    const reference = against && (methods.has('exact') || methods.has('fuzzy')) && {
-      exact: methods.has('exact'),
-      batches: () => readReference(against, { ...readOptions, onReject: referenceReads++ === 0 ? () => void referenceRejects++ : undefined }),
-    };
-    const stats = await withRunDatabase(ctx.outDir, async (conn) => {
-      const rowsProgress = ctx.progress('dedup', 'rows');
-      const lexical = await lexicalStep(ctx, conn, fuzzy, candidatesKey, reference || undefined, (n) => rowsProgress.update(n, null));
-      rowsProgress.done(lexical.ids.length);
-      // The ids fuzzy or a reference removed (an exact copy shares its first row's id, so it is never compared apart).
-      const removed = new Set<string>();
-      const f = lexical.fuzzy;
-      const a = lexical.against;
-      const againstLexical = new Set<string>();
-      if (a) lexical.distinctRows.forEach((row, d) => void (a.how[d] && againstLexical.add(lexical.ids[row])));
-      lexical.distinctRows.forEach((row, d) => void (f && f.kept[d] === 0 && removed.add(lexical.ids[row])));
-      // Semantic against the reference: every id the lexical matches against it left, whatever the input's own methods did with it.
-      const { matches: againstSemantic, rows: semanticReferenceRows } =
-        against && methods.has('semantic')
-          ? await againstStep(ctx, readReference(against, { ...readOptions, onReject: reference ? undefined : () => void referenceRejects++ }), (id) => againstLexical.has(id))
-          : { matches: new Map<string, ReferenceMatch>(), rows: 0 };
-      for (const id of againstLexical) removed.add(id);
-      for (const id of againstSemantic.keys()) removed.add(id);
-      const { clusterOf, semantic, pass, pairs } = await semanticStep(ctx, conn, dims, clusters, methods.has('semantic'), (id) => removed.has(id));
-      return {
-        ...writeDedupTable(ctx.outDir, s.part_rows, lexical, clusterOf, semantic, methods.has('exact'), againstSemantic),
-        fuzzy_bands: lexical.fuzzy?.banding ?? null,
-        reference_rows: lexical.against?.ids.length ?? semanticReferenceRows,
-        semantic_pass: pass,
-        semantic_pairs: pairs,
-      };
-    });
-    const share = (x: number) => `${(x * 100).toFixed(1)}%`;
-    const n = (x: number) => x.toLocaleString('en-US');
-    ctx.log(
-      `dedup: ${n(stats.removed)} of ${n(stats.rows)} rows removed (${share(stats.removed_fraction)}): ` +
-        (against ? `against ${n(stats.removed_by.against)} (of ${n(stats.reference_rows)} reference rows${referenceRejects ? `, ${n(referenceRejects)} reference lines rejected` : ''}), ` : '') +
-        s.dedup_methods.map((m) => `${m} ${n(stats.removed_by[m])}`).join(', ') +
-        (methods.has('semantic') ? ` (ε = ${s.dedup_epsilon})` : '') +
-        (fuzzy ? `; fuzzy at Jaccard ≥ ${fuzzy.threshold}` : '') +
-        `; ${stats.clusters_with_duplicates} of ${stats.clusters} clusters had duplicates; removed share per cluster: ` +
-        Object.entries(stats.removed_share_percentiles)
-          .map(([k, v]) => `${k}=${share(v)}`)
-          .join(' '),
-    );
-    return {
-      ...stats,
-      reference_rejects: referenceRejects,
-      methods: s.dedup_methods,
-      epsilon: s.dedup_epsilon,
-      keep: s.dedup_keep,
-    };
-  },
+  run: (ctx) => dedupRun(ctx, null),
+
+  split: dedupSplit,
 };
+
+/** The dedup pass over the whole run; `stored`: the input's MinHash signatures as dedup shards computed them (the merge). */
+async function dedupRun(ctx: StageRun, stored: StoredSignatures | null): Promise<StageStats<'dedup'>> {
+  const s = ctx.settings;
+  const dims = ctx.state.stats('embed').dims;
+  const clusters = ctx.state.stats('infer').clusters;
+  const methods = new Set(s.dedup_methods);
+  const fuzzy = methods.has('fuzzy')
+    ? { unit: s.fuzzy_shingles, ngram: s.fuzzy_ngram, threshold: s.fuzzy_threshold, bandsThreshold: s.fuzzy_bands_threshold, againstThreshold: s.against_fuzzy_threshold, permutations: s.fuzzy_permutations, seed: s.seed }
+    : null;
+  // With fixed bands (and no reference, whose matches are not stored), the candidates are kept and a new threshold reuses them.
+  const candidatesKey = fuzzy && fuzzy.bandsThreshold !== undefined && !s.against?.length ? { ...fuzzy, threshold: undefined, againstThreshold: undefined, jaccard: 'exact' } : null;
+  const against = s.against?.length ? s.against : null;
+  let referenceRejects = 0;
+  // The text embed extracts (key path, chat turns, template: pipeline/stages/embed-stream.ts), so a reference
+  // row's id is its text's id here; a reference need not carry the user ids of --id-key.
+  const readOptions = { extract: { ...extractOptionsOf(s), idKeyPath: undefined, idRequired: false }, maxLineBytes: s.max_line_bytes, csvDelimiter: s.csv_delimiter };
+  // Read once for ids and signatures, again to confirm fuzzy candidates: rejects are counted on the first read.
+  let referenceReads = 0;
+  const reference = against && (methods.has('exact') || methods.has('fuzzy')) && {
+    exact: methods.has('exact'),
+    batches: () => readReference(against, { ...readOptions, onReject: referenceReads++ === 0 ? () => void referenceRejects++ : undefined }),
+  };
+  const stats = await withRunDatabase(ctx.outDir, async (conn) => {
+    const rowsProgress = ctx.progress('dedup', 'rows');
+    const lexical = await lexicalStep(ctx, conn, fuzzy, candidatesKey, reference || undefined, (n) => rowsProgress.update(n, null), stored);
+    rowsProgress.done(lexical.ids.length);
+    // The ids fuzzy or a reference removed (an exact copy shares its first row's id, so it is never compared apart).
+    const removed = new Set<string>();
+    const f = lexical.fuzzy;
+    const a = lexical.against;
+    const againstLexical = new Set<string>();
+    if (a) lexical.distinctRows.forEach((row, d) => void (a.how[d] && againstLexical.add(lexical.ids[row])));
+    lexical.distinctRows.forEach((row, d) => void (f && f.kept[d] === 0 && removed.add(lexical.ids[row])));
+    // Semantic against the reference: every id the lexical matches against it left, whatever the input's own methods did with it.
+    const { matches: againstSemantic, rows: semanticReferenceRows } =
+      against && methods.has('semantic')
+        ? await againstStep(ctx, readReference(against, { ...readOptions, onReject: reference ? undefined : () => void referenceRejects++ }), (id) => againstLexical.has(id))
+        : { matches: new Map<string, ReferenceMatch>(), rows: 0 };
+    for (const id of againstLexical) removed.add(id);
+    for (const id of againstSemantic.keys()) removed.add(id);
+    const { clusterOf, semantic, pass, pairs } = await semanticStep(ctx, conn, dims, clusters, methods.has('semantic'), (id) => removed.has(id));
+    return {
+      ...writeDedupTable(ctx.outDir, s.part_rows, lexical, clusterOf, semantic, methods.has('exact'), againstSemantic),
+      fuzzy_bands: lexical.fuzzy?.banding ?? null,
+      reference_rows: lexical.against?.ids.length ?? semanticReferenceRows,
+      semantic_pass: pass,
+      semantic_pairs: pairs,
+    };
+  });
+  const share = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const n = (x: number) => x.toLocaleString('en-US');
+  ctx.log(
+    `dedup: ${n(stats.removed)} of ${n(stats.rows)} rows removed (${share(stats.removed_fraction)}): ` +
+      (against ? `against ${n(stats.removed_by.against)} (of ${n(stats.reference_rows)} reference rows${referenceRejects ? `, ${n(referenceRejects)} reference lines rejected` : ''}), ` : '') +
+      s.dedup_methods.map((m) => `${m} ${n(stats.removed_by[m])}`).join(', ') +
+      (methods.has('semantic') ? ` (ε = ${s.dedup_epsilon})` : '') +
+      (fuzzy ? `; fuzzy at Jaccard ≥ ${fuzzy.threshold}` : '') +
+      `; ${stats.clusters_with_duplicates} of ${stats.clusters} clusters had duplicates; removed share per cluster: ` +
+      Object.entries(stats.removed_share_percentiles)
+        .map(([k, v]) => `${k}=${share(v)}`)
+        .join(' '),
+  );
+  return {
+    ...stats,
+    reference_rejects: referenceRejects,
+    methods: s.dedup_methods,
+    epsilon: s.dedup_epsilon,
+    keep: s.dedup_keep,
+  };
+}
 
 /**
  * Exact and fuzzy (and against the reference's rows): from the stored candidates when the
@@ -233,6 +265,7 @@ async function lexicalStep(
   candidatesKey: object | null,
   reference: Parameters<typeof lexicalDedup>[3],
   onRows: (n: number) => void,
+  stored: StoredSignatures | null,
 ): Promise<LexicalDecisions> {
   if (fuzzy && candidatesKey && hasFuzzyCandidates(ctx.outDir, candidatesKey)) {
     const exactOnly = await lexicalDedup(conn, null, onRows);
@@ -242,7 +275,7 @@ async function lexicalStep(
       return withCandidates(exactOnly, fuzzy, stored);
     }
   }
-  const lexical = await lexicalDedup(conn, fuzzy, onRows, reference);
+  const lexical = await lexicalDedup(conn, fuzzy, onRows, reference, stored ?? undefined);
   if (candidatesKey && lexical.fuzzy) writeFuzzyCandidates(ctx.outDir, candidatesKey, Array.from(lexical.distinctRows, (row) => lexical.ids[row]), lexical.fuzzy);
   return lexical;
 }

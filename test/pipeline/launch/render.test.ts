@@ -183,7 +183,7 @@ test('launch refuses what cannot be sharded or is mistyped, before rendering any
   const s = setup('launch-usage');
   const cases: [string[], RegExp][] = [
     [['slurm', '--shards', '2', '--', 'embed', '-', 'out'], /stdin \(-\) cannot be sharded/],
-    [['slurm', '--shards', '2', '--', 'fit', 'out'], /"fit" does not run in shards; launch runs embed and infer/],
+    [['slurm', '--shards', '2', '--', 'fit', 'out'], /"fit" does not run in shards; launch runs embed, infer, dedup/],
     [['slurm', '--shards', '2', '--', 'embed', 'in.jsonl', 'out', '--shard', '0/2'], /leave it out: launch gives each shard its own --shard i\/N/],
     [['slurm', '--shards', '2', '--', 'embed', 'in.jsonl', 'out', '--text-kee', 'x'], /unknown flag --text-kee; did you mean --text-key\?/],
     [['slurm', '--shard', '2', '--', 'embed', 'in.jsonl', 'out'], /unknown launch option --shard; did you mean --shards\?/],
@@ -303,4 +303,15 @@ test('k8s: --backoff-limit-per-index and --max-failed-indexes replace the shared
   assert.equal(plain.spec.backoffLimit, 12);
   assert.equal(plain.spec.backoffLimitPerIndex, undefined);
   await assert.rejects(s.run([...base, '--max-failed-indexes', '1', '--', 'embed', 'in put.jsonl', 'out3']), /--max-failed-indexes counts shards that spent their own retries: give --backoff-limit-per-index too/);
+});
+
+test('slurm: dedup runs as an array too, task i with --shard i/N (its shards sign rows/ parts; semclust merge joins them)', async () => {
+  const s = setup('launch-slurm-dedup');
+  const code = await s.run(['slurm', '--shards', '2', '--semclust', s.semclust, '--no-submit', '--', 'dedup', 'out', '--dedup-methods', 'exact,fuzzy']);
+  assert.equal(code, 0);
+  const file = path.join(s.dir, 'out/launch/slurm/dedup.sbatch');
+  assert.match(fs.readFileSync(file, 'utf8'), /^#SBATCH --array=0-1$/m);
+  fs.mkdirSync(path.join(s.dir, 'out/launch/slurm/status'), { recursive: true });
+  execFileSync('bash', [file], { cwd: s.dir, env: { ...process.env, SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_JOB_ID: '78', SLURM_ARRAY_TASK_COUNT: '2' } });
+  assert.deepEqual(readRecords(s.records)[0].argv, ['dedup', 'out', '--dedup-methods', 'exact,fuzzy', '--shard', '1/2']);
 });
