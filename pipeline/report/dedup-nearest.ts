@@ -1,6 +1,6 @@
 /**
  * The duplicate pairs nearest each dedup threshold, as report.html shows them: for fuzzy
- * (Jaccard estimate vs --fuzzy-threshold) and semantic (cosine similarity vs 1 − ε), the
+ * (exact Jaccard vs --fuzzy-threshold) and semantic (cosine similarity vs 1 − ε), the
  * pairs just at or above the threshold (the removed rows least like their duplicate) and just
  * below it (the kept rows most like an earlier row), both texts side by side. Read from
  * dedup/'s score columns and the ids they were measured against (similarity_to, jaccard_to),
@@ -43,7 +43,7 @@ export async function readNearThreshold(conn: DuckDBConnection, outDir: string):
   const d = DEDUP.col;
   const sides: NearThreshold[] = [];
   const specs = [
-    { method: 'fuzzy' as const, on: methods.includes('fuzzy'), score: d.jaccard, to: d.jaccard_to, threshold: Number(record.settings.fuzzy_threshold), label: `fuzzy: MinHash Jaccard estimate, threshold ${record.settings.fuzzy_threshold}` },
+    { method: 'fuzzy' as const, on: methods.includes('fuzzy'), score: d.jaccard, to: d.jaccard_to, threshold: Number(record.settings.fuzzy_threshold), label: `fuzzy: Jaccard of the word or character n-grams, threshold ${record.settings.fuzzy_threshold}` },
     { method: 'semantic' as const, on: methods.includes('semantic'), score: d.similarity, to: d.similarity_to, threshold: 1 - Number(record.settings.dedup_epsilon), label: `semantic: cosine similarity, threshold 1 − ε = ${+(1 - Number(record.settings.dedup_epsilon)).toFixed(6)}` },
   ];
   for (const s of specs) {

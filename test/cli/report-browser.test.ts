@@ -355,7 +355,8 @@ test('report.html in Chromium: the dedup pairs nearest each threshold, removed a
       assert.ok(removed.length > 0 && kept.length > 0, `${method}: pairs on both sides`);
       assert.ok(removed.every((r) => r.score >= threshold - 1e-4) && kept.every((r) => r.score < threshold + 1e-4), method);
       assert.ok(rows.every((r) => r.sideBySide && r.text && r.other), `${method}: both texts, side by side`);
-      // The nearest pairs on each side are the table's: the least-alike removed and most-alike kept.
+      // The nearest pairs on each side are the table's: the least-alike removed and most-alike kept
+      // (exact Jaccard ties often, so ties go by id, as the report orders them).
       const [edge] = await queryRows(
         out,
         `SELECT min(${score}) FILTER (WHERE reason = '${method}')::DOUBLE AS lo, max(${score}) FILTER (WHERE kept AND ${to} IS NOT NULL AND ${score} < ${threshold})::DOUBLE AS hi FROM dedup`,
@@ -363,7 +364,7 @@ test('report.html in Chromium: the dedup pairs nearest each threshold, removed a
       assert.ok(Math.abs(removed[0].score - Number(edge.lo)) < 1e-4 && Math.abs(kept[0].score - Number(edge.hi)) < 1e-4, `${method}: ${JSON.stringify(edge)}`);
       const [pair] = await queryRows(
         out,
-        `SELECT a.text AS text, b.text AS other FROM dedup d JOIN rows a ON a.id = d.id JOIN rows b ON b.id = d.${to} WHERE d.${score} = (SELECT max(${score}) FROM dedup WHERE kept AND ${to} IS NOT NULL AND ${score} < ${threshold}) LIMIT 1`,
+        `SELECT a.text AS text, b.text AS other FROM dedup d JOIN rows a ON a.id = d.id JOIN rows b ON b.id = d.${to} WHERE d.${score} = (SELECT max(${score}) FROM dedup WHERE kept AND ${to} IS NOT NULL AND ${score} < ${threshold}) ORDER BY d.id LIMIT 1`,
       );
       assert.deepEqual([kept[0].text, kept[0].other], [String(pair.text).slice(0, 200), String(pair.other).slice(0, 200)]);
     }
