@@ -11,16 +11,13 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DEDUP, LABELS, ROWS, TABLES } from '../../schemas/tables.js';
 import { listParts } from '../parquet/parquet.js';
+import { sqlString } from './sql-string.js';
 
 export interface RunDatabase {
   connection: DuckDBConnection;
   /** Names of the views that exist (tables whose files are present). */
   views: string[];
   close(): void;
-}
-
-function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
 }
 
 /** The length of a vector column, from its first row (every writer writes one fixed size). */

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { sqlString } from '../duckdb/sql-string.js';
 
 export type TableFormat = 'parquet' | 'csv' | 'tsv';
 
@@ -20,7 +21,6 @@ export function tableFormat(file: string): TableFormat | null {
   return null;
 }
 
-const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * The field delimiter of a CSV/TSV file: the `csv_delimiter` setting (one character, or the

@@ -26,6 +26,7 @@ import { NearestCentroid } from '../../core/kernels/nearest-centroid.js';
 import { QuantileSketch } from '../../core/metrics/quantile-sketch.js';
 import { jensenShannon, totalVariation } from '../../core/metrics/share-divergence.js';
 import { parseKeyPath, toJsonPath } from '../../core/text/key-path.js';
+import { sqlString } from '../duckdb/sql-string.js';
 
 /** One sample's coverage figures. */
 export interface CoverageFigures {
@@ -75,7 +76,6 @@ export interface CoverageResult {
   random: CoverageFigures[];
 }
 
-const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const numbers = async (conn: DuckDBConnection, sql: string) => (await conn.runAndReadAll(sql)).getRowsJS();
 
 /**

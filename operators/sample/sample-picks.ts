@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CLUSTERS, EMBEDDINGS, LABELS, ROWS, SAMPLE } from '../../schemas/tables.js';
 import { writeQueryLines } from '../duckdb/write-query-lines.js';
+import { sqlString } from '../duckdb/sql-string.js';
 
 export interface Pick {
   id: string;
@@ -16,7 +17,6 @@ export interface Pick {
   pick: number;
 }
 
-const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Loads (cluster, quota) as a temporary table `quotas` (only clusters with a quota > 0). */
 export async function loadQuotas(conn: DuckDBConnection, clusterIds: Int32Array, quotas: Int32Array): Promise<void> {

@@ -17,6 +17,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { parseKeyPath, toJsonPath } from '../../core/text/key-path.js';
 import { LABELS, ROWS } from '../../schemas/tables.js';
 import type { Pick } from './sample-picks.js';
+import { sqlString } from '../duckdb/sql-string.js';
 
 export interface ScoreCounts {
   /** Ids whose first record has a finite number at the path. */
@@ -27,7 +28,6 @@ export interface ScoreCounts {
   non_positive: number;
 }
 
-const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * Creates the temporary table `scores (id, score DOUBLE, state)` for the ids of `labels`,

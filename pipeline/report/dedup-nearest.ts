@@ -9,6 +9,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DEDUP, ROWS } from '../../schemas/tables.js';
 import { RunState } from '../run/manifest.js';
+import { sqlString } from '../../operators/duckdb/sql-string.js';
 
 /** Pairs on each side of each threshold: enough to see where the line falls, few enough to read. */
 export const NEAR_PAIRS = 5;
@@ -32,8 +33,6 @@ export interface NearThreshold {
   /** Removed pairs from the threshold up, then kept pairs from the threshold down. */
   pairs: NearPair[];
 }
-
-const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** The pairs nearest the thresholds of the methods the complete dedup ran (none without dedup/). */
 export async function readNearThreshold(conn: DuckDBConnection, outDir: string): Promise<NearThreshold[]> {
@@ -63,7 +62,7 @@ export async function readNearThreshold(conn: DuckDBConnection, outDir: string):
   if (ids.length) {
     const r = ROWS.col;
     const texts = new Map(
-      (await conn.runAndReadAll(`SELECT ${r.id}, any_value(${r.text}) FROM ${ROWS.name} WHERE ${r.id} IN (${ids.map(quote).join(', ')}) GROUP BY 1`))
+      (await conn.runAndReadAll(`SELECT ${r.id}, any_value(${r.text}) FROM ${ROWS.name} WHERE ${r.id} IN (${ids.map(sqlString).join(', ')}) GROUP BY 1`))
         .getRowsJS()
         .map(([id, text]) => [String(id), String(text).slice(0, TEXT_CHARS)]),
     );

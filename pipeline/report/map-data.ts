@@ -11,6 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { EMBEDDINGS, LABELS, PROJECTION, ROWS, SAMPLE } from '../../schemas/tables.js';
 import { parseKeyPath, toJsonPath } from '../../core/text/key-path.js';
 import { loadFitted, projectBlock } from '../model/fitted-model.js';
+import { sqlString } from '../../operators/duckdb/sql-string.js';
 
 export interface MapPoints {
   x: Float32Array;
@@ -44,7 +45,7 @@ export interface MapQuery {
 }
 
 /** A key path (`meta.tags[0]`) as a DuckDB JSON path (`$."meta"."tags"[0]`), quoted for SQL. */
-const jsonPath = (keyPath: string): string => `'${toJsonPath(parseKeyPath(keyPath)).replace(/'/g, "''")}'`;
+const jsonPath = (keyPath: string): string => sqlString(toJsonPath(parseKeyPath(keyPath)));
 
 export async function mapPoints(conn: DuckDBConnection, q: MapQuery): Promise<MapPoints> {
   const p = PROJECTION.col;
